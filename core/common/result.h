@@ -1,0 +1,79 @@
+// Result<T>: a value or an Error. Errors cross module boundaries as values,
+// never as exceptions, so every caller decides what a failure means.
+#pragma once
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace gb {
+
+enum class ErrorKind {
+  InvalidArgument,  // the caller (usually the user) asked for something malformed
+  NotFound,         // an object, file or snapshot does not exist
+  Corrupt,          // stored data failed authentication or does not parse
+  WrongKey,         // the cap does not open this repository
+  Io,               // a local system call failed
+  Transient,        // a remote failure worth retrying (timeout, 5xx)
+  Permanent,        // a remote failure not worth retrying (403, 400)
+  Unsupported,      // the platform or repository lacks a feature
+};
+
+struct Error {
+  ErrorKind kind;
+  std::string message;  // one sentence a user can read
+};
+
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}
+  Result(Error error) : v_(std::move(error)) {}
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() & { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  const T& value() const& { return std::get<0>(v_); }
+  T& operator*() & { return value(); }
+  T&& operator*() && { return std::move(*this).value(); }
+  T* operator->() { return &value(); }
+  const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : err_(std::move(error)), failed_(true) {}
+  bool ok() const { return !failed_; }
+  explicit operator bool() const { return ok(); }
+  const Error& error() const { return err_; }
+
+ private:
+  Error err_{};
+  bool failed_ = false;
+};
+
+using Status = Result<void>;
+
+inline Error make_error(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
+
+}  // namespace gb
+
+// Propagate a failed Result from the enclosing function.
+#define GB_CHECK(expr)                         \
+  do {                                         \
+    auto gb_check_result_ = (expr);            \
+    if (!gb_check_result_) return gb_check_result_.error(); \
+  } while (0)
+
+#define GB_CONCAT_INNER(a, b) a##b
+#define GB_CONCAT(a, b) GB_CONCAT_INNER(a, b)
+// Declare `decl` from a Result, or propagate its error.
+#define GB_ASSIGN(decl, expr) GB_ASSIGN_IMPL(GB_CONCAT(gb_assign_, __LINE__), decl, expr)
+#define GB_ASSIGN_IMPL(tmp, decl, expr)   \
+  auto tmp = (expr);                      \
+  if (!tmp) return tmp.error();           \
+  decl = std::move(tmp).value()

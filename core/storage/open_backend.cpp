@@ -1,0 +1,22 @@
+#include <fmt/format.h>
+
+#include "core/storage/backend.h"
+#include "core/storage/file_backend.h"
+
+namespace gb {
+
+Result<std::unique_ptr<Backend>> open_backend(const std::string& url) {
+  if (url.rfind("file://", 0) == 0) {
+    std::string path = url.substr(7);
+    if (path.empty() || path[0] != '/')
+      return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a usable file:// URL: the path must be absolute (file:///srv/backup)", url));
+    return std::unique_ptr<Backend>(new FileBackend(path));
+  }
+  if (!url.empty() && url[0] == '/') return std::unique_ptr<Backend>(new FileBackend(url));
+  auto scheme_end = url.find("://");
+  if (scheme_end != std::string::npos)
+    return make_error(ErrorKind::InvalidArgument, fmt::format("repository URL scheme '{}' is not supported (supported: file://)", url.substr(0, scheme_end)));
+  return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a repository URL (expected file:///path or an absolute path)", url));
+}
+
+}  // namespace gb
