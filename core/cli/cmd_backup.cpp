@@ -1,0 +1,77 @@
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <fstream>
+#include <thread>
+
+#include "core/backup/backup_run.h"
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
+#include "core/cli/progress_line.h"
+
+namespace gb {
+
+int cmd_backup(const CommandLine& cl) {
+  if (cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "backup needs at least one path to back up"));
+  BackupOptions opts;
+  opts.paths = cl.args;
+  opts.excludes = cl.all("exclude");
+  for (const auto& file : cl.all("exclude-file")) {
+    std::ifstream in(file);
+    if (!in) return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("cannot read exclude file {}", file)));
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty() && line[0] != '#') opts.excludes.push_back(line);
+  }
+  opts.hostname = host_name(cl);
+  opts.username = user_name();
+  opts.workers = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  opts.force_full_read = cl.flag("force");
+
+  auto repo = open_repository(cl);
+  if (!repo) {
+    if (repo.error().kind == ErrorKind::NotFound) return report_error(repo.error()), kExitNoRepository;
+    return report_error(repo.error());
+  }
+  auto start = std::chrono::steady_clock::now();
+  BackupProgress progress;
+  Result<BackupResult> result = make_error(ErrorKind::Io, "backup did not run");
+  {
+    ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress") && !cl.flag("json"), [&] {
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      uint64_t bytes = progress.read.bytes;
+      return fmt::format("[{}] {} entries scanned, {} files read, {} read ({}/s){}", human_duration(s), progress.entries.load(),
+                         progress.read.files.load(), human_bytes(bytes), human_bytes(static_cast<uint64_t>(bytes / std::max(s, 0.001))),
+                         progress.errors ? fmt::format(", {} errors", progress.errors.load()) : "");
+    });
+    result = run_backup(**repo, opts, progress);
+  }
+  if (!result) return report_error(result.error());
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const Snapshot& s = result->snapshot;
+  const SnapshotStats& t = s.stats;
+  for (const auto& p : result->problems) std::fprintf(stderr, "warning: not backed up: %s: %s\n", p.path.c_str(), p.message.c_str());
+  if (cl.flag("json")) {
+    std::printf("{\"snapshot\":\"%s\",\"parent\":%s,\"checkpoint\":%s,\"files\":%llu,\"dirs\":%llu,\"others\":%llu,\"bytes\":%llu,"
+                "\"changed_entries\":%llu,\"files_read\":%llu,\"bytes_read\":%llu,\"bytes_stored\":%llu,\"errors\":%llu,\"seconds\":%.3f}\n",
+                s.id.c_str(), s.parent.empty() ? "null" : json_string(s.parent).c_str(), s.checkpoint ? "true" : "false",
+                (unsigned long long)t.files, (unsigned long long)t.dirs, (unsigned long long)t.others, (unsigned long long)t.bytes,
+                (unsigned long long)t.changed_entries, (unsigned long long)t.files_read, (unsigned long long)t.bytes_read,
+                (unsigned long long)t.bytes_stored, (unsigned long long)t.errors, secs);
+  } else if (!cl.flag("quiet")) {
+    std::printf("snapshot %s saved%s\n", s.short_id().c_str(),
+                result->parent_short_id.empty() ? "" : fmt::format(" (compared with {})", result->parent_short_id).c_str());
+    std::printf("  %llu files (%llu read), %llu dirs, %llu others, %llu changed entries\n", (unsigned long long)t.files,
+                (unsigned long long)t.files_read, (unsigned long long)t.dirs,
+                (unsigned long long)t.others, (unsigned long long)t.changed_entries);
+    std::printf("  %s in view, %s read, %s added to the repository, in %s\n", human_bytes(t.bytes).c_str(), human_bytes(t.bytes_read).c_str(),
+                human_bytes(t.bytes_stored).c_str(), human_duration(secs).c_str());
+  }
+  if (!result->problems.empty()) {
+    std::fprintf(stderr, "gridbackup: %zu paths could not be backed up (listed above); the snapshot holds everything else\n", result->problems.size());
+    return kExitPartial;
+  }
+  return kExitOk;
+}
+
+}  // namespace gb

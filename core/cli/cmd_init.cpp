@@ -1,0 +1,71 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/crypto/keys.h"
+
+namespace gb {
+namespace {
+
+// Writes the cap file 0600 and refuses to replace one: losing an old cap
+// would lose access to the repository it opens.
+Status save_cap_file(const std::string& path, const std::string& cap) {
+  std::error_code ec;
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST)
+      return make_error(ErrorKind::InvalidArgument, fmt::format("a cap file already exists at {}; choose another with --cap-file (it may open another repository)", path));
+    return make_error(ErrorKind::Io, fmt::format("cannot write the cap file {}: {}", path, std::strerror(errno)));
+  }
+  std::string text = cap + "\n";
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return make_error(ErrorKind::Io, fmt::format("cannot write the cap file {}", path));
+  return {};
+}
+
+}  // namespace
+
+int cmd_init(const CommandLine& cl) {
+  if (!cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "init takes no arguments (use --repo URL to choose where)"));
+  std::string url = cl.value("repo").value_or(std::getenv("GRIDBACKUP_REPO") ? std::getenv("GRIDBACKUP_REPO") : default_repository_url());
+  auto backend = open_backend(url);
+  if (!backend) return report_error(backend.error());
+  std::string file = cap_file(cl);
+  if (std::filesystem::exists(file))
+    return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("a cap file already exists at {}; choose another with --cap-file (it may open another repository)", file)));
+  RootCap cap{random_hash(), url};
+  auto repo = Repository::init(std::move(*backend), cap.master);
+  if (!repo) return report_error(repo.error());
+  std::string text = format_cap(cap);
+  if (Status st = save_cap_file(file, text); !st) {
+    std::fprintf(stderr, "gridbackup: the repository was created, but: %s\nKeep this cap safe; it is the only key:\n", st.error().message.c_str());
+    std::printf("%s\n", text.c_str());
+    return kExitError;
+  }
+  if (!cl.flag("quiet"))
+    std::fprintf(stderr,
+                 "Created repository %s\nIts root cap is saved in %s (mode 0600). Keep a copy somewhere safe:\n"
+                 "with it alone, any machine can list and restore everything; without it, nothing can.\n",
+                 url.c_str(), file.c_str());
+  std::printf("%s\n", text.c_str());
+  return kExitOk;
+}
+
+int cmd_cap(const CommandLine& cl) {
+  auto cap = load_cap(cl);
+  if (!cap) return report_error(cap.error());
+  std::printf("%s\n", format_cap(*cap).c_str());
+  return kExitOk;
+}
+
+}  // namespace gb

@@ -1,0 +1,90 @@
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
+#include "core/common/path_order.h"
+#include "core/snapshot/snapshot_store.h"
+#include "core/snapshot/view_reader.h"
+
+namespace gb {
+
+int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out);
+
+namespace {
+const char* type_name(NodeType t) {
+  switch (t) {
+    case NodeType::File: return "file";
+    case NodeType::Dir: return "dir";
+    case NodeType::Symlink: return "symlink";
+    case NodeType::Fifo: return "fifo";
+    case NodeType::CharDev: return "chardev";
+    case NodeType::BlockDev: return "blockdev";
+    case NodeType::Socket: return "socket";
+  }
+  return "?";
+}
+
+std::string mode_string(const Entry& e) {
+  std::string s = e.type == NodeType::Dir ? "d" : e.type == NodeType::Symlink ? "l" : e.type == NodeType::Fifo ? "p"
+                : e.type == NodeType::CharDev ? "c" : e.type == NodeType::BlockDev ? "b" : e.type == NodeType::Socket ? "s" : "-";
+  const char* rwx = "rwxrwxrwx";
+  for (int i = 0; i < 9; ++i) s += (e.mode & (0400 >> i)) ? rwx[i] : '-';
+  return s;
+}
+}  // namespace
+
+int cmd_ls(const CommandLine& cl) {
+  if (cl.args.empty() || cl.args.size() > 2)
+    return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup ls SNAPSHOT [PATH] [--json]"));
+  std::string under;
+  if (cl.args.size() == 2) {
+    under = std::filesystem::path(cl.args[1]).lexically_normal().string();
+    while (under.size() > 1 && under.back() == '/') under.pop_back();
+    if (under.empty() || under[0] != '/') return report_error(make_error(ErrorKind::InvalidArgument, "the PATH given to ls must be absolute, as stored"));
+  }
+  std::unique_ptr<Repository> repo;
+  if (int code = open_or_report(cl, repo)) return code;
+  SnapshotStore store(*repo);
+  auto snap = store.resolve(cl.args[0]);
+  if (!snap) return report_error(snap.error());
+  auto logs = store.chain(*snap);
+  if (!logs) return report_error(logs.error());
+  ViewReader view(*repo, *logs);
+  bool json = cl.flag("json");
+  if (json) std::printf("[");
+  uint64_t n = 0;
+  Entry e;
+  for (;;) {
+    auto more = view.next(e);
+    if (!more) return report_error(more.error());
+    if (!*more) break;
+    if (!under.empty() && !path_within(e.path, under)) continue;
+    if (json) {
+      std::string extra = (e.flags & kNameNotUtf8) ? fmt::format(",\"path_hex\":\"{}\"", to_hex(as_bytes(e.path))) : "";
+      if (e.type == NodeType::Symlink) extra += ",\"target\":" + json_string(e.symlink_target);
+      if (e.type == NodeType::File) extra += fmt::format(",\"content\":\"{}\"", to_hex(e.content));
+      std::printf("%s\n{\"path\":%s,\"type\":\"%s\",\"mode\":%u,\"uid\":%u,\"gid\":%u,\"size\":%llu,\"mtime_ns\":%lld%s}", n ? "," : "",
+                  json_string(e.path).c_str(), type_name(e.type), e.mode, e.uid, e.gid, (unsigned long long)e.size, (long long)e.mtime_ns, extra.c_str());
+    } else {
+      std::time_t t = static_cast<std::time_t>(e.mtime_ns / 1000000000);
+      std::tm tm{};
+      ::localtime_r(&t, &tm);
+      char when[32];
+      std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+      std::printf("%s %6u %6u %12llu %s %s%s\n", mode_string(e).c_str(), e.uid, e.gid, (unsigned long long)e.size, when, e.path.c_str(),
+                  e.type == NodeType::Symlink ? (" -> " + e.symlink_target).c_str() : "");
+    }
+    ++n;
+  }
+  if (json) std::printf("\n]\n");
+  if (n == 0 && !under.empty()) return report_error(make_error(ErrorKind::NotFound, fmt::format("snapshot {} has nothing at {}", snap->short_id(), under)));
+  return kExitOk;
+}
+
+}  // namespace gb

@@ -1,0 +1,74 @@
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/cli/progress_line.h"
+#include "core/restore/restorer.h"
+#include "core/snapshot/snapshot_store.h"
+
+namespace gb {
+
+int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out);
+
+int cmd_restore(const CommandLine& cl) {
+  if (cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup restore SNAPSHOT|latest --target DIR [PATH...]"));
+  auto target = cl.value("target");
+  if (!target || target->empty()) return report_error(make_error(ErrorKind::InvalidArgument, "restore needs --target DIR (use --target / to restore in place)"));
+  RestoreOptions opts;
+  opts.target = *target;
+  for (size_t i = 1; i < cl.args.size(); ++i) {
+    std::string p = std::filesystem::path(cl.args[i]).lexically_normal().string();
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    if (p.empty() || p[0] != '/') return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not an absolute path as stored in the snapshot", cl.args[i])));
+    opts.include.push_back(p);
+  }
+  std::unique_ptr<Repository> repo;
+  if (int code = open_or_report(cl, repo)) return code;
+  SnapshotStore store(*repo);
+  auto snap = store.resolve(cl.args[0]);
+  if (!snap) return report_error(snap.error());
+  auto start = std::chrono::steady_clock::now();
+  RestoreProgress progress;
+  Result<RestoreResult> result = make_error(ErrorKind::Io, "restore did not run");
+  {
+    ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress"), [&] {
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      return fmt::format("[{}] {} entries, {} of {} written", human_duration(s), progress.entries.load(), human_bytes(progress.bytes.load()),
+                         human_bytes(snap->stats.bytes));
+    });
+    result = run_restore(*repo, *snap, opts, progress);
+  }
+  if (!result) return report_error(result.error());
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const RestoreResult& r = *result;
+  if (cl.flag("verbose"))
+    for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  if (!cl.flag("quiet"))
+    std::printf("restored snapshot %s to %s: %llu files, %llu dirs, %llu others, %s in %s\n", snap->short_id().c_str(), target->c_str(),
+                (unsigned long long)r.files, (unsigned long long)r.dirs, (unsigned long long)r.others, human_bytes(r.bytes).c_str(),
+                human_duration(secs).c_str());
+  if (!r.warnings.empty() && !cl.flag("verbose"))
+    std::fprintf(stderr, "note: %zu metadata items (owners, attributes, times) could not be applied; --verbose lists them\n", r.warnings.size());
+  for (const auto& f : r.failures) std::fprintf(stderr, "error: not restored: %s: %s\n", f.path.c_str(), f.message.c_str());
+  for (const auto& f : r.damaged) std::fprintf(stderr, "error: damaged in the repository: %s: %s\n", f.path.c_str(), f.message.c_str());
+  if (!r.damaged.empty()) {
+    std::string objects;
+    for (const auto& o : r.damaged_objects) {
+      if (!objects.empty()) objects += ", ";
+      objects += o;
+    }
+    std::fprintf(stderr, "gridbackup: %zu files could not be restored because repository objects are damaged or missing (%s); the rest was restored\n",
+                 r.damaged.size(), objects.c_str());
+    return kExitDamaged;
+  }
+  if (!r.failures.empty()) {
+    std::fprintf(stderr, "gridbackup: %zu paths could not be restored (listed above)\n", r.failures.size());
+    return kExitPartial;
+  }
+  return kExitOk;
+}
+
+}  // namespace gb

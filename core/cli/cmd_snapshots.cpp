@@ -1,0 +1,78 @@
+#include <ctime>
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
+#include "core/cli/progress_line.h"
+#include "core/snapshot/snapshot_store.h"
+
+namespace gb {
+namespace {
+std::string local_time(int64_t ns, bool iso) {
+  std::time_t t = static_cast<std::time_t>(ns / 1000000000);
+  std::tm tm{};
+  char buf[64];
+  if (iso) {
+    ::gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  } else {
+    ::localtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  }
+  return buf;
+}
+}  // namespace
+
+int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out) {
+  auto repo = open_repository(cl);
+  if (!repo) {
+    int code = report_error(repo.error());
+    return repo.error().kind == ErrorKind::NotFound ? kExitNoRepository : code;
+  }
+  out = std::move(*repo);
+  return kExitOk;
+}
+
+int cmd_snapshots(const CommandLine& cl) {
+  std::unique_ptr<Repository> repo;
+  if (int code = open_or_report(cl, repo)) return code;
+  SnapshotStore store(*repo);
+  auto all = store.list();
+  if (!all) return report_error(all.error());
+  if (cl.flag("json")) {
+    std::printf("[");
+    for (size_t i = 0; i < all->size(); ++i) {
+      const Snapshot& s = (*all)[i];
+      std::string paths;
+      for (const auto& p : s.paths) {
+      if (!paths.empty()) paths += ",";
+      paths += json_string(p);
+    }
+      std::printf("%s\n{\"id\":\"%s\",\"short_id\":\"%s\",\"time\":\"%s\",\"hostname\":%s,\"username\":%s,\"paths\":[%s],"
+                  "\"parent\":%s,\"checkpoint\":%s,\"files\":%llu,\"dirs\":%llu,\"bytes\":%llu,\"errors\":%llu}",
+                  i ? "," : "", s.id.c_str(), s.short_id().c_str(), local_time(s.time_ns, true).c_str(), json_string(s.hostname).c_str(),
+                  json_string(s.username).c_str(), paths.c_str(), s.parent.empty() ? "null" : json_string(s.parent).c_str(),
+                  s.checkpoint ? "true" : "false", (unsigned long long)s.stats.files, (unsigned long long)s.stats.dirs,
+                  (unsigned long long)s.stats.bytes, (unsigned long long)s.stats.errors);
+    }
+    std::printf("\n]\n");
+    return kExitOk;
+  }
+  std::printf("%-8s  %-19s  %-16s  %10s  %12s  %s\n", "ID", "Time", "Host", "Files", "Size", "Paths");
+  for (const Snapshot& s : *all) {
+    std::string paths;
+    for (const auto& p : s.paths) {
+      if (!paths.empty()) paths += " ";
+      paths += p;
+    }
+    std::printf("%-8s  %-19s  %-16s  %10llu  %12s  %s%s\n", s.short_id().c_str(), local_time(s.time_ns, false).c_str(), s.hostname.c_str(),
+                (unsigned long long)s.stats.files, human_bytes(s.stats.bytes).c_str(), paths.c_str(),
+                s.stats.errors ? fmt::format("  ({} paths not backed up)", s.stats.errors).c_str() : "");
+  }
+  std::printf("%zu snapshots\n", all->size());
+  return kExitOk;
+}
+
+}  // namespace gb

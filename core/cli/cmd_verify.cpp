@@ -1,0 +1,41 @@
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/cli/progress_line.h"
+#include "core/verify/verifier.h"
+
+namespace gb {
+
+int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out);
+
+int cmd_verify(const CommandLine& cl) {
+  if (!cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup verify [--read-data]"));
+  std::unique_ptr<Repository> repo;
+  if (int code = open_or_report(cl, repo)) return code;
+  VerifyOptions opts;
+  opts.read_data = cl.flag("read-data");
+  VerifyProgress progress;
+  Result<VerifyReport> report = make_error(ErrorKind::Io, "verify did not run");
+  {
+    ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress"),
+                      [&] { return fmt::format("reading packs: {}/{}", progress.done.load(), progress.total.load()); });
+    report = run_verify(*repo, opts, progress);
+  }
+  if (!report) return report_error(report.error());
+  const VerifyReport& r = *report;
+  for (const auto& d : r.damaged_objects) std::fprintf(stderr, "damaged: %s\n", d.c_str());
+  for (const auto& p : r.problems) std::fprintf(stderr, "problem: %s\n", p.c_str());
+  std::printf("checked %llu snapshots (%llu entries)%s\n", (unsigned long long)r.snapshots, (unsigned long long)r.entries,
+              opts.read_data ? fmt::format(", read {} packs ({} blobs)", r.packs_read, r.blobs_checked).c_str() : "; use --read-data to read every pack");
+  if (!r.ok()) {
+    std::fprintf(stderr, "gridbackup: the repository has %zu damaged objects and %zu other problems (listed above)\n", r.damaged_objects.size(),
+                 r.problems.size());
+    return kExitDamaged;
+  }
+  std::printf("no problems found\n");
+  return kExitOk;
+}
+
+}  // namespace gb

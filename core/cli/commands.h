@@ -1,0 +1,19 @@
+// The subcommands of `gridbackup`. Each returns a process exit code
+// (exit_codes.h) and prints its own messages.
+#pragma once
+#include "core/cli/options.h"
+
+namespace gb {
+
+int cmd_init(const CommandLine& cl);
+int cmd_backup(const CommandLine& cl);
+int cmd_snapshots(const CommandLine& cl);
+int cmd_ls(const CommandLine& cl);
+int cmd_restore(const CommandLine& cl);
+int cmd_verify(const CommandLine& cl);
+int cmd_cap(const CommandLine& cl);
+
+// Prints "gridbackup: <sentence>" on stderr and returns the matching exit code.
+int report_error(const Error& e);
+
+}  // namespace gb

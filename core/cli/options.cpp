@@ -1,0 +1,147 @@
+#include "core/cli/options.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace gb {
+namespace {
+
+const std::set<std::string> kValueOptions = {"repo", "cap-file", "cap", "state-dir", "target", "exclude", "exclude-file", "host"};
+const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force"};
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+std::string home() {
+  std::string h = env("HOME");
+  if (!h.empty()) return h;
+  if (struct passwd* pw = ::getpwuid(::getuid())) return pw->pw_dir;
+  return "/";
+}
+
+std::string xdg(const char* var, const char* fallback) {
+  std::string v = env(var);
+  return v.empty() ? home() + "/" + fallback : v;
+}
+
+}  // namespace
+
+std::optional<std::string> CommandLine::value(const std::string& name) const {
+  auto it = values.find(name);
+  if (it == values.end() || it->second.empty()) return std::nullopt;
+  return it->second.back();
+}
+
+std::vector<std::string> CommandLine::all(const std::string& name) const {
+  auto it = values.find(name);
+  return it == values.end() ? std::vector<std::string>{} : it->second;
+}
+
+Result<CommandLine> parse_command_line(int argc, char** argv) {
+  CommandLine cl;
+  bool options_done = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (!options_done && a == "--") {
+      options_done = true;
+      continue;
+    }
+    if (!options_done && a.size() > 2 && a.rfind("--", 0) == 0) {
+      std::string name = a.substr(2), value;
+      bool has_value = false;
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+        has_value = true;
+      }
+      if (kFlagOptions.count(name)) {
+        if (has_value) return make_error(ErrorKind::InvalidArgument, fmt::format("option --{} takes no value", name));
+        cl.flags[name] = true;
+      } else if (kValueOptions.count(name)) {
+        if (!has_value) {
+          if (i + 1 >= argc) return make_error(ErrorKind::InvalidArgument, fmt::format("option --{} needs a value", name));
+          value = argv[++i];
+        }
+        cl.values[name].push_back(value);
+      } else {
+        return make_error(ErrorKind::InvalidArgument, fmt::format("unknown option --{} (see 'gridbackup help')", name));
+      }
+      continue;
+    }
+    if (!options_done && a == "-h") {
+      cl.flags["help"] = true;
+      continue;
+    }
+    if (!options_done && a.size() > 1 && a[0] == '-')
+      return make_error(ErrorKind::InvalidArgument, fmt::format("unknown option {} (see 'gridbackup help')", a));
+    if (cl.command.empty())
+      cl.command = a;
+    else
+      cl.args.push_back(a);
+  }
+  return cl;
+}
+
+std::string default_repository_url() { return "file://" + xdg("XDG_DATA_HOME", ".local/share") + "/gridbackup/repository"; }
+std::string default_cap_file() { return xdg("XDG_CONFIG_HOME", ".config") + "/gridbackup/cap"; }
+
+std::string state_dir(const CommandLine& cl) {
+  if (auto v = cl.value("state-dir")) return *v;
+  std::string e = env("GRIDBACKUP_STATE_DIR");
+  return e.empty() ? xdg("XDG_STATE_HOME", ".local/state") + "/gridbackup" : e;
+}
+
+std::string cap_file(const CommandLine& cl) {
+  if (auto v = cl.value("cap-file")) return *v;
+  std::string e = env("GRIDBACKUP_CAP_FILE");
+  return e.empty() ? default_cap_file() : e;
+}
+
+Result<RootCap> load_cap(const CommandLine& cl) {
+  if (auto v = cl.value("cap")) return parse_cap(*v);
+  if (std::string e = env("GRIDBACKUP_CAP"); !e.empty()) return parse_cap(e);
+  std::string file = cap_file(cl);
+  std::ifstream in(file);
+  if (!in)
+    return make_error(ErrorKind::WrongKey, fmt::format("no root cap: the cap file {} cannot be read (give --cap, --cap-file, or run 'gridbackup init')", file));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto cap = parse_cap(ss.str());
+  if (!cap) return make_error(cap.error().kind, fmt::format("{} (in {})", cap.error().message, file));
+  return cap;
+}
+
+std::string repository_url(const CommandLine& cl, const RootCap& cap) {
+  if (auto v = cl.value("repo")) return *v;
+  if (std::string e = env("GRIDBACKUP_REPO"); !e.empty()) return e;
+  return cap.url;
+}
+
+Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl) {
+  GB_ASSIGN(RootCap cap, load_cap(cl));
+  GB_ASSIGN(auto backend, open_backend(repository_url(cl, cap)));
+  return Repository::open(std::move(backend), cap.master);
+}
+
+std::string host_name(const CommandLine& cl) {
+  if (auto v = cl.value("host")) return *v;
+  if (std::string e = env("GRIDBACKUP_HOST"); !e.empty()) return e;
+  char buf[256] = {};
+  ::gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+std::string user_name() {
+  if (struct passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
+  return std::to_string(::geteuid());
+}
+
+}  // namespace gb

@@ -1,0 +1,45 @@
+// Command-line parsing and the resolution of repository, cap and state dir
+// from flags, environment and defaults.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/result.h"
+#include "core/repository/repository.h"
+#include "core/repository/root_cap.h"
+
+namespace gb {
+
+struct CommandLine {
+  std::string command;
+  std::vector<std::string> args;                          // positional arguments after the command
+  std::map<std::string, std::vector<std::string>> values;  // --name VALUE (repeatable)
+  std::map<std::string, bool> flags;                       // --name
+  bool flag(const std::string& name) const { return flags.count(name) > 0; }
+  std::optional<std::string> value(const std::string& name) const;
+  std::vector<std::string> all(const std::string& name) const;
+};
+
+// Fails with a sentence on unknown options or missing values.
+Result<CommandLine> parse_command_line(int argc, char** argv);
+
+std::string default_repository_url();
+std::string default_cap_file();
+std::string state_dir(const CommandLine& cl);
+std::string cap_file(const CommandLine& cl);
+
+// The cap from --cap, GRIDBACKUP_CAP, or the cap file.
+Result<RootCap> load_cap(const CommandLine& cl);
+// The repository URL from --repo, GRIDBACKUP_REPO, or the cap.
+std::string repository_url(const CommandLine& cl, const RootCap& cap);
+
+// Opens the repository named by the command line.
+Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl);
+
+std::string host_name(const CommandLine& cl);
+std::string user_name();
+
+}  // namespace gb

@@ -1,0 +1,105 @@
+#include "core/content/packer.h"
+
+#include "core/content/blob_seal.h"
+#include "core/content/pack_format.h"
+#include "core/crypto/sha256.h"
+#include "core/repository/envelope.h"
+
+namespace gb {
+
+Packer::Packer(Backend& backend, const RepositoryKeys& keys, LinkIndex& index, PackerOptions options)
+    : backend_(backend), keys_(keys), index_(index), options_(options) {
+  for (int i = 0; i < std::max(1, options_.workers); ++i) threads_.emplace_back([this] { worker(); });
+}
+
+Packer::~Packer() { (void)finish(); }
+
+bool Packer::add(BlobType type, const Hash& hash, Bytes plaintext) {
+  if (index_.has_blob(hash)) return false;
+  std::unique_lock lock(mu_);
+  if (!in_flight_.insert(hash).second) return false;
+  has_room_.wait(lock, [&] { return queued_bytes_ < options_.max_queued_bytes || error_; });
+  queued_bytes_ += plaintext.size();
+  queue_.push_back(Job{type, hash, std::move(plaintext)});
+  has_work_.notify_one();
+  return true;
+}
+
+void Packer::worker() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mu_);
+      has_work_.wait(lock, [&] { return !queue_.empty() || closing_; });
+      if (queue_.empty()) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    Bytes box;
+    box.reserve(job.data.size() / 2 + 64);
+    seal_blob(keys_, job.type, job.hash, job.data, options_.compression_level, box);
+    OpenPack full;
+    {
+      std::lock_guard lock(mu_);
+      queued_bytes_ -= job.data.size();
+      has_room_.notify_all();
+      current_.blobs.push_back(PackedBlob{job.type, job.hash, current_.bytes.size(), static_cast<uint32_t>(box.size()),
+                                          static_cast<uint32_t>(job.data.size())});
+      current_.bytes.insert(current_.bytes.end(), box.begin(), box.end());
+      if (current_.bytes.size() >= options_.pack_target) std::swap(full, current_);
+    }
+    if (!full.blobs.empty()) store_pack(std::move(full));
+  }
+}
+
+void Packer::store_pack(OpenPack pack) {
+  Bytes header = seal_envelope(keys_.metadata, EnvelopeKind::PackHeader, encode_pack_header(pack.blobs));
+  pack.bytes.insert(pack.bytes.end(), header.begin(), header.end());
+  uint32_t len = static_cast<uint32_t>(header.size());
+  for (int i = 0; i < 4; ++i) pack.bytes.push_back(static_cast<uint8_t>(len >> (8 * i)));
+  for (char c : std::string("GBP1")) pack.bytes.push_back(static_cast<uint8_t>(c));
+  std::string id = to_hex(sha256(pack.bytes));
+  if (Status st = backend_.put(pack_object_name(id), pack.bytes); !st) return fail(st.error());
+  index_.add_pack(id, pack.blobs);
+  std::lock_guard lock(mu_);
+  stored_bytes_ += pack.bytes.size();
+  for (const auto& b : pack.blobs) in_flight_.erase(b.hash);
+}
+
+void Packer::fail(Error e) {
+  std::lock_guard lock(mu_);
+  if (!error_) error_ = std::move(e);
+  has_room_.notify_all();
+}
+
+Status Packer::finish() {
+  if (!threads_.empty()) {
+    {
+      std::lock_guard lock(mu_);
+      closing_ = true;
+      has_work_.notify_all();
+    }
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+    OpenPack last;
+    {
+      std::lock_guard lock(mu_);
+      std::swap(last, current_);
+    }
+    if (!last.blobs.empty()) store_pack(std::move(last));
+  }
+  return status();
+}
+
+Status Packer::status() const {
+  std::lock_guard lock(mu_);
+  if (error_) return *error_;
+  return {};
+}
+
+uint64_t Packer::stored_bytes() const {
+  std::lock_guard lock(mu_);
+  return stored_bytes_;
+}
+
+}  // namespace gb

@@ -1,0 +1,75 @@
+// The Packer turns blobs into stored packs. Callers hand it plaintext blobs;
+// worker threads compress and seal them, fill packs up to the target size,
+// store each full pack with one atomic put and record it in the link index.
+// Memory stays bounded: add() blocks while too many bytes wait.
+#pragma once
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "core/common/result.h"
+#include "core/content/blob.h"
+#include "core/crypto/keys.h"
+#include "core/index/link_index.h"
+#include "core/storage/backend.h"
+
+namespace gb {
+
+struct PackerOptions {
+  int workers = 2;
+  size_t pack_target = 16 << 20;
+  size_t max_queued_bytes = 64 << 20;
+  int compression_level = 3;
+};
+
+class Packer {
+ public:
+  Packer(Backend& backend, const RepositoryKeys& keys, LinkIndex& index, PackerOptions options);
+  ~Packer();
+  Packer(const Packer&) = delete;
+  Packer& operator=(const Packer&) = delete;
+
+  // Stores the blob unless the index or this packer already has it.
+  // Returns true when the blob is new (its bytes will be stored).
+  bool add(BlobType type, const Hash& hash, Bytes plaintext);
+  // Stores the last partial pack and waits for every worker; returns the first failure.
+  Status finish();
+  // The first failure so far (callers may stop early).
+  Status status() const;
+  uint64_t stored_bytes() const;  // sealed bytes written to packs
+
+ private:
+  struct Job {
+    BlobType type;
+    Hash hash;
+    Bytes data;
+  };
+  struct OpenPack {
+    Bytes bytes;
+    std::vector<PackedBlob> blobs;
+  };
+  void worker();
+  void store_pack(OpenPack pack);
+  void fail(Error e);
+
+  Backend& backend_;
+  const RepositoryKeys& keys_;
+  LinkIndex& index_;
+  PackerOptions options_;
+
+  mutable std::mutex mu_;
+  std::condition_variable has_work_, has_room_;
+  std::deque<Job> queue_;
+  size_t queued_bytes_ = 0;
+  bool closing_ = false;
+  std::unordered_set<Hash, HashHasher> in_flight_;
+  OpenPack current_;
+  std::optional<Error> error_;
+  uint64_t stored_bytes_ = 0;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace gb

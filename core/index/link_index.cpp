@@ -1,0 +1,150 @@
+#include "core/index/link_index.h"
+
+#include <fmt/format.h>
+
+#include "core/common/serial.h"
+#include "core/crypto/sha256.h"
+#include "core/repository/envelope.h"
+
+namespace gb {
+
+Status LinkIndex::load(Backend& backend, const Hash& metadata_key) {
+  GB_ASSIGN(auto objects, backend.list("index/"));
+  for (const auto& obj : objects) {
+    GB_ASSIGN(Bytes sealed, backend.get(obj.name));
+    GB_ASSIGN(Bytes payload, open_envelope(metadata_key, EnvelopeKind::Index, sealed, "index object " + obj.name));
+    GB_CHECK(merge_object(payload));
+    std::lock_guard lock(mu_);
+    objects_.push_back(obj.name);
+  }
+  return {};
+}
+
+uint32_t LinkIndex::intern_pack(const std::string& pack_id) {
+  auto [it, inserted] = pack_ids_.try_emplace(pack_id, static_cast<uint32_t>(packs_.size()));
+  if (inserted) packs_.push_back(pack_id);
+  return it->second;
+}
+
+Status LinkIndex::merge_object(ByteView payload) {
+  Reader r(payload);
+  if (r.varint() != 1) return make_error(ErrorKind::Corrupt, "index object has an unknown version");
+  std::lock_guard lock(mu_);
+  uint64_t npacks = r.varint();
+  for (uint64_t p = 0; p < npacks && r.ok(); ++p) {
+    uint32_t pack = intern_pack(r.str());
+    uint64_t n = r.varint();
+    for (uint64_t i = 0; i < n && r.ok(); ++i) {
+      BlobLocation loc;
+      loc.pack = pack;
+      loc.type = static_cast<BlobType>(r.u8());
+      Hash h = r.hash();
+      loc.offset = r.varint();
+      loc.length = static_cast<uint32_t>(r.varint());
+      loc.raw_length = static_cast<uint32_t>(r.varint());
+      blobs_.try_emplace(h, loc);
+    }
+  }
+  uint64_t nlinks = r.varint();
+  for (uint64_t l = 0; l < nlinks && r.ok(); ++l) {
+    Hash content = r.hash();
+    uint64_t n = r.varint();
+    std::vector<Hash> segs;
+    for (uint64_t i = 0; i < n && r.ok(); ++i) segs.push_back(r.hash());
+    segments_.try_emplace(content, std::move(segs));
+  }
+  if (!r.ok()) return make_error(ErrorKind::Corrupt, "index object is truncated");
+  return {};
+}
+
+std::optional<BlobLocation> LinkIndex::find_blob(const Hash& hash) const {
+  std::lock_guard lock(mu_);
+  auto it = blobs_.find(hash);
+  if (it == blobs_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::vector<Hash>> LinkIndex::find_segments(const Hash& content) const {
+  std::lock_guard lock(mu_);
+  auto it = segments_.find(content);
+  if (it == segments_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string LinkIndex::pack_name(uint32_t pack) const {
+  std::lock_guard lock(mu_);
+  return packs_.at(pack);
+}
+
+std::vector<std::string> LinkIndex::pack_names() const {
+  std::lock_guard lock(mu_);
+  return packs_;
+}
+
+size_t LinkIndex::blob_count() const {
+  std::lock_guard lock(mu_);
+  return blobs_.size();
+}
+
+std::vector<std::string> LinkIndex::object_names() const {
+  std::lock_guard lock(mu_);
+  return objects_;
+}
+
+void LinkIndex::add_pack(const std::string& pack_id, const std::vector<PackedBlob>& blobs) {
+  std::lock_guard lock(mu_);
+  uint32_t pack = intern_pack(pack_id);
+  for (const auto& b : blobs) blobs_.try_emplace(b.hash, BlobLocation{pack, b.type, b.offset, b.length, b.raw_length});
+  pending_packs_.emplace_back(pack_id, blobs);
+}
+
+void LinkIndex::add_segments(const Hash& content, std::vector<Hash> segments) {
+  std::lock_guard lock(mu_);
+  if (segments_.try_emplace(content, segments).second) pending_segments_.emplace_back(content, std::move(segments));
+}
+
+Status LinkIndex::flush(Backend& backend, const Hash& metadata_key) {
+  std::vector<std::pair<std::string, std::vector<PackedBlob>>> packs;
+  std::vector<std::pair<Hash, std::vector<Hash>>> links;
+  {
+    std::lock_guard lock(mu_);
+    packs.swap(pending_packs_);
+    links.swap(pending_segments_);
+  }
+  if (packs.empty() && links.empty()) return {};
+  Writer w;
+  w.varint(1);
+  w.varint(packs.size());
+  for (const auto& [id, blobs] : packs) {
+    w.str(id);
+    w.varint(blobs.size());
+    for (const auto& b : blobs) {
+      w.u8(static_cast<uint8_t>(b.type));
+      w.hash(b.hash);
+      w.varint(b.offset);
+      w.varint(b.length);
+      w.varint(b.raw_length);
+    }
+  }
+  w.varint(links.size());
+  for (const auto& [content, segs] : links) {
+    w.hash(content);
+    w.varint(segs.size());
+    for (const auto& s : segs) w.hash(s);
+  }
+  Bytes sealed = seal_envelope(metadata_key, EnvelopeKind::Index, w.buffer());
+  std::string name = "index/" + to_hex(sha256(sealed));
+  Status st = backend.put(name, sealed);
+  if (!st) {
+    // Keep the entries pending so a later flush can still record them.
+    std::lock_guard lock(mu_);
+    pending_packs_.insert(pending_packs_.end(), packs.begin(), packs.end());
+    pending_segments_.insert(pending_segments_.end(), links.begin(), links.end());
+    return st;
+  }
+  std::lock_guard lock(mu_);
+  objects_.push_back(name);
+  return {};
+}
+
+}  // namespace gb

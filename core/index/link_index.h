@@ -1,0 +1,60 @@
+// The link index maps a content hash to how to fetch it: where each blob
+// lives (pack + range) and, for files larger than one segment, the list of
+// segment hashes that make up the file. It lives in the repository as
+// append-only index objects (index/<sha256>), each holding what one backup
+// added; loading reads them all. Thread-safe: uploader threads record packs
+// while the scanner looks hashes up.
+#pragma once
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/common/result.h"
+#include "core/content/blob.h"
+#include "core/crypto/keys.h"
+#include "core/storage/backend.h"
+
+namespace gb {
+
+class LinkIndex {
+ public:
+  // Reads every index object in the repository.
+  Status load(Backend& backend, const Hash& metadata_key);
+
+  std::optional<BlobLocation> find_blob(const Hash& hash) const;
+  bool has_blob(const Hash& hash) const { return find_blob(hash).has_value(); }
+  // Segments of a multi-segment file; nullopt means the content is one blob.
+  std::optional<std::vector<Hash>> find_segments(const Hash& content) const;
+  std::string pack_name(uint32_t pack) const;
+  std::vector<std::string> pack_names() const;
+  size_t blob_count() const;
+
+  // Recording new content (kept pending until flush).
+  void add_pack(const std::string& pack_id, const std::vector<PackedBlob>& blobs);
+  void add_segments(const Hash& content, std::vector<Hash> segments);
+  // Writes everything added since the last flush as one new index object.
+  Status flush(Backend& backend, const Hash& metadata_key);
+
+  // Names of the index objects seen by load() or written by flush().
+  std::vector<std::string> object_names() const;
+
+ private:
+  Status merge_object(ByteView payload);
+  uint32_t intern_pack(const std::string& pack_id);
+
+  mutable std::mutex mu_;
+  std::vector<std::string> packs_;
+  std::unordered_map<std::string, uint32_t> pack_ids_;
+  std::unordered_map<Hash, BlobLocation, HashHasher> blobs_;
+  std::unordered_map<Hash, std::vector<Hash>, HashHasher> segments_;
+  // What the next flush writes.
+  std::vector<std::pair<std::string, std::vector<PackedBlob>>> pending_packs_;
+  std::vector<std::pair<Hash, std::vector<Hash>>> pending_segments_;
+  std::vector<std::string> objects_;
+};
+
+}  // namespace gb

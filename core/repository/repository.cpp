@@ -1,0 +1,119 @@
+#include "core/repository/repository.h"
+
+#include <cstring>
+#include <ctime>
+#include <fmt/format.h>
+
+#include "core/common/serial.h"
+#include "core/content/blob_seal.h"
+#include "core/content/pack_format.h"
+#include "core/crypto/keys.h"
+#include "core/repository/envelope.h"
+
+namespace gb {
+namespace {
+
+// The config object: "GBR1" | repository id (16) | key check (8) | envelope.
+// The key check (HMAC of a fixed label under the metadata key) tells a wrong
+// cap apart from a damaged config without revealing anything about the key.
+constexpr char kConfigMagic[] = "GBR1";
+
+Bytes key_check(const RepositoryKeys& keys) {
+  Hash h = hmac_sha256(keys.metadata, as_bytes("gridbackup key check"));
+  return Bytes(h.begin(), h.begin() + 8);
+}
+
+Bytes encode_config(const RepositoryConfig& c) {
+  Writer w;
+  w.varint(c.version);
+  w.bytes(c.repository_id);
+  w.svarint(c.created);
+  w.varint(c.segment_size);
+  w.varint(c.pack_target);
+  w.svarint(c.compression_level);
+  w.varint(c.checkpoint_interval);
+  return w.take();
+}
+
+Result<RepositoryConfig> decode_config(ByteView payload) {
+  Reader r(payload);
+  RepositoryConfig c;
+  c.version = r.varint();
+  c.repository_id = r.bytes();
+  c.created = r.svarint();
+  c.segment_size = r.varint();
+  c.pack_target = r.varint();
+  c.compression_level = static_cast<int>(r.svarint());
+  c.checkpoint_interval = r.varint();
+  if (!r.ok()) return make_error(ErrorKind::Corrupt, "the repository config is damaged: it is truncated");
+  if (c.version != 1)
+    return make_error(ErrorKind::Unsupported, fmt::format("the repository has format version {}; this gridbackup reads version 1", c.version));
+  if (c.segment_size == 0 || c.segment_size > (64u << 20) || c.checkpoint_interval == 0)
+    return make_error(ErrorKind::Corrupt, "the repository config is damaged: impossible parameters");
+  return c;
+}
+
+}  // namespace
+
+Repository::Repository(std::unique_ptr<Backend> backend, const Hash& master)
+    : backend_(std::move(backend)), keys_(RepositoryKeys::from_master(master)) {}
+
+Result<std::unique_ptr<Repository>> Repository::init(std::unique_ptr<Backend> backend, const Hash& master) {
+  GB_CHECK(backend->create());
+  auto existing = backend->stat("config");
+  if (existing) return make_error(ErrorKind::InvalidArgument, fmt::format("a repository already exists at {}", backend->url()));
+  if (existing.error().kind != ErrorKind::NotFound) return existing.error();
+  std::unique_ptr<Repository> repo(new Repository(std::move(backend), master));
+  repo->config_.repository_id = random_bytes(16);
+  repo->config_.created = static_cast<int64_t>(std::time(nullptr));
+  Bytes obj(kConfigMagic, kConfigMagic + 4);
+  obj.insert(obj.end(), repo->config_.repository_id.begin(), repo->config_.repository_id.end());
+  Bytes check = key_check(repo->keys_);
+  obj.insert(obj.end(), check.begin(), check.end());
+  Bytes sealed = seal_envelope(repo->keys_.metadata, EnvelopeKind::Config, encode_config(repo->config_));
+  obj.insert(obj.end(), sealed.begin(), sealed.end());
+  GB_CHECK(repo->backend_->put("config", obj));
+  return repo;
+}
+
+Result<std::unique_ptr<Repository>> Repository::open(std::unique_ptr<Backend> backend, const Hash& master) {
+  auto raw = backend->get("config");
+  if (!raw) {
+    if (raw.error().kind == ErrorKind::NotFound)
+      return make_error(ErrorKind::NotFound, fmt::format("there is no GridBackup repository at {} (run 'gridbackup init' to create one)", backend->url()));
+    return raw.error();
+  }
+  const Bytes& obj = *raw;
+  if (obj.size() < 28 || std::memcmp(obj.data(), kConfigMagic, 4) != 0)
+    return make_error(ErrorKind::Corrupt, fmt::format("the object 'config' at {} is not a GridBackup repository config", backend->url()));
+  std::unique_ptr<Repository> repo(new Repository(std::move(backend), master));
+  Bytes check = key_check(repo->keys_);
+  if (!std::equal(check.begin(), check.end(), obj.begin() + 20))
+    return make_error(ErrorKind::WrongKey, fmt::format("this cap does not open the repository at {} (it belongs to another repository)", repo->backend_->url()));
+  GB_ASSIGN(Bytes payload, open_envelope(repo->keys_.metadata, EnvelopeKind::Config, ByteView(obj).subspan(28), "the repository config"));
+  GB_ASSIGN(repo->config_, decode_config(payload));
+  GB_CHECK(repo->index_.load(*repo->backend_, repo->keys_.metadata));
+  return repo;
+}
+
+Result<Bytes> Repository::read_blob(const Hash& hash) {
+  auto loc = index_.find_blob(hash);
+  if (!loc) return make_error(ErrorKind::NotFound, fmt::format("blob {} is not in the index", to_hex(hash).substr(0, 16)));
+  std::string name = pack_object_name(index_.pack_name(loc->pack));
+  auto box = backend_->get_range(name, loc->offset, loc->length);
+  if (!box) {
+    if (box.error().kind == ErrorKind::NotFound || box.error().kind == ErrorKind::Corrupt)
+      return make_error(ErrorKind::Corrupt, fmt::format("object {} is missing or truncated", name));
+    return box.error();
+  }
+  auto plain = open_blob(keys_, loc->type, hash, *box);
+  if (!plain) return make_error(ErrorKind::Corrupt, fmt::format("object {} is damaged: blob {} {}", name, to_hex(hash).substr(0, 16), plain.error().message));
+  return plain;
+}
+
+std::vector<Hash> Repository::content_segments(const Hash& content) const {
+  if (auto segs = index_.find_segments(content)) return *segs;
+  return {content};
+}
+
+}  // namespace gb

@@ -1,0 +1,51 @@
+// A Repository is a backend opened with a root cap: it knows the keys, the
+// configuration and the link index, and reads blobs back. Layout and formats:
+// docs/FORMAT.md.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "core/common/result.h"
+#include "core/content/blob.h"
+#include "core/crypto/keys.h"
+#include "core/index/link_index.h"
+#include "core/storage/backend.h"
+
+namespace gb {
+
+struct RepositoryConfig {
+  uint64_t version = 1;
+  Bytes repository_id;  // 16 random bytes, also stored in the clear
+  int64_t created = 0;  // unix seconds
+  uint64_t segment_size = 1 << 20;
+  uint64_t pack_target = 16 << 20;
+  int compression_level = 3;
+  uint64_t checkpoint_interval = 16;  // a full backuplog at least every N snapshots
+};
+
+class Repository {
+ public:
+  // Creates a new repository; fails if one already exists at the backend.
+  static Result<std::unique_ptr<Repository>> init(std::unique_ptr<Backend> backend, const Hash& master);
+  // Opens an existing repository: NotFound if there is none, WrongKey if the cap does not fit.
+  static Result<std::unique_ptr<Repository>> open(std::unique_ptr<Backend> backend, const Hash& master);
+
+  Backend& backend() { return *backend_; }
+  const RepositoryKeys& keys() const { return keys_; }
+  const RepositoryConfig& config() const { return config_; }
+  LinkIndex& index() { return index_; }
+
+  // Reads one blob and checks it; Corrupt names the pack that holds it.
+  Result<Bytes> read_blob(const Hash& hash);
+  // The segment hashes of a content hash (one element when it is a single blob).
+  std::vector<Hash> content_segments(const Hash& content) const;
+
+ private:
+  Repository(std::unique_ptr<Backend> backend, const Hash& master);
+  std::unique_ptr<Backend> backend_;
+  RepositoryKeys keys_;
+  RepositoryConfig config_;
+  LinkIndex index_;
+};
+
+}  // namespace gb

@@ -1,0 +1,211 @@
+#include "core/restore/restorer.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+#include <unordered_map>
+
+#include "core/common/path_order.h"
+#include "core/snapshot/snapshot_store.h"
+#include "core/snapshot/view_reader.h"
+
+namespace gb {
+namespace {
+
+std::string sys_error(const std::string& what) { return fmt::format("{}: {}", what, std::strerror(errno)); }
+
+bool included(const std::string& path, const std::vector<std::string>& include) {
+  if (include.empty()) return true;
+  for (const auto& inc : include)
+    if (path_within(path, inc)) return true;
+  return false;
+}
+
+class Restorer {
+ public:
+  Restorer(Repository& repo, const RestoreOptions& options, RestoreProgress& progress, RestoreResult& result)
+      : repo_(repo), options_(options), progress_(progress), result_(result), am_root_(::geteuid() == 0) {}
+
+  void restore(const Entry& e) {
+    std::string dest = options_.target + e.path;
+    ensure_parent(dest);
+    switch (e.type) {
+      case NodeType::Dir:
+        if (::mkdir(dest.c_str(), 0700) != 0 && errno != EEXIST) return fail(e, sys_error("cannot create directory"));
+        dirs_.push_back({dest, e});  // metadata after the children, or their creation would change it
+        ++result_.dirs;
+        return;
+      case NodeType::File:
+        return restore_file(e, dest);
+      case NodeType::Symlink:
+        ::unlink(dest.c_str());
+        if (::symlink(e.symlink_target.c_str(), dest.c_str()) != 0) return fail(e, sys_error("cannot create symlink"));
+        break;
+      case NodeType::Fifo:
+        ::unlink(dest.c_str());
+        if (::mkfifo(dest.c_str(), 0600) != 0) return fail(e, sys_error("cannot create FIFO"));
+        break;
+      case NodeType::CharDev:
+      case NodeType::BlockDev:
+        ::unlink(dest.c_str());
+        if (::mknod(dest.c_str(), (e.type == NodeType::CharDev ? S_IFCHR : S_IFBLK) | 0600, static_cast<dev_t>(e.rdev)) != 0)
+          return fail(e, sys_error("cannot create device node"));
+        break;
+      case NodeType::Socket:
+        return;  // a socket is meaningless without its server; recorded, not recreated
+    }
+    ++result_.others;
+    apply_metadata(dest, e);
+  }
+
+  void finish() {
+    for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) apply_metadata(it->first, it->second);
+  }
+
+ private:
+  void ensure_parent(const std::string& dest) {
+    std::string parent = dest.substr(0, dest.rfind('/'));
+    if (parent == last_parent_) return;
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    last_parent_ = parent;
+  }
+
+  void restore_file(const Entry& e, const std::string& dest) {
+    if (e.hardlink_id) {
+      auto first = links_.find(e.hardlink_id);
+      if (first != links_.end()) {
+        ::unlink(dest.c_str());
+        if (::link(first->second.c_str(), dest.c_str()) == 0) {
+          ++result_.files;
+          return;
+        }
+      }
+    }
+    ::unlink(dest.c_str());  // never write through an existing hard link or symlink
+    int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return fail(e, sys_error("cannot create file"));
+    uint64_t written = 0;
+    if (e.size > 0) {
+      for (const Hash& seg : repo_.content_segments(e.content)) {
+        auto data = repo_.read_blob(seg);
+        if (!data) {
+          ::close(fd);
+          ::unlink(dest.c_str());
+          return damaged(e, data.error());
+        }
+        if (!write_all(fd, *data)) {
+          std::string why = sys_error("cannot write");
+          ::close(fd);
+          ::unlink(dest.c_str());
+          return fail(e, why);
+        }
+        written += data->size();
+        progress_.bytes += data->size();
+      }
+    }
+    if (written != e.size) {
+      ::close(fd);
+      ::unlink(dest.c_str());
+      return damaged(e, make_error(ErrorKind::Corrupt, fmt::format("its stored content has {} bytes, expected {}", written, e.size)));
+    }
+    ::close(fd);
+    apply_metadata(dest, e);
+    if (e.hardlink_id) links_.emplace(e.hardlink_id, dest);
+    ++result_.files;
+    result_.bytes += e.size;
+  }
+
+  static bool write_all(int fd, const Bytes& data) {
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  void apply_metadata(const std::string& dest, const Entry& e) {
+    const char* p = dest.c_str();
+    if (am_root_ && ::lchown(p, e.uid, e.gid) != 0) warn(dest, sys_error("cannot set owner"));
+    for (const auto& [name, value] : e.xattrs)
+      if (::lsetxattr(p, name.c_str(), value.data(), value.size(), 0) != 0 && !(e.type == NodeType::Symlink && errno == EPERM))
+        warn(dest, sys_error("cannot set extended attribute " + name));
+    // chmod after chown: chown clears setuid/setgid bits.
+    if (e.type != NodeType::Symlink && ::chmod(p, e.mode) != 0) warn(dest, sys_error("cannot set permissions"));
+    struct timespec times[2];
+    times[0].tv_sec = 0;
+    times[0].tv_nsec = UTIME_OMIT;
+    times[1].tv_sec = e.mtime_ns / 1000000000;
+    times[1].tv_nsec = e.mtime_ns % 1000000000;
+    if (times[1].tv_nsec < 0) {
+      times[1].tv_nsec += 1000000000;
+      times[1].tv_sec -= 1;
+    }
+    if (::utimensat(AT_FDCWD, p, times, AT_SYMLINK_NOFOLLOW) != 0) warn(dest, sys_error("cannot set modification time"));
+  }
+
+  void fail(const Entry& e, std::string message) { result_.failures.push_back({e.path, std::move(message)}); }
+  void damaged(const Entry& e, const Error& err) {
+    result_.damaged.push_back({e.path, err.message});
+    auto pos = err.message.find("object ");
+    if (pos != std::string::npos) {
+      auto end = err.message.find(' ', pos + 7);
+      result_.damaged_objects.insert(err.message.substr(pos + 7, end - pos - 7));
+    }
+  }
+  void warn(const std::string& dest, std::string message) { result_.warnings.push_back(dest + ": " + message); }
+
+  Repository& repo_;
+  const RestoreOptions& options_;
+  RestoreProgress& progress_;
+  RestoreResult& result_;
+  bool am_root_;
+  std::string last_parent_;
+  std::vector<std::pair<std::string, Entry>> dirs_;
+  std::unordered_map<uint64_t, std::string> links_;
+};
+
+}  // namespace
+
+Result<RestoreResult> run_restore(Repository& repo, const Snapshot& snapshot, const RestoreOptions& options,
+                                  RestoreProgress& progress) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.target, ec);
+  if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the target directory {}: {}", options.target, ec.message()));
+  RestoreOptions opts = options;
+  opts.target = std::filesystem::absolute(options.target).lexically_normal().string();
+  while (opts.target.size() > 1 && opts.target.back() == '/') opts.target.pop_back();
+  if (opts.target == "/") opts.target.clear();  // restoring in place
+
+  SnapshotStore store(repo);
+  GB_ASSIGN(auto logs, store.chain(snapshot));
+  ViewReader view(repo, logs);
+  RestoreResult result;
+  Restorer restorer(repo, opts, progress, result);
+  Entry e;
+  uint64_t matched = 0;
+  for (;;) {
+    GB_ASSIGN(bool more, view.next(e));
+    if (!more) break;
+    if (!included(e.path, opts.include)) continue;
+    ++matched;
+    ++progress.entries;
+    restorer.restore(e);
+  }
+  restorer.finish();
+  if (matched == 0 && !opts.include.empty())
+    return make_error(ErrorKind::NotFound, fmt::format("snapshot {} has no path matching {}", snapshot.short_id(), fmt::join(opts.include, ", ")));
+  return result;
+}
+
+}  // namespace gb

@@ -1,0 +1,61 @@
+// The full scanner: walks the backup roots depth-first, each directory's
+// names sorted bytewise, so entries come out in path order (path_order.h).
+// It never crosses a device boundary: a mount point below a root is recorded
+// as a directory but not entered, and each root is its own filesystem.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/snapshot/entry.h"
+
+namespace gb {
+
+struct ScanProblem {
+  std::string path;
+  std::string message;
+};
+
+// Exclusion patterns (fnmatch): a pattern with '/' matches the whole path,
+// one without matches any file or directory name; a matched directory is
+// skipped with everything below it.
+class Excludes {
+ public:
+  explicit Excludes(std::vector<std::string> patterns) : patterns_(std::move(patterns)) {}
+  bool matches(const std::string& path) const;
+
+ private:
+  std::vector<std::string> patterns_;
+};
+
+// Reads one path's metadata (lstat, symlink target, xattrs) into an Entry.
+// Returns false with `problem` set when the path cannot be read.
+bool stat_entry(const std::string& path, Entry& e, std::string& problem);
+
+class Scanner {
+ public:
+  // `roots` are absolute, normalised, sorted in path order and not nested.
+  Scanner(std::vector<std::string> roots, Excludes excludes, std::function<void(ScanProblem)> on_problem);
+  // The next entry in path order; false at the end.
+  bool next(Entry& e);
+
+ private:
+  struct Frame {
+    std::string dir;
+    std::vector<std::string> names;
+    size_t next = 0;
+    uint64_t device = 0;
+  };
+  void enter(const Entry& dir);
+  std::vector<std::string> roots_;
+  size_t next_root_ = 0;
+  Excludes excludes_;
+  std::function<void(ScanProblem)> on_problem_;
+  std::vector<Frame> stack_;
+};
+
+// Makes each root absolute and normal, drops roots inside other roots, and
+// sorts them in path order. Fails with a sentence if a root does not exist.
+Result<std::vector<std::string>> normalise_roots(const std::vector<std::string>& paths);
+
+}  // namespace gb

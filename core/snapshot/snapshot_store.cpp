@@ -1,0 +1,79 @@
+#include "core/snapshot/snapshot_store.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "core/crypto/sha256.h"
+#include "core/repository/envelope.h"
+
+namespace gb {
+
+Result<Snapshot> SnapshotStore::load(const std::string& id) {
+  std::string name = "snapshots/" + id;
+  auto sealed = repo_.backend().get(name);
+  if (!sealed) {
+    if (sealed.error().kind == ErrorKind::NotFound) return make_error(ErrorKind::NotFound, fmt::format("snapshot {} does not exist", id));
+    return sealed.error();
+  }
+  if (to_hex(sha256(*sealed)) != id) return make_error(ErrorKind::Corrupt, fmt::format("snapshot object {} is damaged: its content does not match its name", name));
+  GB_ASSIGN(Bytes payload, open_envelope(repo_.keys().metadata, EnvelopeKind::Snapshot, *sealed, "snapshot object " + name));
+  auto s = decode_snapshot(payload);
+  if (!s) return make_error(ErrorKind::Corrupt, fmt::format("snapshot object {} is damaged: {}", name, s.error().message));
+  s->id = id;
+  return s;
+}
+
+Result<std::vector<Snapshot>> SnapshotStore::list() {
+  GB_ASSIGN(auto objects, repo_.backend().list("snapshots/"));
+  std::vector<Snapshot> out;
+  for (const auto& o : objects) {
+    GB_ASSIGN(Snapshot s, load(o.name.substr(10)));
+    out.push_back(std::move(s));
+  }
+  std::sort(out.begin(), out.end(), [](const Snapshot& a, const Snapshot& b) {
+    return a.time_ns != b.time_ns ? a.time_ns < b.time_ns : a.id < b.id;
+  });
+  return out;
+}
+
+Result<Snapshot> SnapshotStore::resolve(const std::string& ref) {
+  if (ref.empty()) return make_error(ErrorKind::InvalidArgument, "no snapshot was named");
+  if (ref != "latest" && (ref.size() < 4 || ref.find_first_not_of("0123456789abcdef") != std::string::npos))
+    return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a snapshot id (use 'latest' or at least 4 hex digits of an id)", ref));
+  if (ref.size() == 64) return load(ref);
+  GB_ASSIGN(auto all, list());
+  if (all.empty()) return make_error(ErrorKind::NotFound, "the repository has no snapshots yet");
+  if (ref == "latest") return all.back();
+  std::vector<Snapshot> hits;
+  for (auto& s : all)
+    if (s.id.rfind(ref, 0) == 0) hits.push_back(s);
+  if (hits.empty()) return make_error(ErrorKind::NotFound, fmt::format("no snapshot has an id starting with '{}'", ref));
+  if (hits.size() > 1) return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' matches {} snapshots; give more digits", ref, hits.size()));
+  return hits.front();
+}
+
+Status SnapshotStore::save(Snapshot& s) {
+  Bytes sealed = seal_envelope(repo_.keys().metadata, EnvelopeKind::Snapshot, encode_snapshot(s));
+  s.id = to_hex(sha256(sealed));
+  return repo_.backend().put("snapshots/" + s.id, sealed);
+}
+
+Result<std::vector<std::vector<Hash>>> SnapshotStore::chain(const Snapshot& s) {
+  std::vector<std::vector<Hash>> logs{s.log_blobs};
+  Snapshot cur = s;
+  // depth bounds the walk, so a damaged parent link cannot loop forever.
+  for (uint64_t guard = 0; !cur.checkpoint; ++guard) {
+    if (cur.parent.empty() || guard > s.depth)
+      return make_error(ErrorKind::Corrupt, fmt::format("snapshot {} has a broken parent chain", s.short_id()));
+    auto parent = load(cur.parent);
+    if (!parent)
+      return make_error(parent.error().kind == ErrorKind::NotFound ? ErrorKind::Corrupt : parent.error().kind,
+                        fmt::format("snapshot {} needs its parent {}: {}", s.short_id(), cur.parent.substr(0, 8), parent.error().message));
+    cur = std::move(parent).value();
+    logs.push_back(cur.log_blobs);
+  }
+  std::reverse(logs.begin(), logs.end());
+  return logs;
+}
+
+}  // namespace gb

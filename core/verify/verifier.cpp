@@ -1,0 +1,96 @@
+#include "core/verify/verifier.h"
+
+#include <fmt/format.h>
+#include <unordered_set>
+
+#include "core/content/blob_seal.h"
+#include "core/content/pack_format.h"
+#include "core/crypto/sha256.h"
+#include "core/snapshot/snapshot_store.h"
+#include "core/snapshot/view_reader.h"
+
+namespace gb {
+namespace {
+
+void check_snapshots(Repository& repo, VerifyReport& report) {
+  SnapshotStore store(repo);
+  auto listed = repo.backend().list("snapshots/");
+  if (!listed) {
+    report.problems.push_back("cannot list snapshots: " + listed.error().message);
+    return;
+  }
+  for (const auto& obj : *listed) {
+    auto snap = store.load(obj.name.substr(10));
+    if (!snap) {
+      report.damaged_objects.push_back(fmt::format("{}: {}", obj.name, snap.error().message));
+      continue;
+    }
+    ++report.snapshots;
+    auto logs = store.chain(*snap);
+    if (!logs) {
+      report.problems.push_back(fmt::format("snapshot {}: {}", snap->short_id(), logs.error().message));
+      continue;
+    }
+    ViewReader view(repo, *logs);
+    Entry e;
+    uint64_t missing = 0;
+    for (;;) {
+      auto more = view.next(e);
+      if (!more) {
+        report.problems.push_back(fmt::format("snapshot {}: {}", snap->short_id(), more.error().message));
+        break;
+      }
+      if (!*more) break;
+      ++report.entries;
+      if (e.type != NodeType::File || e.size == 0) continue;
+      for (const Hash& h : repo.content_segments(e.content))
+        if (!repo.index().has_blob(h)) {
+          if (missing++ < 5) report.problems.push_back(fmt::format("snapshot {}: content of {} is not in the repository", snap->short_id(), e.path));
+          break;
+        }
+    }
+    if (missing > 5) report.problems.push_back(fmt::format("snapshot {}: {} more files lack content", snap->short_id(), missing - 5));
+  }
+}
+
+void read_pack(Repository& repo, const std::string& id, VerifyReport& report) {
+  std::string name = pack_object_name(id);
+  auto bytes = repo.backend().get(name);
+  if (!bytes) {
+    report.damaged_objects.push_back(fmt::format("{}: cannot be read: {}", name, bytes.error().message));
+    return;
+  }
+  ++report.packs_read;
+  if (to_hex(sha256(*bytes)) != id) report.damaged_objects.push_back(fmt::format("{}: its content does not match its name", name));
+  auto header = read_pack_header(repo.keys().metadata, *bytes, id);
+  if (!header) {
+    report.damaged_objects.push_back(fmt::format("{}: {}", name, header.error().message));
+    return;
+  }
+  uint64_t bad = 0;
+  for (const auto& b : *header) {
+    ++report.blobs_checked;
+    if (b.offset + b.length > bytes->size() ||
+        !open_blob(repo.keys(), b.type, b.hash, ByteView(*bytes).subspan(b.offset, b.length)))
+      ++bad;
+  }
+  if (bad) report.damaged_objects.push_back(fmt::format("{}: {} of {} blobs fail authentication", name, bad, header->size()));
+}
+
+}  // namespace
+
+Result<VerifyReport> run_verify(Repository& repo, const VerifyOptions& options, VerifyProgress& progress) {
+  VerifyReport report;
+  check_snapshots(repo, report);
+  if (options.read_data) {
+    auto packs = repo.index().pack_names();
+    progress.total = packs.size();
+    for (const auto& id : packs) {
+      read_pack(repo, id, report);
+      ++progress.done;
+    }
+  }
+  return report;
+}
+
+}  // namespace gb

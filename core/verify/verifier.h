@@ -1,0 +1,33 @@
+// Checks a repository. The structural check opens every snapshot and walks
+// its full view, confirming that every blob it needs is in the index. With
+// read_data, every pack is read whole: its name must be the hash of its bytes,
+// its header must open, and every blob must authenticate and match its hash.
+#pragma once
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/repository/repository.h"
+
+namespace gb {
+
+struct VerifyOptions {
+  bool read_data = false;
+};
+
+struct VerifyProgress {
+  std::atomic<uint64_t> done{0};
+  std::atomic<uint64_t> total{0};
+};
+
+struct VerifyReport {
+  uint64_t snapshots = 0, entries = 0, packs_read = 0, blobs_checked = 0;
+  std::vector<std::string> damaged_objects;  // "object: what is wrong"
+  std::vector<std::string> problems;         // other findings (missing content, broken chains)
+  bool ok() const { return damaged_objects.empty() && problems.empty(); }
+};
+
+Result<VerifyReport> run_verify(Repository& repo, const VerifyOptions& options, VerifyProgress& progress);
+
+}  // namespace gb
