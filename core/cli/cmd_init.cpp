@@ -41,7 +41,8 @@ int cmd_init(const CommandLine& cl) {
   auto backend = open_backend(url);
   if (!backend) return report_error(backend.error());
   std::string file = cap_file(cl);
-  if (std::filesystem::exists(file))
+  std::error_code exists_error;
+  if (std::filesystem::exists(file, exists_error))
     return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("a cap file already exists at {}; choose another with --cap-file (it may open another repository)", file)));
   RootCap cap{random_hash(), url};
   auto repo = Repository::init(std::move(*backend), cap.master);

@@ -1,0 +1,79 @@
+# Bad input gets one clear sentence and a documented non-zero exit code,
+# never a crash, and nothing already stored is harmed.
+source "$GB_TESTS/tools/cli_lib.sh"
+SRC=$W/src
+mkdir -p "$SRC"
+for i in $(seq 1 20); do head -c $((i * 5000)) /dev/urandom > "$SRC/file$i"; done
+head -c 3000000 /dev/urandom > "$SRC/big"
+init_repo
+gb backup "$SRC" --quiet
+good_cap=$(cat "$W/cap.txt")
+
+expect_fail 2 'unknown command' "$GB" frobnicate
+expect_fail 2 'unknown option --bogus' "$GB" backup --bogus "$SRC"
+expect_fail 2 'needs at least one path' gb backup
+expect_fail 2 'needs --target' gb restore latest
+expect_fail 1 'cannot back up .*/does-not-exist: No such file' gb backup "$W/does-not-exist"
+expect_fail 10 'no GridBackup repository at' "$GB" snapshots --cap "$good_cap" --repo "file://$W/nowhere"
+expect_fail 2 'scheme .ftp. is not supported' "$GB" snapshots --cap "$good_cap" --repo ftp://x/y
+expect_fail 11 'cap file .* cannot be read' "$GB" snapshots --cap-file "$W/no-such-cap"
+# A typo in the cap is caught by its check digits.
+typo=$(echo "$good_cap" | sed 's/^\(gb1:.\{10\}\)./\1Z/')
+[ "$typo" != "$good_cap" ] || typo=$(echo "$good_cap" | sed 's/^\(gb1:.\{10\}\)./\1Y/')
+expect_fail 11 'malformed: its check digits' "$GB" snapshots --cap "$typo"
+expect_fail 11 'malformed' "$GB" snapshots --cap "not-a-cap"
+# A well-formed cap of another repository.
+"$GB" init --repo "file://$W/other" --cap-file "$W/other-cap" --quiet > /dev/null
+expect_fail 11 'does not open the repository' "$GB" snapshots --cap-file "$W/other-cap" --repo "file://$REPO"
+expect_fail 2 'already exists' "$GB" init --repo "file://$REPO" --cap-file "$W/third-cap"
+expect_fail 2 'cap file already exists' "$GB" init --repo "file://$W/x" --cap-file "$CAP"
+expect_fail 1 'no snapshot has an id starting with' gb restore abcd1234 --target "$W/t"
+expect_fail 2 'is not a snapshot id' gb restore 'x!' --target "$W/t"
+
+# An unreadable source file: reported, the rest is backed up, exit 3.
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+  chmod 755 "$W"; U=$W/user; mkdir -p "$U/src"; echo readable > "$U/src/ok"; echo secret > "$U/src/locked"; chmod 000 "$U/src/locked"
+  chown -R 65534:65534 "$U"
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$GB" init --repo "file://$U/repo" --cap-file "$U/cap" --quiet > /dev/null
+  expect_fail 3 'not backed up: .*/locked: cannot open: Permission denied' \
+    setpriv --reuid=65534 --regid=65534 --clear-groups env GRIDBACKUP_STATE_DIR="$U/state" "$GB" backup --cap-file "$U/cap" "$U/src"
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$GB" ls latest --cap-file "$U/cap" | grep -q '/src/ok$' || fail "readable file missing after partial backup"
+else
+  echo "note: unreadable-file case needs root and setpriv; skipped within this test" >&2
+fi
+
+# Damage: flip one byte in one pack. verify --read-data names it; restore
+# names the affected files and restores everything else.
+cp -a "$REPO" "$W/repo-pristine"
+pack=$(find "$REPO/data" -type f -size +1M | head -1)
+[ -n "$pack" ] || fail "no pack found to damage"
+pack_name=${pack#"$REPO/"}
+/usr/bin/python3 - "$pack" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read()); b[100] ^= 0x40
+open(p, "wb").write(b)
+PY
+expect_fail 12 "damaged: $pack_name" gb verify --read-data
+expect_fail 12 "could not be restored because repository objects are damaged .*$pack_name" gb restore latest --target "$W/damaged-restore"
+grep -q "damaged in the repository: $SRC/" "$W/err.txt" || fail "restore did not name the affected files"
+restored=$(find "$W/damaged-restore" -type f | wc -l)
+[ "$restored" -ge 1 ] || fail "nothing was restored around the damage"
+pass "restore around damage restored $restored undamaged files"
+
+# Truncation of a pack (lost tail): verify and restore both say so.
+rm -rf "$REPO"; cp -a "$W/repo-pristine" "$REPO"
+truncate -s 1000 "$pack"
+expect_fail 12 "damaged: $pack_name" gb verify --read-data
+expect_fail 12 "missing or truncated" gb restore latest --target "$W/trunc-restore"
+
+# A damaged snapshot object is named, not crashed on.
+rm -rf "$REPO"; cp -a "$W/repo-pristine" "$REPO"
+snap=$(find "$REPO/snapshots" -type f | head -1)
+printf 'garbage' >> "$snap"
+expect_fail 12 "snapshot object snapshots/.* is damaged" gb snapshots
+
+# After all that, the pristine copy still verifies: failures never touched it.
+rm -rf "$REPO"; cp -a "$W/repo-pristine" "$REPO"
+gb verify --read-data --quiet > /dev/null || fail "pristine repository no longer verifies"
+pass "bad input handled with clear sentences"

@@ -1,0 +1,62 @@
+# Shared helpers for the CLI integration tests (sourced, not run).
+# Each test gets a private scratch directory, removed on exit.
+set -euo pipefail
+: "${GB:?GB must point to the gridbackup binary (ctest sets it)}"
+: "${GB_TESTS:?GB_TESTS must point to the tests directory}"
+W=$(mktemp -d /var/tmp/gbtest.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+export GRIDBACKUP_STATE_DIR=$W/state
+unset GRIDBACKUP_REPO GRIDBACKUP_CAP GRIDBACKUP_CAP_FILE
+CAP=$W/cap
+REPO=$W/repo
+compare() { /usr/bin/python3 "$GB_TESTS/tools/treecompare.py" "$@"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+skip() { echo "SKIPPED (loudly): $*" >&2; exit 77; }
+gb() { "$GB" --cap-file "$CAP" "$@"; }
+init_repo() { "$GB" init --repo "file://$REPO" --cap-file "$CAP" --quiet > "$W/cap.txt"; }
+# expect_fail CODE PATTERN CMD...: the command must exit CODE and print one
+# clear line matching PATTERN on stderr, without a crash.
+expect_fail() {
+  local code=$1 pattern=$2; shift 2
+  local rc=0
+  "$@" > "$W/out.txt" 2> "$W/err.txt" || rc=$?
+  [ "$rc" -eq "$code" ] || { cat "$W/err.txt" >&2; fail "expected exit $code, got $rc from: $*"; }
+  grep -qE "$pattern" "$W/err.txt" || { cat "$W/err.txt" >&2; fail "stderr of '$*' does not match /$pattern/"; }
+  if grep -qiE 'terminate called|Aborted|Segmentation|what\(\)|internal error' "$W/err.txt"; then
+    cat "$W/err.txt" >&2; fail "'$*' crashed instead of reporting"
+  fi
+  pass "exit $code: $(grep -E "$pattern" "$W/err.txt" | head -1)"
+}
+# make_odd_tree DIR: names and node types a backup must keep exactly.
+make_odd_tree() {
+  local d=$1
+  mkdir -p "$d/sub/deeper" "$d/empty dir"
+  echo hello > "$d/plain.txt"
+  printf 'latin1 \xe9' > "$d/caf$(printf '\xe9')-latin1"        # not valid UTF-8
+  printf 'bytes' > "$d/$(printf 'bad\xff\xfename')"
+  printf 'newline' > "$d/$(printf 'new\nline')"
+  echo dash > "$d/-leading-dash"
+  echo space > "$d/ spaces  inside "
+  echo utf8 > "$d/ünïcødé-名前"
+  echo long > "$d/$(printf 'l%.0s' $(seq 1 250))"
+  : > "$d/empty-file"
+  head -c 2621440 /dev/urandom > "$d/sub/larger-than-a-segment.bin"   # 2.5 segments
+  head -c 3145728 < <(yes 'compressible line of text') > "$d/sub/compressible.txt"
+  ln "$d/plain.txt" "$d/sub/hardlink-to-plain"
+  ln "$d/sub/larger-than-a-segment.bin" "$d/sub/deeper/hardlink-to-large"
+  ln -s ../plain.txt "$d/sub/symlink-relative"
+  ln -s /nonexistent/target "$d/sub/symlink-dangling"
+  mkfifo "$d/sub/fifo"
+  if [ "$(id -u)" = 0 ]; then
+    mknod "$d/sub/chardev" c 1 3
+    chown 1234:5678 "$d/sub/deeper"
+    chown 4321:8765 "$d/plain.txt"
+  fi
+  chmod 4750 "$d/sub/larger-than-a-segment.bin"
+  chmod 1777 "$d/empty dir"
+  chmod 0600 "$d/-leading-dash"
+  setfattr -n user.comment -v "an attribute" "$d/plain.txt" 2>/dev/null || true
+  setfattr -n user.binary -v 0x00ff00 "$d/sub/deeper" 2>/dev/null || true
+  touch -d '2001-02-03 04:05:06.123456789' "$d/ spaces  inside "
+}

@@ -1,0 +1,36 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "../test_support.h"
+#include "core/common/path_order.h"
+#include "core/scan/scanner.h"
+
+using namespace gb;
+
+TEST_CASE("the scanner emits paths in path order, applies excludes and reports problems") {
+  test::ScratchDir dir;
+  std::string root = dir.path + "/root";
+  for (const char* d : {"/a", "/a/b", "/a b", "/a.b", "/cache", "/z"}) std::filesystem::create_directories(root + d);
+  for (const char* f : {"/a/b/f", "/a b/g", "/a.b/h", "/cache/junk", "/z/x.tmp", "/z/keep", "/\xff"}) std::ofstream(root + f) << "x";
+  std::vector<ScanProblem> problems;
+  Scanner scanner({root}, Excludes({"cache", "*.tmp"}), [&](ScanProblem p) { problems.push_back(p); });
+  std::vector<std::string> paths;
+  Entry e;
+  while (scanner.next(e)) paths.push_back(e.path.substr(root.size()));
+  CHECK(std::is_sorted(paths.begin(), paths.end(), path_less));
+  std::vector<std::string> want = {"", "/a", "/a/b", "/a/b/f", "/a b", "/a b/g", "/a.b", "/a.b/h", "/z", "/z/keep", "/\xff"};
+  CHECK(paths == want);
+  CHECK(problems.empty());
+}
+
+TEST_CASE("normalise_roots makes roots absolute, drops nested ones and refuses missing ones") {
+  test::ScratchDir dir;
+  std::filesystem::create_directories(dir.path + "/a/b");
+  auto roots = normalise_roots({dir.path + "/a/b/", dir.path + "/a", dir.path + "/./a"});
+  REQUIRE(roots);
+  CHECK(*roots == std::vector<std::string>{dir.path + "/a"});
+  auto missing = normalise_roots({dir.path + "/nope"});
+  REQUIRE(!missing);
+  CHECK(missing.error().message.find("No such file") != std::string::npos);
+}

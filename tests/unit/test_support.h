@@ -1,0 +1,29 @@
+// Helpers for unit tests: a fresh repository in a scratch directory.
+#pragma once
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/crypto/keys.h"
+#include "core/repository/repository.h"
+
+namespace gb::test {
+
+struct ScratchDir {
+  std::string path;
+  ScratchDir() {
+    char tmpl[] = "/var/tmp/gbunit-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path); }
+};
+
+inline std::unique_ptr<Repository> make_repository(const std::string& dir, const Hash& master) {
+  auto backend = open_backend("file://" + dir + "/repo");
+  auto repo = Repository::init(std::move(*backend), master);
+  return std::move(*repo);
+}
+
+}  // namespace gb::test
