@@ -21,7 +21,7 @@ namespace gb {
 struct PackerOptions {
   int workers = 2;
   size_t pack_target = 16 << 20;
-  size_t max_queued_bytes = 64 << 20;
+  size_t max_queued_bytes = 16 << 20;
   int compression_level = 3;
 };
 
