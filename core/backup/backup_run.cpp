@@ -28,19 +28,11 @@ bool content_unchanged(const Entry& now, const Entry& before) {
          now.ctime_ns == before.ctime_ns && now.inode == before.inode;
 }
 
-// Whether every blob of this content is in the repository (a parent that was
-// cut short could reference content that never got stored).
-bool content_present(Repository& repo, const Entry& e) {
-  if (e.size == 0) return true;
-  for (const Hash& h : repo.content_segments(e.content))
-    if (!repo.index().has_blob(h)) return false;
-  return true;
-}
-
 }  // namespace
 
 Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, BackupProgress& progress) {
   GB_ASSIGN(std::vector<std::string> roots, normalise_roots(options.paths));
+  if (!options.upload && !options.queue) return make_error(ErrorKind::InvalidArgument, "a backup without upload needs the upload queue");
   SnapshotStore store(repo);
   GB_ASSIGN(auto all, store.list());
   std::optional<Snapshot> parent = options.force_full_read ? std::nullopt : find_parent(all, options.hostname, roots);
@@ -77,10 +69,34 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
   po.workers = options.workers;
   po.pack_target = repo.config().pack_target;
   po.compression_level = repo.config().compression_level;
-  Packer packer(repo.backend(), repo.keys(), repo.index(), po);
+  Packer packer(repo.upload_backend(), repo.keys(), repo.index(), po);
   LogWriter log(packer);
   FileReader reader(packer, repo.index(), repo.config().segment_size, progress.read);
   std::unordered_map<uint64_t, Hash> hardlinks;  // hardlink id -> content already read this run
+  std::vector<UploadJob> jobs;  // content the uploader must store, enqueued before the commit
+  std::vector<std::string> staged_to_release;
+  // `source` is where the uploader reads the content: the file, or its staged copy.
+  auto queue_content = [&](const Entry& file, const Entry* staged_copy = nullptr) -> Status {
+    if (options.upload || repo.content_present(file.content, file.size)) return {};
+    const Entry& source = staged_copy ? *staged_copy : file;
+    UploadJob j;
+    j.priority = options.priority.priority(file);
+    j.content = file.content;
+    j.path = source.path;
+    j.size = source.size;
+    j.mtime_ns = source.mtime_ns;
+    j.ctime_ns = source.ctime_ns;
+    j.inode = source.inode;
+    j.staged = staged_copy != nullptr;
+    jobs.push_back(std::move(j));
+    ++result.queued_files;
+    result.queued_bytes += file.size;
+    if (jobs.size() >= 4096) {
+      GB_CHECK(options.queue->enqueue(jobs));
+      jobs.clear();
+    }
+    return {};
+  };
   SnapshotStats& stats = snap.stats;
 
   auto note_problem = [&](ScanProblem p) {
@@ -104,6 +120,41 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
     }
   };
 
+  // Backs a file up from a copy set aside in the staging area.
+  auto read_staged = [&](Entry& e) -> Status {
+    GB_ASSIGN(std::string copy_path, options.staging->stage(e));
+    Entry copy;
+    std::string problem;
+    if (!stat_entry(copy_path, copy, problem)) return make_error(ErrorKind::Io, "the staged copy vanished: " + problem);
+    Status st = reader.read(copy, options.upload, 1);
+    if (!st) {
+      StagingArea::release(copy_path);
+      return st;
+    }
+    e.content = copy.content;
+    ++result.staged_files;
+    if (options.queue) GB_CHECK(options.queue->clear_unstable(e.path));
+    if (options.upload) {
+      staged_to_release.push_back(copy_path);  // once its packs are stored
+      return {};
+    }
+    Status queued = queue_content(e, &copy);
+    if (!queued) StagingArea::release(copy_path);
+    return queued;
+  };
+  // Reads a changed file: from a staged copy if it is known to be unstable or
+  // keeps changing while read, otherwise directly.
+  auto read_changed = [&](Entry& e) -> Status {
+    if (options.staging && options.queue) {
+      GB_ASSIGN(bool unstable, options.queue->is_unstable(e.path));
+      if (unstable) return read_staged(e);
+    }
+    Status st = reader.read(e, options.upload);
+    if (st) return queue_content(e);
+    if (options.staging && st.error().message.find("kept changing") != std::string::npos) return read_staged(e);
+    return st;
+  };
+
   Entry e;
   while (scanner.next(e)) {
     ++progress.entries;
@@ -117,9 +168,12 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
       auto linked = e.hardlink_id ? hardlinks.find(e.hardlink_id) : hardlinks.end();
       if (linked != hardlinks.end()) {
         e.content = linked->second;
-      } else if (old && content_unchanged(e, *old) && content_present(repo, *old)) {
+      } else if (old && content_unchanged(e, *old) && (!options.upload || repo.content_present(old->content, old->size))) {
+        // Unchanged. Content a previous --no-upload run left queued stays queued (the
+        // queue ignores a job it already has), so a lost queue is rebuilt here.
         e.content = old->content;
-      } else if (Status st = reader.read(e); !st) {
+        GB_CHECK(queue_content(e));
+      } else if (Status st = read_changed(e); !st) {
         note_problem({e.path, st.error().message});
         // Not backed up: a delta drops the path, so no stale content is claimed.
         if (old) write_deleted(*old);
@@ -146,8 +200,10 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
   }
 
   snap.log_blobs = log.finish();
+  if (!jobs.empty()) GB_CHECK(options.queue->enqueue(jobs));
   GB_CHECK(packer.finish());
   GB_CHECK(repo.index().flush(repo.backend(), repo.keys().metadata));
+  for (const auto& copy : staged_to_release) StagingArea::release(copy);
   stats.bytes_stored = packer.stored_bytes();
   stats.errors = result.problems.size();
   GB_CHECK(store.save(snap));

@@ -17,10 +17,10 @@ namespace {
 int64_t ns(const struct timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; }
 }  // namespace
 
-Status FileReader::read(Entry& e, int attempts) {
+Status FileReader::read(Entry& e, bool store, int attempts) {
   for (int attempt = 1;; ++attempt) {
     bool stable = false;
-    GB_CHECK(read_once(e, stable));
+    GB_CHECK(read_once(e, store, stable));
     if (stable) return {};
     if (attempt >= attempts)
       return make_error(ErrorKind::Io, fmt::format("it kept changing while being read ({} attempts); not stored", attempts));
@@ -32,7 +32,7 @@ Status FileReader::read(Entry& e, int attempts) {
   }
 }
 
-Status FileReader::read_once(Entry& e, bool& stable) {
+Status FileReader::read_once(Entry& e, bool store, bool& stable) {
   int fd = ::open(e.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
   if (fd < 0 && errno == EPERM) fd = ::open(e.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);  // O_NOATIME needs ownership
   if (fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot open: {}", std::strerror(errno)));
@@ -59,7 +59,7 @@ Status FileReader::read_once(Entry& e, bool& stable) {
     whole.update(seg);
     Hash h = sha256(seg);
     segments.push_back(h);
-    if (!index_.has_blob(h)) packer_.add(BlobType::Data, h, Bytes(seg.begin(), seg.end()));
+    if (store && !index_.has_blob(h)) packer_.add(BlobType::Data, h, Bytes(seg.begin(), seg.end()));
     total += filled;
     counters_.bytes += filled;
     if (filled < segment_size_) break;

@@ -22,11 +22,13 @@ class FileReader {
   FileReader(Packer& packer, LinkIndex& index, size_t segment_size, ReadCounters& counters)
       : packer_(packer), index_(index), segment_size_(segment_size), counters_(counters), buffer_(segment_size) {}
   // Fills e.content (and may refresh e's size/times if the file changed
-  // between scan and read). Returns a sentence on failure.
-  Status read(Entry& e, int attempts = 3);
+  // between scan and read). With `store`, new segments go to the Packer;
+  // without, the file is only hashed (its content is queued for later).
+  // Returns a sentence on failure.
+  Status read(Entry& e, bool store, int attempts = 3);
 
  private:
-  Status read_once(Entry& e, bool& stable);
+  Status read_once(Entry& e, bool store, bool& stable);
   Packer& packer_;
   LinkIndex& index_;
   size_t segment_size_;

@@ -9,6 +9,8 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
+#include "core/cli/upload_step.h"
+#include "core/storage/rate_limited_backend.h"
 
 namespace gb {
 
@@ -25,13 +27,34 @@ int cmd_backup(const CommandLine& cl) {
   }
   opts.hostname = host_name(cl);
   opts.username = user_name();
-  opts.workers = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   opts.force_full_read = cl.flag("force");
+  opts.upload = !cl.flag("no-upload");
+  std::vector<PriorityRule> rules;
+  for (const auto& text : cl.all("priority")) {
+    auto rule = PriorityPolicy::parse_rule(text);
+    if (!rule) return report_error(rule.error());
+    rules.push_back(*rule);
+  }
+  opts.priority = PriorityPolicy(rules);
+  auto transfer = transfer_options(cl);
+  if (!transfer) return report_error(transfer.error());
+  opts.workers = transfer->parallel;
 
   auto repo = open_repository(cl);
   if (!repo) {
     if (repo.error().kind == ErrorKind::NotFound) return report_error(repo.error()), kExitNoRepository;
     return report_error(repo.error());
+  }
+  auto queue = open_queue(cl, **repo);
+  if (!queue) return report_error(queue.error());
+  opts.queue = queue->get();
+  // Unstable files are copied aside here; 1 GiB bounds the disk it may take.
+  StagingArea staging(state_dir(cl) + "/" + to_hex((*repo)->config().repository_id) + "/staging", 1ull << 30);
+  opts.staging = &staging;
+  std::unique_ptr<RateLimitedBackend> limited;
+  if (transfer->limit_bytes_per_second) {
+    limited = std::make_unique<RateLimitedBackend>((*repo)->backend(), transfer->limit_bytes_per_second);
+    (*repo)->set_upload_backend(limited.get());
   }
   auto start = std::chrono::steady_clock::now();
   BackupProgress progress;
@@ -47,6 +70,8 @@ int cmd_backup(const CommandLine& cl) {
     result = run_backup(**repo, opts, progress);
   }
   if (!result) return report_error(result.error());
+  int upload_code = kExitOk;
+  if (opts.upload) upload_code = drain_queue(cl, **repo, **queue, *transfer);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const Snapshot& s = result->snapshot;
   const SnapshotStats& t = s.stats;
@@ -66,12 +91,17 @@ int cmd_backup(const CommandLine& cl) {
                 (unsigned long long)t.others, (unsigned long long)t.changed_entries);
     std::printf("  %s in view, %s read, %s added to the repository, in %s\n", human_bytes(t.bytes).c_str(), human_bytes(t.bytes_read).c_str(),
                 human_bytes(t.bytes_stored).c_str(), human_duration(secs).c_str());
+    if (result->staged_files)
+      std::printf("  %llu unstable files backed up from a copy set aside\n", (unsigned long long)result->staged_files);
+    if (result->queued_files)
+      std::printf("  %llu files (%s) queued for upload; 'gridbackup upload' stores them\n", (unsigned long long)result->queued_files,
+                  human_bytes(result->queued_bytes).c_str());
   }
   if (!result->problems.empty()) {
     std::fprintf(stderr, "gridbackup: %zu paths could not be backed up (listed above); the snapshot holds everything else\n", result->problems.size());
     return kExitPartial;
   }
-  return kExitOk;
+  return upload_code;
 }
 
 }  // namespace gb

@@ -64,6 +64,14 @@ int cmd_restore(const CommandLine& cl) {
                  r.damaged.size(), objects.c_str());
     return kExitDamaged;
   }
+  if (!r.not_uploaded.empty()) {
+    size_t shown = std::min<size_t>(r.not_uploaded.size(), cl.flag("verbose") ? SIZE_MAX : 20);
+    for (size_t i = 0; i < shown; ++i) std::fprintf(stderr, "missing: not uploaded yet: %s\n", r.not_uploaded[i].c_str());
+    if (shown < r.not_uploaded.size()) std::fprintf(stderr, "missing: ... and %zu more (--verbose lists all)\n", r.not_uploaded.size() - shown);
+    std::fprintf(stderr, "gridbackup: snapshot %s is incomplete: %zu files were not uploaded yet and were not restored; everything else was\n",
+                 snap->short_id().c_str(), r.not_uploaded.size());
+    return kExitPartial;
+  }
   if (!r.failures.empty()) {
     std::fprintf(stderr, "gridbackup: %zu paths could not be restored (listed above)\n", r.failures.size());
     return kExitPartial;

@@ -6,6 +6,7 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
+#include "core/snapshot/completeness.h"
 #include "core/snapshot/snapshot_store.h"
 
 namespace gb {
@@ -41,6 +42,12 @@ int cmd_snapshots(const CommandLine& cl) {
   SnapshotStore store(*repo);
   auto all = store.list();
   if (!all) return report_error(all.error());
+  std::vector<Completeness> stored;
+  for (const Snapshot& s : *all) {
+    auto c = snapshot_completeness(*repo, s);
+    if (!c) return report_error(c.error());
+    stored.push_back(*c);
+  }
   if (cl.flag("json")) {
     std::printf("[");
     for (size_t i = 0; i < all->size(); ++i) {
@@ -51,24 +58,28 @@ int cmd_snapshots(const CommandLine& cl) {
       paths += json_string(p);
     }
       std::printf("%s\n{\"id\":\"%s\",\"short_id\":\"%s\",\"time\":\"%s\",\"hostname\":%s,\"username\":%s,\"paths\":[%s],"
-                  "\"parent\":%s,\"checkpoint\":%s,\"files\":%llu,\"dirs\":%llu,\"bytes\":%llu,\"errors\":%llu}",
+                  "\"parent\":%s,\"checkpoint\":%s,\"files\":%llu,\"dirs\":%llu,\"bytes\":%llu,\"errors\":%llu,"
+                  "\"complete\":%s,\"pending_files\":%llu,\"pending_bytes\":%llu}",
                   i ? "," : "", s.id.c_str(), s.short_id().c_str(), local_time(s.time_ns, true).c_str(), json_string(s.hostname).c_str(),
                   json_string(s.username).c_str(), paths.c_str(), s.parent.empty() ? "null" : json_string(s.parent).c_str(),
                   s.checkpoint ? "true" : "false", (unsigned long long)s.stats.files, (unsigned long long)s.stats.dirs,
-                  (unsigned long long)s.stats.bytes, (unsigned long long)s.stats.errors);
+                  (unsigned long long)s.stats.bytes, (unsigned long long)s.stats.errors, stored[i].complete() ? "true" : "false",
+                  (unsigned long long)stored[i].pending_files, (unsigned long long)stored[i].pending_bytes);
     }
     std::printf("\n]\n");
     return kExitOk;
   }
-  std::printf("%-8s  %-19s  %-16s  %10s  %12s  %s\n", "ID", "Time", "Host", "Files", "Size", "Paths");
-  for (const Snapshot& s : *all) {
+  std::printf("%-8s  %-19s  %-16s  %10s  %12s  %-18s  %s\n", "ID", "Time", "Host", "Files", "Size", "Stored", "Paths");
+  for (size_t i = 0; i < all->size(); ++i) {
+    const Snapshot& s = (*all)[i];
+    std::string stored_text = stored[i].complete() ? "complete" : fmt::format("{} files pending", stored[i].pending_files);
     std::string paths;
     for (const auto& p : s.paths) {
       if (!paths.empty()) paths += " ";
       paths += p;
     }
-    std::printf("%-8s  %-19s  %-16s  %10llu  %12s  %s%s\n", s.short_id().c_str(), local_time(s.time_ns, false).c_str(), s.hostname.c_str(),
-                (unsigned long long)s.stats.files, human_bytes(s.stats.bytes).c_str(), paths.c_str(),
+    std::printf("%-8s  %-19s  %-16s  %10llu  %12s  %-18s  %s%s\n", s.short_id().c_str(), local_time(s.time_ns, false).c_str(), s.hostname.c_str(),
+                (unsigned long long)s.stats.files, human_bytes(s.stats.bytes).c_str(), stored_text.c_str(), paths.c_str(),
                 s.stats.errors ? fmt::format("  ({} paths not backed up)", s.stats.errors).c_str() : "");
   }
   std::printf("%zu snapshots\n", all->size());

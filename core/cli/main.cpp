@@ -16,7 +16,10 @@ Usage: gridbackup COMMAND [OPTIONS]
 
 Commands:
   init                         create a repository and print its root cap
-  backup PATH...               back up paths (one filesystem per path)
+  backup PATH...               back up paths (one filesystem per path), then upload
+  backup --no-upload PATH...   commit the snapshot at once; content waits in the upload queue
+  upload                       drain the upload queue, highest priority first
+  status                       the upload queue: files, bytes, ETA, unstable files
   snapshots                    list snapshots
   ls SNAPSHOT [PATH]           list a snapshot's paths (below PATH)
   restore SNAPSHOT|latest --target DIR [PATH...]
@@ -33,6 +36,8 @@ Options:
   --exclude PATTERN, --exclude-file FILE   skip matching paths (backup)
   --host NAME       host name recorded in the snapshot
   --force           read every file again, ignoring the previous snapshot
+  --priority PATTERN=high|normal|low|lowest   upload order rule (repeatable)
+  --limit-upload KiB/s, --parallel N          upload rate limit and parallel uploads
   --json            machine-readable output (backup, snapshots, ls)
   --quiet           print only errors; --no-progress: no progress line
 Environment: GRIDBACKUP_REPO, GRIDBACKUP_CAP, GRIDBACKUP_CAP_FILE, GRIDBACKUP_STATE_DIR, GRIDBACKUP_HOST
@@ -57,7 +62,8 @@ int main(int argc, char** argv) {
     }
     static const std::map<std::string, int (*)(const CommandLine&)> commands = {
         {"init", cmd_init},       {"backup", cmd_backup}, {"snapshots", cmd_snapshots}, {"ls", cmd_ls},
-        {"restore", cmd_restore}, {"verify", cmd_verify}, {"cap", cmd_cap},
+        {"restore", cmd_restore}, {"verify", cmd_verify}, {"cap", cmd_cap},     {"upload", cmd_upload},
+        {"status", cmd_status},
     };
     auto it = commands.find(cl->command);
     if (it == commands.end())

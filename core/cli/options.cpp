@@ -3,7 +3,10 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <filesystem>
+#include <thread>
 #include <fmt/format.h>
 #include <fstream>
 #include <set>
@@ -12,8 +15,9 @@
 namespace gb {
 namespace {
 
-const std::set<std::string> kValueOptions = {"repo", "cap-file", "cap", "state-dir", "target", "exclude", "exclude-file", "host"};
-const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force"};
+const std::set<std::string> kValueOptions = {"repo",         "cap-file", "cap",      "state-dir",    "target",  "exclude",
+                                            "exclude-file", "host",     "priority", "limit-upload", "parallel"};
+const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload"};
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
@@ -129,6 +133,36 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl) {
   GB_ASSIGN(RootCap cap, load_cap(cl));
   GB_ASSIGN(auto backend, open_backend(repository_url(cl, cap)));
   return Repository::open(std::move(backend), cap.master);
+}
+
+Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo) {
+  std::string dir = state_dir(cl) + "/" + to_hex(repo.config().repository_id);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the state directory {}: {}", dir, ec.message()));
+  return UploadQueue::open(dir + "/queue.db");
+}
+
+Result<TransferOptions> transfer_options(const CommandLine& cl) {
+  TransferOptions t;
+  t.parallel = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  auto number = [](const std::string& name, const std::string& text, uint64_t max) -> Result<uint64_t> {
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+    if (text.empty() || *end || errno || v == 0 || v > max || text[0] == '-')
+      return make_error(ErrorKind::InvalidArgument, fmt::format("--{} needs a whole number from 1 to {}, not '{}'", name, max, text));
+    return static_cast<uint64_t>(v);
+  };
+  if (auto v = cl.value("limit-upload")) {
+    GB_ASSIGN(uint64_t kib, number("limit-upload", *v, 1ull << 40));
+    t.limit_bytes_per_second = kib * 1024;
+  }
+  if (auto v = cl.value("parallel")) {
+    GB_ASSIGN(uint64_t n, number("parallel", *v, 64));
+    t.parallel = static_cast<int>(n);
+  }
+  return t;
 }
 
 std::string host_name(const CommandLine& cl) {

@@ -9,6 +9,7 @@
 
 #include "core/common/result.h"
 #include "core/repository/repository.h"
+#include "core/queue/upload_queue.h"
 #include "core/repository/root_cap.h"
 
 namespace gb {
@@ -38,6 +39,15 @@ std::string repository_url(const CommandLine& cl, const RootCap& cap);
 
 // Opens the repository named by the command line.
 Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl);
+
+// The upload queue of this repository, in the state dir (created if needed).
+Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo);
+// Shared by backup and upload: --limit-upload KiB/s and --parallel N.
+struct TransferOptions {
+  uint64_t limit_bytes_per_second = 0;  // 0: unlimited
+  int parallel = 2;
+};
+Result<TransferOptions> transfer_options(const CommandLine& cl);
 
 std::string host_name(const CommandLine& cl);
 std::string user_name();

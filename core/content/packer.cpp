@@ -34,6 +34,7 @@ void Packer::worker() {
       if (queue_.empty()) return;
       job = std::move(queue_.front());
       queue_.pop_front();
+      ++busy_;
     }
     Bytes box;
     box.reserve(job.data.size() / 2 + 64);
@@ -51,6 +52,9 @@ void Packer::worker() {
       if (current_.bytes.size() >= options_.pack_target) std::swap(full, current_);
     }
     if (!full.blobs.empty()) store_pack(std::move(full));
+    std::lock_guard lock(mu_);
+    --busy_;
+    idle_.notify_all();
   }
 }
 
@@ -72,6 +76,17 @@ void Packer::fail(Error e) {
   std::lock_guard lock(mu_);
   if (!error_) error_ = std::move(e);
   has_room_.notify_all();
+}
+
+Status Packer::flush() {
+  OpenPack last;
+  {
+    std::unique_lock lock(mu_);
+    idle_.wait(lock, [&] { return (queue_.empty() && busy_ == 0) || error_; });
+    std::swap(last, current_);
+  }
+  if (!last.blobs.empty()) store_pack(std::move(last));
+  return status();
 }
 
 Status Packer::finish() {

@@ -35,6 +35,9 @@ class Packer {
   // Stores the blob unless the index or this packer already has it.
   // Returns true when the blob is new (its bytes will be stored).
   bool add(BlobType type, const Hash& hash, Bytes plaintext);
+  // Waits until every blob added so far is stored (the partial pack too);
+  // the workers keep running. Returns the first failure.
+  Status flush();
   // Stores the last partial pack and waits for every worker; returns the first failure.
   Status finish();
   // The first failure so far (callers may stop early).
@@ -61,7 +64,8 @@ class Packer {
   PackerOptions options_;
 
   mutable std::mutex mu_;
-  std::condition_variable has_work_, has_room_;
+  std::condition_variable has_work_, has_room_, idle_;
+  int busy_ = 0;  // workers between taking a job and appending it to a pack
   std::deque<Job> queue_;
   size_t queued_bytes_ = 0;
   bool closing_ = false;

@@ -8,7 +8,10 @@
 #include "core/content/blob_seal.h"
 #include "core/content/pack_format.h"
 #include "core/crypto/keys.h"
+#include "core/crypto/sha256.h"
 #include "core/repository/envelope.h"
+
+#include <unordered_set>
 
 namespace gb {
 namespace {
@@ -109,6 +112,33 @@ Result<Bytes> Repository::read_blob(const Hash& hash) {
   auto plain = open_blob(keys_, loc->type, hash, *box);
   if (!plain) return make_error(ErrorKind::Corrupt, fmt::format("object {} is damaged: blob {} {}", name, to_hex(hash).substr(0, 16), plain.error().message));
   return plain;
+}
+
+bool Repository::content_present(const Hash& content, uint64_t size) const {
+  if (size == 0) return true;
+  for (const Hash& h : content_segments(content))
+    if (!index_.has_blob(h)) return false;
+  return true;
+}
+
+Result<size_t> Repository::adopt_unindexed_packs() {
+  GB_ASSIGN(auto objects, backend_->list("data/"));
+  auto known = index_.pack_names();
+  std::unordered_set<std::string> indexed(known.begin(), known.end());
+  size_t adopted = 0;
+  for (const auto& obj : objects) {
+    std::string id = obj.name.substr(obj.name.rfind('/') + 1);
+    if (indexed.count(id)) continue;
+    // A pack's bytes are checked against its name before anything in it is trusted.
+    auto bytes = backend_->get(obj.name);
+    if (!bytes || to_hex(sha256(*bytes)) != id) continue;  // damaged or vanished: verify reports it
+    auto header = read_pack_header(keys_.metadata, *bytes, id);
+    if (!header) continue;
+    index_.add_pack(id, *header);
+    ++adopted;
+  }
+  if (adopted) GB_CHECK(index_.flush(*backend_, keys_.metadata));
+  return adopted;
 }
 
 std::vector<Hash> Repository::content_segments(const Hash& content) const {

@@ -31,6 +31,9 @@ class Repository {
   static Result<std::unique_ptr<Repository>> open(std::unique_ptr<Backend> backend, const Hash& master);
 
   Backend& backend() { return *backend_; }
+  // Where new objects are written: the backend, or a decorator of it (a rate limit).
+  Backend& upload_backend() { return upload_backend_ ? *upload_backend_ : *backend_; }
+  void set_upload_backend(Backend* b) { upload_backend_ = b; }
   const RepositoryKeys& keys() const { return keys_; }
   const RepositoryConfig& config() const { return config_; }
   LinkIndex& index() { return index_; }
@@ -39,10 +42,16 @@ class Repository {
   Result<Bytes> read_blob(const Hash& hash);
   // The segment hashes of a content hash (one element when it is a single blob).
   std::vector<Hash> content_segments(const Hash& content) const;
+  // Whether every blob a file's content needs is stored.
+  bool content_present(const Hash& content, uint64_t size) const;
+  // Packs a killed run stored but never indexed are adopted from their own
+  // headers, so their blobs are not uploaded again. Returns how many.
+  Result<size_t> adopt_unindexed_packs();
 
  private:
   Repository(std::unique_ptr<Backend> backend, const Hash& master);
   std::unique_ptr<Backend> backend_;
+  Backend* upload_backend_ = nullptr;
   RepositoryKeys keys_;
   RepositoryConfig config_;
   LinkIndex index_;

@@ -10,9 +10,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
+#include <deque>
+#include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/common/path_order.h"
+#include "core/common/thread_pool.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_reader.h"
 
@@ -43,7 +47,7 @@ class Restorer {
         ++result_.dirs;
         return;
       case NodeType::File:
-        return restore_file(e, dest);
+        return queue_file(e, dest);
       case NodeType::Symlink:
         ::unlink(dest.c_str());
         if (::symlink(e.symlink_target.c_str(), dest.c_str()) != 0) return fail(e, sys_error("cannot create symlink"));
@@ -66,6 +70,7 @@ class Restorer {
   }
 
   void finish() {
+    while (!pending_.empty()) write_next();
     for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) apply_metadata(it->first, it->second);
   }
 
@@ -78,7 +83,43 @@ class Restorer {
     last_parent_ = parent;
   }
 
-  void restore_file(const Entry& e, const std::string& dest) {
+  // Files are written in view order while their blobs are fetched, opened
+  // and checked ahead by the pool, up to a bounded number of bytes in flight.
+  struct PendingFile {
+    Entry entry;
+    std::string dest;
+    std::vector<std::future<Result<Bytes>>> blobs;
+    uint64_t bytes;
+  };
+
+  void queue_file(const Entry& e, const std::string& dest) {
+    if (!repo_.content_present(e.content, e.size)) {
+      // Committed but not uploaded yet: not damage, and nothing half-made is left.
+      result_.not_uploaded.push_back(e.path);
+      return;
+    }
+    PendingFile p{e, dest, {}, e.size};
+    // A hard link to a file already written needs no content; nor does an empty file.
+    bool linked = e.hardlink_id && (links_.count(e.hardlink_id) || queued_links_.count(e.hardlink_id));
+    if (!linked && e.size > 0)
+      for (const Hash& seg : repo_.content_segments(e.content))
+        p.blobs.push_back(pool_.submit([this, seg] { return repo_.read_blob(seg); }));
+    if (e.hardlink_id) queued_links_.insert(e.hardlink_id);
+    in_flight_ += p.blobs.empty() ? 0 : p.bytes;
+    pending_.push_back(std::move(p));
+    while (!pending_.empty() && (in_flight_ > kMaxInFlight || pending_.size() > 256)) write_next();
+  }
+
+  void write_next() {
+    PendingFile p = std::move(pending_.front());
+    pending_.pop_front();
+    if (!p.blobs.empty()) in_flight_ -= p.bytes;
+    restore_file(p);
+  }
+
+  void restore_file(PendingFile& p) {
+    const Entry& e = p.entry;
+    const std::string& dest = p.dest;
     if (e.hardlink_id) {
       auto first = links_.find(e.hardlink_id);
       if (first != links_.end()) {
@@ -88,28 +129,28 @@ class Restorer {
           return;
         }
       }
+      if (p.blobs.empty() && e.size > 0)  // its first link failed: fetch the content after all
+        for (const Hash& seg : repo_.content_segments(e.content)) p.blobs.push_back(pool_.submit([this, seg] { return repo_.read_blob(seg); }));
     }
     ::unlink(dest.c_str());  // never write through an existing hard link or symlink
     int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return fail(e, sys_error("cannot create file"));
     uint64_t written = 0;
-    if (e.size > 0) {
-      for (const Hash& seg : repo_.content_segments(e.content)) {
-        auto data = repo_.read_blob(seg);
-        if (!data) {
-          ::close(fd);
-          ::unlink(dest.c_str());
-          return damaged(e, data.error());
-        }
-        if (!write_all(fd, *data)) {
-          std::string why = sys_error("cannot write");
-          ::close(fd);
-          ::unlink(dest.c_str());
-          return fail(e, why);
-        }
-        written += data->size();
-        progress_.bytes += data->size();
+    for (auto& blob : p.blobs) {
+      auto data = blob.get();
+      if (!data) {
+        ::close(fd);
+        ::unlink(dest.c_str());
+        return damaged(e, data.error());
       }
+      if (!write_all(fd, *data)) {
+        std::string why = sys_error("cannot write");
+        ::close(fd);
+        ::unlink(dest.c_str());
+        return fail(e, why);
+      }
+      written += data->size();
+      progress_.bytes += data->size();
     }
     if (written != e.size) {
       ::close(fd);
@@ -173,6 +214,11 @@ class Restorer {
   std::string last_parent_;
   std::vector<std::pair<std::string, Entry>> dirs_;
   std::unordered_map<uint64_t, std::string> links_;
+  std::unordered_set<uint64_t> queued_links_;
+  static constexpr uint64_t kMaxInFlight = 64 << 20;
+  std::deque<PendingFile> pending_;
+  uint64_t in_flight_ = 0;
+  ThreadPool pool_{static_cast<int>(std::max(2u, std::thread::hardware_concurrency()))};
 };
 
 }  // namespace

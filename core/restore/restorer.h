@@ -32,6 +32,7 @@ struct RestoreResult {
   uint64_t files = 0, dirs = 0, others = 0, bytes = 0;
   std::vector<RestoreFailure> failures;     // could not be written (local problem)
   std::vector<RestoreFailure> damaged;      // content damaged or missing in the repository
+  std::vector<std::string> not_uploaded;    // content still in the upload queue of the machine that backed it up
   std::set<std::string> damaged_objects;    // repository objects at fault
   std::vector<std::string> warnings;        // metadata that could not be applied
 };

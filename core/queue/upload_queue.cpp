@@ -1,0 +1,201 @@
+#include "core/queue/upload_queue.h"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+namespace gb {
+namespace {
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
+  ~Stmt() { sqlite3_finalize(s_); }
+  bool ok() const { return rc_ == SQLITE_OK; }
+  sqlite3_stmt* get() { return s_; }
+  void bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
+  void bind(int i, const std::string& v) { sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  void bind(int i, const Hash& v) { sqlite3_bind_blob(s_, i, v.data(), 32, SQLITE_TRANSIENT); }
+  void bind_null(int i) { sqlite3_bind_null(s_, i); }
+  int step() { return sqlite3_step(s_); }
+  void reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
+  std::string blob(int c) {
+    auto p = static_cast<const char*>(sqlite3_column_blob(s_, c));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, c))) : std::string();
+  }
+  Hash hash(int c) {
+    Hash h{};
+    std::string b = blob(c);
+    if (b.size() == 32) std::copy(b.begin(), b.end(), h.begin());
+    return h;
+  }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+  int rc_;
+};
+
+Error db_error(sqlite3* db, const std::string& what) {
+  return make_error(ErrorKind::Io, fmt::format("the upload queue database failed ({}): {}", what, sqlite3_errmsg(db)));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<UploadQueue>> UploadQueue::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+    Error e = make_error(ErrorKind::Io, fmt::format("cannot open the upload queue {}: {}", path, db ? sqlite3_errmsg(db) : "out of memory"));
+    sqlite3_close(db);
+    return e;
+  }
+  std::unique_ptr<UploadQueue> q(new UploadQueue(db));
+  sqlite3_busy_timeout(db, 10000);
+  GB_CHECK(q->exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+      "CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, priority INTEGER NOT NULL, content BLOB NOT NULL,"
+      " path BLOB NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, snapshot TEXT,"
+      " base BLOB, staged INTEGER NOT NULL DEFAULT 0);"
+      "CREATE INDEX IF NOT EXISTS jobs_order ON jobs (priority DESC, id);"
+      "CREATE UNIQUE INDEX IF NOT EXISTS jobs_unique ON jobs (content, path);"
+      "CREATE TABLE IF NOT EXISTS unstable (path BLOB PRIMARY KEY, since INTEGER);"
+      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);"));
+  return q;
+}
+
+UploadQueue::~UploadQueue() { sqlite3_close(db_); }
+
+Status UploadQueue::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    Error e = make_error(ErrorKind::Io, fmt::format("the upload queue database failed: {}", err ? err : "unknown error"));
+    sqlite3_free(err);
+    return e;
+  }
+  return {};
+}
+
+Status UploadQueue::enqueue(const std::vector<UploadJob>& jobs) {
+  if (jobs.empty()) return {};
+  GB_CHECK(exec("BEGIN IMMEDIATE"));
+  Stmt s(db_, "INSERT OR IGNORE INTO jobs (priority, content, path, size, mtime_ns, ctime_ns, inode, snapshot, base, staged) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  if (!s.ok()) return (void)exec("ROLLBACK"), db_error(db_, "prepare");
+  for (const auto& j : jobs) {
+    s.bind(1, j.priority);
+    s.bind(2, j.content);
+    s.bind(3, j.path);
+    s.bind(4, static_cast<int64_t>(j.size));
+    s.bind(5, j.mtime_ns);
+    s.bind(6, j.ctime_ns);
+    s.bind(7, static_cast<int64_t>(j.inode));
+    s.bind(8, j.snapshot);
+    if (j.has_base) s.bind(9, j.base); else s.bind_null(9);
+    s.bind(10, j.staged ? 1 : 0);
+    if (s.step() != SQLITE_DONE) {
+      Error e = db_error(db_, "insert");
+      (void)exec("ROLLBACK");
+      return e;
+    }
+    s.reset();
+  }
+  return exec("COMMIT");
+}
+
+Result<std::vector<UploadJob>> UploadQueue::next_batch(size_t limit, int64_t after_priority, int64_t after_id) {
+  Stmt s(db_, "SELECT id, priority, content, path, size, mtime_ns, ctime_ns, inode, snapshot, base, staged FROM jobs"
+              " WHERE priority < ?1 OR (priority = ?1 AND id > ?2) ORDER BY priority DESC, id LIMIT ?3");
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, after_priority);
+  s.bind(2, after_id);
+  s.bind(3, static_cast<int64_t>(limit));
+  std::vector<UploadJob> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    UploadJob j;
+    j.id = s.i64(0);
+    j.priority = s.i64(1);
+    j.content = s.hash(2);
+    j.path = s.blob(3);
+    j.size = static_cast<uint64_t>(s.i64(4));
+    j.mtime_ns = s.i64(5);
+    j.ctime_ns = s.i64(6);
+    j.inode = static_cast<uint64_t>(s.i64(7));
+    j.snapshot = s.blob(8);
+    j.has_base = sqlite3_column_type(s.get(), 9) != SQLITE_NULL;
+    if (j.has_base) j.base = s.hash(9);
+    j.staged = s.i64(10) != 0;
+    out.push_back(std::move(j));
+  }
+  if (rc != SQLITE_DONE) return db_error(db_, "select");
+  return out;
+}
+
+Status UploadQueue::remove(const std::vector<int64_t>& ids) {
+  if (ids.empty()) return {};
+  GB_CHECK(exec("BEGIN IMMEDIATE"));
+  Stmt s(db_, "DELETE FROM jobs WHERE id = ?");
+  for (int64_t id : ids) {
+    s.bind(1, id);
+    if (s.step() != SQLITE_DONE) {
+      Error e = db_error(db_, "delete");
+      (void)exec("ROLLBACK");
+      return e;
+    }
+    s.reset();
+  }
+  return exec("COMMIT");
+}
+
+Result<QueueStats> UploadQueue::stats() {
+  QueueStats st;
+  Stmt s(db_, "SELECT count(*), coalesce(sum(size), 0) FROM jobs");
+  if (!s.ok() || s.step() != SQLITE_ROW) return db_error(db_, "count");
+  st.jobs = static_cast<uint64_t>(s.i64(0));
+  st.bytes = static_cast<uint64_t>(s.i64(1));
+  Stmt u(db_, "SELECT count(*) FROM unstable");
+  if (!u.ok() || u.step() != SQLITE_ROW) return db_error(db_, "count");
+  st.unstable = static_cast<uint64_t>(u.i64(0));
+  return st;
+}
+
+Status UploadQueue::mark_unstable(const std::string& path) {
+  Stmt s(db_, "INSERT OR IGNORE INTO unstable (path, since) VALUES (?, strftime('%s','now'))");
+  s.bind(1, path);
+  if (s.step() != SQLITE_DONE) return db_error(db_, "mark unstable");
+  return {};
+}
+
+Result<bool> UploadQueue::is_unstable(const std::string& path) {
+  Stmt s(db_, "SELECT 1 FROM unstable WHERE path = ?");
+  s.bind(1, path);
+  int rc = s.step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db_, "lookup");
+  return rc == SQLITE_ROW;
+}
+
+Status UploadQueue::clear_unstable(const std::string& path) {
+  Stmt s(db_, "DELETE FROM unstable WHERE path = ?");
+  s.bind(1, path);
+  if (s.step() != SQLITE_DONE) return db_error(db_, "clear unstable");
+  return {};
+}
+
+Status UploadQueue::record_rate(double bps) {
+  Stmt s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('rate', ?)");
+  sqlite3_bind_double(s.get(), 1, bps);
+  if (s.step() != SQLITE_DONE) return db_error(db_, "record rate");
+  return {};
+}
+
+Result<double> UploadQueue::last_rate() {
+  Stmt s(db_, "SELECT value FROM meta WHERE key = 'rate'");
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return sqlite3_column_double(s.get(), 0);
+  if (rc == SQLITE_DONE) return 0.0;
+  return db_error(db_, "read rate");
+}
+
+}  // namespace gb

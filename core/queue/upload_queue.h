@@ -1,0 +1,62 @@
+// The persistent upload queue (SQLite, WAL) in the local state dir: one job
+// per content a committed snapshot references but the repository does not
+// hold yet. The queue is a cache of that fact: if it is deleted, the next
+// backup finds the missing content again and re-queues it.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/common/bytes.h"
+#include "core/common/result.h"
+
+struct sqlite3;
+
+namespace gb {
+
+struct UploadJob {
+  int64_t id = 0;
+  int64_t priority = 0;
+  Hash content{};
+  std::string path;  // where to read it (the source file, or its staged copy)
+  uint64_t size = 0;
+  int64_t mtime_ns = 0, ctime_ns = 0;
+  uint64_t inode = 0;
+  std::string snapshot;  // the first snapshot that needs it
+  bool has_base = false;
+  Hash base{};  // the previous version's content: the delta base
+  bool staged = false;  // path is a copy in the staging area (delete after upload)
+};
+
+struct QueueStats {
+  uint64_t jobs = 0, bytes = 0;
+  uint64_t unstable = 0;
+};
+
+class UploadQueue {
+ public:
+  static Result<std::unique_ptr<UploadQueue>> open(const std::string& path);
+  ~UploadQueue();
+
+  Status enqueue(const std::vector<UploadJob>& jobs);  // one transaction
+  // Up to `limit` queued jobs, highest priority first (then oldest first).
+  Result<std::vector<UploadJob>> next_batch(size_t limit, int64_t after_priority, int64_t after_id);
+  Status remove(const std::vector<int64_t>& ids);
+  Result<QueueStats> stats();
+
+  // Unstable files: changed between snapshot and upload; the next backup copies them aside.
+  Status mark_unstable(const std::string& path);
+  Result<bool> is_unstable(const std::string& path);
+  Status clear_unstable(const std::string& path);
+
+  // Measured upload throughput, for ETAs.
+  Status record_rate(double bytes_per_second);
+  Result<double> last_rate();
+
+ private:
+  explicit UploadQueue(sqlite3* db) : db_(db) {}
+  Status exec(const char* sql);
+  sqlite3* db_;
+};
+
+}  // namespace gb

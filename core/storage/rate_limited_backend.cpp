@@ -1,0 +1,23 @@
+#include "core/storage/rate_limited_backend.h"
+
+#include <thread>
+
+namespace gb {
+
+Status RateLimitedBackend::put(const std::string& name, ByteView data) {
+  // Pay for the bytes before sending them: debt turns into sleep, so the
+  // average never exceeds the rate, whatever the object sizes.
+  std::chrono::duration<double> wait{0};
+  {
+    std::lock_guard lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    tokens_ = std::min(rate_, tokens_ + std::chrono::duration<double>(now - last_).count() * rate_);
+    last_ = now;
+    tokens_ -= static_cast<double>(data.size());
+    if (tokens_ < 0) wait = std::chrono::duration<double>(-tokens_ / rate_);
+  }
+  if (wait.count() > 0) std::this_thread::sleep_for(wait);
+  return inner_.put(name, data);
+}
+
+}  // namespace gb

@@ -1,0 +1,87 @@
+#include "core/upload/uploader.h"
+
+#include <fmt/format.h>
+
+#include "core/backup/staging_area.h"
+#include "core/content/packer.h"
+#include "core/scan/scanner.h"
+
+namespace gb {
+
+Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const UploadOptions& options, UploadProgress& progress) {
+  UploadResult result;
+  GB_ASSIGN(result.adopted_packs, repo.adopt_unindexed_packs());
+  GB_ASSIGN(QueueStats before, queue.stats());
+  progress.jobs_total = before.jobs;
+
+  PackerOptions po;
+  po.workers = options.workers;
+  po.pack_target = repo.config().pack_target;
+  po.compression_level = repo.config().compression_level;
+  Packer packer(repo.upload_backend(), repo.keys(), repo.index(), po);
+  FileReader reader(packer, repo.index(), repo.config().segment_size, progress.read);
+
+  std::vector<int64_t> settled;  // jobs to remove once their content is durable
+  std::vector<std::string> staged;  // staged copies to delete with them
+  size_t batch_bytes = 0;
+  auto commit = [&]() -> Status {
+    GB_CHECK(packer.flush());
+    GB_CHECK(repo.index().flush(repo.backend(), repo.keys().metadata));
+    GB_CHECK(queue.remove(settled));
+    settled.clear();
+    for (const auto& copy : staged) StagingArea::release(copy);
+    staged.clear();
+    batch_bytes = 0;
+    return {};
+  };
+
+  int64_t cursor_priority = INT64_MAX, cursor_id = 0;
+  for (;;) {
+    GB_ASSIGN(auto jobs, queue.next_batch(256, cursor_priority, cursor_id));
+    if (jobs.empty()) break;
+    for (const UploadJob& job : jobs) {
+      cursor_priority = job.priority;
+      cursor_id = job.id;
+      ++progress.jobs_done;
+      GB_CHECK(packer.status());
+      if (repo.content_present(job.content, job.size)) {
+        ++result.already_stored;
+        settled.push_back(job.id);
+        if (job.staged) staged.push_back(job.path);
+        continue;
+      }
+      Entry e;
+      std::string problem;
+      if (!stat_entry(job.path, e, problem)) {
+        result.vanished.push_back(job.path);
+        settled.push_back(job.id);
+        continue;
+      }
+      // Same size, times and inode as when the snapshot hashed it, and the same
+      // bytes once read (checked below); otherwise it is not the recorded version.
+      bool same = e.type == NodeType::File && e.size == job.size && e.mtime_ns == job.mtime_ns && e.ctime_ns == job.ctime_ns &&
+                  e.inode == job.inode;
+      if (same) {
+        Status st = reader.read(e, true, 1);
+        same = st && e.content == job.content;
+      }
+      if (!same) {
+        GB_CHECK(queue.mark_unstable(job.path));
+        result.unstable.push_back(job.path);
+        settled.push_back(job.id);
+        continue;
+      }
+      ++result.uploaded_files;
+      settled.push_back(job.id);
+      if (job.staged) staged.push_back(job.path);
+      batch_bytes += job.size;
+      if (batch_bytes >= options.batch_bytes) GB_CHECK(commit());
+    }
+  }
+  GB_CHECK(commit());
+  GB_CHECK(packer.finish());
+  result.bytes_stored = packer.stored_bytes();
+  return result;
+}
+
+}  // namespace gb
