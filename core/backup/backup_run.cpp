@@ -33,6 +33,8 @@ bool content_unchanged(const Entry& now, const Entry& before) {
 Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, BackupProgress& progress) {
   GB_ASSIGN(std::vector<std::string> roots, normalise_roots(options.paths));
   if (!options.upload && !options.queue) return make_error(ErrorKind::InvalidArgument, "a backup without upload needs the upload queue");
+  GB_ASSIGN(size_t adopted, repo.adopt_unindexed_packs());  // what a killed run stored is not stored again
+  (void)adopted;
   SnapshotStore store(repo);
   GB_ASSIGN(auto all, store.list());
   std::optional<Snapshot> parent = options.force_full_read ? std::nullopt : find_parent(all, options.hostname, roots);

@@ -27,6 +27,8 @@ int cmd_verify(const CommandLine& cl) {
   const VerifyReport& r = *report;
   for (const auto& d : r.damaged_objects) std::fprintf(stderr, "damaged: %s\n", d.c_str());
   for (const auto& p : r.problems) std::fprintf(stderr, "problem: %s\n", p.c_str());
+  for (const auto& n : r.notes) std::printf("note: %s\n", n.c_str());
+  if (r.duplicate_blobs) std::printf("note: %llu blobs are stored more than once (space, not damage)\n", (unsigned long long)r.duplicate_blobs);
   std::printf("checked %llu snapshots (%llu entries)%s\n", (unsigned long long)r.snapshots, (unsigned long long)r.entries,
               opts.read_data ? fmt::format(", read {} packs ({} blobs)", r.packs_read, r.blobs_checked).c_str() : "; use --read-data to read every pack");
   if (!r.ok()) {
