@@ -73,12 +73,12 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
   po.compression_level = repo.config().compression_level;
   Packer packer(repo.upload_backend(), repo.keys(), repo.index(), po);
   LogWriter log(packer);
-  FileReader reader(packer, repo.index(), repo.config().segment_size, progress.read);
+  FileReader reader(packer, repo, progress.read, options.reader);
   std::unordered_map<uint64_t, Hash> hardlinks;  // hardlink id -> content already read this run
   std::vector<UploadJob> jobs;  // content the uploader must store, enqueued before the commit
   std::vector<std::string> staged_to_release;
   // `source` is where the uploader reads the content: the file, or its staged copy.
-  auto queue_content = [&](const Entry& file, const Entry* staged_copy = nullptr) -> Status {
+  auto queue_content = [&](const Entry& file, const Entry* staged_copy = nullptr, std::optional<Hash> base = std::nullopt) -> Status {
     if (options.upload || repo.content_present(file.content, file.size)) return {};
     const Entry& source = staged_copy ? *staged_copy : file;
     UploadJob j;
@@ -90,6 +90,8 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
     j.ctime_ns = source.ctime_ns;
     j.inode = source.inode;
     j.staged = staged_copy != nullptr;
+    j.has_base = base.has_value();
+    if (base) j.base = *base;
     jobs.push_back(std::move(j));
     ++result.queued_files;
     result.queued_bytes += file.size;
@@ -151,8 +153,10 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
       GB_ASSIGN(bool unstable, options.queue->is_unstable(e.path));
       if (unstable) return read_staged(e);
     }
-    Status st = reader.read(e, options.upload);
-    if (st) return queue_content(e);
+    std::optional<Hash> base;
+    if (prev_live && prev.path == e.path && prev.type == NodeType::File) base = prev.content;
+    Status st = reader.read(e, options.upload, 3, base);
+    if (st) return queue_content(e, nullptr, base);
     if (options.staging && st.error().message.find("kept changing") != std::string::npos) return read_staged(e);
     return st;
   };

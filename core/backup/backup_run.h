@@ -32,6 +32,7 @@ struct BackupOptions {
   UploadQueue* queue = nullptr;  // required without upload
   StagingArea* staging = nullptr;  // where unstable files are copied aside (none: they are only retried)
   PriorityPolicy priority;
+  ReaderOptions reader;
 };
 
 // Live counters the CLI shows as progress.

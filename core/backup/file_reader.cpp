@@ -10,17 +10,40 @@
 #include <thread>
 
 #include "core/crypto/sha256.h"
+#include "core/delta/delta_builder.h"
+#include "core/delta/signature_builder.h"
 #include "core/scan/scanner.h"
 
 namespace gb {
 namespace {
+
 int64_t ns(const struct timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; }
+
+int open_for_reading(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);  // O_NOATIME needs ownership
+  return fd;
+}
+
+// Fills `buf` from fd; returns bytes read (short only at end of file), or -1.
+ssize_t read_segment(int fd, Bytes& buf) {
+  size_t filled = 0;
+  while (filled < buf.size()) {
+    ssize_t n = ::read(fd, buf.data() + filled, buf.size() - filled);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -1;
+    if (n == 0) break;
+    filled += static_cast<size_t>(n);
+  }
+  return static_cast<ssize_t>(filled);
+}
+
 }  // namespace
 
-Status FileReader::read(Entry& e, bool store, int attempts) {
+Status FileReader::read(Entry& e, bool store, int attempts, std::optional<Hash> delta_base) {
   for (int attempt = 1;; ++attempt) {
     bool stable = false;
-    GB_CHECK(read_once(e, store, stable));
+    GB_CHECK(read_once(e, store, delta_base, stable));
     if (stable) return {};
     if (attempt >= attempts)
       return make_error(ErrorKind::Io, fmt::format("it kept changing while being read ({} attempts); not stored", attempts));
@@ -32,37 +55,62 @@ Status FileReader::read(Entry& e, bool store, int attempts) {
   }
 }
 
-Status FileReader::read_once(Entry& e, bool store, bool& stable) {
-  int fd = ::open(e.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-  if (fd < 0 && errno == EPERM) fd = ::open(e.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);  // O_NOATIME needs ownership
+Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& delta_base, bool& stable) {
+  int fd = open_for_reading(e.path);
   if (fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot open: {}", std::strerror(errno)));
   struct stat before;
   ::fstat(fd, &before);
+
+  std::optional<SignatureBuilder> signature;
+  if (e.size >= options_.signature_min_size) signature.emplace(e.size);
+  // A delta pays only against a version that has a signature and a chain short enough to extend.
+  std::optional<DeltaBuilder> delta;
+  Bytes delta_bytes;
+  uint32_t base_depth = 0;
+  if (store && delta_base && signature) {
+    auto sig_blob = repo_.index().find_signature(*delta_base);
+    base_depth = repo_.delta_depth(*delta_base);
+    if (sig_blob && base_depth < options_.max_delta_chain && repo_.content_present(*delta_base, 1)) {
+      auto sig = repo_.read_blob(*sig_blob);
+      if (sig) {
+        auto builder = DeltaBuilder::from_signature(*sig);
+        if (builder) delta.emplace(std::move(*builder));
+      }
+    }
+  }
+  bool delta_abandoned = false;
+
   Sha256 whole;
   std::vector<Hash> segments;
   uint64_t total = 0;
   Status result;
   for (;;) {
-    size_t filled = 0;
-    while (filled < segment_size_) {
-      ssize_t n = ::read(fd, buffer_.data() + filled, segment_size_ - filled);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        result = make_error(ErrorKind::Io, fmt::format("read failed: {}", std::strerror(errno)));
-        break;
-      }
-      if (n == 0) break;
-      filled += static_cast<size_t>(n);
+    ssize_t filled = read_segment(fd, buffer_);
+    if (filled < 0) {
+      result = make_error(ErrorKind::Io, fmt::format("read failed: {}", std::strerror(errno)));
+      break;
     }
-    if (!result || filled == 0) break;
-    ByteView seg(buffer_.data(), filled);
+    if (filled == 0) break;
+    ByteView seg(buffer_.data(), static_cast<size_t>(filled));
     whole.update(seg);
     Hash h = sha256(seg);
     segments.push_back(h);
-    if (store && !index_.has_blob(h)) packer_.add(BlobType::Data, h, Bytes(seg.begin(), seg.end()));
-    total += filled;
-    counters_.bytes += filled;
-    if (filled < segment_size_) break;
+    if (signature) signature->update(seg);
+    if (delta) {
+      // Past half the file's size a delta no longer pays: fall back to segments.
+      // Judged early too (after 8 MiB), because librsync is slow (~40 MB/s)
+      // exactly when little matches, as in a file rewritten from scratch.
+      uint64_t so_far = total + static_cast<uint64_t>(filled);
+      if (!delta->update(seg, delta_bytes) || delta_bytes.size() > e.size / 2 ||
+          (so_far >= (8u << 20) && delta_bytes.size() > so_far / 2)) {
+        delta.reset();
+        delta_abandoned = true;
+      }
+    }
+    if (!delta && store && !repo_.index().has_blob(h)) packer_.add(BlobType::Data, h, Bytes(seg.begin(), seg.end()));
+    total += static_cast<uint64_t>(filled);
+    counters_.bytes += static_cast<uint64_t>(filled);
+    if (static_cast<size_t>(filled) < buffer_.size()) break;
   }
   struct stat after;
   ::fstat(fd, &after);
@@ -73,9 +121,47 @@ Status FileReader::read_once(Entry& e, bool store, bool& stable) {
            ns(before.st_mtim) == ns(after.st_mtim) && ns(before.st_ctim) == ns(after.st_ctim) &&
            ns(after.st_mtim) == e.mtime_ns && static_cast<uint64_t>(after.st_size) == e.size;
   if (!stable) return {};
-  e.content = segments.size() == 1 ? segments[0] : whole.finish();
-  if (segments.empty()) e.content = sha256({});
-  if (segments.size() > 1) index_.add_segments(e.content, std::move(segments));
+  e.content = segments.empty() ? kEmptyContent : segments.size() == 1 ? segments[0] : whole.finish();
+  if (segments.size() > 1) repo_.index().add_segments(e.content, segments);
+  if (signature) {
+    GB_ASSIGN(Bytes sig, signature->finish());
+    Hash sig_hash = sha256(sig);
+    packer_.add(BlobType::Signature, sig_hash, std::move(sig));
+    repo_.index().add_signature(e.content, sig_hash);
+  }
+  if (!store || (repo_.content_present(e.content, e.size) && !delta_abandoned)) return {};
+  if (delta) {
+    if (delta->finish(delta_bytes) && delta_bytes.size() <= e.size / 2) {
+      DeltaLink link{*delta_base, base_depth + 1, {}};
+      for (size_t off = 0; off < delta_bytes.size(); off += buffer_.size()) {
+        ByteView piece = ByteView(delta_bytes).subspan(off, std::min(buffer_.size(), delta_bytes.size() - off));
+        Hash h = sha256(piece);
+        packer_.add(BlobType::Delta, h, Bytes(piece.begin(), piece.end()));
+        link.blobs.push_back(h);
+      }
+      repo_.index().add_delta(e.content, std::move(link));
+      ++counters_.deltas;
+      return {};
+    }
+    delta_abandoned = true;
+  }
+  if (delta_abandoned) return store_segments(e, segments);
+  return {};
+}
+
+Status FileReader::store_segments(const Entry& e, const std::vector<Hash>& expected) {
+  int fd = open_for_reading(e.path);
+  if (fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot open: {}", std::strerror(errno)));
+  for (const Hash& want : expected) {
+    ssize_t filled = read_segment(fd, buffer_);
+    ByteView seg(buffer_.data(), filled > 0 ? static_cast<size_t>(filled) : 0);
+    if (filled <= 0 || sha256(seg) != want) {
+      ::close(fd);
+      return make_error(ErrorKind::Io, "it kept changing while being read (it changed between two passes); not stored");
+    }
+    if (!repo_.index().has_blob(want)) packer_.add(BlobType::Data, want, Bytes(seg.begin(), seg.end()));
+  }
+  ::close(fd);
   return {};
 }
 

@@ -1,13 +1,19 @@
-// Reads one regular file for backup in a single pass: the whole-file SHA-256
-// (the content hash) and, per segment, the segment's hash and bytes, which go
-// to the Packer. A file that changes while it is read (size, mtime or ctime
-// differ before and after) is read again, so nothing torn is stored silently.
+// Reads one regular file for backup in a single pass, computing together:
+// - the whole-file SHA-256 (the content hash) and each segment's hash;
+// - the librsync signature of files of at least kSignatureMinSize, stored
+//   (sealed) so the next version can be sent as a delta against it;
+// - when storing and a previous version with a signature is given, a forward
+//   delta against it, stored instead of the segments if it is small enough;
+//   otherwise the segments themselves go to the Packer.
+// A file that changes while it is read (size, mtime or ctime differ before
+// and after) is read again, so nothing torn is stored silently.
 #pragma once
 #include <atomic>
+#include <optional>
 #include <string>
 
 #include "core/content/packer.h"
-#include "core/index/link_index.h"
+#include "core/repository/repository.h"
 #include "core/snapshot/entry.h"
 
 namespace gb {
@@ -15,24 +21,32 @@ namespace gb {
 struct ReadCounters {
   std::atomic<uint64_t> files{0};
   std::atomic<uint64_t> bytes{0};
+  std::atomic<uint64_t> deltas{0};  // versions stored as deltas
+};
+
+struct ReaderOptions {
+  uint32_t max_delta_chain = 8;  // a delta chain this long gets a full version next
+  uint64_t signature_min_size = 1 << 20;
 };
 
 class FileReader {
  public:
-  FileReader(Packer& packer, LinkIndex& index, size_t segment_size, ReadCounters& counters)
-      : packer_(packer), index_(index), segment_size_(segment_size), counters_(counters), buffer_(segment_size) {}
+  FileReader(Packer& packer, Repository& repo, ReadCounters& counters, ReaderOptions options = {})
+      : packer_(packer), repo_(repo), counters_(counters), options_(options), buffer_(repo.config().segment_size) {}
   // Fills e.content (and may refresh e's size/times if the file changed
-  // between scan and read). With `store`, new segments go to the Packer;
-  // without, the file is only hashed (its content is queued for later).
-  // Returns a sentence on failure.
-  Status read(Entry& e, bool store, int attempts = 3);
+  // between scan and read). With `store`, the content goes to the Packer (as
+  // a delta against `delta_base` where that pays); without, the file is only
+  // hashed and signed (its content is queued for later).
+  Status read(Entry& e, bool store, int attempts = 3, std::optional<Hash> delta_base = std::nullopt);
 
  private:
-  Status read_once(Entry& e, bool store, bool& stable);
+  Status read_once(Entry& e, bool store, const std::optional<Hash>& delta_base, bool& stable);
+  // Stores the segments a delta did not replace (second pass, rare).
+  Status store_segments(const Entry& e, const std::vector<Hash>& expected);
   Packer& packer_;
-  LinkIndex& index_;
-  size_t segment_size_;
+  Repository& repo_;
   ReadCounters& counters_;
+  ReaderOptions options_;
   Bytes buffer_;
 };
 

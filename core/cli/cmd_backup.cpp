@@ -39,6 +39,7 @@ int cmd_backup(const CommandLine& cl) {
   auto transfer = transfer_options(cl);
   if (!transfer) return report_error(transfer.error());
   opts.workers = transfer->parallel;
+  opts.reader.max_delta_chain = transfer->max_delta_chain;
 
   auto repo = open_repository(cl);
   if (!repo) {
@@ -78,11 +79,13 @@ int cmd_backup(const CommandLine& cl) {
   for (const auto& p : result->problems) std::fprintf(stderr, "warning: not backed up: %s: %s\n", p.path.c_str(), p.message.c_str());
   if (cl.flag("json")) {
     std::printf("{\"snapshot\":\"%s\",\"parent\":%s,\"checkpoint\":%s,\"files\":%llu,\"dirs\":%llu,\"others\":%llu,\"bytes\":%llu,"
-                "\"changed_entries\":%llu,\"files_read\":%llu,\"bytes_read\":%llu,\"bytes_stored\":%llu,\"errors\":%llu,\"seconds\":%.3f}\n",
+                "\"changed_entries\":%llu,\"files_read\":%llu,\"bytes_read\":%llu,\"bytes_stored\":%llu,\"errors\":%llu,\"deltas\":%llu,"
+                "\"queued_files\":%llu,\"seconds\":%.3f}\n",
                 s.id.c_str(), s.parent.empty() ? "null" : json_string(s.parent).c_str(), s.checkpoint ? "true" : "false",
                 (unsigned long long)t.files, (unsigned long long)t.dirs, (unsigned long long)t.others, (unsigned long long)t.bytes,
                 (unsigned long long)t.changed_entries, (unsigned long long)t.files_read, (unsigned long long)t.bytes_read,
-                (unsigned long long)t.bytes_stored, (unsigned long long)t.errors, secs);
+                (unsigned long long)t.bytes_stored, (unsigned long long)t.errors, (unsigned long long)progress.read.deltas.load(),
+                (unsigned long long)result->queued_files, secs);
   } else if (!cl.flag("quiet")) {
     std::printf("snapshot %s saved%s\n", s.short_id().c_str(),
                 result->parent_short_id.empty() ? "" : fmt::format(" (compared with {})", result->parent_short_id).c_str());

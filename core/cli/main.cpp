@@ -38,6 +38,7 @@ Options:
   --force           read every file again, ignoring the previous snapshot
   --priority PATTERN=high|normal|low|lowest   upload order rule (repeatable)
   --limit-upload KiB/s, --parallel N          upload rate limit and parallel uploads
+  --max-delta-chain N  store a full version after N deltas (default 8; 0: no deltas)
   --json            machine-readable output (backup, snapshots, ls)
   --quiet           print only errors; --no-progress: no progress line
 Environment: GRIDBACKUP_REPO, GRIDBACKUP_CAP, GRIDBACKUP_CAP_FILE, GRIDBACKUP_STATE_DIR, GRIDBACKUP_HOST

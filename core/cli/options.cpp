@@ -16,7 +16,7 @@ namespace gb {
 namespace {
 
 const std::set<std::string> kValueOptions = {"repo",         "cap-file", "cap",      "state-dir",    "target",  "exclude",
-                                            "exclude-file", "host",     "priority", "limit-upload", "parallel"};
+                                            "exclude-file", "host",     "priority", "limit-upload", "parallel", "max-delta-chain"};
 const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload"};
 
 std::string env(const char* name) {
@@ -161,6 +161,15 @@ Result<TransferOptions> transfer_options(const CommandLine& cl) {
   if (auto v = cl.value("parallel")) {
     GB_ASSIGN(uint64_t n, number("parallel", *v, 64));
     t.parallel = static_cast<int>(n);
+  }
+  if (auto v = cl.value("max-delta-chain")) {
+    // 0 is allowed: never store deltas.
+    if (*v == "0") {
+      t.max_delta_chain = 0;
+    } else {
+      GB_ASSIGN(uint64_t n, number("max-delta-chain", *v, 1000));
+      t.max_delta_chain = static_cast<uint32_t>(n);
+    }
   }
   return t;
 }

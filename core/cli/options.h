@@ -46,6 +46,7 @@ Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Rep
 struct TransferOptions {
   uint64_t limit_bytes_per_second = 0;  // 0: unlimited
   int parallel = 2;
+  uint32_t max_delta_chain = 8;  // --max-delta-chain N: then a full version is stored
 };
 Result<TransferOptions> transfer_options(const CommandLine& cl);
 

@@ -15,6 +15,7 @@ namespace gb {
 int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, const TransferOptions& transfer) {
   UploadOptions opts;
   opts.workers = transfer.parallel;
+  opts.reader.max_delta_chain = transfer.max_delta_chain;
   UploadProgress progress;
   auto start = std::chrono::steady_clock::now();
   Result<UploadResult> result = make_error(ErrorKind::Io, "upload did not run");

@@ -8,7 +8,7 @@
 
 namespace gb {
 
-enum class BlobType : uint8_t { Data = 0, Log = 1 };
+enum class BlobType : uint8_t { Data = 0, Log = 1, Signature = 2, Delta = 3 };
 
 // Where a blob lives: inside a pack object, at a byte range.
 struct BlobLocation {

@@ -1,5 +1,7 @@
 #include "core/content/blob_seal.h"
 
+#include <cstring>
+
 #include "core/content/compress.h"
 #include "core/crypto/aead.h"
 #include "core/crypto/sha256.h"
@@ -7,8 +9,10 @@
 namespace gb {
 namespace {
 Bytes blob_aad(BlobType type, const Hash& hash) {
-  Bytes aad{'G', 'B', 'B', '1', static_cast<uint8_t>(type)};
-  aad.insert(aad.end(), hash.begin(), hash.end());
+  Bytes aad(5 + hash.size());
+  std::memcpy(aad.data(), "GBB1", 4);
+  aad[4] = static_cast<uint8_t>(type);
+  std::memcpy(aad.data() + 5, hash.data(), hash.size());
   return aad;
 }
 }  // namespace

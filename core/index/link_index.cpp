@@ -53,6 +53,25 @@ Status LinkIndex::merge_object(ByteView payload) {
     for (uint64_t i = 0; i < n && r.ok(); ++i) segs.push_back(r.hash());
     segments_.try_emplace(content, std::move(segs));
   }
+  // Signature and delta sections follow; index objects without them end here.
+  if (r.ok() && !r.at_end()) {
+    uint64_t nsigs = r.varint();
+    for (uint64_t i = 0; i < nsigs && r.ok(); ++i) {
+      Hash content = r.hash();
+      signatures_.try_emplace(content, r.hash());
+    }
+    uint64_t ndeltas = r.varint();
+    for (uint64_t i = 0; i < ndeltas && r.ok(); ++i) {
+      Hash content = r.hash();
+      DeltaLink d;
+      d.base = r.hash();
+      d.depth = static_cast<uint32_t>(r.varint());
+      uint64_t n = r.varint();
+      if (n > r.remaining()) r.fail();
+      for (uint64_t k = 0; k < n && r.ok(); ++k) d.blobs.push_back(r.hash());
+      deltas_.try_emplace(content, std::move(d));
+    }
+  }
   if (!r.ok()) return make_error(ErrorKind::Corrupt, "index object is truncated");
   return {};
 }
@@ -69,6 +88,30 @@ std::optional<std::vector<Hash>> LinkIndex::find_segments(const Hash& content) c
   auto it = segments_.find(content);
   if (it == segments_.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<Hash> LinkIndex::find_signature(const Hash& content) const {
+  std::lock_guard lock(mu_);
+  auto it = signatures_.find(content);
+  if (it == signatures_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<DeltaLink> LinkIndex::find_delta(const Hash& content) const {
+  std::lock_guard lock(mu_);
+  auto it = deltas_.find(content);
+  if (it == deltas_.end()) return std::nullopt;
+  return it->second;
+}
+
+void LinkIndex::add_signature(const Hash& content, const Hash& signature_blob) {
+  std::lock_guard lock(mu_);
+  if (signatures_.try_emplace(content, signature_blob).second) pending_signatures_.emplace_back(content, signature_blob);
+}
+
+void LinkIndex::add_delta(const Hash& content, DeltaLink link) {
+  std::lock_guard lock(mu_);
+  if (deltas_.try_emplace(content, link).second) pending_deltas_.emplace_back(content, std::move(link));
 }
 
 std::string LinkIndex::pack_name(uint32_t pack) const {
@@ -106,12 +149,16 @@ void LinkIndex::add_segments(const Hash& content, std::vector<Hash> segments) {
 Status LinkIndex::flush(Backend& backend, const Hash& metadata_key) {
   std::vector<std::pair<std::string, std::vector<PackedBlob>>> packs;
   std::vector<std::pair<Hash, std::vector<Hash>>> links;
+  std::vector<std::pair<Hash, Hash>> sigs;
+  std::vector<std::pair<Hash, DeltaLink>> deltas;
   {
     std::lock_guard lock(mu_);
     packs.swap(pending_packs_);
     links.swap(pending_segments_);
+    sigs.swap(pending_signatures_);
+    deltas.swap(pending_deltas_);
   }
-  if (packs.empty() && links.empty()) return {};
+  if (packs.empty() && links.empty() && sigs.empty() && deltas.empty()) return {};
   Writer w;
   w.varint(1);
   w.varint(packs.size());
@@ -132,6 +179,19 @@ Status LinkIndex::flush(Backend& backend, const Hash& metadata_key) {
     w.varint(segs.size());
     for (const auto& s : segs) w.hash(s);
   }
+  w.varint(sigs.size());
+  for (const auto& [content, sig] : sigs) {
+    w.hash(content);
+    w.hash(sig);
+  }
+  w.varint(deltas.size());
+  for (const auto& [content, d] : deltas) {
+    w.hash(content);
+    w.hash(d.base);
+    w.varint(d.depth);
+    w.varint(d.blobs.size());
+    for (const auto& b : d.blobs) w.hash(b);
+  }
   Bytes sealed = seal_envelope(metadata_key, EnvelopeKind::Index, w.buffer());
   std::string name = "index/" + to_hex(sha256(sealed));
   Status st = backend.put(name, sealed);
@@ -140,6 +200,8 @@ Status LinkIndex::flush(Backend& backend, const Hash& metadata_key) {
     std::lock_guard lock(mu_);
     pending_packs_.insert(pending_packs_.end(), packs.begin(), packs.end());
     pending_segments_.insert(pending_segments_.end(), links.begin(), links.end());
+    pending_signatures_.insert(pending_signatures_.end(), sigs.begin(), sigs.end());
+    pending_deltas_.insert(pending_deltas_.end(), deltas.begin(), deltas.end());
     return st;
   }
   std::lock_guard lock(mu_);

@@ -20,6 +20,13 @@
 
 namespace gb {
 
+// A version stored as a librsync delta against an earlier version (its base).
+struct DeltaLink {
+  Hash base{};
+  uint32_t depth = 1;  // deltas between this version and a fully stored one
+  std::vector<Hash> blobs;  // the delta, in order
+};
+
 class LinkIndex {
  public:
   // Reads every index object in the repository.
@@ -29,6 +36,8 @@ class LinkIndex {
   bool has_blob(const Hash& hash) const { return find_blob(hash).has_value(); }
   // Segments of a multi-segment file; nullopt means the content is one blob.
   std::optional<std::vector<Hash>> find_segments(const Hash& content) const;
+  std::optional<Hash> find_signature(const Hash& content) const;
+  std::optional<DeltaLink> find_delta(const Hash& content) const;
   std::string pack_name(uint32_t pack) const;
   std::vector<std::string> pack_names() const;
   size_t blob_count() const;
@@ -36,6 +45,8 @@ class LinkIndex {
   // Recording new content (kept pending until flush).
   void add_pack(const std::string& pack_id, const std::vector<PackedBlob>& blobs);
   void add_segments(const Hash& content, std::vector<Hash> segments);
+  void add_signature(const Hash& content, const Hash& signature_blob);
+  void add_delta(const Hash& content, DeltaLink link);
   // Writes everything added since the last flush as one new index object.
   Status flush(Backend& backend, const Hash& metadata_key);
 
@@ -51,6 +62,10 @@ class LinkIndex {
   std::unordered_map<std::string, uint32_t> pack_ids_;
   std::unordered_map<Hash, BlobLocation, HashHasher> blobs_;
   std::unordered_map<Hash, std::vector<Hash>, HashHasher> segments_;
+  std::unordered_map<Hash, Hash, HashHasher> signatures_;
+  std::unordered_map<Hash, DeltaLink, HashHasher> deltas_;
+  std::vector<std::pair<Hash, Hash>> pending_signatures_;
+  std::vector<std::pair<Hash, DeltaLink>> pending_deltas_;
   // What the next flush writes.
   std::vector<std::pair<std::string, std::vector<PackedBlob>>> pending_packs_;
   std::vector<std::pair<Hash, std::vector<Hash>>> pending_segments_;

@@ -13,6 +13,9 @@
 
 namespace gb {
 
+// The content hash of an empty file: it needs no blob.
+extern const Hash kEmptyContent;
+
 struct RepositoryConfig {
   uint64_t version = 1;
   Bytes repository_id;  // 16 random bytes, also stored in the clear
@@ -42,8 +45,14 @@ class Repository {
   Result<Bytes> read_blob(const Hash& hash);
   // The segment hashes of a content hash (one element when it is a single blob).
   std::vector<Hash> content_segments(const Hash& content) const;
-  // Whether every blob a file's content needs is stored.
+  // Whether every blob a file's content needs is stored (through its delta chain).
   bool content_present(const Hash& content, uint64_t size) const;
+  // How many deltas separate this content from a fully stored version (0: full).
+  uint32_t delta_depth(const Hash& content) const;
+  // Writes a file's content to `out_fd`, applying delta chains; a base is
+  // rebuilt in an unnamed temporary file under `scratch_dir`. The result is
+  // checked against the content hash. Corrupt names the object at fault.
+  Status write_content(const Hash& content, uint64_t size, int out_fd, const std::string& scratch_dir);
   // Packs a killed run stored but never indexed are adopted from their own
   // headers, so their blobs are not uploaded again. Returns how many.
   Result<size_t> adopt_unindexed_packs();

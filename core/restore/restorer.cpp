@@ -90,6 +90,7 @@ class Restorer {
     std::string dest;
     std::vector<std::future<Result<Bytes>>> blobs;
     uint64_t bytes;
+    bool delta = false;  // rebuilt from a delta chain when written
   };
 
   void queue_file(const Entry& e, const std::string& dest) {
@@ -99,9 +100,10 @@ class Restorer {
       return;
     }
     PendingFile p{e, dest, {}, e.size};
+    p.delta = repo_.index().find_delta(e.content).has_value();
     // A hard link to a file already written needs no content; nor does an empty file.
     bool linked = e.hardlink_id && (links_.count(e.hardlink_id) || queued_links_.count(e.hardlink_id));
-    if (!linked && e.size > 0)
+    if (!linked && e.size > 0 && !p.delta)
       for (const Hash& seg : repo_.content_segments(e.content))
         p.blobs.push_back(pool_.submit([this, seg] { return repo_.read_blob(seg); }));
     if (e.hardlink_id) queued_links_.insert(e.hardlink_id);
@@ -129,13 +131,24 @@ class Restorer {
           return;
         }
       }
-      if (p.blobs.empty() && e.size > 0)  // its first link failed: fetch the content after all
+      if (p.blobs.empty() && e.size > 0 && !p.delta)  // its first link failed: fetch the content after all
         for (const Hash& seg : repo_.content_segments(e.content)) p.blobs.push_back(pool_.submit([this, seg] { return repo_.read_blob(seg); }));
     }
     ::unlink(dest.c_str());  // never write through an existing hard link or symlink
-    int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    // Read-write: a file rebuilt from a delta is read back to check its hash.
+    int fd = ::open(dest.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return fail(e, sys_error("cannot create file"));
     uint64_t written = 0;
+    if (p.delta) {
+      Status st = repo_.write_content(e.content, e.size, fd, dest.substr(0, dest.rfind('/')));
+      if (!st) {
+        ::close(fd);
+        ::unlink(dest.c_str());
+        return st.error().kind == ErrorKind::Io ? fail(e, st.error().message) : damaged(e, st.error());
+      }
+      written = e.size;
+      progress_.bytes += e.size;
+    }
     for (auto& blob : p.blobs) {
       auto data = blob.get();
       if (!data) {

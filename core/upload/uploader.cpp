@@ -19,7 +19,7 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
   po.pack_target = repo.config().pack_target;
   po.compression_level = repo.config().compression_level;
   Packer packer(repo.upload_backend(), repo.keys(), repo.index(), po);
-  FileReader reader(packer, repo.index(), repo.config().segment_size, progress.read);
+  FileReader reader(packer, repo, progress.read, options.reader);
 
   std::vector<int64_t> settled;  // jobs to remove once their content is durable
   std::vector<std::string> staged;  // staged copies to delete with them
@@ -62,7 +62,7 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
       bool same = e.type == NodeType::File && e.size == job.size && e.mtime_ns == job.mtime_ns && e.ctime_ns == job.ctime_ns &&
                   e.inode == job.inode;
       if (same) {
-        Status st = reader.read(e, true, 1);
+        Status st = reader.read(e, true, 1, job.has_base ? std::optional<Hash>(job.base) : std::nullopt);
         same = st && e.content == job.content;
       }
       if (!same) {

@@ -19,6 +19,7 @@ namespace gb {
 struct UploadOptions {
   int workers = 2;
   size_t batch_bytes = 64 << 20;  // index flush and queue commit at least this often
+  ReaderOptions reader;
 };
 
 struct UploadProgress {
