@@ -9,6 +9,10 @@ META_TSV rows:    key <TAB> value   (run-level facts: time, host, commit, ...)
 
 Prints the raw table, the GridBackup/peer ratio table and the issue's goals
 per scenario; writes everything to JSON_OUT.  Exit status 0.
+
+A scenario picks its columns with `scen_info metrics NAME` (METRIC_SETS; default
+baseline) and its goals with `scen_info goals issueN` (issue2: baseline,
+issue3: edits).
 """
 
 import json
@@ -27,8 +31,38 @@ METRICS = [
     ("restore_s", "restore s", "time"),
     ("restore_rss_kb", "restore RSS MiB", "rss"),
 ]
-NUMERIC = {k for k, _, _ in METRICS} | {"init_s", "init_rss_kb", "state_bytes", "dataset_bytes",
-                                          "dataset_files", "small_files", "big_mb"}
+# scenario `edits` (issue 3): a backup, deterministic edits, a backup of the
+# change. GridBackup commits the snapshot (backup --no-upload: commit_s) and
+# uploads (upload_s); peers run their normal incremental backup (change_s).
+# added_bytes = repository size after the change - before (du -sb).
+EDITS_METRICS = [
+    ("backup_s", "backup s", "time"),
+    ("repo_before_bytes", "repo before MiB", "size"),
+    ("commit_s", "commit s", "time"),
+    ("upload_s", "upload s", "time"),
+    ("change_s", "change s", "time"),
+    ("change_rss_kb", "change RSS MiB", "rss"),
+    ("added_bytes", "added KiB", "kib"),
+    ("repo_bytes", "repo after MiB", "size"),
+    ("restore_s", "restore s", "time"),
+]
+METRIC_SETS = {"baseline": METRICS, "edits": EDITS_METRICS}
+
+# ratio columns of a metric set: (title, GridBackup key, peer key); the
+# baseline's compare each metric with itself
+RATIOS = {
+    "baseline": [(t, k, k) for k, t, _ in METRICS],
+    "edits": [
+        ("added bytes", "added_bytes", "added_bytes"),
+        ("commit s / change s", "commit_s", "change_s"),
+        ("commit+upload s / change s", "commit_upload_s", "change_s"),
+        ("restore s", "restore_s", "restore_s"),
+    ],
+}
+
+NUMERIC = {k for ms in METRIC_SETS.values() for k, _, _ in ms} | {
+    "init_s", "init_rss_kb", "state_bytes", "dataset_bytes", "dataset_files", "small_files", "big_mb",
+    "commit_rss_kb", "upload_rss_kb", "backup_rss_kb", "restore_rss_kb"}
 
 
 def num(v):
@@ -39,11 +73,13 @@ def num(v):
     return int(f) if f.is_integer() and "." not in str(v) else f
 
 
-def fmt(key, v):
+def fmt(key, v, kind=None):
     if v is None:
         return "-"
     if not isinstance(v, (int, float)):
         return str(v)
+    if kind == "kib":
+        return f"{v / 1024:.1f}"
     if key.endswith("_kb"):
         return f"{v / 1024:.1f}"
     if key.endswith("_bytes"):
@@ -51,6 +87,13 @@ def fmt(key, v):
     if key.endswith("_s"):
         return f"{v:.2f}"
     return str(v)
+
+
+def human_bytes(v):
+    for unit, div in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if abs(v) >= div:
+            return f"{v / div:.2f} {unit}"
+    return f"{v} B"
 
 
 def table(headers, rows):
@@ -116,26 +159,38 @@ def main():
                   f"{fmt('dataset_bytes', info['dataset_bytes'])} MiB")
         print()
 
+        mset = info.get("metrics", "baseline")
+        metrics = METRIC_SETS.get(mset, METRICS)
+        if mset == "edits":
+            print(f"    edits: {info.get('edits', '?')}")
+        g = tools.get(GB, {})
+        if isinstance(g.get("commit_s"), (int, float)) and isinstance(g.get("upload_s"), (int, float)):
+            g["commit_upload_s"] = round(g["commit_s"] + g["upload_s"], 2)   # derived
+
         # raw figures
-        headers = ["tool", "status"] + [t for _, t, _ in METRICS] + ["state MiB", "restore check"]
+        headers = ["tool", "status"] + [t for _, t, _ in metrics] + ["state MiB", "restore check"]
         rows = []
         for tool, r in tools.items():
-            rows.append([tool, r.get("status", "?")] + [fmt(k, r.get(k)) for k, _, _ in METRICS]
+            rows.append([tool, r.get("status", "?")] + [fmt(k, r.get(k), kind) for k, _, kind in metrics]
                         + [fmt("state_bytes", r.get("state_bytes")), r.get("verify", "-")])
         print(table(headers, rows))
         print("    (state = the tool's local cache/state dir, not counted in repo size; "
               "RSS = peak resident set of the command)")
+        if mset == "edits":
+            print("    (added = repo after - repo before the change, du -sb; commit = GridBackup backup "
+                  "--no-upload,\n     upload = GridBackup upload; change = the peer's incremental backup; "
+                  "restore = latest, checked against the edited tree)")
 
         # ratios
-        g = tools.get(GB, {})
         ratios = {}
-        gb_ok = isinstance(g.get("backup_s"), (int, float))
+        rcols = RATIOS.get(mset, RATIOS["baseline"])
+        gb_ok = isinstance(g.get(rcols[0][1]), (int, float))
         print()
         print("GridBackup / peer ratios (lower is better; < 1.00 means GridBackup wins):")
         if not gb_ok:
             print(f"    none: GridBackup {g.get('status', 'not run')}")
         else:
-            headers = ["peer"] + [t for _, t, _ in METRICS]
+            headers = ["peer"] + [t for t, _, _ in rcols]
             rows = []
             if len(tools) < 2:
                 print("    none: no peer tool ran")
@@ -143,10 +198,10 @@ def main():
                 p = tools[peer]
                 ratios[peer] = {}
                 row = [peer]
-                for k, _, _ in METRICS:
-                    rv = ratio(g.get(k), p.get(k))
-                    ratios[peer][k] = rv
-                    row.append("-" if rv is None else f"{rv:.2f}")
+                for title, gk, pk in rcols:
+                    rv = ratio(g.get(gk), p.get(pk))
+                    ratios[peer][gk if gk == pk else f"{gk}/{pk}"] = rv
+                    row.append("-" if rv is None else f"{rv:.3f}" if mset == "edits" else f"{rv:.2f}")
                 rows.append(row)
             if rows:
                 print(table(headers, rows))
@@ -154,19 +209,26 @@ def main():
         # the issue's goals
         goals = []
 
-        def goal(text, metric, peer, strict):
-            gv, pv = g.get(metric), tools.get(peer, {}).get(metric)
-            if not gb_ok:
+        def goal(text, metric, peer, strict, peer_metric=None, limit=1.0):
+            """holds when GridBackup's metric < (strict) or <= limit * the peer's peer_metric"""
+            peer_metric = peer_metric or metric
+            gv, pv = g.get(metric), tools.get(peer, {}).get(peer_metric)
+            if not isinstance(gv, (int, float)):
                 verdict = f"UNKNOWN (GridBackup {g.get('status', 'not run')})"
                 holds = None
-            elif not isinstance(gv, (int, float)) or not isinstance(pv, (int, float)):
+            elif not isinstance(pv, (int, float)):
                 verdict = f"UNKNOWN ({peer} {tools.get(peer, {}).get('status', 'not run')})"
                 holds = None
             else:
                 rv = gv / pv if pv else float("inf")
-                holds = (gv < pv) if strict else (gv <= pv)
-                verdict = (f"{'HOLDS' if holds else 'FAILS'}  ({gv:.2f} s vs {pv:.2f} s, ratio {rv:.3f})")
-            goals.append({"goal": text, "metric": metric, "peer": peer, "holds": holds, "verdict": verdict})
+                holds = (gv < limit * pv) if strict else (gv <= limit * pv)
+                if metric.endswith("_bytes"):
+                    shown = f"{human_bytes(gv)} vs {human_bytes(pv)}"
+                else:
+                    shown = f"{gv:.2f} s vs {pv:.2f} s"
+                verdict = f"{'HOLDS' if holds else 'FAILS'}  ({shown}, ratio {rv:.3f})"
+            goals.append({"goal": text, "metric": metric, "peer": peer, "peer_metric": peer_metric,
+                          "limit": limit, "strict": strict, "holds": holds, "verdict": verdict})
 
         # a scenario opts in to the issue-2 goals with `scen_info goals issue2`
         if info.get("goals") == "issue2":
@@ -177,6 +239,21 @@ def main():
             print("Goals (issue 2):")
             for gl in goals:
                 print(f"    {gl['goal']:<55} {gl['verdict']}")
+
+        # `scen_info goals issue3` (scenario edits)
+        if info.get("goals") == "issue3":
+            for peer in PEERS:
+                goal(f"fewer bytes added than {peer} (ratio < 1.00)", "added_bytes", peer, True)
+            goal("snapshot commit >= 5x faster than restic backup (ratio <= 0.20)",
+                 "commit_s", "restic", False, peer_metric="change_s", limit=0.2)
+            print()
+            print("Goals (issue 3):")
+            for gl in goals:
+                print(f"    {gl['goal']:<65} {gl['verdict']}")
+            judged = [gl["holds"] for gl in goals]
+            overall = ("HOLD" if all(judged) else
+                       "FAIL" if any(h is False for h in judged) else "UNKNOWN (not all judged)")
+            print(f"    {'all issue-3 goals':<65} {overall}")
 
         bad = [t for t, r in tools.items() if str(r.get("verify", "")).startswith("MISMATCH")]
         if bad:
