@@ -61,8 +61,11 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
   struct stat before;
   ::fstat(fd, &before);
 
+  // Hash-only reads (the commit of `backup --no-upload`) compute nothing but the
+  // content hash: segment hashes and the signature cost 2-3x more CPU than
+  // SHA-256 alone, and the uploader computes them in the read it does anyway.
   std::optional<SignatureBuilder> signature;
-  if (e.size >= options_.signature_min_size) signature.emplace(e.size);
+  if (store && e.size >= options_.signature_min_size) signature.emplace(e.size);
   // A delta pays only against a version that has a signature and a chain short enough to extend.
   std::optional<DeltaBuilder> delta;
   Bytes delta_bytes;
@@ -82,6 +85,7 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
 
   Sha256 whole;
   std::vector<Hash> segments;
+  size_t segment_count = 0;
   uint64_t total = 0;
   Status result;
   for (;;) {
@@ -93,6 +97,13 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
     if (filled == 0) break;
     ByteView seg(buffer_.data(), static_cast<size_t>(filled));
     whole.update(seg);
+    total += static_cast<uint64_t>(filled);
+    counters_.bytes += static_cast<uint64_t>(filled);
+    ++segment_count;
+    if (!store) {
+      if (static_cast<size_t>(filled) < buffer_.size()) break;
+      continue;
+    }
     Hash h = sha256(seg);
     segments.push_back(h);
     if (signature) signature->update(seg);
@@ -100,16 +111,14 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
       // Past half the file's size a delta no longer pays: fall back to segments.
       // Judged early too (after 8 MiB), because librsync is slow (~40 MB/s)
       // exactly when little matches, as in a file rewritten from scratch.
-      uint64_t so_far = total + static_cast<uint64_t>(filled);
+      uint64_t so_far = total;
       if (!delta->update(seg, delta_bytes) || delta_bytes.size() > e.size / 2 ||
           (so_far >= (8u << 20) && delta_bytes.size() > so_far / 2)) {
         delta.reset();
         delta_abandoned = true;
       }
     }
-    if (!delta && store && !repo_.index().has_blob(h)) packer_.add(BlobType::Data, h, Bytes(seg.begin(), seg.end()));
-    total += static_cast<uint64_t>(filled);
-    counters_.bytes += static_cast<uint64_t>(filled);
+    if (!delta && !repo_.index().has_blob(h)) packer_.add(BlobType::Data, h, Bytes(seg.begin(), seg.end()));
     if (static_cast<size_t>(filled) < buffer_.size()) break;
   }
   struct stat after;
@@ -121,7 +130,8 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
            ns(before.st_mtim) == ns(after.st_mtim) && ns(before.st_ctim) == ns(after.st_ctim) &&
            ns(after.st_mtim) == e.mtime_ns && static_cast<uint64_t>(after.st_size) == e.size;
   if (!stable) return {};
-  e.content = segments.empty() ? kEmptyContent : segments.size() == 1 ? segments[0] : whole.finish();
+  // One segment: the content hash is that segment's blob id (the same value as the whole-file hash).
+  e.content = segment_count == 0 ? kEmptyContent : segments.size() == 1 ? segments[0] : whole.finish();
   if (segments.size() > 1) repo_.index().add_segments(e.content, segments);
   if (signature) {
     GB_ASSIGN(Bytes sig, signature->finish());

@@ -1,4 +1,5 @@
-// Reads one regular file for backup in a single pass, computing together:
+// Reads one regular file for backup in a single pass, computing together
+// (when storing; a hash-only read computes just the content hash):
 // - the whole-file SHA-256 (the content hash) and each segment's hash;
 // - the librsync signature of files of at least kSignatureMinSize, stored
 //   (sealed) so the next version can be sent as a delta against it;
@@ -35,8 +36,9 @@ class FileReader {
       : packer_(packer), repo_(repo), counters_(counters), options_(options), buffer_(repo.config().segment_size) {}
   // Fills e.content (and may refresh e's size/times if the file changed
   // between scan and read). With `store`, the content goes to the Packer (as
-  // a delta against `delta_base` where that pays); without, the file is only
-  // hashed and signed (its content is queued for later).
+  // a delta against `delta_base` where that pays), with its segment list and
+  // signature; without, only the content hash is computed (the content is
+  // queued, and the uploader's read computes the rest).
   Status read(Entry& e, bool store, int attempts = 3, std::optional<Hash> delta_base = std::nullopt);
 
  private:

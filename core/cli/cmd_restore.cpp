@@ -68,7 +68,7 @@ int cmd_restore(const CommandLine& cl) {
     size_t shown = std::min<size_t>(r.not_uploaded.size(), cl.flag("verbose") ? SIZE_MAX : 20);
     for (size_t i = 0; i < shown; ++i) std::fprintf(stderr, "missing: not uploaded yet: %s\n", r.not_uploaded[i].c_str());
     if (shown < r.not_uploaded.size()) std::fprintf(stderr, "missing: ... and %zu more (--verbose lists all)\n", r.not_uploaded.size() - shown);
-    std::fprintf(stderr, "gridbackup: snapshot %s is incomplete: %zu files were not uploaded yet and were not restored; everything else was\n",
+    std::fprintf(stderr, "gridbackup: snapshot %s is incomplete: %zu files were not uploaded yet (still queued, or changed before their upload) and were not restored; everything else was\n",
                  snap->short_id().c_str(), r.not_uploaded.size());
     return kExitPartial;
   }

@@ -9,16 +9,28 @@ namespace gb {
 
 std::string pack_object_name(const std::string& pack_id) { return "data/" + pack_id.substr(0, 2) + "/" + pack_id; }
 
+void encode_packed_blob(const PackedBlob& b, Writer& w) {
+  w.u8(static_cast<uint8_t>(b.type));
+  w.hash(b.hash);
+  w.varint(b.offset);
+  w.varint(b.length);
+  w.varint(b.raw_length);
+}
+
+PackedBlob decode_packed_blob(Reader& r) {
+  PackedBlob b;
+  b.type = static_cast<BlobType>(r.u8());
+  b.hash = r.hash();
+  b.offset = r.varint();
+  b.length = static_cast<uint32_t>(r.varint());
+  b.raw_length = static_cast<uint32_t>(r.varint());
+  return b;
+}
+
 Bytes encode_pack_header(const std::vector<PackedBlob>& blobs) {
   Writer w;
   w.varint(blobs.size());
-  for (const auto& b : blobs) {
-    w.u8(static_cast<uint8_t>(b.type));
-    w.hash(b.hash);
-    w.varint(b.offset);
-    w.varint(b.length);
-    w.varint(b.raw_length);
-  }
+  for (const auto& b : blobs) encode_packed_blob(b, w);
   return w.take();
 }
 
@@ -28,15 +40,7 @@ Result<std::vector<PackedBlob>> decode_pack_header(ByteView payload) {
   std::vector<PackedBlob> out;
   if (n > payload.size()) return make_error(ErrorKind::Corrupt, "pack header count is impossible");
   out.reserve(n);
-  for (uint64_t i = 0; i < n && r.ok(); ++i) {
-    PackedBlob b;
-    b.type = static_cast<BlobType>(r.u8());
-    b.hash = r.hash();
-    b.offset = r.varint();
-    b.length = static_cast<uint32_t>(r.varint());
-    b.raw_length = static_cast<uint32_t>(r.varint());
-    out.push_back(b);
-  }
+  for (uint64_t i = 0; i < n && r.ok(); ++i) out.push_back(decode_packed_blob(r));
   if (!r.ok()) return make_error(ErrorKind::Corrupt, "pack header is truncated");
   return out;
 }

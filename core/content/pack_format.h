@@ -10,11 +10,15 @@
 #include <vector>
 
 #include "core/common/result.h"
+#include "core/common/serial.h"
 #include "core/content/blob.h"
 
 namespace gb {
 
 std::string pack_object_name(const std::string& pack_id);
+// One blob's entry, as both pack headers and index objects store it.
+void encode_packed_blob(const PackedBlob& b, Writer& w);
+PackedBlob decode_packed_blob(Reader& r);
 Bytes encode_pack_header(const std::vector<PackedBlob>& blobs);
 Result<std::vector<PackedBlob>> decode_pack_header(ByteView payload);
 // Reads the blob list from a whole pack's bytes.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/common/serial.h"
+#include "core/content/pack_format.h"
 #include "core/crypto/sha256.h"
 #include "core/repository/envelope.h"
 
@@ -35,14 +36,8 @@ Status LinkIndex::merge_object(ByteView payload) {
     uint32_t pack = intern_pack(r.str());
     uint64_t n = r.varint();
     for (uint64_t i = 0; i < n && r.ok(); ++i) {
-      BlobLocation loc;
-      loc.pack = pack;
-      loc.type = static_cast<BlobType>(r.u8());
-      Hash h = r.hash();
-      loc.offset = r.varint();
-      loc.length = static_cast<uint32_t>(r.varint());
-      loc.raw_length = static_cast<uint32_t>(r.varint());
-      blobs_.try_emplace(h, loc);
+      PackedBlob b = decode_packed_blob(r);
+      blobs_.try_emplace(b.hash, BlobLocation{pack, b.type, b.offset, b.length, b.raw_length});
     }
   }
   uint64_t nlinks = r.varint();
@@ -165,13 +160,7 @@ Status LinkIndex::flush(Backend& backend, const Hash& metadata_key) {
   for (const auto& [id, blobs] : packs) {
     w.str(id);
     w.varint(blobs.size());
-    for (const auto& b : blobs) {
-      w.u8(static_cast<uint8_t>(b.type));
-      w.hash(b.hash);
-      w.varint(b.offset);
-      w.varint(b.length);
-      w.varint(b.raw_length);
-    }
+    for (const auto& b : blobs) encode_packed_blob(b, w);
   }
   w.varint(links.size());
   for (const auto& [content, segs] : links) {

@@ -61,6 +61,7 @@ Result<std::unique_ptr<UploadQueue>> UploadQueue::open(const std::string& path) 
       " base BLOB, staged INTEGER NOT NULL DEFAULT 0);"
       "CREATE INDEX IF NOT EXISTS jobs_order ON jobs (priority DESC, id);"
       "CREATE UNIQUE INDEX IF NOT EXISTS jobs_unique ON jobs (content, path);"
+      "CREATE INDEX IF NOT EXISTS jobs_path ON jobs (path);"
       "CREATE TABLE IF NOT EXISTS unstable (path BLOB PRIMARY KEY, since INTEGER);"
       "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);"));
   return q;
@@ -81,9 +82,23 @@ Status UploadQueue::exec(const char* sql) {
 Status UploadQueue::enqueue(const std::vector<UploadJob>& jobs) {
   if (jobs.empty()) return {};
   GB_CHECK(exec("BEGIN IMMEDIATE"));
+  // A newer version of a file supersedes its older queued versions: the file
+  // no longer holds them, so they could never be uploaded (their snapshots
+  // stay incomplete for that file, which `snapshots` shows).
+  Stmt drop(db_, "DELETE FROM jobs WHERE path = ? AND content <> ? AND staged = 0");
   Stmt s(db_, "INSERT OR IGNORE INTO jobs (priority, content, path, size, mtime_ns, ctime_ns, inode, snapshot, base, staged) VALUES (?,?,?,?,?,?,?,?,?,?)");
   if (!s.ok()) return (void)exec("ROLLBACK"), db_error(db_, "prepare");
   for (const auto& j : jobs) {
+    if (!j.staged) {
+      drop.bind(1, j.path);
+      drop.bind(2, j.content);
+      if (drop.step() != SQLITE_DONE) {
+        Error e = db_error(db_, "supersede");
+        (void)exec("ROLLBACK");
+        return e;
+      }
+      drop.reset();
+    }
     s.bind(1, j.priority);
     s.bind(2, j.content);
     s.bind(3, j.path);

@@ -38,7 +38,8 @@ class UploadQueue {
   static Result<std::unique_ptr<UploadQueue>> open(const std::string& path);
   ~UploadQueue();
 
-  Status enqueue(const std::vector<UploadJob>& jobs);  // one transaction
+  // One transaction. A job replaces queued jobs for older versions of its path.
+  Status enqueue(const std::vector<UploadJob>& jobs);
   // Up to `limit` queued jobs, highest priority first (then oldest first).
   Result<std::vector<UploadJob>> next_batch(size_t limit, int64_t after_priority, int64_t after_id);
   Status remove(const std::vector<int64_t>& ids);

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <fmt/format.h>
 
+#include "core/common/fd_io.h"
 #include "core/common/serial.h"
 #include "core/content/blob_seal.h"
 #include "core/content/pack_format.h"
@@ -24,16 +25,6 @@ const Hash kEmptyContent = sha256({});
 
 namespace {
 
-bool write_fully(int fd, const Bytes& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
 
 // The config object: "GBR1" | repository id (16) | key check (8) | envelope.
 // The key check (HMAC of a fixed label under the metadata key) tells a wrong

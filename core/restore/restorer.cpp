@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/common/fd_io.h"
 #include "core/common/path_order.h"
 #include "core/common/thread_pool.h"
 #include "core/snapshot/snapshot_store.h"
@@ -156,7 +157,7 @@ class Restorer {
         ::unlink(dest.c_str());
         return damaged(e, data.error());
       }
-      if (!write_all(fd, *data)) {
+      if (!write_fully(fd, *data)) {
         std::string why = sys_error("cannot write");
         ::close(fd);
         ::unlink(dest.c_str());
@@ -175,17 +176,6 @@ class Restorer {
     if (e.hardlink_id) links_.emplace(e.hardlink_id, dest);
     ++result_.files;
     result_.bytes += e.size;
-  }
-
-  static bool write_all(int fd, const Bytes& data) {
-    size_t done = 0;
-    while (done < data.size()) {
-      ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      done += static_cast<size_t>(n);
-    }
-    return true;
   }
 
   void apply_metadata(const std::string& dest, const Entry& e) {

@@ -2,6 +2,8 @@
 
 #include <sys/resource.h>
 
+#include <set>
+
 #include "../test_support.h"
 #include "core/crypto/sha256.h"
 #include "core/queue/priority.h"
@@ -92,4 +94,27 @@ TEST_CASE("upload queue: persistent, ordered by priority, deduplicated, paged wi
   CHECK(*(*q)->is_unstable("/f/1"));
   REQUIRE((*q)->clear_unstable("/f/1"));
   CHECK_FALSE(*(*q)->is_unstable("/f/1"));
+}
+
+TEST_CASE("upload queue: a newer version of a path supersedes its older queued versions") {
+  test::ScratchDir dir;
+  auto q = UploadQueue::open(dir.path + "/q.db");
+  REQUIRE(q);
+  UploadJob v1;
+  v1.path = "/home/a/log";
+  v1.content = sha256(as_bytes("v1"));
+  UploadJob other = v1;
+  other.path = "/home/a/other";
+  UploadJob staged = v1;
+  staged.path = "/state/staging/copy";
+  staged.staged = true;
+  REQUIRE((*q)->enqueue({v1, other, staged}));
+  UploadJob v2 = v1;
+  v2.content = sha256(as_bytes("v2"));
+  REQUIRE((*q)->enqueue({v2}));
+  auto jobs = (*q)->next_batch(10, INT64_MAX, 0);
+  REQUIRE(jobs);
+  std::set<std::string> seen;
+  for (const auto& j : *jobs) seen.insert(j.path + (j.content == v2.content ? "@v2" : "@v1"));
+  CHECK(seen == std::set<std::string>{"/home/a/log@v2", "/home/a/other@v1", "/state/staging/copy@v1"});
 }
