@@ -1,0 +1,82 @@
+#include "core/storage/curl_pool.h"
+
+#include <cstdlib>
+#include <fmt/format.h>
+
+namespace gb {
+namespace {
+
+// curl_global_init is not thread-safe in curl 7.88; do it once, first.
+void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) std::abort();  // only fails without memory
+  });
+}
+
+}  // namespace
+
+CurlPool::CurlPool() { global_init_once(); }
+
+CurlPool::~CurlPool() {
+  for (CURL* h : idle_) curl_easy_cleanup(h);
+}
+
+CurlPool::Lease CurlPool::acquire() {
+  CURL* handle = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_.empty()) {
+      handle = idle_.back();
+      idle_.pop_back();
+    }
+  }
+  if (handle) {
+    curl_easy_reset(handle);
+  } else {
+    handle = curl_easy_init();
+    if (!handle) std::abort();  // only fails without memory
+  }
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  return Lease(this, handle);
+}
+
+void CurlPool::release(CURL* handle) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  idle_.push_back(handle);
+}
+
+ErrorKind curl_error_kind(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:  // DNS outages pass; a typo is caught by the retries running out
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_AGAIN:
+    case CURLE_SSH:  // libssh2 reports dropped sessions this way
+      return ErrorKind::Transient;
+    case CURLE_REMOTE_FILE_NOT_FOUND:
+      return ErrorKind::NotFound;
+    default:
+      return ErrorKind::Permanent;
+  }
+}
+
+std::string curl_error_text(CURLcode code, const char* error_buffer) {
+  std::string text = curl_easy_strerror(code);
+  if (error_buffer && *error_buffer) {
+    std::string detail = error_buffer;
+    while (!detail.empty() && (detail.back() == '\n' || detail.back() == '\r')) detail.pop_back();
+    if (detail != text) text += ": " + detail;
+  }
+  return text;
+}
+
+}  // namespace gb
