@@ -71,12 +71,12 @@ ErrorKind curl_error_kind(CURLcode code) {
 
 std::string curl_error_text(CURLcode code, const char* error_buffer) {
   std::string text = curl_easy_strerror(code);
-  if (error_buffer && *error_buffer) {
-    std::string detail = error_buffer;
-    while (!detail.empty() && (detail.back() == '\n' || detail.back() == '\r')) detail.pop_back();
-    if (detail != text) text += ": " + detail;
-  }
-  return text;
+  std::string detail = error_buffer ? error_buffer : "";
+  while (!detail.empty() && (detail.back() == '\n' || detail.back() == '\r')) detail.pop_back();
+  if (detail.empty()) return text;
+  // curl's detail usually repeats the summary ("Failed to connect to h port
+  // 1 after 0 ms: Couldn't connect to server"); then the detail alone says it all.
+  return detail.find(text) != std::string::npos ? detail : text + " (" + detail + ")";
 }
 
 }  // namespace gb
