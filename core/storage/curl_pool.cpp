@@ -1,6 +1,8 @@
 #include "core/storage/curl_pool.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <fmt/format.h>
 
 namespace gb {
@@ -14,7 +16,42 @@ void global_init_once() {
   });
 }
 
+size_t read_upload(char* buffer, size_t size, size_t count, void* user) {
+  auto* src = static_cast<CurlUpload*>(user);
+  size_t n = std::min(size * count, src->data.size() - src->offset);
+  std::memcpy(buffer, src->data.data() + src->offset, n);
+  src->offset += n;
+  return n;
+}
+
+int seek_upload(void* user, curl_off_t offset, int origin) {
+  auto* src = static_cast<CurlUpload*>(user);
+  if (origin != SEEK_SET || offset < 0 || static_cast<uint64_t>(offset) > src->data.size()) return CURL_SEEKFUNC_FAIL;
+  src->offset = static_cast<size_t>(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
+size_t append_body(char* data, size_t size, size_t count, void* user) {
+  auto* sink = static_cast<Bytes*>(user);
+  sink->insert(sink->end(), data, data + size * count);
+  return size * count;
+}
+
 }  // namespace
+
+void CurlUpload::attach(CURL* h) {
+  curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(h, CURLOPT_READFUNCTION, read_upload);
+  curl_easy_setopt(h, CURLOPT_READDATA, this);
+  curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, seek_upload);
+  curl_easy_setopt(h, CURLOPT_SEEKDATA, this);
+  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(data.size()));
+}
+
+void collect_body(CURL* h, Bytes* sink) {
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
+}
 
 CurlPool::CurlPool() { global_init_once(); }
 

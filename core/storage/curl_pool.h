@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/bytes.h"
 #include "core/common/result.h"
 
 namespace gb {
@@ -44,6 +45,17 @@ class CurlPool {
   std::mutex mutex_;
   std::vector<CURL*> idle_;
 };
+
+// A request body that libcurl reads from memory; seekable, so libcurl can
+// rewind it when it must send it again. Attaching sets CURLOPT_UPLOAD.
+struct CurlUpload {
+  ByteView data;
+  size_t offset = 0;
+  void attach(CURL* handle);
+};
+
+// Makes libcurl append what it receives to `sink`.
+void collect_body(CURL* handle, Bytes* sink);
 
 // What a failed transfer means for the caller: connection refused, reset,
 // timed out and the like are Transient; a refused certificate or host key, a

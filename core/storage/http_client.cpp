@@ -8,34 +8,6 @@
 namespace gb {
 namespace {
 
-// The request body, read by libcurl in pieces; seekable so that libcurl can
-// rewind it when it has to send it again on the same request.
-struct UploadSource {
-  ByteView data;
-  size_t offset = 0;
-};
-
-size_t read_body(char* buffer, size_t size, size_t count, void* user) {
-  auto* src = static_cast<UploadSource*>(user);
-  size_t n = std::min(size * count, src->data.size() - src->offset);
-  std::memcpy(buffer, src->data.data() + src->offset, n);
-  src->offset += n;
-  return n;
-}
-
-int seek_body(void* user, curl_off_t offset, int origin) {
-  auto* src = static_cast<UploadSource*>(user);
-  if (origin != SEEK_SET || offset < 0 || static_cast<uint64_t>(offset) > src->data.size()) return CURL_SEEKFUNC_FAIL;
-  src->offset = static_cast<size_t>(offset);
-  return CURL_SEEKFUNC_OK;
-}
-
-size_t write_body(char* data, size_t size, size_t count, void* user) {
-  auto* response = static_cast<HttpResponse*>(user);
-  response->body.insert(response->body.end(), data, data + size * count);
-  return size * count;
-}
-
 size_t write_header(char* data, size_t size, size_t count, void* user) {
   auto* response = static_cast<HttpResponse*>(user);
   std::string line(data, size * count);
@@ -71,7 +43,7 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& request) {
   auto lease = pool_.acquire();
   CURL* h = lease.get();
   HttpResponse response;
-  UploadSource source{request.body};
+  CurlUpload upload{request.body};
   char error_buffer[CURL_ERROR_SIZE] = "";
 
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
@@ -84,8 +56,7 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& request) {
   if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (options_.max_upload_bytes_per_second > 0)
     curl_easy_setopt(h, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(options_.max_upload_bytes_per_second));
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &response);
+  collect_body(h, &response.body);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, write_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &response);
 
@@ -94,12 +65,7 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& request) {
   } else if (request.method == "HEAD") {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (request.method == "PUT") {
-    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(h, CURLOPT_READFUNCTION, read_body);
-    curl_easy_setopt(h, CURLOPT_READDATA, &source);
-    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, seek_body);
-    curl_easy_setopt(h, CURLOPT_SEEKDATA, &source);
-    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    upload.attach(h);
   } else if (request.method == "POST") {
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));

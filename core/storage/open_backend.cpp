@@ -3,6 +3,7 @@
 #include "core/storage/backend.h"
 #include "core/storage/file_backend.h"
 #include "core/storage/s3_backend.h"
+#include "core/storage/sftp_backend.h"
 #include "core/storage/storage_url.h"
 
 namespace gb {
@@ -19,8 +20,9 @@ Result<std::unique_ptr<Backend>> open_backend(const std::string& url) {
   if (scheme_end != std::string::npos) {
     GB_ASSIGN(StorageUrl parsed, parse_storage_url(url));
     if (parsed.scheme == "s3") return S3Backend::open(parsed);
+    if (parsed.scheme == "sftp") return SftpBackend::open(parsed);
     return make_error(ErrorKind::InvalidArgument,
-                      fmt::format("repository URL scheme '{}' is not supported (supported: file://, s3://)",
+                      fmt::format("repository URL scheme '{}' is not supported (supported: file://, s3://, sftp://)",
                                   url.substr(0, scheme_end)));
   }
   return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a repository URL (expected file:///path or an absolute path)", url));
