@@ -5,6 +5,7 @@
 #include "core/storage/s3_backend.h"
 #include "core/storage/sftp_backend.h"
 #include "core/storage/storage_url.h"
+#include "core/storage/tahoe_backend.h"
 
 namespace gb {
 
@@ -21,8 +22,9 @@ Result<std::unique_ptr<Backend>> open_backend(const std::string& url) {
     GB_ASSIGN(StorageUrl parsed, parse_storage_url(url));
     if (parsed.scheme == "s3") return S3Backend::open(parsed);
     if (parsed.scheme == "sftp") return SftpBackend::open(parsed);
+    if (parsed.scheme == "tahoe") return TahoeBackend::open(parsed);
     return make_error(ErrorKind::InvalidArgument,
-                      fmt::format("repository URL scheme '{}' is not supported (supported: file://, s3://, sftp://)",
+                      fmt::format("repository URL scheme '{}' is not supported (supported: file://, s3://, sftp://, tahoe://)",
                                   url.substr(0, scheme_end)));
   }
   return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a repository URL (expected file:///path or an absolute path)", url));

@@ -5,6 +5,7 @@
 
 #include "core/crypto/sha256.h"
 #include "core/storage/aws_credentials.h"
+#include "core/storage/object_range.h"
 #include "core/storage/s3_messages.h"
 
 namespace gb {
@@ -260,26 +261,10 @@ Result<Bytes> S3Backend::get(const std::string& name) {
 }
 
 Result<Bytes> S3Backend::get_range(const std::string& name, uint64_t offset, uint64_t length) {
-  auto too_short = [&] {
-    return make_error(ErrorKind::Corrupt,
-                      fmt::format("object {} is shorter than expected (wanted bytes {} to {})", name, offset, offset + length));
-  };
-  if (length == 0) {
-    GB_ASSIGN(ObjectInfo info, stat(name));
-    if (info.size < offset) return too_short();
-    return Bytes{};
-  }
-  std::string range = fmt::format("bytes={}-{}", offset, offset + length - 1);
-  GB_ASSIGN(HttpResponse response, send({"GET", config_.prefix + name, {}, {{"Range", range}}, {}, false}, {416}));
-  if (response.status == 416) return too_short();
-  if (response.status == 206) {
-    if (response.body.size() != length) return too_short();
-    return std::move(response.body);
-  }
-  // A server that ignores Range sends the whole object.
-  if (response.body.size() < offset + length) return too_short();
-  return Bytes(response.body.begin() + static_cast<ptrdiff_t>(offset),
-               response.body.begin() + static_cast<ptrdiff_t>(offset + length));
+  if (length == 0) return empty_range(*this, name, offset);
+  Call call{"GET", config_.prefix + name, {}, {{"Range", http_range(offset, length)}}, {}, false};
+  GB_ASSIGN(HttpResponse response, send(call, {416}));
+  return http_range_body(response.status, std::move(response.body), name, offset, length);
 }
 
 Result<std::vector<ObjectInfo>> S3Backend::list(const std::string& prefix) {

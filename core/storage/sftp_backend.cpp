@@ -11,6 +11,7 @@
 
 #include "core/crypto/keys.h"
 #include "core/crypto/sha256.h"
+#include "core/storage/object_range.h"
 
 namespace gb {
 namespace {
@@ -166,8 +167,8 @@ Result<SftpConfig> parse_sftp_config(const StorageUrl& url) {
   return c;
 }
 
-std::vector<SftpDirEntry> parse_sftp_listing(const std::string& text) {
-  std::vector<SftpDirEntry> out;
+std::vector<TreeEntry> parse_sftp_listing(const std::string& text) {
+  std::vector<TreeEntry> out;
   size_t pos = 0;
   while (pos < text.size()) {
     size_t eol = text.find('\n', pos);
@@ -186,7 +187,7 @@ std::vector<SftpDirEntry> parse_sftp_listing(const std::string& text) {
       cursor = end;
     }
     if (fields.size() < 8 || cursor + 1 >= line.size()) continue;
-    SftpDirEntry e;
+    TreeEntry e;
     e.name = line.substr(cursor + 1);
     if (e.name == "." || e.name == "..") continue;
     e.is_dir = fields[0][0] == 'd';
@@ -312,7 +313,7 @@ Status SftpBackend::create() {
   return {};
 }
 
-Result<std::vector<SftpDirEntry>> SftpBackend::read_dir(const std::string& name) {
+Result<std::vector<TreeEntry>> SftpBackend::read_dir(const std::string& name) {
   GB_ASSIGN(Bytes text, config_.retry.run([&] {
               return perform(path_of(name) + "/", "list", [](CURL*, Transfer&) {});
             }));
@@ -366,15 +367,7 @@ Result<Bytes> SftpBackend::get(const std::string& name) {
 }
 
 Result<Bytes> SftpBackend::get_range(const std::string& name, uint64_t offset, uint64_t length) {
-  auto too_short = [&] {
-    return make_error(ErrorKind::Corrupt, fmt::format("object {} is shorter than expected (wanted bytes {} to {})", name,
-                                                      offset, offset + length));
-  };
-  if (length == 0) {
-    GB_ASSIGN(ObjectInfo info, stat(name));
-    if (info.size < offset) return too_short();
-    return Bytes{};
-  }
+  if (length == 0) return empty_range(*this, name, offset);
   std::string range = fmt::format("{}-{}", offset, offset + length - 1);
   CURLcode code = CURLE_OK;
   auto got = config_.retry.run([&] {
@@ -383,36 +376,14 @@ Result<Bytes> SftpBackend::get_range(const std::string& name, uint64_t offset, u
         [&](CURL* h, Transfer&) { curl_easy_setopt(h, CURLOPT_RANGE, range.c_str()); }, nullptr, &code);
   });
   // libcurl refuses a range that starts past the end of the file.
-  if (!got && code == CURLE_BAD_DOWNLOAD_RESUME) return too_short();
+  if (!got && code == CURLE_BAD_DOWNLOAD_RESUME) return object_too_short(name, offset, length);
   if (!got) return got.error();
-  if (got->size() != length) return too_short();
+  if (got->size() != length) return object_too_short(name, offset, length);
   return got;
 }
 
 Result<std::vector<ObjectInfo>> SftpBackend::list(const std::string& prefix) {
-  // Objects live in a shallow tree: walk the directories the prefix can reach.
-  std::vector<ObjectInfo> out;
-  size_t slash = prefix.rfind('/');
-  std::vector<std::string> pending{slash == std::string::npos ? "" : prefix.substr(0, slash)};
-  while (!pending.empty()) {
-    std::string dir = pending.back();
-    pending.pop_back();
-    auto entries = read_dir(dir);
-    if (!entries && entries.error().kind == ErrorKind::NotFound) continue;
-    if (!entries) return entries.error();
-    for (const auto& e : *entries) {
-      std::string child = dir.empty() ? e.name : dir + "/" + e.name;
-      if (child == "tmp") continue;
-      if (e.is_dir) {
-        std::string as_dir = child + "/";
-        size_t n = std::min(as_dir.size(), prefix.size());
-        if (as_dir.compare(0, n, prefix, 0, n) == 0) pending.push_back(child);
-      } else if (e.is_file && child.compare(0, prefix.size(), prefix) == 0) {
-        out.push_back({child, e.size});
-      }
-    }
-  }
-  return out;
+  return list_tree(prefix, [this](const std::string& dir) { return read_dir(dir); }, "tmp");
 }
 
 Result<ObjectInfo> SftpBackend::stat(const std::string& name) {

@@ -28,6 +28,7 @@
 #include "core/storage/curl_pool.h"
 #include "core/storage/retry_policy.h"
 #include "core/storage/storage_url.h"
+#include "core/storage/tree_listing.h"
 
 namespace gb {
 
@@ -48,15 +49,9 @@ struct SftpConfig {
 
 Result<SftpConfig> parse_sftp_config(const StorageUrl& url);
 
-// One line of an SFTP long directory listing, as OpenSSH's sftp-server
-// writes it ("-rw-r--r--    1 user     group        6 Nov 22 00:04 name").
-struct SftpDirEntry {
-  std::string name;
-  bool is_dir = false;
-  bool is_file = false;  // regular file (not a link, device, ...)
-  uint64_t size = 0;
-};
-std::vector<SftpDirEntry> parse_sftp_listing(const std::string& text);
+// The entries of an SFTP long directory listing, as OpenSSH's sftp-server
+// writes them ("-rw-r--r--    1 user     group        6 Nov 22 00:04 name").
+std::vector<TreeEntry> parse_sftp_listing(const std::string& text);
 
 class SftpBackend final : public Backend {
  public:
@@ -93,7 +88,7 @@ class SftpBackend final : public Backend {
   std::string path_of(const std::string& name) const { return name.empty() ? config_.root : config_.root + "/" + name; }
   std::string remote(const std::string& name) const;  // a quoted path for a command
   Status put_once(const std::string& name, ByteView data);
-  Result<std::vector<SftpDirEntry>> read_dir(const std::string& name);
+  Result<std::vector<TreeEntry>> read_dir(const std::string& name);
 
   std::string url_;
   SftpConfig config_;
