@@ -29,7 +29,8 @@ skip() {
 start_time=$SECONDS
 step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
 
-if [ ! -x /usr/bin/swift-proxy-server ] || ! /usr/bin/python3 -c 'import pyeclib' 2>/dev/null; then
+if [ ! -x /usr/bin/swift-proxy-server ] || ! /usr/bin/python3 -c 'import pyeclib' 2>/dev/null ||
+   ! /sbin/ldconfig -p | grep -q 'libisal\.so\.2'; then
   [ "$(id -u)" = 0 ] || skip "OpenStack Swift is not installed and installing it needs root (run: sudo $saio install)"
   command -v apt-get >/dev/null || skip "OpenStack Swift is not installed and there is no apt-get to install it"
   step "installing Swift from Debian packages"

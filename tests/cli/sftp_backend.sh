@@ -83,7 +83,7 @@ UsePAM no
 Subsystem sftp internal-sftp -d $t/sftp-start
 EOF
 # sshd insists on its privilege separation directory when run as root.
-[ "$(id -u)" != 0 ] || mkdir -p -m 0755 /run/sshd
+[ "$(id -u)" != 0 ] || [ -d /run/sshd ] || mkdir -m 0755 /run/sshd
 /usr/sbin/sshd -D -e -f "$t/sshd_config" > "$t/sshd.log" 2>&1 &
 sshd_pid=$!
 for _ in $(seq 1 100); do

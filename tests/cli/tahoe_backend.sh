@@ -7,7 +7,8 @@
 # Checks: the backend_probe conformance sequence in a subdirectory of the cap
 # and at the cap itself; immutable uploads (format=CHK) with plain-text
 # errors asked for; the cap never printed; an unknown cap (410 Gone, "no
-# shares") Transient after retries; a stopped node Transient.
+# shares") Transient after retries; the upload rate limit; a hanging node and
+# a stopped node Transient.
 set -euo pipefail
 
 probe=${GB_PROBE:-}
@@ -65,6 +66,16 @@ if grep -q 'bbbbbbbbbbbbbbbbbbbb' <<<"$out"; then fail "the cap was printed"; fi
 
 echo "--- a cap that is not a directory cap is refused at once"
 "$probe" expect "tahoe://127.0.0.1:$port/uri/URI:CHK:abc:def:3:10:5" InvalidArgument get x
+
+echo "--- upload rate limit: 1 MiB at limit-upload=512 (KiB/s) takes about 2 s"
+start=$(date +%s%N)
+"$probe" put "$base?limit-upload=512" limited/object 1048576
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+echo "took $elapsed_ms ms"
+[ "$elapsed_ms" -ge 1500 ] || fail "the upload was not slowed down to 512 KiB/s"
+
+echo "--- a node that hangs: Transient once timeout=1 (s) passes without a byte"
+"$probe" expect "tahoe://127.0.0.1:$port/uri/URI:DIR2:stallstallstallstallstall:cccccccccccccccccccccccccccccccc?timeout=1&retries=1" Transient get x
 
 echo "--- node stopped: Transient after retries"
 stop_mock

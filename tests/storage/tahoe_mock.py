@@ -15,7 +15,8 @@ docs/frontends/webapi.rst of Tahoe-LAFS documents them:
 
 Errors are text/plain lines with the status codes the documentation names
 (404 unknown child, 400 bad request); a well-formed cap this node has never
-seen gets 410 Gone, as a real node says when it finds no shares.
+seen gets 410 Gone, as a real node says when it finds no shares. A cap that
+starts with URI:DIR2:stall makes the node hang, to test stall timeouts.
 
 It keeps everything in memory. It is not Tahoe: no encryption, no shares, no
 grid. Usage: tahoe_mock.py PORT_FILE [LOG_FILE]; it listens on a free port of
@@ -154,6 +155,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def dispatch(self):
         segments, query = self.request_parts()
+        if len(segments) > 1 and segments[1].startswith("URI:DIR2:stall"):
+            time.sleep(30)  # a node that accepted the connection and hangs
+            self.close_connection = True
+            return
         data = self.body() if self.command in ("PUT", "POST") else b""
         try:
             with LOCK:

@@ -122,3 +122,17 @@ TEST_CASE("aws credentials: environment first, then the shared file's profile") 
   ::unsetenv("AWS_SHARED_CREDENTIALS_FILE");
   ::unlink(tmpl);
 }
+
+TEST_CASE("open_backend dispatches the remote schemes and names them when refusing one") {
+  ::setenv("AWS_ACCESS_KEY_ID", "k", 1);
+  ::setenv("AWS_SECRET_ACCESS_KEY", "s", 1);
+  auto s3 = open_backend("s3://127.0.0.1:8080/bucket?scheme=http");
+  REQUIRE(s3);
+  CHECK((*s3)->url() == "s3://127.0.0.1:8080/bucket?scheme=http");
+  ::unsetenv("AWS_ACCESS_KEY_ID");
+  ::unsetenv("AWS_SECRET_ACCESS_KEY");
+  CHECK(open_backend("sftp://u@h:2222/srv/x"));
+  CHECK(open_backend("tahoe://h:3456/uri/URI:DIR2:a:b"));
+  auto other = open_backend("webdav://h/x");
+  CHECK(other.error().message.find("s3://, sftp://, tahoe://") != std::string::npos);
+}
