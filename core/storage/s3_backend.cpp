@@ -171,6 +171,8 @@ Error S3Backend::failure(const Call& call, const HttpResponse& response) const {
     what += " (check the credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the profile in ~/.aws/credentials)";
   else if (code == "RequestTimeTooSkewed")
     what += " (this computer's clock is wrong)";
+  else if (code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed")
+    what += " (the bucket is in another region: add region=... to the URL, or use that region's endpoint)";
   else if (response.status == 503)
     what += " (the server is overloaded or too few of its storage nodes answer)";
   else if (code == "NoSuchBucket")

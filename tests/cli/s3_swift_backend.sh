@@ -6,9 +6,10 @@
 #
 # Checks: the backend_probe conformance sequence (paged listings, multipart,
 # odd names, concurrent puts) in path and virtual-host style; fragments on
-# all six devices; reads with two object servers stopped; a clear Permanent
-# error for wrong credentials; Transient errors after retries for a PUT that
-# cannot reach its quorum and for a stopped proxy.
+# all six devices; reads and writes with one object server stopped, reads
+# with two stopped (and writes failing as Transient); a clear Permanent
+# error for wrong credentials; Transient after retries for a stopped proxy.
+# (Retry and abort paths a healthy server never takes: s3_fault_backend.sh.)
 #
 # Exit 77 (skip) only when Swift cannot be installed or started here.
 set -euo pipefail
@@ -97,10 +98,18 @@ for n in 1 2 3 4 5 6; do
     { echo "FAIL: no EC fragment on device d$n" >&2; exit 1; }
 done
 
-step "two of six object servers stopped: reads still work, a PUT fails as Transient"
-"$saio" stop "$dir" object-2 object-5
+step "one of six object servers stopped: reads and writes work"
+"$saio" stop "$dir" object-2
 "$probe" check "$url" ec/object 5000000
+"$probe" put "$url" ec/written-with-five 200000
+"$probe" check "$url" ec/written-with-five 200000
+
+step "two stopped: reads still work; PUTs (which need 5) fail as Transient, multipart ones too"
+"$saio" stop "$dir" object-5
+"$probe" check "$url" ec/object 5000000
+"$probe" check "$url" ec/written-with-five 200000
 "$probe" expect "$url&retries=1" Transient put ec/needs-five-servers
+"$probe" expect "$url&retries=1&multipart-threshold=5&part-size=5" Transient put ec/multipart-needs-five 6000000
 "$saio" start "$dir" object-2 object-5
 
 step "wrong secret: Permanent, with the server's error code"

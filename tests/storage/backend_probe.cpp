@@ -9,10 +9,11 @@
 //       (multipart on S3 when M is above the URL's multipart-threshold).
 //   backend_probe put URL NAME SIZE     store SIZE bytes derived from NAME
 //   backend_probe check URL NAME SIZE   read them back (whole and ranges)
-//   backend_probe expect URL KIND OP [NAME]
+//   backend_probe expect URL KIND OP [NAME [SIZE]]
 //       OP (create|exists|put|get|stat|list|remove) must fail with error KIND
 //       (NotFound, Transient, Permanent, InvalidArgument, ...); prints the
-//       message and how long the failure took.
+//       message and how long the failure took. put stores SIZE bytes
+//       derived from NAME (default: 5 bytes).
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -243,7 +244,7 @@ int conformance(Backend& b, int objects, int threads, int big_mib) {
   return 0;
 }
 
-int expect(Backend& b, const std::string& kind, const std::string& op, const std::string& name) {
+int expect(Backend& b, const std::string& kind, const std::string& op, const std::string& name, size_t size) {
   auto start = Clock::now();
   std::optional<Error> error;
   auto note = [&](const auto& r) {
@@ -251,7 +252,7 @@ int expect(Backend& b, const std::string& kind, const std::string& op, const std
   };
   if (op == "create") note(b.create());
   else if (op == "exists") note(b.exists());
-  else if (op == "put") note(b.put(name, as_bytes("probe")));
+  else if (op == "put") note(b.put(name, size ? content_for(name, size) : Bytes{'p', 'r', 'o', 'b', 'e'}));
   else if (op == "get") note(b.get(name));
   else if (op == "stat") note(b.stat(name));
   else if (op == "list") note(b.list(name));
@@ -269,7 +270,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: backend_probe conformance URL [--objects N] [--threads T] [--big-mib M]\n"
                "       backend_probe put|check URL NAME SIZE\n"
-               "       backend_probe expect URL KIND OP [NAME]\n");
+               "       backend_probe expect URL KIND OP [NAME [SIZE]]\n");
   return 2;
 }
 
@@ -311,6 +312,7 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (command == "expect" && (argc == 5 || argc == 6)) return expect(b, argv[3], argv[4], argc == 6 ? argv[5] : "");
+  if (command == "expect" && argc >= 5 && argc <= 7)
+    return expect(b, argv[3], argv[4], argc >= 6 ? argv[5] : "", argc == 7 ? std::strtoull(argv[6], nullptr, 10) : 0);
   return usage();
 }
