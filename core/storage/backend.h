@@ -41,7 +41,10 @@ class Backend {
   virtual Status remove(const std::string& name) = 0;
 };
 
-// Opens the backend for a URL: file:///path (or a plain absolute path).
+// Opens the backend for a URL: file:///path (or a plain absolute path),
+// s3://host/bucket, sftp://user@host/path, tahoe://host:port/uri/DIRCAP.
+// Opening checks the URL and loads credentials but contacts no server.
+// See docs/STORAGE.md.
 Result<std::unique_ptr<Backend>> open_backend(const std::string& url);
 
 }  // namespace gb

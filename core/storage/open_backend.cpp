@@ -2,6 +2,10 @@
 
 #include "core/storage/backend.h"
 #include "core/storage/file_backend.h"
+#include "core/storage/s3_backend.h"
+#include "core/storage/sftp_backend.h"
+#include "core/storage/storage_url.h"
+#include "core/storage/tahoe_backend.h"
 
 namespace gb {
 
@@ -14,8 +18,15 @@ Result<std::unique_ptr<Backend>> open_backend(const std::string& url) {
   }
   if (!url.empty() && url[0] == '/') return std::unique_ptr<Backend>(new FileBackend(url));
   auto scheme_end = url.find("://");
-  if (scheme_end != std::string::npos)
-    return make_error(ErrorKind::InvalidArgument, fmt::format("repository URL scheme '{}' is not supported (supported: file://)", url.substr(0, scheme_end)));
+  if (scheme_end != std::string::npos) {
+    GB_ASSIGN(StorageUrl parsed, parse_storage_url(url));
+    if (parsed.scheme == "s3") return S3Backend::open(parsed);
+    if (parsed.scheme == "sftp") return SftpBackend::open(parsed);
+    if (parsed.scheme == "tahoe") return TahoeBackend::open(parsed);
+    return make_error(ErrorKind::InvalidArgument,
+                      fmt::format("repository URL scheme '{}' is not supported (supported: file://, s3://, sftp://, tahoe://)",
+                                  url.substr(0, scheme_end)));
+  }
   return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a repository URL (expected file:///path or an absolute path)", url));
 }
 

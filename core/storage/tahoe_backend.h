@@ -1,0 +1,80 @@
+// tahoe:// — a repository in a Tahoe-LAFS grid, through the web API of a
+// Tahoe node (its gateway, usually on 127.0.0.1:3456).
+//
+//   tahoe://HOST:PORT/uri/DIRCAP[/SUB/PATH][?OPTION=VALUE&...]
+//   tahoe://127.0.0.1:3456/uri/URI:DIR2:aaaa:bbbb/gridbackup
+//
+// DIRCAP is the write cap of a mutable directory (URI:DIR2:..., made with
+// `tahoe create-alias` or POST /uri?t=mkdir); the repository lives in it, or
+// in SUB/PATH below it. Each object is an immutable (CHK) file linked under
+// its name; "data/ab/abc" is file "abc" in subdirectory "data/ab".
+// Options:
+//   scheme=http|https     default http (the gateway is normally local)
+//   retries=N             retries after a transient failure (default 4)
+//   timeout=SECONDS       abandon a transfer that moves nothing for this long (60)
+//   limit-upload=KiB      upload rate limit per transfer, in KiB/s
+//   ca-file=PATH          trust the certificate authorities in PATH too
+// The cap is a secret: url() and messages show only its first characters.
+//
+// Status: written against the documented web API (docs/frontends/webapi.rst)
+// and tested against a local imitation of it (tests/storage/tahoe_mock.py),
+// NOT against a live Tahoe-LAFS grid.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "core/storage/backend.h"
+#include "core/storage/http_client.h"
+#include "core/storage/retry_policy.h"
+#include "core/storage/storage_url.h"
+#include "core/storage/tree_listing.h"
+
+namespace gb {
+
+struct TahoeConfig {
+  std::string base;     // "http://127.0.0.1:3456"
+  std::string dircap;   // "URI:DIR2:..."
+  std::string subpath;  // "" or "some/dir", below the dircap
+  RetryPolicy retry;
+  HttpOptions http;
+};
+
+Result<TahoeConfig> parse_tahoe_config(const StorageUrl& url);
+
+// The children of a directory in the answer to GET ...?t=json
+// (["dirnode", {"children": {NAME: ["filenode", {"size": N, ...}], ...}}]).
+Result<std::vector<TreeEntry>> parse_tahoe_children(std::string_view json);
+// The size of a file in the answer to GET ...?t=json (["filenode", {"size": N}]);
+// NotFound when the node is a directory.
+Result<uint64_t> parse_tahoe_file_size(std::string_view json);
+
+class TahoeBackend final : public Backend {
+ public:
+  static Result<std::unique_ptr<Backend>> open(const StorageUrl& url);
+  TahoeBackend(std::string shown_url, TahoeConfig config);
+
+  std::string url() const override { return shown_url_; }
+  Status create() override;
+  Result<bool> exists() override;
+  // Atomic: the node uploads the whole file first and links its name last.
+  Status put(const std::string& name, ByteView data) override;
+  Result<Bytes> get(const std::string& name) override;
+  Result<Bytes> get_range(const std::string& name, uint64_t offset, uint64_t length) override;
+  Result<std::vector<ObjectInfo>> list(const std::string& prefix) override;
+  Result<ObjectInfo> stat(const std::string& name) override;
+  Status remove(const std::string& name) override;
+
+ private:
+  // One request on `path` (below the repository root), retried when it
+  // fails transiently; 2xx answers and those in `accepted` are returned.
+  Result<HttpResponse> send(const std::string& method, const std::string& path, const std::string& query,
+                            std::vector<std::pair<std::string, std::string>> headers, ByteView body,
+                            std::initializer_list<long> accepted = {});
+  Result<std::vector<TreeEntry>> read_dir(const std::string& dir);
+
+  std::string shown_url_;
+  TahoeConfig config_;
+  HttpClient http_;
+};
+
+}  // namespace gb

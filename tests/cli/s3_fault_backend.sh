@@ -1,0 +1,49 @@
+#!/bin/bash
+# Failure paths of the s3:// backend that a healthy server never takes,
+# against tests/storage/s3_fault_mock.py (an endpoint that misbehaves on
+# purpose): a 503 then success is retried into a success; a 400 is not
+# retried; a multipart upload whose part keeps failing, or whose completion
+# answers 200 with an <Error>, fails as Transient and is aborted.
+set -euo pipefail
+probe=${GB_PROBE:-}
+[ -x "$probe" ] || { echo "FAIL: GB_PROBE does not name the backend_probe binary" >&2; exit 1; }
+tests=${GB_TESTS:-$(cd "$(dirname "$0")/.." && pwd)}
+fail() { echo "FAIL: $*" >&2; exit 1; }
+if ! command -v python3 >/dev/null; then
+  echo "SKIPPED s3_fault_backend: no python3 for the fault endpoint; these failure paths were NOT tested" >&2
+  exit 77
+fi
+
+t=$(mktemp -d /tmp/gb-s3fault.XXXXXX)
+python3 "$tests/storage/s3_fault_mock.py" "$t/port" "$t/requests.log" 2> "$t/mock.log" &
+mock_pid=$!
+trap 'kill $mock_pid 2>/dev/null || true; wait $mock_pid 2>/dev/null || true; rm -rf "$t"' EXIT
+for _ in $(seq 1 100); do
+  [ -s "$t/port" ] && break
+  kill -0 "$mock_pid" 2>/dev/null || { cat "$t/mock.log" >&2; fail "the fault endpoint did not start"; }
+  sleep 0.1
+done
+export AWS_ACCESS_KEY_ID=fault AWS_SECRET_ACCESS_KEY=fault
+unset AWS_SESSION_TOKEN AWS_PROFILE
+url="s3://127.0.0.1:$(cat "$t/port")/fault-bucket?scheme=http&retries=2&multipart-threshold=5&part-size=5"
+count() { grep -c -- "$1" "$t/requests.log" || true; }
+
+echo "--- 503 SlowDown, then 200: the put succeeds on the retry"
+"$probe" put "$url" flaky-1 1000
+[ "$(count '^PUT /fault-bucket/flaky-1$')" = 2 ] || fail "expected exactly 2 PUTs of flaky-1"
+
+echo "--- 400: Permanent at once, no retry"
+"$probe" expect "$url" Permanent put bad-request-1
+[ "$(count 'bad-request-1')" = 1 ] || fail "a 400 was retried"
+
+echo "--- a part that keeps failing: Transient after 3 attempts, upload aborted"
+"$probe" expect "$url" Transient put fail-parts-1 6000000
+[ "$(count '^PUT /fault-bucket/fail-parts-1?partNumber=1&uploadId=upload-1$')" = 3 ] || fail "the part was not tried 3 times"
+[ "$(count '^DELETE /fault-bucket/fail-parts-1?uploadId=upload-1$')" = 1 ] || fail "the upload was not aborted"
+
+echo "--- a completion that answers 200 with <Error>: Transient, retried, then aborted"
+"$probe" expect "$url" Transient put complete-error-1 12000000
+[ "$(count '^PUT /fault-bucket/complete-error-1?partNumber=')" = 3 ] || fail "expected 3 parts (5+5+1.4 MB)"
+[ "$(count '^POST /fault-bucket/complete-error-1?uploadId=upload-1$')" = 3 ] || fail "the completion was not retried"
+[ "$(count '^DELETE /fault-bucket/complete-error-1?uploadId=upload-1$')" = 1 ] || fail "the upload was not aborted"
+echo "--- all passed"

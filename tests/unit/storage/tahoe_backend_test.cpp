@@ -1,0 +1,135 @@
+#include <doctest/doctest.h>
+
+#include "core/storage/json_value.h"
+#include "core/storage/tahoe_backend.h"
+#include "core/storage/tree_listing.h"
+
+using namespace gb;
+
+TEST_CASE("json: values, escapes, exact 64-bit numbers, malformed text") {
+  auto v = parse_json(R"( {"a": [1, -2.5e3, true, false, null], "s": "q\"\\\/\n\u00e9\ud83d\ude00", "big": 18446744073709551615} )");
+  REQUIRE(v);
+  REQUIRE(v->get("a"));
+  CHECK(v->get("a")->items.size() == 5);
+  CHECK(v->get("a")->items[0].as_uint() == 1u);
+  CHECK_FALSE(v->get("a")->items[1].as_uint());
+  CHECK(v->get("a")->items[2].boolean);
+  CHECK_FALSE(v->get("a")->items[3].boolean);
+  CHECK(v->get("a")->items[4].type == JsonValue::Type::Null);
+  CHECK(v->get("s")->text == "q\"\\/\n\xC3\xA9\xF0\x9F\x98\x80");
+  CHECK(v->get("big")->as_uint() == 18446744073709551615ull);
+  CHECK(v->get("none") == nullptr);
+  for (const char* bad : {"", "{", "[1,]", "{\"a\" 1}", "\"\\ud800\"", "\"a\nb\"", "01", "1.", "[1] x", "tru"})
+    CHECK_MESSAGE(parse_json(bad).error().kind == ErrorKind::Corrupt, bad);
+  CHECK_FALSE(parse_json("18446744073709551616")->as_uint());
+  std::string deep(100, '[');
+  CHECK_FALSE(parse_json(deep));
+}
+
+// The dirnode example of webapi.rst ("Getting Information About A File Or
+// Directory (as JSON)"), with the placeholders filled in.
+const char* kDocumentedDirectory = R"([ "dirnode", {
+  "rw_uri": "URI:DIR2:djrdkfawoqihigoett4g6auz6a:jx5mplfpwexnoqff7y5e4zjus4lidm76dcuarpct7cckorh2dpgq",
+  "ro_uri": "URI:DIR2-RO:aaaa:bbbb",
+  "verify_uri": "URI:DIR2-Verifier:cccc:dddd",
+  "mutable": true,
+  "format": "SDMF",
+  "children": {
+   "foo.txt": [ "filenode",
+                {
+                  "ro_uri": "URI:CHK:ime6pvkaxuetdfah2p2f35pe54:4btz54xk3tew6nd4y2ojpxj4m6wxjqqlwnztgre6gnjgtucd5r4a:3:10:202",
+                  "size": 202,
+                  "metadata": {
+                    "ctime": 1202777696.7564139,
+                    "mtime": 1202777696.7564139,
+                    "tahoe": {
+                      "linkcrtime": 1202777696.7564139,
+                      "linkmotime": 1202777696.7564139
+                    } } } ],
+   "subdir":  [ "dirnode",
+                {
+                  "rw_uri": "URI:DIR2:eeee:ffff",
+                  "ro_uri": "URI:DIR2-RO:gggg:hhhh",
+                  "metadata": {
+                    "ctime": 1202778102.7589991,
+                    "mtime": 1202778111.2160511,
+                    "tahoe": {
+                      "linkcrtime": 1202777696.7564139,
+                      "linkmotime": 1202777696.7564139
+                    } } } ],
+   "Fran\u00e7ais": [ "unknown", { "ro_uri": "ro.x-tahoe-future:abc" } ]
+   } } ])";
+
+TEST_CASE("tahoe: the documented directory and file JSON") {
+  auto children = parse_tahoe_children(kDocumentedDirectory);
+  REQUIRE(children);
+  REQUIRE(children->size() == 3);
+  CHECK((*children)[0].name == "foo.txt");
+  CHECK((*children)[0].is_file);
+  CHECK((*children)[0].size == 202);
+  CHECK((*children)[1].name == "subdir");
+  CHECK((*children)[1].is_dir);
+  CHECK((*children)[2].name == "Fran\xC3\xA7" "ais");  // an unknown kind of node: neither file nor directory
+  CHECK_FALSE((*children)[2].is_file);
+  CHECK_FALSE((*children)[2].is_dir);
+
+  auto size = parse_tahoe_file_size(R"([ "filenode", { "ro_uri": "URI:CHK:a:b:3:10:5368709122", "verify_uri": "URI:CHK-Verifier:a:b:3:10:5368709122",
+      "size": 5368709122, "mutable": false, "format": "CHK" } ])");
+  REQUIRE(size);
+  CHECK(*size == 5368709122ull);
+  CHECK(parse_tahoe_file_size(kDocumentedDirectory).error().kind == ErrorKind::NotFound);
+  CHECK(parse_tahoe_children(R"(["filenode", {"size": 1}])").error().kind == ErrorKind::NotFound);
+  CHECK(parse_tahoe_children(R"(["dirnode", {}])").error().kind == ErrorKind::Corrupt);
+  CHECK(parse_tahoe_children(R"(["dirnode", {"children": {"f": ["filenode", {}]}}])").error().kind == ErrorKind::Corrupt);
+}
+
+TEST_CASE("tahoe url: cap, subpath, options; the cap is never shown") {
+  std::string cap = "URI:DIR2:djrdkfawoqihigoett4g6auz6a:jx5mplfpwexnoqff7y5e4zjus4lidm76dcuarpct7cckorh2dpgq";
+  auto url = parse_storage_url("tahoe://127.0.0.1:3456/uri/" + cap + "/backups/host1/?retries=2");
+  REQUIRE(url);
+  auto c = parse_tahoe_config(*url);
+  REQUIRE(c);
+  CHECK(c->base == "http://127.0.0.1:3456");
+  CHECK(c->dircap == cap);
+  CHECK(c->subpath == "backups/host1");
+  CHECK(c->retry.attempts == 3);
+  auto encoded = parse_storage_url("tahoe://h:3456/uri/URI%3ADIR2%3Aabc%3Adef?scheme=https");
+  CHECK(parse_tahoe_config(*encoded)->dircap == "URI:DIR2:abc:def");
+  CHECK(parse_tahoe_config(*encoded)->base == "https://h:3456");
+
+  auto opened = open_backend("tahoe://127.0.0.1:3456/uri/" + cap + "/backups");
+  REQUIRE(opened);
+  CHECK((*opened)->url() == "tahoe://127.0.0.1:3456/uri/URI:DIR2:djrd…/backups");
+
+  CHECK(open_backend("tahoe://h:3456/" + cap).error().kind == ErrorKind::InvalidArgument);
+  CHECK(open_backend("tahoe://h:3456/uri/URI:CHK:a:b:3:10:5").error().kind == ErrorKind::InvalidArgument);
+  CHECK(open_backend("tahoe://h:3456/uri/" + cap + "?format=SDMF").error().kind == ErrorKind::InvalidArgument);
+  auto bad = open_backend("tahoe://h:3456/uri/URI:CHK:secretsecret:b");
+  CHECK(bad.error().message.find("secretsecret") == std::string::npos);
+}
+
+TEST_CASE("tree listing: walks only where the prefix leads, skips the staging directory") {
+  std::vector<std::string> visited;
+  auto read = [&](const std::string& dir) -> Result<std::vector<TreeEntry>> {
+    visited.push_back(dir);
+    if (dir.empty()) return std::vector<TreeEntry>{{"data", true, false, 0}, {"index", true, false, 0}, {"tmp", true, false, 0}, {"config", false, true, 7}};
+    if (dir == "data") return std::vector<TreeEntry>{{"ab", true, false, 0}, {"cd", true, false, 0}};
+    if (dir == "data/ab") return std::vector<TreeEntry>{{"abc", false, true, 3}, {"abd", false, true, 4}, {"link", false, false, 0}};
+    if (dir == "data/cd") return std::vector<TreeEntry>{{"cde", false, true, 5}};
+    if (dir == "index") return make_error(ErrorKind::NotFound, "gone meanwhile");
+    return make_error(ErrorKind::Permanent, "should not be read: " + dir);
+  };
+  auto all = list_tree("", read, "tmp");
+  REQUIRE(all);
+  CHECK(all->size() == 4);
+  visited.clear();
+  auto some = list_tree("data/ab", read, "tmp");
+  REQUIRE(some);
+  CHECK(some->size() == 2);
+  CHECK(visited == std::vector<std::string>{"data", "data/ab"});
+  auto one = list_tree("data/ab/abd", read, "tmp");
+  REQUIRE(one);
+  REQUIRE(one->size() == 1);
+  CHECK((*one)[0].name == "data/ab/abd");
+  CHECK((*one)[0].size == 4);
+}
