@@ -42,7 +42,8 @@ class Backend {
 };
 
 // Opens the backend for a URL: file:///path (or a plain absolute path),
-// s3://host/bucket, sftp://user@host/path, tahoe://host:port/uri/DIRCAP.
+// s3://host/bucket, sftp://user@host/path, tahoe://host:port/uri/DIRCAP,
+// grid:k=K|MEMBER-URL|MEMBER-URL|... (core/storage/grid_backend.h).
 // Opening checks the URL and loads credentials but contacts no server.
 // See docs/STORAGE.md.
 Result<std::unique_ptr<Backend>> open_backend(const std::string& url);

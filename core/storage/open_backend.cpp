@@ -1,7 +1,9 @@
 #include <fmt/format.h>
 
 #include "core/storage/backend.h"
+#include "core/grid/grid_config.h"
 #include "core/storage/file_backend.h"
+#include "core/storage/grid_backend.h"
 #include "core/storage/s3_backend.h"
 #include "core/storage/sftp_backend.h"
 #include "core/storage/storage_url.h"
@@ -17,6 +19,10 @@ Result<std::unique_ptr<Backend>> open_backend(const std::string& url) {
     return std::unique_ptr<Backend>(new FileBackend(path));
   }
   if (!url.empty() && url[0] == '/') return std::unique_ptr<Backend>(new FileBackend(url));
+  if (is_grid_url(url)) {
+    GB_ASSIGN(auto grid, GridBackend::open(url));
+    return std::unique_ptr<Backend>(std::move(grid));
+  }
   auto scheme_end = url.find("://");
   if (scheme_end != std::string::npos) {
     GB_ASSIGN(StorageUrl parsed, parse_storage_url(url));
@@ -24,7 +30,7 @@ Result<std::unique_ptr<Backend>> open_backend(const std::string& url) {
     if (parsed.scheme == "sftp") return SftpBackend::open(parsed);
     if (parsed.scheme == "tahoe") return TahoeBackend::open(parsed);
     return make_error(ErrorKind::InvalidArgument,
-                      fmt::format("repository URL scheme '{}' is not supported (supported: file://, s3://, sftp://, tahoe://)",
+                      fmt::format("repository URL scheme '{}' is not supported (supported: file://, s3://, sftp://, tahoe://, grid:)",
                                   url.substr(0, scheme_end)));
   }
   return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a repository URL (expected file:///path or an absolute path)", url));
