@@ -14,6 +14,8 @@ int cmd_verify(const CommandLine& cl);
 int cmd_cap(const CommandLine& cl);
 int cmd_upload(const CommandLine& cl);
 int cmd_status(const CommandLine& cl);
+int cmd_grid(const CommandLine& cl);
+int cmd_repair(const CommandLine& cl);
 
 // Prints "gridbackup: <sentence>" on stderr and returns the matching exit code.
 int report_error(const Error& e);

@@ -26,9 +26,14 @@ Commands:
                                restore a snapshot (or only PATHs) below DIR
   verify [--read-data]         check the repository; --read-data reads every object
   cap                          print the root cap
+  grid verify|repair|status|add|retire|suggest-k
+                               the grid backend (grid:k=K|URL|URL|...): share health,
+                               repair, members, choosing k ('gridbackup grid help')
+  repair                       rebuild missing or damaged grid shares (= grid repair)
 
 Options:
-  --repo URL        repository (file:///path); default: the cap's, or
+  --repo URL        repository (file:///path, s3://, sftp://, tahoe://, grid:k=K|URL|...);
+                    default: the cap's, or
                     ~/.local/share/gridbackup/repository for init
   --cap-file FILE   root cap file (default ~/.config/gridbackup/cap)
   --cap CAP         the root cap itself (or GRIDBACKUP_CAP)
@@ -64,7 +69,7 @@ int main(int argc, char** argv) {
     static const std::map<std::string, int (*)(const CommandLine&)> commands = {
         {"init", cmd_init},       {"backup", cmd_backup}, {"snapshots", cmd_snapshots}, {"ls", cmd_ls},
         {"restore", cmd_restore}, {"verify", cmd_verify}, {"cap", cmd_cap},     {"upload", cmd_upload},
-        {"status", cmd_status},
+        {"status", cmd_status},   {"grid", cmd_grid},     {"repair", cmd_repair},
     };
     auto it = commands.find(cl->command);
     if (it == commands.end())

@@ -16,8 +16,9 @@ namespace gb {
 namespace {
 
 const std::set<std::string> kValueOptions = {"repo",         "cap-file", "cap",      "state-dir",    "target",  "exclude",
-                                            "exclude-file", "host",     "priority", "limit-upload", "parallel", "max-delta-chain"};
-const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload"};
+                                            "exclude-file", "host",     "priority", "limit-upload", "parallel", "max-delta-chain",
+                                            "limit",        "id",       "n",        "availability", "durability"};
+const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload", "restart"};
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);

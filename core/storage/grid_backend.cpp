@@ -142,6 +142,8 @@ Result<std::unique_ptr<GridBackend>> GridBackend::open(const std::string& url) {
   return grid;
 }
 
+Backend& GridBackend::member(size_t i) { return *members_[i]->backend; }
+
 std::vector<size_t> GridBackend::placement(const std::string& name) const { return permuted_order(name, member_ids_); }
 
 bool GridBackend::member_down(size_t i) const { return members_[i]->down_until.load() > now_ns(); }

@@ -50,6 +50,7 @@ class GridBackend final : public Backend {
   const GridConfig& config() const { return config_; }
   size_t member_count() const { return members_.size(); }
   const GridMember& member_info(size_t i) const { return config_.members[i]; }
+  Backend& member(size_t i);
   // Member positions in the object's permuted order.
   std::vector<size_t> placement(const std::string& name) const;
 
