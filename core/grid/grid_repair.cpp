@@ -280,11 +280,21 @@ Result<GridPassSummary> run_grid_pass(GridBackend& grid, const GridPassOptions& 
   }
   std::map<std::string, std::vector<ShareFile>> objects;
   for (auto& f : listing.shares) objects[f.object].push_back(std::move(f));
-  const bool retiring_listed = options.retiring && std::find(unreachable.begin(), unreachable.end(), *options.retiring) == unreachable.end();
-  if (retiring_listed)
+  if (options.retiring) {
+    // Retiring looks at the objects with a share on the member, and at those
+    // whose listing shows fewer than n shares elsewhere (the member may be
+    // dead or wiped already): those need new shares before it goes.
+    const size_t retiring = *options.retiring;
+    const int n = grid.config().n;
     std::erase_if(objects, [&](const auto& entry) {
-      return std::none_of(entry.second.begin(), entry.second.end(), [&](const ShareFile& f) { return f.member == *options.retiring; });
+      std::set<std::pair<size_t, int>> elsewhere;
+      for (const ShareFile& f : entry.second) {
+        if (f.member == retiring) return false;
+        elsewhere.insert({f.member, f.index});
+      }
+      return static_cast<int>(elsewhere.size()) >= n;
     });
+  }
 
   std::vector<std::string> marked;
   if (auto under = grid.under_replicated()) marked = std::move(*under);

@@ -409,15 +409,18 @@ std::vector<const Share*> decodable_version(const std::vector<Share>& shares) {
 Error GridBackend::unreadable(const std::string& name, const Gathered& g) const {
   if (g.shares.empty() && g.damaged.empty() && static_cast<int>(g.failed.size()) < config_.n)
     return make_error(ErrorKind::NotFound, fmt::format("object {} is not stored on the grid", name));
-  std::set<int> indices;
-  for (const auto& s : g.shares) indices.insert(s.index);
+  std::set<int> intact, partly;
+  for (const auto& s : g.shares) (s.intact() ? intact : partly).insert(s.index);
+  for (int i : intact) partly.erase(i);
   std::string details;
+  if (!partly.empty()) details += fmt::format(", {} more with damaged blocks", partly.size());
+  if (!g.damaged.empty()) details += fmt::format(", {} damaged", g.damaged.size());
   for (const auto& d : g.damaged) details += "; " + d;
   for (const auto& f : g.failed) details += "; " + f.error.message;
   ErrorKind kind = g.failed.empty() ? ErrorKind::Corrupt : g.failed.front().error.kind;
   if (kind == ErrorKind::NotFound) kind = ErrorKind::Corrupt;  // shares listed, then gone: damage
-  return make_error(kind, fmt::format("object {} cannot be rebuilt: {} distinct shares found of the {} needed, {} damaged{}", name,
-                                      indices.size(), config_.k, g.damaged.size(), details));
+  return make_error(kind, fmt::format("object {} cannot be rebuilt: {} intact shares found of the {} needed{}", name, intact.size(),
+                                      config_.k, details));
 }
 
 Result<Bytes> GridBackend::get(const std::string& name) {
