@@ -32,7 +32,7 @@ namespace {
 // 95 MiB (measured: librsync holds ~45 bytes per block, full-size strong sum
 // slots plus its hash table) for files beyond 16 GiB: a 64 GiB image gets 32 KiB blocks,
 // 1 TiB gets 512 KiB, and their deltas grow in proportion.
-constexpr size_t kMinBlock = 2048;
+constexpr size_t kMinBlock = 512;  // small files: a 256-byte edit costs one small block
 constexpr size_t kSmallFileMaxBlock = 8192;
 constexpr uint64_t kMaxBlocks = uint64_t{1} << 21;
 

@@ -22,7 +22,7 @@ struct RepositoryConfig {
   int64_t created = 0;  // unix seconds
   uint64_t segment_size = 1 << 20;
   uint64_t pack_target = 16 << 20;
-  int compression_level = 3;
+  int compression_level = 1;  // zstd -1: same size as -3 on our bench data for 13% less CPU
   uint64_t checkpoint_interval = 16;  // a full backuplog at least every N snapshots
 };
 
