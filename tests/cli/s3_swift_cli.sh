@@ -87,7 +87,7 @@ mv "$SRC/sub/compressible.txt" "$SRC/renamed.txt"
 chmod 0700 "$SRC/sub"
 gb backup "$SRC" --json --no-progress > "$W/b2.json"
 grep -q '"checkpoint":false' "$W/b2.json" || fail "second backup should be a delta snapshot: $(cat "$W/b2.json")"
-grep -q '"deltas":1,' "$W/b2.json" || fail "the 4 MB file with one changed block was not stored as a delta: $(cat "$W/b2.json")"
+grep -qE '"deltas":[1-9][0-9]*,' "$W/b2.json" || fail "the 4 MB file with one changed block was not stored as a delta: $(cat "$W/b2.json")"
 gb restore latest --target "$W/r2" --quiet
 compare "$SRC" "$W/r2$SRC" || fail "restore of snapshot 2 differs"
 first=$(gb snapshots --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["short_id"])')
@@ -110,22 +110,25 @@ compare "$SRC" "$W/r-cap$SRC" || fail "restore from the cap alone differs"
 pass "the cap string alone lists and restores"
 
 step "an object server crashes in the middle of a restore"
-make_files "$W/big" 60
+make_files "$W/big" 80
 gb backup "$W/big" --json --no-progress > "$W/b3.json"
 big_id=$(json_field "$W/b3.json" snapshot)
-# Timing, measured here: this 60 MB restore takes 1.5-2.5 s on 2 cores, so a
-# crash 0.3 s after its start lands in the middle of it; the test checks that
-# the restore was still running when the server died.
+# Timing, measured here: this 80 MB restore takes 1.5-3 s on 2 cores, so a
+# crash 0.3 s after its start lands in the middle of it. The test checks that
+# the restore is still running right before the SIGKILL (swift_kill sends it
+# first) and prints how long the restore took in all.
+restore_start=$(date +%s%N)
 gb restore "${big_id:0:8}" --target "$W/r-crash" --quiet > "$W/r-crash.out" 2> "$W/r-crash.err" &
 restore_pid=$!
 sleep 0.3
 kill -0 "$restore_pid" 2>/dev/null || fail "the restore ended within 0.3 s; the crash would not be mid-restore (make the dataset larger)"
+killed_at=$(( ($(date +%s%N) - restore_start) / 1000000 ))
 swift_kill object-3
-still_running=0; kill -0 "$restore_pid" 2>/dev/null && still_running=1
 rc=0; wait "$restore_pid" || rc=$?
+restore_ms=$(( ($(date +%s%N) - restore_start) / 1000000 ))
 [ "$rc" = 0 ] || { cat "$W/r-crash.err" >&2; fail "restore with object-3 crashed mid-way exited $rc"; }
 diff -r "$W/big" "$W/r-crash$W/big" > /dev/null || fail "restore with object-3 crashed mid-way differs"
-pass "object-3 killed 0.3 s into the restore (restore still running after the kill: $still_running); restored byte-exact"
+pass "object-3 SIGKILLed ${killed_at} ms into a restore that took ${restore_ms} ms in all; restored byte-exact"
 # Deterministic too: with object-3 down from the start, and a second server down.
 swift_kill object-5
 gb restore "${big_id:0:8}" --target "$W/r-two-down" --quiet

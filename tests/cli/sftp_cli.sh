@@ -70,7 +70,7 @@ mv "$SRC/sub/compressible.txt" "$SRC/renamed.txt"
 chmod 0700 "$SRC/sub"
 gb backup "$SRC" --json --no-progress > "$W/b2.json"
 grep -q '"checkpoint":false' "$W/b2.json" || fail "second backup should be a delta snapshot: $(cat "$W/b2.json")"
-grep -q '"deltas":1,' "$W/b2.json" || fail "the 4 MB file with one changed block was not stored as a delta: $(cat "$W/b2.json")"
+grep -qE '"deltas":[1-9][0-9]*,' "$W/b2.json" || fail "the 4 MB file with one changed block was not stored as a delta: $(cat "$W/b2.json")"
 gb restore latest --target "$W/r2" --quiet
 compare "$SRC" "$W/r2$SRC" || fail "restore of snapshot 2 differs"
 first=$(gb snapshots --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["short_id"])')
