@@ -43,6 +43,10 @@ class Repository {
 
   // Reads one blob and checks it; Corrupt names the pack that holds it.
   Result<Bytes> read_blob(const Hash& hash);
+  // Opens a blob's sealed bytes already fetched from `object` (a pack), with
+  // the same checks and messages as read_blob: for callers that fetch many
+  // neighbouring blobs with one ranged read.
+  Result<Bytes> open_packed_blob(const std::string& object, const BlobLocation& loc, const Hash& hash, ByteView box) const;
   // The segment hashes of a content hash (one element when it is a single blob).
   std::vector<Hash> content_segments(const Hash& content) const;
   // Whether every blob a file's content needs is stored (through its delta chain).
