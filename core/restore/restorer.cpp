@@ -95,6 +95,7 @@ class Restorer {
     std::vector<std::future<Result<Bytes>>> blobs;
     uint64_t bytes;
     bool delta = false;  // rebuilt from a delta chain when written
+    uint64_t last_request = 0;  // sequence number of its last blob request (0: none)
   };
 
   void queue_file(const Entry& e, const std::string& dest) {
@@ -109,10 +110,11 @@ class Restorer {
     bool linked = e.hardlink_id && (links_.count(e.hardlink_id) || queued_links_.count(e.hardlink_id));
     if (!linked && e.size > 0 && !p.delta)
       for (const Hash& seg : repo_.content_segments(e.content)) p.blobs.push_back(request_blob(seg));
+    if (!p.blobs.empty()) p.last_request = requests_made_;
     if (e.hardlink_id) queued_links_.insert(e.hardlink_id);
     in_flight_ += p.blobs.empty() ? 0 : p.bytes;
     pending_.push_back(std::move(p));
-    while (!pending_.empty() && (in_flight_ > kMaxInFlight || pending_.size() > 256)) write_next();
+    while (!pending_.empty() && (in_flight_ > kMaxInFlight || pending_.size() > 1024)) write_next();
   }
 
   // Blob reads are gathered and fetched by pack: neighbouring blobs of one
@@ -125,6 +127,7 @@ class Restorer {
   };
 
   std::future<Result<Bytes>> request_blob(const Hash& hash) {
+    ++requests_made_;
     auto promise = std::make_shared<std::promise<Result<Bytes>>>();
     auto future = promise->get_future();
     auto loc = repo_.index().find_blob(hash);
@@ -172,10 +175,13 @@ class Restorer {
     }
     batch_.clear();
     batch_bytes_ = 0;
+    requests_dispatched_ = requests_made_;
   }
 
   void write_next() {
-    dispatch();  // the head may wait on requests still gathered here
+    // Send what is gathered only when the file to write next waits on it:
+    // otherwise the gathering goes on, and reads stay large.
+    if (pending_.front().last_request > requests_dispatched_) dispatch();
     PendingFile p = std::move(pending_.front());
     pending_.pop_front();
     if (!p.blobs.empty()) in_flight_ -= p.bytes;
@@ -194,8 +200,10 @@ class Restorer {
           return;
         }
       }
-      if (p.blobs.empty() && e.size > 0 && !p.delta)  // its first link failed: fetch the content after all
+      if (p.blobs.empty() && e.size > 0 && !p.delta) {  // its first link failed: fetch the content after all
         for (const Hash& seg : repo_.content_segments(e.content)) p.blobs.push_back(request_blob(seg));
+        dispatch();  // waited on right below
+      }
     }
     ::unlink(dest.c_str());  // never write through an existing hard link or symlink
     // Read-write: a file rebuilt from a delta is read back to check its hash.
@@ -284,6 +292,7 @@ class Restorer {
   std::deque<PendingFile> pending_;
   std::vector<BlobRequest> batch_;
   uint64_t batch_bytes_ = 0;
+  uint64_t requests_made_ = 0, requests_dispatched_ = 0;
   uint64_t in_flight_ = 0;
   ThreadPool pool_{static_cast<int>(std::max(2u, std::thread::hardware_concurrency()))};
 };
