@@ -22,6 +22,8 @@ int64_t ns(const struct timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1
 int open_for_reading(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
   if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);  // O_NOATIME needs ownership
+  // Read once, front to back: a larger read-ahead, and no need to keep the pages.
+  if (fd >= 0) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return fd;
 }
 

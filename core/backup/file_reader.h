@@ -27,7 +27,7 @@ struct ReadCounters {
 
 struct ReaderOptions {
   uint32_t max_delta_chain = 8;  // a delta chain this long gets a full version next
-  uint64_t signature_min_size = 1 << 20;
+  uint64_t signature_min_size = 4096;  // below this a whole file costs less than signature + delta
 };
 
 class FileReader {

@@ -132,8 +132,21 @@ std::string repository_url(const CommandLine& cl, const RootCap& cap) {
 
 Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl) {
   GB_ASSIGN(RootCap cap, load_cap(cl));
-  GB_ASSIGN(auto backend, open_backend(repository_url(cl, cap)));
-  return Repository::open(std::move(backend), cap.master);
+  std::string url = repository_url(cl, cap);
+  GB_ASSIGN(auto backend, open_backend(url));
+  auto repo = Repository::open(std::move(backend), cap.master);
+  if (!repo && repo.error().kind == ErrorKind::NotFound) {
+    // No config object. When the location itself is missing (a bucket or
+    // directory name with a typo, most likely), say that instead.
+    if (auto again = open_backend(url)) {
+      auto there = (*again)->exists();
+      if (there && !*there)
+        return make_error(ErrorKind::NotFound,
+                          fmt::format("there is no GridBackup repository at {}: the {} it names does not exist (check the URL, or run 'gridbackup init' to create one)",
+                                      url, url.rfind("s3://", 0) == 0 ? "bucket" : "directory"));
+    }
+  }
+  return repo;
 }
 
 Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo) {

@@ -119,8 +119,12 @@ Result<Bytes> Repository::read_blob(const Hash& hash) {
       return make_error(ErrorKind::Corrupt, fmt::format("object {} is missing or truncated", name));
     return box.error();
   }
-  auto plain = open_blob(keys_, loc->type, hash, *box);
-  if (!plain) return make_error(ErrorKind::Corrupt, fmt::format("object {} is damaged: blob {} {}", name, to_hex(hash).substr(0, 16), plain.error().message));
+  return open_packed_blob(name, *loc, hash, *box);
+}
+
+Result<Bytes> Repository::open_packed_blob(const std::string& object, const BlobLocation& loc, const Hash& hash, ByteView box) const {
+  auto plain = open_blob(keys_, loc.type, hash, box);
+  if (!plain) return make_error(ErrorKind::Corrupt, fmt::format("object {} is damaged: blob {} {}", object, to_hex(hash).substr(0, 16), plain.error().message));
   return plain;
 }
 

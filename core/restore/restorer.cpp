@@ -10,7 +10,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
+#include <algorithm>
 #include <deque>
+#include <memory>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -18,6 +20,7 @@
 #include "core/common/fd_io.h"
 #include "core/common/path_order.h"
 #include "core/common/thread_pool.h"
+#include "core/content/pack_format.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_reader.h"
 
@@ -92,6 +95,7 @@ class Restorer {
     std::vector<std::future<Result<Bytes>>> blobs;
     uint64_t bytes;
     bool delta = false;  // rebuilt from a delta chain when written
+    uint64_t last_request = 0;  // sequence number of its last blob request (0: none)
   };
 
   void queue_file(const Entry& e, const std::string& dest) {
@@ -105,15 +109,79 @@ class Restorer {
     // A hard link to a file already written needs no content; nor does an empty file.
     bool linked = e.hardlink_id && (links_.count(e.hardlink_id) || queued_links_.count(e.hardlink_id));
     if (!linked && e.size > 0 && !p.delta)
-      for (const Hash& seg : repo_.content_segments(e.content))
-        p.blobs.push_back(pool_.submit([this, seg] { return repo_.read_blob(seg); }));
+      for (const Hash& seg : repo_.content_segments(e.content)) p.blobs.push_back(request_blob(seg));
+    if (!p.blobs.empty()) p.last_request = requests_made_;
     if (e.hardlink_id) queued_links_.insert(e.hardlink_id);
     in_flight_ += p.blobs.empty() ? 0 : p.bytes;
     pending_.push_back(std::move(p));
-    while (!pending_.empty() && (in_flight_ > kMaxInFlight || pending_.size() > 256)) write_next();
+    while (!pending_.empty() && (in_flight_ > kMaxInFlight || pending_.size() > 1024)) write_next();
+  }
+
+  // Blob reads are gathered and fetched by pack: neighbouring blobs of one
+  // pack come in one ranged read, so a tree of small files costs a few
+  // requests per pack, not one per file (which a remote store makes slow).
+  struct BlobRequest {
+    Hash hash;
+    BlobLocation loc;
+    std::shared_ptr<std::promise<Result<Bytes>>> promise;
+  };
+
+  std::future<Result<Bytes>> request_blob(const Hash& hash) {
+    ++requests_made_;
+    auto promise = std::make_shared<std::promise<Result<Bytes>>>();
+    auto future = promise->get_future();
+    auto loc = repo_.index().find_blob(hash);
+    if (!loc) {
+      promise->set_value(repo_.read_blob(hash));  // says what is missing
+      return future;
+    }
+    batch_bytes_ += loc->length;
+    batch_.push_back({hash, *loc, std::move(promise)});
+    if (batch_.size() >= 1024 || batch_bytes_ >= kMaxInFlight / 2) dispatch();
+    return future;
+  }
+
+  void dispatch() {
+    if (batch_.empty()) return;
+    std::sort(batch_.begin(), batch_.end(), [](const BlobRequest& a, const BlobRequest& b) {
+      return a.loc.pack != b.loc.pack ? a.loc.pack < b.loc.pack : a.loc.offset < b.loc.offset;
+    });
+    size_t i = 0;
+    while (i < batch_.size()) {
+      // One read covers blobs of the same pack with gaps under 256 KiB, up to 16 MiB.
+      size_t j = i + 1;
+      uint64_t start = batch_[i].loc.offset, end = start + batch_[i].loc.length;
+      while (j < batch_.size() && batch_[j].loc.pack == batch_[i].loc.pack && batch_[j].loc.offset <= end + (256 << 10) &&
+             batch_[j].loc.offset + batch_[j].loc.length - start <= (16u << 20)) {
+        end = std::max<uint64_t>(end, batch_[j].loc.offset + batch_[j].loc.length);
+        ++j;
+      }
+      std::vector<BlobRequest> group(std::make_move_iterator(batch_.begin() + static_cast<long>(i)),
+                                     std::make_move_iterator(batch_.begin() + static_cast<long>(j)));
+      pool_.submit([this, group = std::move(group), start, end]() mutable {
+        std::string object = pack_object_name(repo_.index().pack_name(group.front().loc.pack));
+        auto bytes = repo_.backend().get_range(object, start, end - start);
+        for (auto& r : group) {
+          if (!bytes) {
+            bool gone = bytes.error().kind == ErrorKind::NotFound || bytes.error().kind == ErrorKind::Corrupt;
+            r.promise->set_value(gone ? make_error(ErrorKind::Corrupt, fmt::format("object {} is missing or truncated", object)) : bytes.error());
+            continue;
+          }
+          ByteView box = ByteView(*bytes).subspan(r.loc.offset - start, r.loc.length);
+          r.promise->set_value(repo_.open_packed_blob(object, r.loc, r.hash, box));
+        }
+      });
+      i = j;
+    }
+    batch_.clear();
+    batch_bytes_ = 0;
+    requests_dispatched_ = requests_made_;
   }
 
   void write_next() {
+    // Send what is gathered only when the file to write next waits on it:
+    // otherwise the gathering goes on, and reads stay large.
+    if (pending_.front().last_request > requests_dispatched_) dispatch();
     PendingFile p = std::move(pending_.front());
     pending_.pop_front();
     if (!p.blobs.empty()) in_flight_ -= p.bytes;
@@ -132,8 +200,10 @@ class Restorer {
           return;
         }
       }
-      if (p.blobs.empty() && e.size > 0 && !p.delta)  // its first link failed: fetch the content after all
-        for (const Hash& seg : repo_.content_segments(e.content)) p.blobs.push_back(pool_.submit([this, seg] { return repo_.read_blob(seg); }));
+      if (p.blobs.empty() && e.size > 0 && !p.delta) {  // its first link failed: fetch the content after all
+        for (const Hash& seg : repo_.content_segments(e.content)) p.blobs.push_back(request_blob(seg));
+        dispatch();  // waited on right below
+      }
     }
     ::unlink(dest.c_str());  // never write through an existing hard link or symlink
     // Read-write: a file rebuilt from a delta is read back to check its hash.
@@ -220,6 +290,9 @@ class Restorer {
   std::unordered_set<uint64_t> queued_links_;
   static constexpr uint64_t kMaxInFlight = 64 << 20;
   std::deque<PendingFile> pending_;
+  std::vector<BlobRequest> batch_;
+  uint64_t batch_bytes_ = 0;
+  uint64_t requests_made_ = 0, requests_dispatched_ = 0;
   uint64_t in_flight_ = 0;
   ThreadPool pool_{static_cast<int>(std::max(2u, std::thread::hardware_concurrency()))};
 };

@@ -12,7 +12,7 @@ per scenario; writes everything to JSON_OUT.  Exit status 0.
 
 A scenario picks its columns with `scen_info metrics NAME` (METRIC_SETS; default
 baseline) and its goals with `scen_info goals issueN` (issue2: baseline,
-issue3: edits).
+issue3: edits, issue5: s3). `scen_info note TEXT` is printed under the title.
 """
 
 import json
@@ -46,7 +46,24 @@ EDITS_METRICS = [
     ("repo_bytes", "repo after MiB", "size"),
     ("restore_s", "restore s", "time"),
 ]
-METRIC_SETS = {"baseline": METRICS, "edits": EDITS_METRICS}
+# scenario `s3` (issue 5): backup and restore through S3 to Swift, the big
+# file and the small-file tree each in a repository of its own; MiB/s is the
+# part's file content per second of wall time; Swift MiB is the growth of
+# Swift's disk usage (EC 4+2 fragments, ~1.5 x what the tool stored)
+S3_METRICS = [
+    ("backup_big_s", "big backup s", "time"),
+    ("backup_big_mibps", "big backup MiB/s", "rate"),
+    ("restore_big_s", "big restore s", "time"),
+    ("restore_big_mibps", "big restore MiB/s", "rate"),
+    ("backup_small_s", "small backup s", "time"),
+    ("backup_small_mibps", "small backup MiB/s", "rate"),
+    ("restore_small_s", "small restore s", "time"),
+    ("restore_small_mibps", "small restore MiB/s", "rate"),
+    ("backup_big_rss_kb", "big backup RSS MiB", "rss"),
+    ("swift_big_bytes", "big Swift MiB", "size"),
+    ("swift_small_bytes", "small Swift MiB", "size"),
+]
+METRIC_SETS = {"baseline": METRICS, "edits": EDITS_METRICS, "s3": S3_METRICS}
 
 # ratio columns of a metric set: (title, GridBackup key, peer key); the
 # baseline's compare each metric with itself
@@ -58,11 +75,16 @@ RATIOS = {
         ("commit+upload s / change s", "commit_upload_s", "change_s"),
         ("restore s", "restore_s", "restore_s"),
     ],
+    # throughput ratios: higher is better
+    "s3": [(t, k, k) for k, t, kind in S3_METRICS if kind == "rate"],
 }
+HIGHER_IS_BETTER = {"s3"}
 
 NUMERIC = {k for ms in METRIC_SETS.values() for k, _, _ in ms} | {
     "init_s", "init_rss_kb", "state_bytes", "dataset_bytes", "dataset_files", "small_files", "big_mb",
-    "commit_rss_kb", "upload_rss_kb", "backup_rss_kb", "restore_rss_kb"}
+    "commit_rss_kb", "upload_rss_kb", "backup_rss_kb", "restore_rss_kb",
+    "big_bytes", "small_bytes", "restore_big_rss_kb", "backup_small_rss_kb", "restore_small_rss_kb",
+    "init_big_s", "init_small_s"}
 
 
 def num(v):
@@ -80,6 +102,8 @@ def fmt(key, v, kind=None):
         return str(v)
     if kind == "kib":
         return f"{v / 1024:.1f}"
+    if kind == "rate" or key.endswith("_mibps"):
+        return f"{v:.1f}"
     if key.endswith("_kb"):
         return f"{v / 1024:.1f}"
     if key.endswith("_bytes"):
@@ -163,6 +187,8 @@ def main():
         metrics = METRIC_SETS.get(mset, METRICS)
         if mset == "edits":
             print(f"    edits: {info.get('edits', '?')}")
+        if info.get("note"):
+            print(f"    note: {info['note']}")
         g = tools.get(GB, {})
         if isinstance(g.get("commit_s"), (int, float)) and isinstance(g.get("upload_s"), (int, float)):
             g["commit_upload_s"] = round(g["commit_s"] + g["upload_s"], 2)   # derived
@@ -186,7 +212,10 @@ def main():
         rcols = RATIOS.get(mset, RATIOS["baseline"])
         gb_ok = isinstance(g.get(rcols[0][1]), (int, float))
         print()
-        print("GridBackup / peer ratios (lower is better; < 1.00 means GridBackup wins):")
+        if mset in HIGHER_IS_BETTER:
+            print("GridBackup / peer throughput ratios (higher is better; >= 1.00 means GridBackup is at least as fast):")
+        else:
+            print("GridBackup / peer ratios (lower is better; < 1.00 means GridBackup wins):")
         if not gb_ok:
             print(f"    none: GridBackup {g.get('status', 'not run')}")
         else:
@@ -254,6 +283,33 @@ def main():
             overall = ("HOLD" if all(judged) else
                        "FAIL" if any(h is False for h in judged) else "UNKNOWN (not all judged)")
             print(f"    {'all issue-3 goals':<65} {overall}")
+
+        # `scen_info goals issue5` (scenario s3): throughput at least restic's
+        if info.get("goals") == "issue5":
+            p = tools.get("restic", {})
+            for key, title, kind in S3_METRICS:
+                if kind != "rate":
+                    continue
+                text = f"{title.replace(' MiB/s', '')} throughput >= restic's (ratio >= 1.00)"
+                gv, pv = g.get(key), p.get(key)
+                if not isinstance(gv, (int, float)):
+                    holds, verdict = None, f"UNKNOWN (GridBackup {g.get('status', 'not run')})"
+                elif not isinstance(pv, (int, float)):
+                    holds, verdict = None, f"UNKNOWN (restic {p.get('status', 'not run')})"
+                else:
+                    holds = gv >= pv
+                    rv = gv / pv if pv else float("inf")
+                    verdict = f"{'HOLDS' if holds else 'FAILS'}  ({gv:.1f} vs {pv:.1f} MiB/s, ratio {rv:.2f})"
+                goals.append({"goal": text, "metric": key, "peer": "restic", "peer_metric": key, "limit": 1.0,
+                              "strict": False, "higher_is_better": True, "holds": holds, "verdict": verdict})
+            print()
+            print("Goals (issue 5):")
+            for gl in goals:
+                print(f"    {gl['goal']:<55} {gl['verdict']}")
+            judged = [gl["holds"] for gl in goals]
+            overall = ("HOLD" if judged and all(judged) else
+                       "FAIL" if any(h is False for h in judged) else "UNKNOWN (not all judged)")
+            print(f"    {'all issue-5 goals':<55} {overall}")
 
         bad = [t for t, r in tools.items() if str(r.get("verify", "")).startswith("MISMATCH")]
         if bad:

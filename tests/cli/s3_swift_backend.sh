@@ -30,51 +30,14 @@ skip() {
 start_time=$SECONDS
 step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
 
-if [ ! -x /usr/bin/swift-proxy-server ] || ! /usr/bin/python3 -c 'import pyeclib' 2>/dev/null ||
-   ! /sbin/ldconfig -p | grep -q 'libisal\.so\.2'; then
-  [ "$(id -u)" = 0 ] || skip "OpenStack Swift is not installed and installing it needs root (run: sudo $saio install)"
-  command -v apt-get >/dev/null || skip "OpenStack Swift is not installed and there is no apt-get to install it"
-  step "installing Swift from Debian packages"
-  install_log=$(mktemp)
-  if ! "$saio" install > "$install_log" 2>&1; then
-    tail -n 20 "$install_log" >&2
-    skip "installing OpenStack Swift failed (apt-get output above)"
-  fi
-  rm -f "$install_log"
-fi
-
-# Free ports, chosen per run so that a developer's own Swift (8080, 6010...)
-# or a parallel run does not collide with this one.
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pick_base() {
-  local base p ok
-  for _ in $(seq 1 50); do
-    base=$((20000 + RANDOM % 110 * 100))  # below the ephemeral range (32768-)
-    ok=1
-    for p in $((base + 80)) $((base + 1211)) $(seq $((base + 10)) $((base + 72))); do
-      port_free "$p" || { ok=0; break; }
-    done
-    [ $ok = 1 ] && { echo "$base"; return 0; }
-  done
-  return 1
-}
-base=$(pick_base) || skip "no free block of ports on 127.0.0.1"
-export PORT_BASE=$base PROXY_PORT=$((base + 80))
-
+# Install when missing, free ports, setup, start, wait: tests/tools/swift_lib.sh.
+source "$tests/tools/swift_lib.sh"
+swift_ensure_installed || skip "$SWIFT_ERROR"
 dir=$(mktemp -d /tmp/gb-swift.XXXXXX)
-cleanup() {
-  "$saio" stop "$dir" >/dev/null 2>&1 || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-
-step "setting up Swift in $dir (proxy on 127.0.0.1:$PROXY_PORT)"
-"$saio" setup "$dir" >/dev/null || skip "swift-saio setup failed"
-"$saio" start "$dir"
-if ! "$saio" wait "$dir" 120; then
-  "$saio" status "$dir" >&2
-  skip "Swift did not start within 120 s (proxy log above)"
-fi
+trap swift_cleanup EXIT
+step "setting up Swift in $dir"
+swift_start "$dir" 120 || skip "$SWIFT_ERROR"
+step "Swift ready, proxy on 127.0.0.1:$PROXY_PORT"
 
 export AWS_ACCESS_KEY_ID=test:tester AWS_SECRET_ACCESS_KEY=testing
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_SHARED_CREDENTIALS_FILE

@@ -27,75 +27,19 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 start_time=$SECONDS
 step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
 
-if [ ! -x /usr/sbin/sshd ]; then
-  [ "$(id -u)" = 0 ] || skip "openssh-server is not installed and installing it needs root"
-  command -v apt-get >/dev/null || skip "openssh-server is not installed and there is no apt-get"
-  step "installing openssh-server"
-  log=$(mktemp)
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openssh-server > "$log" 2>&1; then
-    tail -n 20 "$log" >&2
-    skip "installing openssh-server failed (apt-get output above)"
-  fi
-  rm -f "$log"
-fi
+# Install when missing, keys, known_hosts, config, start: tests/tools/sshd_lib.sh.
+tests=${GB_TESTS:-$(cd "$(dirname "$0")/.." && pwd)}
+source "$tests/tools/sshd_lib.sh"
+sshd_ensure_installed || skip "$SSHD_ERROR"
 
 t=$(mktemp -d /tmp/gb-sftp.XXXXXX)
-sshd_pid=
-stop_sshd() {
-  if [ -n "$sshd_pid" ]; then
-    kill "$sshd_pid" 2>/dev/null || true
-    wait "$sshd_pid" 2>/dev/null || true
-    sshd_pid=
-  fi
-}
-cleanup() { stop_sshd; rm -rf "$t"; }
+cleanup() { sshd_stop; rm -rf "$t"; }
 trap cleanup EXIT
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=
-for _ in $(seq 1 50); do
-  candidate=$((10000 + RANDOM % 10000))
-  port_free "$candidate" && { port=$candidate; break; }
-done
-[ -n "$port" ] || skip "no free port on 127.0.0.1"
-
-user=$(id -un)
-mkdir -p "$t/home/.ssh" "$t/sftp-start" && chmod 700 "$t/home/.ssh"
-ssh-keygen -q -t ed25519 -N '' -C gb-test-host -f "$t/host_key"
-ssh-keygen -q -t ed25519 -N '' -C gb-test-user -f "$t/home/.ssh/id_ed25519"
-ssh-keygen -q -t ed25519 -N '' -C gb-test-other -f "$t/other_key"
-cp "$t/home/.ssh/id_ed25519.pub" "$t/authorized_keys"
-chmod 600 "$t/authorized_keys"
-echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$t/host_key.pub")" > "$t/home/.ssh/known_hosts"
-cat > "$t/sshd_config" <<EOF
-ListenAddress 127.0.0.1
-Port $port
-HostKey $t/host_key
-PidFile $t/sshd.pid
-AuthorizedKeysFile $t/authorized_keys
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-StrictModes no
-UsePAM no
-# Relative paths (and /~/ URLs) start in $t/sftp-start, not in the real home.
-Subsystem sftp internal-sftp -d $t/sftp-start
-EOF
-# sshd insists on its privilege separation directory when run as root.
-[ "$(id -u)" != 0 ] || [ -d /run/sshd ] || mkdir -m 0755 /run/sshd
-/usr/sbin/sshd -D -e -f "$t/sshd_config" > "$t/sshd.log" 2>&1 &
-sshd_pid=$!
-for _ in $(seq 1 100); do
-  port_free "$port" || break
-  kill -0 "$sshd_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if port_free "$port"; then
-  cat "$t/sshd.log" >&2
-  skip "sshd did not start (its log is above)"
-fi
+sshd_start "$t" || skip "$SSHD_ERROR"
+port=$SSHD_PORT
 step "sshd listening on 127.0.0.1:$port"
+user=$(id -un)
+ssh-keygen -q -t ed25519 -N '' -C gb-test-other -f "$t/other_key"
 
 # The key and known_hosts are found under $HOME, as for a real user.
 export HOME=$t/home
@@ -138,7 +82,7 @@ echo "$out"
 grep -q 'refused the login' <<<"$out" || fail "the message does not say that the login was refused"
 
 step "server stopped: Transient after the retries"
-stop_sshd
+sshd_stop
 "$probe" expect "$url?retries=2" Transient get data/ab/abcdef
 
 step "all passed"

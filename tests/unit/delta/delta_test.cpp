@@ -132,8 +132,10 @@ RoundTrip round_trip(const test::ScratchDir& dir, ByteView old_data, ByteView ne
 }  // namespace
 
 TEST_CASE("delta: block length rule") {
-  CHECK(SignatureBuilder::block_length_for(0) == 2048);
-  CHECK(SignatureBuilder::block_length_for(1 * MiB) == 2048);
+  CHECK(SignatureBuilder::block_length_for(0) == 512);
+  CHECK(SignatureBuilder::block_length_for(8 * KiB) == 512);  // small files: fine blocks, small deltas
+  CHECK(SignatureBuilder::block_length_for(256 * KiB + 1) == 1024);
+  CHECK(SignatureBuilder::block_length_for(1 * MiB) == 1024);
   CHECK(SignatureBuilder::block_length_for(4 * MiB) == 2048);
   CHECK(SignatureBuilder::block_length_for(4 * MiB + 1) == 4096);
   CHECK(SignatureBuilder::block_length_for(16 * MiB) == 4096);
@@ -233,7 +235,7 @@ TEST_CASE("delta: damaged signatures are refused with an error") {
   Rng rng{6};
   Bytes old_data = rng.bytes(300 * KiB);
   const Bytes sig = signature_of(old_data);
-  REQUIRE(sig.size() == 12 + (300 * KiB / 2048) * 20);
+  REQUIRE(sig.size() == 12 + (300 * KiB / SignatureBuilder::block_length_for(300 * KiB)) * 20);
 
   auto refused = [](ByteView s) {
     auto db = DeltaBuilder::from_signature(s);

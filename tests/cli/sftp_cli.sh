@@ -1,0 +1,132 @@
+# The gridbackup CLI over sftp:// against Debian's OpenSSH server, started on
+# a loopback port with throwaway host and user keys (tests/tools/sshd_lib.sh).
+# HOME points at a directory holding the user's key and known_hosts, as for
+# a real user, so the URL needs no options.
+#
+# Checks: round trip of the odd tree plus a 4 MB file, byte-exact with
+# metadata; a second backup with changes; verify --read-data; the directory
+# on the server is also readable as a file:// repository; restore from the
+# cap string alone with a fresh HOME that holds nothing but the SSH key and
+# known_hosts; an unknown host key refused with one clear sentence (its
+# fingerprint, how to accept it); the server down: a clear error, and the
+# next backup after it is back succeeds and verifies.
+# (Backend-level behaviour -- /~/ paths, changed host keys, refused user
+# keys, concurrency -- is in sftp_backend.sh.)
+#
+# Exit 77 (skip) only when sshd cannot be installed or started here.
+source "$GB_TESTS/tools/cli_lib.sh"
+source "$GB_TESTS/tools/sshd_lib.sh"
+start_time=$SECONDS
+step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
+skip_loudly() {
+  echo "=================================================================" >&2
+  echo "SKIPPED sftp_cli: $*" >&2
+  echo "The gridbackup CLI was NOT tested against an SFTP server." >&2
+  echo "=================================================================" >&2
+  exit 77
+}
+sshd_ensure_installed || skip_loudly "$SSHD_ERROR"
+trap 'sshd_stop; rm -rf "$W"' EXIT
+sshd_start "$W/sshd" || skip_loudly "$SSHD_ERROR"
+step "sshd listening on 127.0.0.1:$SSHD_PORT"
+
+export HOME=$W/sshd/home
+SERVER_DIR=$W/server/backups/laptop   # where the repository lives on the server
+URL="sftp://$(id -un)@127.0.0.1:$SSHD_PORT$SERVER_DIR"
+# The last line on stderr must be the one sentence, and nothing may crash.
+one_clear_sentence() { # ERRFILE PATTERN
+  grep -qE "$2" "$1" || { cat "$1" >&2; fail "the error does not match /$2/"; }
+  if grep -qiE 'terminate called|Aborted|Segmentation|what\(\)|internal error' "$1"; then cat "$1" >&2; fail "crashed instead of reporting"; fi
+  [ "$(grep -c '^gridbackup: ' "$1")" = 1 ] || { cat "$1" >&2; fail "expected exactly one 'gridbackup:' sentence"; }
+  pass "clear error: $(grep '^gridbackup: ' "$1")"
+}
+
+step "init at $URL"
+"$GB" init --repo "$URL" --cap-file "$CAP" --quiet > "$W/cap.txt"
+cap_string=$(cat "$W/cap.txt")
+grep -qF "$URL" <<<"$cap_string" || fail "the cap does not carry the repository URL: $cap_string"
+[ -f "$SERVER_DIR/config" ] || fail "no config object in $SERVER_DIR on the server"
+pass "repository created on the server"
+
+step "backup of the odd tree plus a 4 MB file, restore, compare"
+SRC=$W/src
+make_odd_tree "$SRC"
+head -c 4194304 /dev/urandom > "$SRC/four-mb.bin"
+gb backup "$SRC" --json --no-progress > "$W/b1.json"
+grep -q '"errors":0' "$W/b1.json" || fail "first backup reported errors: $(cat "$W/b1.json")"
+[ -n "$(find "$SERVER_DIR/data" -type f)" ] || fail "no data objects on the server"
+[ -z "$(ls -A "$SERVER_DIR/tmp")" ] || fail "temporary uploads were left in tmp/ on the server"
+gb restore latest --target "$W/r1" --quiet
+compare "$SRC" "$W/r1$SRC" || fail "restore of snapshot 1 differs from the source"
+pass "snapshot 1 restores byte-exact with metadata"
+
+step "second backup with changes"
+cp -a "$SRC" "$W/src-v1"
+dd if=/dev/urandom of="$SRC/four-mb.bin" bs=4096 count=1 seek=300 conv=notrunc status=none
+echo more >> "$SRC/plain.txt"
+rm "$SRC/-leading-dash"
+echo new > "$SRC/sub/deeper/new-file"
+mv "$SRC/sub/compressible.txt" "$SRC/renamed.txt"
+chmod 0700 "$SRC/sub"
+gb backup "$SRC" --json --no-progress > "$W/b2.json"
+grep -q '"checkpoint":false' "$W/b2.json" || fail "second backup should be a delta snapshot: $(cat "$W/b2.json")"
+grep -qE '"deltas":[1-9][0-9]*,' "$W/b2.json" || fail "the 4 MB file with one changed block was not stored as a delta: $(cat "$W/b2.json")"
+gb restore latest --target "$W/r2" --quiet
+compare "$SRC" "$W/r2$SRC" || fail "restore of snapshot 2 differs"
+first=$(gb snapshots --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["short_id"])')
+gb restore "$first" --target "$W/r1b" --quiet
+compare "$W/src-v1" "$W/r1b$SRC" --no-mtime-dirs || fail "snapshot 1 no longer restores exactly"
+pass "changed tree and the older snapshot restore exactly"
+
+step "verify --read-data; the server's directory is a file:// repository too"
+gb verify --read-data > "$W/verify.txt" || fail "verify --read-data failed: $(cat "$W/verify.txt")"
+grep -q 'no problems found' "$W/verify.txt" || fail "verify did not report success"
+gb snapshots --repo "file://$SERVER_DIR" | grep -q '^2 snapshots' || fail "the server directory does not open as file://"
+pass "verify --read-data: $(grep '^checked' "$W/verify.txt")"
+
+step "restore on a machine with nothing but the cap (and the SSH key)"
+mkdir -p "$W/fresh-home/.ssh" && chmod 700 "$W/fresh-home/.ssh"
+cp "$HOME/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519.pub" "$HOME/.ssh/known_hosts" "$W/fresh-home/.ssh/"
+(
+  export HOME=$W/fresh-home GRIDBACKUP_STATE_DIR=$W/fresh-state
+  "$GB" snapshots --cap "$cap_string" | grep -q '^2 snapshots' || fail "snapshots not listed from the cap alone"
+  "$GB" restore latest --cap "$cap_string" --target "$W/r-cap" --quiet
+)
+compare "$SRC" "$W/r-cap$SRC" || fail "restore from the cap alone differs"
+pass "the cap string alone lists and restores"
+
+step "unknown host key: refused"
+fp=$(ssh-keygen -lf "$W/sshd/host_key.pub" | cut -d' ' -f2)
+# A new machine that has the user's key but has never seen this server.
+mkdir -p "$W/new-machine/.ssh" && chmod 700 "$W/new-machine/.ssh"
+cp "$HOME/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519.pub" "$W/new-machine/.ssh/"
+expect_fail 1 "host key" env HOME="$W/new-machine" GRIDBACKUP_STATE_DIR="$W/new-state" "$GB" snapshots --cap "$cap_string"
+# The fingerprint is base64 ('+', '/'): escape it for the regexes below, or a '+' in it fails the match.
+fp_re=$(printf '%s' "$fp" | sed 's/[][\\.*^$+?(){}|/]/\\&/g')
+one_clear_sentence "$W/err.txt" "$fp_re"
+grep -q 'accept-new-host-key=1' "$W/err.txt" || fail "the message does not say how to accept the key: $(cat "$W/err.txt")"
+[ ! -e "$W/new-state" ] || [ -z "$(ls -A "$W/new-state")" ] || fail "state was written although the server was refused"
+# A known_hosts file given in the URL that lacks the server: refused too.
+: > "$W/empty_known_hosts"
+expect_fail 1 "$fp_re" gb snapshots --repo "$URL?known-hosts=$W/empty_known_hosts"
+# Accepting it explicitly works, and records it.
+gb snapshots --repo "$URL?known-hosts=$W/new_known_hosts&accept-new-host-key=1" | grep -q '^2 snapshots' ||
+  fail "accept-new-host-key=1 did not open the repository"
+[ -s "$W/new_known_hosts" ] || fail "the accepted key was not recorded"
+pass "unknown host key refused with its fingerprint; accepted only when asked"
+
+step "server down: a clear error; back up again once it is back"
+echo "written while the server was down" > "$SRC/while-down.txt"
+sshd_stop
+rc=0; gb backup "$SRC" --no-progress --repo "$URL?retries=2" > "$W/b3.out" 2> "$W/b3.err" || rc=$?
+[ "$rc" = 1 ] || { cat "$W/b3.err" >&2; fail "backup with the server down exited $rc, want 1"; }
+one_clear_sentence "$W/b3.err" "127\.0\.0\.1.*gave up after 3 attempts"
+sshd_restart || fail "sshd did not start again: $SSHD_ERROR"
+gb backup "$SRC" --json --no-progress > "$W/b4.json"
+grep -q '"errors":0' "$W/b4.json" || fail "the backup after the restart reported errors: $(cat "$W/b4.json")"
+gb restore latest --target "$W/r4" --quiet
+compare "$SRC" "$W/r4$SRC" || fail "restore after the server came back differs"
+gb verify --read-data > "$W/verify2.txt" || fail "verify --read-data failed after the outage: $(cat "$W/verify2.txt")"
+grep -q 'no problems found' "$W/verify2.txt" || fail "verify did not report success"
+pass "after the outage the backup completes, restores exactly and verifies"
+step "all passed"
