@@ -9,7 +9,8 @@
 # Exit 77 (skip, loudly) only when sshd or Swift cannot be installed or started.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/grid_lib.sh"
-saio="$GB_TESTS/../scripts/swift-saio"
+source "$GB_TESTS/tools/sshd_lib.sh"
+source "$GB_TESTS/tools/swift_lib.sh"
 start_time=$SECONDS
 step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
 skip() {
@@ -19,73 +20,21 @@ skip() {
   echo "=================================================================" >&2
   exit 77
 }
-install_missing() { # test-binary package...
-  [ -x "$1" ] && return 0
-  shift
-  [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null || skip "$* not installed, and installing needs root and apt-get"
-  step "installing $*"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" > "$W/apt.log" 2>&1 ||
-    { tail -n 20 "$W/apt.log" >&2; skip "installing $* failed"; }
-}
-install_missing /usr/sbin/sshd openssh-server
-if [ ! -x /usr/bin/swift-proxy-server ]; then
-  [ "$(id -u)" = 0 ] || skip "Swift is not installed, and installing needs root"
-  step "installing Swift"
-  "$saio" install > "$W/apt.log" 2>&1 || { tail -n 20 "$W/apt.log" >&2; skip "installing Swift failed"; }
-fi
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p; for _ in $(seq 1 50); do p=$((20000 + RANDOM % 20000)); port_free "$p" && { echo "$p"; return; }; done; }
-
-# --- sshd on a loopback port, with throwaway keys; the key and known_hosts are found under $HOME.
-sshd_pid=
-swift_dir=$W/saio
-stop_sshd() { [ -z "$sshd_pid" ] || { kill "$sshd_pid" 2>/dev/null; wait "$sshd_pid" 2>/dev/null; sshd_pid=; } || true; }
-cleanup() { stop_sshd; [ ! -d "$swift_dir/run" ] || "$saio" stop "$swift_dir" > /dev/null 2>&1 || true; rm -rf "$W"; }
-trap cleanup EXIT
-ssh_port=$(free_port)
-[ -n "$ssh_port" ] || skip "no free port"
-export HOME=$W/home
-mkdir -p "$HOME/.ssh" && chmod 700 "$HOME/.ssh"
-ssh-keygen -q -t ed25519 -N '' -f "$W/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$HOME/.ssh/id_ed25519"
-cp "$HOME/.ssh/id_ed25519.pub" "$W/authorized_keys"
-echo "[127.0.0.1]:$ssh_port $(cut -d' ' -f1,2 "$W/host_key.pub")" > "$HOME/.ssh/known_hosts"
-cat > "$W/sshd_config" <<CONF
-ListenAddress 127.0.0.1
-Port $ssh_port
-HostKey $W/host_key
-PidFile $W/sshd.pid
-AuthorizedKeysFile $W/authorized_keys
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-StrictModes no
-UsePAM no
-Subsystem sftp internal-sftp
-CONF
-[ "$(id -u)" != 0 ] || [ -d /run/sshd ] || mkdir -m 0755 /run/sshd
-start_sshd() {
-  /usr/sbin/sshd -D -e -f "$W/sshd_config" >> "$W/sshd.log" 2>&1 &
-  sshd_pid=$!
-  for _ in $(seq 1 100); do port_free "$ssh_port" || return 0; sleep 0.05; done
-  cat "$W/sshd.log" >&2
-  return 1
-}
-start_sshd || skip "sshd did not start (its log is above)"
-
-# --- Swift, on free ports.
-export PROXY_PORT=$(free_port) PORT_BASE=$(( (20000 + RANDOM % 15000) / 100 * 100 ))
-step "starting Swift (proxy on $PROXY_PORT)"
-"$saio" setup "$swift_dir" > "$W/saio.log" 2>&1 || { cat "$W/saio.log" >&2; skip "swift-saio setup failed"; }
-"$saio" start "$swift_dir" >> "$W/saio.log" 2>&1 || skip "Swift did not start"
-"$saio" wait "$swift_dir" 120 >> "$W/saio.log" 2>&1 || { tail -n 20 "$W/saio.log" >&2; skip "Swift did not become ready"; }
+sshd_ensure_installed || skip "$SSHD_ERROR"
+swift_ensure_installed || skip "$SWIFT_ERROR"
+trap 'sshd_stop; swift_cleanup; rm -rf "$W"' EXIT
+sshd_start "$W/ssh" || skip "$SSHD_ERROR"
+export HOME=$W/ssh/home   # the key and known_hosts are found there, as for a real user
+step "starting Swift"
+swift_start "$W/saio" 120 > "$W/saio.log" 2>&1 || { cat "$W/saio.log" >&2; skip "$SWIFT_ERROR"; }
+step "Swift ready, proxy on 127.0.0.1:$PROXY_PORT; sshd on $SSHD_PORT"
 export AWS_ACCESS_KEY_ID=test:tester AWS_SECRET_ACCESS_KEY=testing
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_SHARED_CREDENTIALS_FILE
 
 member_url() {
   case $1 in
     0|1) echo "$M/m$1" ;;
-    2) echo "sftp://$(id -un)@127.0.0.1:$ssh_port$M/m2?retries=1" ;;
+    2) echo "sftp://$(id -un)@127.0.0.1:$SSHD_PORT$M/m2?retries=1" ;;
     3) echo "s3://127.0.0.1:$PROXY_PORT/gbgrid-a?scheme=http&retries=1" ;;
     4) echo "s3://127.0.0.1:$PROXY_PORT/gbgrid-b/below/here?scheme=http&retries=1" ;;
   esac
@@ -102,15 +51,15 @@ grep -q ' 0 under-replicated, 0 unreadable' "$W/v.txt" || fail "verify: $(cat "$
 pass "backup over file, SFTP and S3 members: $(tail -1 "$W/v.txt")"
 
 step "Swift stopped: both S3 members down"
-"$saio" stop "$swift_dir" proxy
+swift_stop proxy
 gb restore latest --target "$W/r1" --quiet || fail "restore with the S3 members down failed"
 compare "$SRC" "$W/r1$SRC" > /dev/null || fail "restore with the S3 members down differs"
 pass "restore byte-exact with Swift stopped (two members down)"
 
 step "Swift back; sshd stopped and file member m0 wiped"
-"$saio" start "$swift_dir" proxy
-"$saio" wait "$swift_dir" 60 > /dev/null
-stop_sshd
+swift_start_servers proxy
+swift_wait 60 || fail "Swift did not come back: $SWIFT_ERROR"
+sshd_stop
 mv "$M/m0" "$M/m0.wiped"
 gb restore latest --target "$W/r2" --quiet || fail "restore with sftp down and m0 wiped failed"
 compare "$SRC" "$W/r2$SRC" > /dev/null || fail "restore with sftp down and m0 wiped differs"
@@ -123,7 +72,7 @@ gb backup "$SRC" --quiet || fail "backup with the SFTP member down failed"
 rc=0; gb grid status > "$W/status.txt" || rc=$?
 [ "$rc" -eq 3 ] && grep -q '^  m2 = sftp.*UNREACHABLE' "$W/status.txt" || { cat "$W/status.txt"; fail "status does not show the SFTP member down"; }
 grep -q 'recorded as under-replicated' "$W/status.txt" || fail "the backup did not record under-replicated objects"
-start_sshd || fail "sshd did not restart"
+sshd_restart || fail "sshd did not restart: $SSHD_ERROR"
 pass "backup with the SFTP member down succeeded and was recorded as under-replicated"
 
 step "repair, killed with -9 in the middle, then resumed"
