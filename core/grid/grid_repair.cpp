@@ -204,14 +204,19 @@ RepairOutcome repair(GridBackend& grid, Inspection& in, std::optional<size_t> re
     }
   }
 
-  // Removals, once share i is placed intact on a member: every other file of
-  // index i (damaged, stale, a redundant copy, or on the retiring member).
+  // Removals, once share i is kept intact on a usable member (the matched
+  // one, else any that holds it): every other file of index i (damaged,
+  // stale, a redundant copy, or on the retiring member).
+  std::vector<int> keepers = placed.index_member;
+  for (size_t m = 0; m < members; ++m)
+    for (int i : files_on[m])
+      if (keepers[i] < 0) keepers[i] = static_cast<int>(m);
   for (size_t f = 0; f < in.files.size(); ++f) {
     const ShareFile& file = in.files[f];
     if (h.shares[f].kind == ShareState::Unreadable) continue;
     if (file.length == h.length && written.count({file.member, file.index})) continue;  // replaced in place
     if (unusable[file.member] && !(retiring && file.member == *retiring)) continue;
-    int keeper = file.index < h.n ? placed.index_member[file.index] : -1;
+    int keeper = file.index < h.n ? keepers[file.index] : -1;
     if (keeper < 0 || static_cast<size_t>(keeper) == file.member) continue;
     if (Status st = grid.remove_share(file); st) {
       ++out.shares_removed;
