@@ -54,7 +54,8 @@ Result<GridTarget> grid_target(const CommandLine& cl) {
   auto cap = load_cap(cl);
   if (cap) {
     t.cap = *cap;
-    t.cap_from_file = !cl.value("cap") && !std::getenv("GRIDBACKUP_CAP");
+    const char* env_cap = std::getenv("GRIDBACKUP_CAP");
+    t.cap_from_file = !cl.value("cap") && !(env_cap && *env_cap);  // as load_cap decides
   }
   if (auto v = cl.value("repo")) t.url = *v;
   else if (const char* e = std::getenv("GRIDBACKUP_REPO"); e && *e) t.url = e;
@@ -64,8 +65,6 @@ Result<GridTarget> grid_target(const CommandLine& cl) {
     return make_error(ErrorKind::InvalidArgument, fmt::format("the repository {} is not a grid (grid commands need a grid: repository URL)", t.url));
   return t;
 }
-
-Result<std::unique_ptr<GridBackend>> open_grid(const GridTarget& t) { return GridBackend::open(t.url); }
 
 Result<uint64_t> limit_option(const CommandLine& cl) {
   auto v = cl.value("limit");
@@ -143,7 +142,7 @@ void print_summary(const GridBackend& grid, const GridPassSummary& s, const char
 int run_pass(const CommandLine& cl, bool repair) {
   auto target = grid_target(cl);
   if (!target) return report_error(target.error());
-  auto grid = open_grid(*target);
+  auto grid = GridBackend::open(target->url);
   if (!grid) return report_error(grid.error());
   auto limit = limit_option(cl);
   if (!limit) return report_error(limit.error());
@@ -258,7 +257,7 @@ int cmd_grid_retire(const CommandLine& cl) {
   if (cl.args.size() != 2) return report_error(usage("usage: gridbackup grid retire ID|URL"));
   auto target = grid_target(cl);
   if (!target) return report_error(target.error());
-  auto grid = open_grid(*target);
+  auto grid = GridBackend::open(target->url);
   if (!grid) return report_error(grid.error());
   GridConfig config = (*grid)->config();
   int m = config.find_member(cl.args[1]);
@@ -303,7 +302,7 @@ int cmd_grid_retire(const CommandLine& cl) {
 int cmd_grid_status(const CommandLine& cl) {
   auto target = grid_target(cl);
   if (!target) return report_error(target.error());
-  auto grid = open_grid(*target);
+  auto grid = GridBackend::open(target->url);
   if (!grid) return report_error(grid.error());
   const GridConfig& c = (*grid)->config();
   std::printf("grid: k=%d of n=%d shares per object, happy=%d, %zu members\n", c.k, c.n, c.happy, c.members.size());

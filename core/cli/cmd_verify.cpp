@@ -4,6 +4,7 @@
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/progress_line.h"
+#include "core/storage/grid_backend.h"
 #include "core/verify/verifier.h"
 
 namespace gb {
@@ -28,6 +29,8 @@ int cmd_verify(const CommandLine& cl) {
   for (const auto& d : r.damaged_objects) std::fprintf(stderr, "damaged: %s\n", d.c_str());
   for (const auto& p : r.problems) std::fprintf(stderr, "problem: %s\n", p.c_str());
   for (const auto& n : r.notes) std::printf("note: %s\n", n.c_str());
+  if (dynamic_cast<GridBackend*>(&repo->backend()))
+    std::printf("note: the repository is a grid; 'gridbackup grid verify' checks every share of every object\n");
   if (r.duplicate_blobs) std::printf("note: %llu blobs are stored more than once (space, not damage)\n", (unsigned long long)r.duplicate_blobs);
   std::printf("checked %llu snapshots (%llu entries)%s\n", (unsigned long long)r.snapshots, (unsigned long long)r.entries,
               opts.read_data ? fmt::format(", read {} packs ({} blobs)", r.packs_read, r.blobs_checked).c_str() : "; use --read-data to read every pack");

@@ -23,7 +23,9 @@ gb backup "$SRC" --quiet
 check_spread "after the backup"
 gb grid verify > "$W/v0.txt" || { cat "$W/v0.txt"; fail "verify of a fresh backup failed"; }
 grep -q ' 0 under-replicated, 0 unreadable' "$W/v0.txt" || fail "verify: $(cat "$W/v0.txt")"
-pass "backup: every object has 5 shares on 5 members; $(cat "$W/spread.txt")"
+gb verify --read-data > "$W/rv.txt" || { cat "$W/rv.txt"; fail "verify --read-data of the repository on a grid failed"; }
+grep -q "gridbackup grid verify" "$W/rv.txt" || fail "verify on a grid does not point to grid verify"
+pass "backup: every object has 5 shares on 5 members; $(cat "$W/spread.txt"); verify --read-data passes"
 
 # Any two members lost: the restore is byte-exact.
 for pair in "0 1" "1 3" "2 4" "0 4"; do
