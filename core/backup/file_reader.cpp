@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/crypto/sha256.h"
+#include "core/delta/async_signer.h"
 #include "core/delta/delta_builder.h"
 #include "core/delta/signature_builder.h"
 #include "core/scan/scanner.h"
@@ -67,12 +68,18 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
   // content hash: segment hashes and the signature cost 2-3x more CPU than
   // SHA-256 alone, and the uploader computes them in the read it does anyway.
   std::optional<SignatureBuilder> signature;
-  if (store && e.size >= options_.signature_min_size) signature.emplace(e.size);
+  std::optional<AsyncSigner> async_signature;  // files of more than one segment sign on their own thread
+  if (store && e.size >= options_.signature_min_size) {
+    if (e.size > buffer_.size())
+      async_signature.emplace(e.size);
+    else
+      signature.emplace(e.size);
+  }
   // A delta pays only against a version that has a signature and a chain short enough to extend.
   std::optional<DeltaBuilder> delta;
   Bytes delta_bytes;
   uint32_t base_depth = 0;
-  if (store && delta_base && signature) {
+  if (store && delta_base && (signature || async_signature)) {
     auto sig_blob = repo_.index().find_signature(*delta_base);
     base_depth = repo_.delta_depth(*delta_base);
     if (sig_blob && base_depth < options_.max_delta_chain && repo_.content_present(*delta_base, 1)) {
@@ -109,6 +116,7 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
     Hash h = sha256(seg);
     segments.push_back(h);
     if (signature) signature->update(seg);
+    if (async_signature) async_signature->update(seg);
     if (delta) {
       // Past half the file's size a delta no longer pays: fall back to segments.
       // Judged early too (after 8 MiB), because librsync is slow (~40 MB/s)
@@ -135,8 +143,8 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
   // One segment: the content hash is that segment's blob id (the same value as the whole-file hash).
   e.content = segment_count == 0 ? kEmptyContent : segments.size() == 1 ? segments[0] : whole.finish();
   if (segments.size() > 1) repo_.index().add_segments(e.content, segments);
-  if (signature) {
-    GB_ASSIGN(Bytes sig, signature->finish());
+  if (signature || async_signature) {
+    GB_ASSIGN(Bytes sig, signature ? signature->finish() : async_signature->finish());
     Hash sig_hash = sha256(sig);
     packer_.add(BlobType::Signature, sig_hash, std::move(sig));
     repo_.index().add_signature(e.content, sig_hash);
