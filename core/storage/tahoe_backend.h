@@ -16,7 +16,8 @@
 //   ca-file=PATH          trust the certificate authorities in PATH too
 // The cap is a secret: url() and messages show only its first characters.
 //
-// Status: written against the documented web API (docs/frontends/webapi.rst)
+// Status: written against the web API as documented for Tahoe-LAFS 1.17-1.19
+// (docs/frontends/webapi.rst; the calls used exist since 1.10)
 // and tested against a local imitation of it (tests/storage/tahoe_mock.py),
 // NOT against a live Tahoe-LAFS grid.
 #pragma once
