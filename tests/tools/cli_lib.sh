@@ -60,3 +60,31 @@ make_odd_tree() {
   setfattr -n user.binary -v 0x00ff00 "$d/sub/deeper" 2>/dev/null || true
   touch -d '2001-02-03 04:05:06.123456789' "$d/ spaces  inside "
 }
+
+# second_snapshot_round_trip SRC: after a first backup of make_odd_tree SRC
+# (plus SRC/four-mb.bin), changes it in the usual ways, backs up again, and
+# checks that the delta snapshot and the first snapshot both restore exactly.
+second_snapshot_round_trip() {
+  local src=$1
+  cp -a "$src" "$W/src-v1"
+  dd if=/dev/urandom of="$src/four-mb.bin" bs=4096 count=1 seek=300 conv=notrunc status=none
+  echo more >> "$src/plain.txt"
+  rm "$src/-leading-dash"
+  echo new > "$src/sub/deeper/new-file"
+  mv "$src/sub/compressible.txt" "$src/renamed.txt"
+  chmod 0700 "$src/sub"
+  gb backup "$src" --json --no-progress > "$W/b2.json"
+  grep -q '"checkpoint":false' "$W/b2.json" || fail "second backup should be a delta snapshot: $(cat "$W/b2.json")"
+  grep -qE '"deltas":[1-9][0-9]*,' "$W/b2.json" || fail "the 4 MB file with one changed block was not stored as a delta: $(cat "$W/b2.json")"
+  gb restore latest --target "$W/r2" --quiet
+  compare "$src" "$W/r2$src" || fail "restore of snapshot 2 differs"
+  local first
+  first=$(gb snapshots --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["short_id"])')
+  gb restore "$first" --target "$W/r1b" --quiet
+  compare "$W/src-v1" "$W/r1b$src" --no-mtime-dirs || fail "snapshot 1 no longer restores exactly"
+}
+# verify_read_data_ok: verify --read-data passes (its summary is in $W/verify.txt).
+verify_read_data_ok() {
+  gb verify --read-data > "$W/verify.txt" || fail "verify --read-data failed: $(cat "$W/verify.txt")"
+  grep -q 'no problems found' "$W/verify.txt" || fail "verify did not report success"
+}
