@@ -33,8 +33,7 @@ bool content_unchanged(const Entry& now, const Entry& before) {
 Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, BackupProgress& progress) {
   GB_ASSIGN(std::vector<std::string> roots, normalise_roots(options.paths));
   if (!options.upload && !options.queue) return make_error(ErrorKind::InvalidArgument, "a backup without upload needs the upload queue");
-  GB_ASSIGN(size_t adopted, repo.adopt_unindexed_packs());  // what a killed run stored is not stored again
-  (void)adopted;
+  GB_CHECK(repo.adopt_unindexed_packs());  // what a killed run stored is not stored again
   SnapshotStore store(repo);
   GB_ASSIGN(auto all, store.list());
   std::optional<Snapshot> parent = options.force_full_read ? std::nullopt : find_parent(all, options.hostname, roots);
@@ -67,11 +66,7 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
   };
   GB_CHECK(advance_prev());
 
-  PackerOptions po;
-  po.workers = options.workers;
-  po.pack_target = repo.config().pack_target;
-  po.compression_level = repo.config().compression_level;
-  Packer packer(repo.upload_backend(), repo.keys(), repo.index(), po);
+  Packer packer(repo.upload_backend(), repo.keys(), repo.index(), repo.packer_options(options.workers));
   LogWriter log(packer);
   FileReader reader(packer, repo, progress.read, options.reader);
   std::unordered_map<uint64_t, Hash> hardlinks;  // hardlink id -> content already read this run

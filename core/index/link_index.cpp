@@ -15,8 +15,6 @@ Status LinkIndex::load(Backend& backend, const Hash& metadata_key) {
     GB_ASSIGN(Bytes sealed, backend.get(obj.name));
     GB_ASSIGN(Bytes payload, open_envelope(metadata_key, EnvelopeKind::Index, sealed, "index object " + obj.name));
     GB_CHECK(merge_object(payload));
-    std::lock_guard lock(mu_);
-    objects_.push_back(obj.name);
   }
   return {};
 }
@@ -124,11 +122,6 @@ size_t LinkIndex::blob_count() const {
   return blobs_.size();
 }
 
-std::vector<std::string> LinkIndex::object_names() const {
-  std::lock_guard lock(mu_);
-  return objects_;
-}
-
 void LinkIndex::add_pack(const std::string& pack_id, const std::vector<PackedBlob>& blobs) {
   std::lock_guard lock(mu_);
   uint32_t pack = intern_pack(pack_id);
@@ -193,8 +186,6 @@ Status LinkIndex::flush(Backend& backend, const Hash& metadata_key) {
     pending_deltas_.insert(pending_deltas_.end(), deltas.begin(), deltas.end());
     return st;
   }
-  std::lock_guard lock(mu_);
-  objects_.push_back(name);
   return {};
 }
 

@@ -50,9 +50,6 @@ class LinkIndex {
   // Writes everything added since the last flush as one new index object.
   Status flush(Backend& backend, const Hash& metadata_key);
 
-  // Names of the index objects seen by load() or written by flush().
-  std::vector<std::string> object_names() const;
-
  private:
   Status merge_object(ByteView payload);
   uint32_t intern_pack(const std::string& pack_id);
@@ -69,7 +66,6 @@ class LinkIndex {
   // What the next flush writes.
   std::vector<std::pair<std::string, std::vector<PackedBlob>>> pending_packs_;
   std::vector<std::pair<Hash, std::vector<Hash>>> pending_segments_;
-  std::vector<std::string> objects_;
 };
 
 }  // namespace gb

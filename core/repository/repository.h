@@ -7,6 +7,7 @@
 
 #include "core/common/result.h"
 #include "core/content/blob.h"
+#include "core/content/packer.h"
 #include "core/crypto/keys.h"
 #include "core/index/link_index.h"
 #include "core/storage/backend.h"
@@ -40,6 +41,14 @@ class Repository {
   const RepositoryKeys& keys() const { return keys_; }
   const RepositoryConfig& config() const { return config_; }
   LinkIndex& index() { return index_; }
+  // How this repository's packs are made (target size, compression), with `workers` threads.
+  PackerOptions packer_options(int workers) const {
+    PackerOptions o;
+    o.workers = workers;
+    o.pack_target = config_.pack_target;
+    o.compression_level = config_.compression_level;
+    return o;
+  }
 
   // Reads one blob and checks it; Corrupt names the pack that holds it.
   Result<Bytes> read_blob(const Hash& hash);

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/common/bytes.h"
+#include "core/common/fd_io.h"
 #include "core/crypto/keys.h"
 
 namespace gb {
@@ -28,19 +29,6 @@ Status make_dirs(const std::string& path) {
     partial = path.substr(0, pos);
     if (partial.empty()) continue;
     if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) return io_error("cannot create directory", partial, errno);
-  }
-  return {};
-}
-
-Status write_all(int fd, ByteView data, const std::string& path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return io_error("cannot write", path, errno);
-    }
-    done += static_cast<size_t>(n);
   }
   return {};
 }
@@ -81,7 +69,7 @@ Status FileBackend::put(const std::string& name, ByteView data) {
     fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   }
   if (fd < 0) return io_error("cannot create", tmp, errno);
-  Status st = write_all(fd, data, tmp);
+  Status st = write_fully(fd, data) ? Status{} : io_error("cannot write", tmp, errno);
   if (st && ::fsync(fd) != 0) st = io_error("cannot flush", tmp, errno);
   ::close(fd);
   if (!st) {
