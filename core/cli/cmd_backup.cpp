@@ -10,7 +10,6 @@
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
 #include "core/cli/upload_step.h"
-#include "core/storage/rate_limited_backend.h"
 
 namespace gb {
 
@@ -41,22 +40,15 @@ int cmd_backup(const CommandLine& cl) {
   opts.workers = transfer->parallel;
   opts.reader.max_delta_chain = transfer->max_delta_chain;
 
-  auto repo = open_repository(cl);
-  if (!repo) {
-    if (repo.error().kind == ErrorKind::NotFound) return report_error(repo.error()), kExitNoRepository;
-    return report_error(repo.error());
-  }
-  auto queue = open_queue(cl, **repo);
+  std::unique_ptr<Repository> repo;
+  if (int code = open_or_report(cl, repo)) return code;
+  auto queue = open_queue(cl, *repo);
   if (!queue) return report_error(queue.error());
   opts.queue = queue->get();
   // Unstable files are copied aside here; 1 GiB bounds the disk it may take.
-  StagingArea staging(state_dir(cl) + "/" + to_hex((*repo)->config().repository_id) + "/staging", 1ull << 30);
+  StagingArea staging(repository_state_dir(cl, *repo) + "/staging", 1ull << 30);
   opts.staging = &staging;
-  std::unique_ptr<RateLimitedBackend> limited;
-  if (transfer->limit_bytes_per_second) {
-    limited = std::make_unique<RateLimitedBackend>((*repo)->backend(), transfer->limit_bytes_per_second);
-    (*repo)->set_upload_backend(limited.get());
-  }
+  auto limited = limit_uploads(*repo, *transfer);
   auto start = std::chrono::steady_clock::now();
   BackupProgress progress;
   Result<BackupResult> result = make_error(ErrorKind::Io, "backup did not run");
@@ -68,11 +60,11 @@ int cmd_backup(const CommandLine& cl) {
                          progress.read.files.load(), human_bytes(bytes), human_bytes(static_cast<uint64_t>(bytes / std::max(s, 0.001))),
                          progress.errors ? fmt::format(", {} errors", progress.errors.load()) : "");
     });
-    result = run_backup(**repo, opts, progress);
+    result = run_backup(*repo, opts, progress);
   }
   if (!result) return report_error(result.error());
   int upload_code = kExitOk;
-  if (opts.upload) upload_code = drain_queue(cl, **repo, **queue, *transfer);
+  if (opts.upload) upload_code = drain_queue(cl, *repo, **queue, *transfer, /*adopt_unindexed=*/false);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const Snapshot& s = result->snapshot;
   const SnapshotStats& t = s.stats;

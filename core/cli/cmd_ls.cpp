@@ -14,8 +14,6 @@
 
 namespace gb {
 
-int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out);
-
 namespace {
 const char* type_name(NodeType t) {
   switch (t) {

@@ -11,8 +11,6 @@
 
 namespace gb {
 
-int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out);
-
 int cmd_restore(const CommandLine& cl) {
   if (cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup restore SNAPSHOT|latest --target DIR [PATH...]"));
   auto target = cl.value("target");

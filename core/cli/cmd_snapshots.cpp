@@ -26,16 +26,6 @@ std::string local_time(int64_t ns, bool iso) {
 }
 }  // namespace
 
-int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out) {
-  auto repo = open_repository(cl);
-  if (!repo) {
-    int code = report_error(repo.error());
-    return repo.error().kind == ErrorKind::NotFound ? kExitNoRepository : code;
-  }
-  out = std::move(*repo);
-  return kExitOk;
-}
-
 int cmd_snapshots(const CommandLine& cl) {
   std::unique_ptr<Repository> repo;
   if (int code = open_or_report(cl, repo)) return code;

@@ -9,8 +9,6 @@
 
 namespace gb {
 
-int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out);
-
 int cmd_verify(const CommandLine& cl) {
   if (!cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup verify [--read-data]"));
   std::unique_ptr<Repository> repo;

@@ -19,5 +19,8 @@ int cmd_repair(const CommandLine& cl);
 
 // Prints "gridbackup: <sentence>" on stderr and returns the matching exit code.
 int report_error(const Error& e);
+// Opens the command line's repository into `out`; on failure reports it and
+// returns the exit code (kExitNoRepository when there is none), else kExitOk.
+int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out);
 
 }  // namespace gb

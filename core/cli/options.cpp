@@ -149,8 +149,12 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl) {
   return repo;
 }
 
+std::string repository_state_dir(const CommandLine& cl, const Repository& repo) {
+  return state_dir(cl) + "/" + to_hex(repo.config().repository_id);
+}
+
 Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo) {
-  std::string dir = state_dir(cl) + "/" + to_hex(repo.config().repository_id);
+  std::string dir = repository_state_dir(cl, repo);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the state directory {}: {}", dir, ec.message()));

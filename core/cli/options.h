@@ -40,6 +40,8 @@ std::string repository_url(const CommandLine& cl, const RootCap& cap);
 // Opens the repository named by the command line.
 Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl);
 
+// This repository's part of the state dir (queue, staging), keyed by its id.
+std::string repository_state_dir(const CommandLine& cl, const Repository& repo);
 // The upload queue of this repository, in the state dir (created if needed).
 Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo);
 // Shared by backup and upload: --limit-upload KiB/s and --parallel N.

@@ -15,4 +15,14 @@ int report_error(const Error& e) {
   }
 }
 
+int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out) {
+  auto repo = open_repository(cl);
+  if (!repo) {
+    int code = report_error(repo.error());
+    return repo.error().kind == ErrorKind::NotFound ? kExitNoRepository : code;
+  }
+  out = std::move(*repo);
+  return kExitOk;
+}
+
 }  // namespace gb

@@ -12,8 +12,16 @@
 
 namespace gb {
 
-int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, const TransferOptions& transfer) {
+std::unique_ptr<Backend> limit_uploads(Repository& repo, const TransferOptions& transfer) {
+  if (!transfer.limit_bytes_per_second) return nullptr;
+  auto limited = std::make_unique<RateLimitedBackend>(repo.backend(), transfer.limit_bytes_per_second);
+  repo.set_upload_backend(limited.get());
+  return limited;
+}
+
+int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, const TransferOptions& transfer, bool adopt_unindexed) {
   UploadOptions opts;
+  opts.adopt_unindexed = adopt_unindexed;
   opts.workers = transfer.parallel;
   opts.reader.max_delta_chain = transfer.max_delta_chain;
   UploadProgress progress;
@@ -45,25 +53,21 @@ int cmd_upload(const CommandLine& cl) {
   if (!cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup upload [--limit-upload KiB/s] [--parallel N]"));
   auto transfer = transfer_options(cl);
   if (!transfer) return report_error(transfer.error());
-  auto repo = open_repository(cl);
-  if (!repo) return repo.error().kind == ErrorKind::NotFound ? (report_error(repo.error()), kExitNoRepository) : report_error(repo.error());
-  auto queue = open_queue(cl, **repo);
+  std::unique_ptr<Repository> repo;
+  if (int code = open_or_report(cl, repo)) return code;
+  auto queue = open_queue(cl, *repo);
   if (!queue) return report_error(queue.error());
-  std::unique_ptr<Backend> limited;
-  if (transfer->limit_bytes_per_second) {
-    limited = std::make_unique<RateLimitedBackend>((*repo)->backend(), transfer->limit_bytes_per_second);
-    (*repo)->set_upload_backend(limited.get());
-  }
-  int code = drain_queue(cl, **repo, **queue, *transfer);
+  auto limited = limit_uploads(*repo, *transfer);
+  int code = drain_queue(cl, *repo, **queue, *transfer, true);
   auto left = (*queue)->stats();
   if (code == kExitOk && left && !cl.flag("quiet")) std::printf("%llu files left in the upload queue\n", (unsigned long long)left->jobs);
   return code;
 }
 
 int cmd_status(const CommandLine& cl) {
-  auto repo = open_repository(cl);
-  if (!repo) return repo.error().kind == ErrorKind::NotFound ? (report_error(repo.error()), kExitNoRepository) : report_error(repo.error());
-  auto queue = open_queue(cl, **repo);
+  std::unique_ptr<Repository> repo;
+  if (int code = open_or_report(cl, repo)) return code;
+  auto queue = open_queue(cl, *repo);
   if (!queue) return report_error(queue.error());
   auto st = (*queue)->stats();
   if (!st) return report_error(st.error());
@@ -76,7 +80,7 @@ int cmd_status(const CommandLine& cl) {
                 bps > 0 ? fmt::format("{:.0f}", static_cast<double>(st->bytes) / bps).c_str() : "null");
     return kExitOk;
   }
-  std::printf("repository:   %s\n", (*repo)->backend().url().c_str());
+  std::printf("repository:   %s\n", repo->backend().url().c_str());
   std::printf("upload queue: %llu files, %s\n", (unsigned long long)st->jobs, human_bytes(st->bytes).c_str());
   std::printf("rate:         %s\n", bps > 0 ? (human_bytes(static_cast<uint64_t>(bps)) + "/s (last upload)").c_str() : "not measured yet");
   std::printf("ETA:          %s\n", eta.c_str());

@@ -10,15 +10,13 @@ namespace gb {
 
 Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const UploadOptions& options, UploadProgress& progress) {
   UploadResult result;
-  GB_ASSIGN(result.adopted_packs, repo.adopt_unindexed_packs());
+  if (options.adopt_unindexed) {
+    GB_ASSIGN(result.adopted_packs, repo.adopt_unindexed_packs());
+  }
   GB_ASSIGN(QueueStats before, queue.stats());
   progress.jobs_total = before.jobs;
 
-  PackerOptions po;
-  po.workers = options.workers;
-  po.pack_target = repo.config().pack_target;
-  po.compression_level = repo.config().compression_level;
-  Packer packer(repo.upload_backend(), repo.keys(), repo.index(), po);
+  Packer packer(repo.upload_backend(), repo.keys(), repo.index(), repo.packer_options(options.workers));
   FileReader reader(packer, repo, progress.read, options.reader);
 
   std::vector<int64_t> settled;  // jobs to remove once their content is durable

@@ -20,6 +20,9 @@ struct UploadOptions {
   int workers = 2;
   size_t batch_bytes = 64 << 20;  // index flush and queue commit at least this often
   ReaderOptions reader;
+  // Adopt packs a killed run left unindexed first. A plain `backup` has just
+  // done so before its own run, and the listing is a full walk of data/.
+  bool adopt_unindexed = true;
 };
 
 struct UploadProgress {
