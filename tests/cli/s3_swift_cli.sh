@@ -50,13 +50,6 @@ json_field() { # FILE KEY: a top-level string or number field of a one-line JSON
   /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
 }
 queued_files() { gb status --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["queued_files"])'; }
-# The last line on stderr must be the one sentence, and nothing may crash.
-one_clear_sentence() { # ERRFILE PATTERN
-  grep -qE "$2" "$1" || { cat "$1" >&2; fail "the error does not match /$2/"; }
-  if grep -qiE 'terminate called|Aborted|Segmentation|what\(\)|internal error' "$1"; then cat "$1" >&2; fail "crashed instead of reporting"; fi
-  [ "$(grep -c '^gridbackup: ' "$1")" = 1 ] || { cat "$1" >&2; fail "expected exactly one 'gridbackup:' sentence"; }
-  pass "clear error: $(grep '^gridbackup: ' "$1")"
-}
 
 step "init at $URL"
 "$GB" init --repo "$URL" --cap-file "$CAP" --quiet > "$W/cap.txt"

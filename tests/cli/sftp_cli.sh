@@ -33,13 +33,6 @@ step "sshd listening on 127.0.0.1:$SSHD_PORT"
 export HOME=$W/sshd/home
 SERVER_DIR=$W/server/backups/laptop   # where the repository lives on the server
 URL="sftp://$(id -un)@127.0.0.1:$SSHD_PORT$SERVER_DIR"
-# The last line on stderr must be the one sentence, and nothing may crash.
-one_clear_sentence() { # ERRFILE PATTERN
-  grep -qE "$2" "$1" || { cat "$1" >&2; fail "the error does not match /$2/"; }
-  if grep -qiE 'terminate called|Aborted|Segmentation|what\(\)|internal error' "$1"; then cat "$1" >&2; fail "crashed instead of reporting"; fi
-  [ "$(grep -c '^gridbackup: ' "$1")" = 1 ] || { cat "$1" >&2; fail "expected exactly one 'gridbackup:' sentence"; }
-  pass "clear error: $(grep '^gridbackup: ' "$1")"
-}
 
 step "init at $URL"
 "$GB" init --repo "$URL" --cap-file "$CAP" --quiet > "$W/cap.txt"

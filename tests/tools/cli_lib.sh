@@ -15,6 +15,20 @@ pass() { echo "ok: $*"; }
 skip() { echo "SKIPPED (loudly): $*" >&2; exit 77; }
 gb() { "$GB" --cap-file "$CAP" "$@"; }
 init_repo() { "$GB" init --repo "file://$REPO" --cap-file "$CAP" --quiet > "$W/cap.txt"; }
+# no_crash_in FILE [WHAT]: FILE (a command's stderr) shows no crash or raw exception.
+no_crash_in() {
+  if grep -qiE 'terminate called|Aborted|Segmentation|what\(\)|internal error' "$1"; then
+    cat "$1" >&2; fail "${2:-the command} crashed instead of reporting"
+  fi
+}
+# one_clear_sentence ERRFILE PATTERN: stderr matches PATTERN, holds exactly one
+# 'gridbackup:' sentence, and shows no crash.
+one_clear_sentence() {
+  grep -qE "$2" "$1" || { cat "$1" >&2; fail "the error does not match /$2/"; }
+  no_crash_in "$1"
+  [ "$(grep -c '^gridbackup: ' "$1")" = 1 ] || { cat "$1" >&2; fail "expected exactly one 'gridbackup:' sentence"; }
+  pass "clear error: $(grep '^gridbackup: ' "$1")"
+}
 # expect_fail CODE PATTERN CMD...: the command must exit CODE and print one
 # clear line matching PATTERN on stderr, without a crash.
 expect_fail() {
@@ -23,9 +37,7 @@ expect_fail() {
   "$@" > "$W/out.txt" 2> "$W/err.txt" || rc=$?
   [ "$rc" -eq "$code" ] || { cat "$W/err.txt" >&2; fail "expected exit $code, got $rc from: $*"; }
   grep -qE "$pattern" "$W/err.txt" || { cat "$W/err.txt" >&2; fail "stderr of '$*' does not match /$pattern/"; }
-  if grep -qiE 'terminate called|Aborted|Segmentation|what\(\)|internal error' "$W/err.txt"; then
-    cat "$W/err.txt" >&2; fail "'$*' crashed instead of reporting"
-  fi
+  no_crash_in "$W/err.txt" "'$*'"
   pass "exit $code: $(grep -E "$pattern" "$W/err.txt" | head -1)"
 }
 # make_odd_tree DIR: names and node types a backup must keep exactly.
