@@ -33,12 +33,19 @@ inline constexpr uint64_t kOnDir = 0x40000000;
 // FanotifyEvent::flags
 inline constexpr uint32_t kDirUnresolved = 1;  // the directory handle did not resolve: `dir` is empty
 inline constexpr uint32_t kDirFromCache = 2;   // the directory was gone; `dir` is its last known path
+// An event that names no entry (reported by FID alone) about an object that
+// no longer exists: every unlink raises such a link-count event, and the
+// unlink itself is reported with its name, so there is nothing to translate.
+inline constexpr uint32_t kObjectGone = 4;
 
 struct FanotifyEvent {
   uint64_t mask = 0;
   std::string fsid;  // the filesystem, 16 hex digits (the kernel's fsid, as statfs reports it)
-  std::string dir;   // the directory's path as resolved at read time (bytes)
-  std::string name;  // the entry's name in `dir` (bytes); empty when the event names the directory itself
+  // The directory's path as resolved at read time (bytes). An event that
+  // names no directory entry (a link-count change, reported by FID alone)
+  // has the object's own path here and no name.
+  std::string dir;
+  std::string name;  // the entry's name in `dir` (bytes); empty when the event is about `dir` itself
   uint32_t flags = 0;
 };
 

@@ -20,7 +20,11 @@ static_assert(fanotify::kModify == FAN_MODIFY && fanotify::kAttrib == FAN_ATTRIB
               fanotify::kMovedFrom == FAN_MOVED_FROM && fanotify::kMovedTo == FAN_MOVED_TO && fanotify::kCreate == FAN_CREATE &&
               fanotify::kDelete == FAN_DELETE && fanotify::kQueueOverflow == FAN_Q_OVERFLOW && fanotify::kOnDir == FAN_ONDIR);
 
-constexpr unsigned kInitFlags = FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME | FAN_CLOEXEC | FAN_NONBLOCK;
+// FAN_REPORT_DFID_NAME names the directory entry of each event. FAN_REPORT_FID
+// adds the object's own handle, and with it the events that name no entry:
+// the link-count change of a file's other names when one is linked or
+// unlinked (DFID_NAME alone drops those).
+constexpr unsigned kInitFlags = FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME | FAN_REPORT_FID | FAN_CLOEXEC | FAN_NONBLOCK;
 constexpr uint64_t kBaseMask = FAN_CREATE | FAN_DELETE | FAN_MODIFY | FAN_ATTRIB | FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR;
 // FAN_CLOSE_WRITE also catches writes through mmap, which raise no
 // FAN_MODIFY; kernels before 5.13-ish refuse it with FID reporting (EINVAL),
@@ -123,11 +127,15 @@ FanotifyReader::~FanotifyReader() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::string FanotifyReader::resolve(const std::string& fsid, const std::string& handle, uint32_t& flags) {
+std::string FanotifyReader::resolve(const std::string& fsid, const std::string& handle, bool object_only, uint32_t& flags) {
   std::string key = fsid + handle;
   auto mount = mount_fds_.find(fsid);
   if (mount != mount_fds_.end()) {
     int dfd = ::open_by_handle_at(mount->second, reinterpret_cast<struct file_handle*>(const_cast<char*>(handle.data())), O_PATH | O_CLOEXEC);
+    if (dfd < 0 && errno == ESTALE && object_only) {
+      flags |= fanotify::kObjectGone;
+      return {};
+    }
     if (dfd >= 0) {
       std::string path;
       bool gone = false;
@@ -137,6 +145,10 @@ std::string FanotifyReader::resolve(const std::string& fsid, const std::string& 
         if (last_paths_.size() >= kMaxRemembered) last_paths_.clear();
         last_paths_[key] = path;
         return path;
+      }
+      if (named && object_only) {
+        flags |= fanotify::kObjectGone;
+        return {};
       }
       if (named) {  // removed after the event: the kernel still knows its last path
         flags |= fanotify::kDirFromCache;
@@ -186,8 +198,9 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
           const char* name = reinterpret_cast<const char*>(fh->f_handle) + fh->handle_bytes;
           e.name.assign(name, ::strnlen(name, static_cast<size_t>(end - name)));
         }
+        bool object_only = hdr->info_type == FAN_EVENT_INFO_TYPE_FID;
         auto [it, fresh] = batch.try_emplace(e.fsid + handle);
-        if (fresh) it->second.first = resolve(e.fsid, handle, it->second.second);
+        if (fresh) it->second.first = resolve(e.fsid, handle, object_only, it->second.second);
         e.dir = it->second.first;
         e.flags = it->second.second;
         have_dir = true;

@@ -32,9 +32,10 @@ class FanotifyReader {
 
  private:
   FanotifyReader() = default;
-  // The directory of a file handle as a path, from the filesystem's mount fd;
-  // sets kDirUnresolved / kDirFromCache in `flags` as needed.
-  std::string resolve(const std::string& fsid, const std::string& handle, uint32_t& flags);
+  // The path of a file handle (a directory's; with `object_only`, the
+  // object's when the event names no entry), from the filesystem's mount fd;
+  // sets kDirUnresolved, kDirFromCache or kObjectGone in `flags` as needed.
+  std::string resolve(const std::string& fsid, const std::string& handle, bool object_only, uint32_t& flags);
 
   int fd_ = -1;
   std::map<std::string, int> mount_fds_;  // fsid -> an open directory on that filesystem

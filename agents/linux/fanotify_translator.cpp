@@ -49,6 +49,7 @@ class FanotifyTranslator : public EventTranslator {
       for (const auto& r : roots_) record(ChangeKind::Overflow, r.fs_id, r.path, true);
       return;
     }
+    if (e.flags & kObjectGone) return;
     if (e.flags & kDirUnresolved) {
       // We know the filesystem but not where in it: every root on it.
       for (const Root* r : roots_on(e.fsid)) record(ChangeKind::RescanNeeded, r->fs_id, r->path, true);
