@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <chrono>
 #include <climits>
 #include <cstdlib>
@@ -132,6 +133,11 @@ class Agent {
       if (std::chrono::steady_clock::now() - start > kMaxBatch) break;
     }
     if (!frames.empty()) GB_CHECK(recording_.write(frames));
+    if (reader_.unresolved() > reported_unresolved_) {
+      std::fprintf(stderr, "gridbackup agent: %llu event(s) could not be placed (last: %s); their roots will be rescanned\n",
+                   static_cast<unsigned long long>(reader_.unresolved() - reported_unresolved_), reader_.unresolved_reason().c_str());
+      reported_unresolved_ = reader_.unresolved();
+    }
     return commit(records);
   }
 
@@ -142,6 +148,7 @@ class Agent {
   RecordingFile& recording_;
   std::unique_ptr<EventTranslator> translator_;
   std::vector<std::string> own_paths_;
+  uint64_t reported_unresolved_ = 0;
 
   // Our own writes (the journal, the recording) raise events too; recording
   // them would write again, and so on forever. The state dir is a cache that

@@ -43,10 +43,13 @@ std::string join_lines(const std::vector<std::string>& v) {
   return out;
 }
 
+Error needs_capability() {
+  return make_error(ErrorKind::Unsupported,
+                    "the change-journal agent needs CAP_SYS_ADMIN (run it as root or through the systemd unit); backups fall back to full scans");
+}
+
 Error init_error(int err) {
-  if (err == EPERM)
-    return make_error(ErrorKind::Unsupported,
-                      "the change-journal agent needs CAP_SYS_ADMIN (run it as root or through the systemd unit); backups fall back to full scans");
+  if (err == EPERM) return needs_capability();
   if (err == EINVAL)
     return make_error(ErrorKind::Unsupported, fmt::format("this kernel's fanotify lacks FAN_REPORT_DFID_NAME (Linux 5.9 or later is needed){}", kFallback));
   if (err == ENOSYS)
@@ -55,6 +58,9 @@ Error init_error(int err) {
 }
 
 Error mark_error(int err, const std::string& root) {
+  // Since Linux 5.13 anyone may create a FID-reporting group; the capability
+  // is then first missed by FAN_MARK_FILESYSTEM.
+  if (err == EPERM) return needs_capability();
   if (err == EXDEV || err == EOPNOTSUPP || err == ENODEV)
     return make_error(ErrorKind::Unsupported,
                       fmt::format("the filesystem of {} cannot be watched by fanotify (it has no file handles: {}); backups of it fall back to full scans", root,
@@ -129,6 +135,7 @@ FanotifyReader::~FanotifyReader() {
 
 std::string FanotifyReader::resolve(const std::string& fsid, const std::string& handle, bool object_only, uint32_t& flags) {
   std::string key = fsid + handle;
+  std::string why = "a filesystem with no watched root";
   auto mount = mount_fds_.find(fsid);
   if (mount != mount_fds_.end()) {
     int dfd = ::open_by_handle_at(mount->second, reinterpret_cast<struct file_handle*>(const_cast<char*>(handle.data())), O_PATH | O_CLOEXEC);
@@ -136,11 +143,13 @@ std::string FanotifyReader::resolve(const std::string& fsid, const std::string& 
       flags |= fanotify::kObjectGone;
       return {};
     }
+    why = fmt::format("open_by_handle_at: {}", std::strerror(errno));
     if (dfd >= 0) {
       std::string path;
       bool gone = false;
       bool named = path_of(dfd, path, gone);
       ::close(dfd);
+      why = fmt::format("the handle opened as '{}'", path);
       if (named && !gone) {
         if (last_paths_.size() >= kMaxRemembered) last_paths_.clear();
         last_paths_[key] = path;
@@ -160,6 +169,7 @@ std::string FanotifyReader::resolve(const std::string& fsid, const std::string& 
     flags |= fanotify::kDirFromCache;
     return it->second;
   }
+  unresolved_reason_ = why;
   flags |= fanotify::kDirUnresolved;
   return {};
 }
@@ -209,7 +219,11 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
     }
     // An event with no directory at all (only the queue overflow has none by
     // design) is recorded unresolved, so it becomes a rescan.
-    if (!have_dir && !(e.mask & FAN_Q_OVERFLOW)) e.flags |= fanotify::kDirUnresolved;
+    if (!have_dir && !(e.mask & FAN_Q_OVERFLOW)) {
+      e.flags |= fanotify::kDirUnresolved;
+      unresolved_reason_ = fmt::format("an event (mask {:#x}) without a file handle", e.mask);
+    }
+    if (e.flags & fanotify::kDirUnresolved) ++unresolved_;
     out.push_back(std::move(e));
     ++count;
   }

@@ -30,6 +30,11 @@ class FanotifyReader {
   // queue is empty.
   Result<size_t> read_some(std::vector<fanotify::FanotifyEvent>& out);
 
+  // Events read so far whose place could not be found (they become rescans),
+  // and why the last one could not: for the agent's log.
+  uint64_t unresolved() const { return unresolved_; }
+  const std::string& unresolved_reason() const { return unresolved_reason_; }
+
  private:
   FanotifyReader() = default;
   // The path of a file handle (a directory's; with `object_only`, the
@@ -43,6 +48,8 @@ class FanotifyReader {
   // Handle -> last path it resolved to: a directory removed between the event
   // and our read no longer resolves, but its events still belong somewhere.
   std::unordered_map<std::string, std::string> last_paths_;
+  uint64_t unresolved_ = 0;
+  std::string unresolved_reason_;
 };
 
 // The fsid of the filesystem holding `path` as 16 hex digits (statfs f_fsid,
