@@ -11,6 +11,8 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#include "core/common/path_order.h"
+
 namespace gb {
 namespace {
 
@@ -23,8 +25,12 @@ static_assert(fanotify::kModify == FAN_MODIFY && fanotify::kAttrib == FAN_ATTRIB
 // FAN_REPORT_DFID_NAME names the directory entry of each event. FAN_REPORT_FID
 // adds the object's own handle, and with it the events that name no entry:
 // the link-count change of a file's other names when one is linked or
-// unlinked (DFID_NAME alone drops those).
+// unlinked (DFID_NAME alone drops those). FAN_REPORT_TARGET_FID (Linux 5.17)
+// makes that handle the entry's, not the directory's, in create and rename
+// events: then a new directory's handle is known with its path, and events
+// inside it still find it after it is gone. Older kernels refuse it (EINVAL).
 constexpr unsigned kInitFlags = FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME | FAN_REPORT_FID | FAN_CLOEXEC | FAN_NONBLOCK;
+constexpr unsigned kTargetFid = FAN_REPORT_TARGET_FID;
 constexpr uint64_t kBaseMask = FAN_CREATE | FAN_DELETE | FAN_MODIFY | FAN_ATTRIB | FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR;
 // FAN_CLOSE_WRITE also catches writes through mmap, which raise no
 // FAN_MODIFY; kernels before 5.13-ish refuse it with FID reporting (EINVAL),
@@ -89,6 +95,43 @@ bool path_of(int fd, std::string& path, bool& gone) {
   return path.size() > 0 && path[0] == '/';
 }
 
+// The file-handle records of one event: the directory's (DFID_NAME, with the
+// entry's name, or DFID) and the object's own (FID).
+struct EventIds {
+  std::string fsid;
+  std::string dir_handle;  // a struct file_handle with its bytes
+  std::string name;
+  std::string object_handle;
+};
+
+EventIds event_ids(const struct fanotify_event_metadata* meta) {
+  EventIds ids;
+  const char* info = reinterpret_cast<const char*>(meta) + meta->metadata_len;
+  const char* end = reinterpret_cast<const char*>(meta) + meta->event_len;
+  while (info + sizeof(struct fanotify_event_info_header) <= end) {
+    auto* hdr = reinterpret_cast<const struct fanotify_event_info_header*>(info);
+    if (hdr->len == 0 || info + hdr->len > end) break;
+    uint8_t type = hdr->info_type;
+    if (type == FAN_EVENT_INFO_TYPE_DFID_NAME || type == FAN_EVENT_INFO_TYPE_DFID || type == FAN_EVENT_INFO_TYPE_FID) {
+      auto* fid = reinterpret_cast<const struct fanotify_event_info_fid*>(info);
+      auto* fh = reinterpret_cast<const struct file_handle*>(fid->handle);
+      ids.fsid = fsid_hex(reinterpret_cast<const int32_t*>(&fid->fsid));
+      std::string handle(reinterpret_cast<const char*>(fh), sizeof(struct file_handle) + fh->handle_bytes);
+      if (type == FAN_EVENT_INFO_TYPE_FID) {
+        ids.object_handle = std::move(handle);
+      } else {
+        ids.dir_handle = std::move(handle);
+        if (type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
+          const char* name = reinterpret_cast<const char*>(fh->f_handle) + fh->handle_bytes;
+          ids.name.assign(name, ::strnlen(name, static_cast<size_t>(end - name)));
+        }
+      }
+    }
+    info += hdr->len;
+  }
+  return ids;
+}
+
 }  // namespace
 
 Result<std::string> filesystem_id(const std::string& path) {
@@ -102,7 +145,9 @@ Result<std::string> filesystem_id(const std::string& path) {
 
 Result<std::unique_ptr<FanotifyReader>> FanotifyReader::open(const std::vector<std::string>& roots) {
   std::unique_ptr<FanotifyReader> r(new FanotifyReader());
-  r->fd_ = ::fanotify_init(kInitFlags, O_RDONLY | O_LARGEFILE);
+  r->fd_ = ::fanotify_init(kInitFlags | kTargetFid, O_RDONLY | O_LARGEFILE);
+  r->target_fids_ = r->fd_ >= 0;
+  if (r->fd_ < 0 && errno == EINVAL) r->fd_ = ::fanotify_init(kInitFlags, O_RDONLY | O_LARGEFILE);
   if (r->fd_ < 0) return init_error(errno);
   std::vector<std::string> fs_ids;
   uint64_t mask = kFullMask;
@@ -125,12 +170,25 @@ Result<std::unique_ptr<FanotifyReader>> FanotifyReader::open(const std::vector<s
   r->context_["fs_ids"] = join_lines(fs_ids);
   r->context_["kernel"] = ::uname(&u) == 0 ? u.release : "";
   r->context_["mask"] = fmt::format("{:#x}", mask);
+  r->context_["init_flags"] = fmt::format("{:#x}", r->target_fids_ ? kInitFlags | kTargetFid : kInitFlags);
   return r;
 }
 
 FanotifyReader::~FanotifyReader() {
   for (auto& [fsid, mfd] : mount_fds_) ::close(mfd);
   if (fd_ >= 0) ::close(fd_);
+}
+
+void FanotifyReader::remember(const std::string& key, const std::string& path) {
+  if (last_paths_.size() >= kMaxRemembered) last_paths_.clear();  // crude, but bounded; a miss costs a rescan
+  std::string& known = last_paths_[key];
+  if (!known.empty() && known != path) {
+    // The directory moved: so did every directory remembered below it.
+    std::string old = known;
+    for (auto& [k, p] : last_paths_)
+      if (path_within(p, old)) p = path + p.substr(old.size());
+  }
+  known = path;
 }
 
 std::string FanotifyReader::resolve(const std::string& fsid, const std::string& handle, bool object_only, uint32_t& flags) {
@@ -151,8 +209,7 @@ std::string FanotifyReader::resolve(const std::string& fsid, const std::string& 
       ::close(dfd);
       why = fmt::format("the handle opened as '{}'", path);
       if (named && !gone) {
-        if (last_paths_.size() >= kMaxRemembered) last_paths_.clear();
-        last_paths_[key] = path;
+        if (!object_only) remember(key, path);
         return path;
       }
       if (named && object_only) {
@@ -184,6 +241,12 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
   // Handles resolved in this batch: the same directory read at the same
   // moment resolves to the same path, so resolve it once.
   std::map<std::string, std::pair<std::string, uint32_t>> batch;
+  auto resolved = [&](const std::string& fsid, const std::string& handle, bool object_only, FanotifyEvent& e) {
+    auto [it, fresh] = batch.try_emplace(fsid + handle);
+    if (fresh) it->second.first = resolve(fsid, handle, object_only, it->second.second);
+    e.dir = it->second.first;
+    e.flags = it->second.second;
+  };
   size_t count = 0;
   auto* meta = reinterpret_cast<struct fanotify_event_metadata*>(buf);
   for (; FAN_EVENT_OK(meta, len); meta = FAN_EVENT_NEXT(meta, len)) {
@@ -192,34 +255,20 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
     if (meta->fd >= 0) ::close(meta->fd);  // never with FID reporting, but never leak one
     FanotifyEvent e;
     e.mask = meta->mask;
-    const char* info = reinterpret_cast<const char*>(meta) + meta->metadata_len;
-    const char* end = reinterpret_cast<const char*>(meta) + meta->event_len;
-    bool have_dir = false;
-    while (!have_dir && info + sizeof(struct fanotify_event_info_header) <= end) {
-      auto* hdr = reinterpret_cast<const struct fanotify_event_info_header*>(info);
-      if (hdr->len == 0 || info + hdr->len > end) break;
-      if (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME || hdr->info_type == FAN_EVENT_INFO_TYPE_DFID ||
-          hdr->info_type == FAN_EVENT_INFO_TYPE_FID) {
-        auto* fid = reinterpret_cast<const struct fanotify_event_info_fid*>(info);
-        auto* fh = reinterpret_cast<const struct file_handle*>(fid->handle);
-        e.fsid = fsid_hex(reinterpret_cast<const int32_t*>(&fid->fsid));
-        std::string handle(reinterpret_cast<const char*>(fh), sizeof(struct file_handle) + fh->handle_bytes);
-        if (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
-          const char* name = reinterpret_cast<const char*>(fh->f_handle) + fh->handle_bytes;
-          e.name.assign(name, ::strnlen(name, static_cast<size_t>(end - name)));
-        }
-        bool object_only = hdr->info_type == FAN_EVENT_INFO_TYPE_FID;
-        auto [it, fresh] = batch.try_emplace(e.fsid + handle);
-        if (fresh) it->second.first = resolve(e.fsid, handle, object_only, it->second.second);
-        e.dir = it->second.first;
-        e.flags = it->second.second;
-        have_dir = true;
-      }
-      info += hdr->len;
-    }
-    // An event with no directory at all (only the queue overflow has none by
-    // design) is recorded unresolved, so it becomes a rescan.
-    if (!have_dir && !(e.mask & FAN_Q_OVERFLOW)) {
+    EventIds ids = event_ids(meta);
+    e.fsid = ids.fsid;
+    e.name = ids.name;
+    if (!ids.dir_handle.empty()) {
+      resolved(ids.fsid, ids.dir_handle, false, e);
+      // A directory created or moved in: remember where its own handle
+      // points, so events inside it still find it once it is gone.
+      if (target_fids_ && !(e.flags & fanotify::kDirUnresolved) && !ids.object_handle.empty() && ids.object_handle != ids.dir_handle && (e.mask & FAN_ONDIR) &&
+          (e.mask & (FAN_CREATE | FAN_MOVED_TO)))
+        remember(ids.fsid + ids.object_handle, fanotify::event_path(e));
+    } else if (!ids.object_handle.empty()) {
+      resolved(ids.fsid, ids.object_handle, true, e);
+    } else if (!(e.mask & FAN_Q_OVERFLOW)) {
+      // No handle at all (only the queue overflow has none by design): a rescan.
       e.flags |= fanotify::kDirUnresolved;
       unresolved_reason_ = fmt::format("an event (mask {:#x}) without a file handle", e.mask);
     }

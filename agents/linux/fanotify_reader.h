@@ -41,6 +41,7 @@ class FanotifyReader {
   // object's when the event names no entry), from the filesystem's mount fd;
   // sets kDirUnresolved, kDirFromCache or kObjectGone in `flags` as needed.
   std::string resolve(const std::string& fsid, const std::string& handle, bool object_only, uint32_t& flags);
+  void remember(const std::string& key, const std::string& path);
 
   int fd_ = -1;
   std::map<std::string, int> mount_fds_;  // fsid -> an open directory on that filesystem
@@ -48,6 +49,7 @@ class FanotifyReader {
   // Handle -> last path it resolved to: a directory removed between the event
   // and our read no longer resolves, but its events still belong somewhere.
   std::unordered_map<std::string, std::string> last_paths_;
+  bool target_fids_ = false;  // FAN_REPORT_TARGET_FID: create/rename events carry the entry's own handle
   uint64_t unresolved_ = 0;
   std::string unresolved_reason_;
 };
