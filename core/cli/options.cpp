@@ -17,8 +17,9 @@ namespace {
 
 const std::set<std::string> kValueOptions = {"repo",         "cap-file", "cap",      "state-dir",    "target",  "exclude",
                                             "exclude-file", "host",     "priority", "limit-upload", "parallel", "max-delta-chain",
-                                            "limit",        "id",       "n",        "availability", "durability"};
-const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload", "restart"};
+                                            "limit",        "id",       "n",        "availability", "durability", "audit-interval"};
+const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload", "restart",
+                                            "from-journal", "no-journal", "audit"};
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);

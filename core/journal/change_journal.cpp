@@ -1,0 +1,198 @@
+#include "core/journal/change_journal.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "core/common/sqlite_db.h"
+
+namespace gb {
+namespace {
+
+const char* const kWhat = "the change journal";
+
+Error db_error(sqlite3* db, const std::string& doing) { return sqlite_error(db, kWhat, doing); }
+
+std::string join_lines(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += s + "\n";
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t nl; (nl = s.find('\n', start)) != std::string::npos; start = nl + 1) out.push_back(s.substr(start, nl - start));
+  return out;
+}
+
+}  // namespace
+
+std::string agent_lock_path(const std::string& state_dir) { return state_dir + "/agent.lock"; }
+std::string journal_path(const std::string& state_dir) { return state_dir + "/journal.db"; }
+
+bool agent_is_running(const std::string& state_dir) {
+  int fd = ::open(agent_lock_path(state_dir).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  // flock locks belong to the open file description, so our probe on a new
+  // descriptor conflicts with the agent's lock exactly while it runs.
+  bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  return held;
+}
+
+Result<std::unique_ptr<ChangeJournal>> ChangeJournal::open(const std::string& path) {
+  GB_ASSIGN(sqlite3 * db, open_sqlite(path, kWhat));
+  std::unique_ptr<ChangeJournal> j(new ChangeJournal(db));
+  GB_CHECK(exec_sql(db,
+                    "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, fs_id BLOB NOT NULL,"
+                    " path BLOB NOT NULL, kind INTEGER NOT NULL, is_dir INTEGER NOT NULL, time_ns INTEGER NOT NULL,"
+                    " position INTEGER NOT NULL);"
+                    "CREATE INDEX IF NOT EXISTS changes_path ON changes (path);"
+                    "CREATE TABLE IF NOT EXISTS cuts (repo TEXT NOT NULL, snapshot TEXT NOT NULL, seq INTEGER NOT NULL,"
+                    " PRIMARY KEY (repo, snapshot));"
+                    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);",
+                    kWhat));
+  return j;
+}
+
+ChangeJournal::~ChangeJournal() { sqlite3_close(db_); }
+
+Result<int64_t> ChangeJournal::append(const std::vector<ChangeRecord>& records) {
+  GB_CHECK(exec_sql(db_, "BEGIN IMMEDIATE", kWhat));
+  Stmt s(db_, "INSERT INTO changes (fs_id, path, kind, is_dir, time_ns, position) VALUES (?,?,?,?,?,?)");
+  auto fail = [&](const char* doing) {
+    Error e = db_error(db_, doing);
+    (void)exec_sql(db_, "ROLLBACK", kWhat);
+    return e;
+  };
+  if (!s.ok()) return fail("prepare");
+  for (const auto& r : records) {
+    s.bind(1, r.fs_id);
+    s.bind(2, r.path);
+    s.bind(3, static_cast<int64_t>(r.kind));
+    s.bind(4, static_cast<int64_t>(r.is_dir));
+    s.bind(5, r.time_ns);
+    s.bind(6, static_cast<int64_t>(r.position));
+    if (s.step() != SQLITE_DONE) return fail("append");
+    s.reset();
+  }
+  int64_t last = sqlite3_last_insert_rowid(db_);
+  GB_CHECK(exec_sql(db_, "COMMIT", kWhat));
+  return last;
+}
+
+Result<std::vector<JournalRow>> ChangeJournal::read_since(int64_t after, size_t limit) {
+  Stmt s(db_, "SELECT seq, fs_id, path, kind, is_dir, time_ns, position FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, after);
+  s.bind(2, static_cast<int64_t>(limit));
+  std::vector<JournalRow> rows;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    JournalRow row;
+    row.seq = s.i64(0);
+    row.record.fs_id = s.blob(1);
+    row.record.path = s.blob(2);
+    row.record.kind = static_cast<ChangeKind>(s.i64(3));
+    row.record.is_dir = s.i64(4) != 0;
+    row.record.time_ns = s.i64(5);
+    row.record.position = static_cast<uint64_t>(s.i64(6));
+    rows.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) return db_error(db_, "read");
+  return rows;
+}
+
+Result<int64_t> ChangeJournal::last_seq() {
+  // The AUTOINCREMENT counter, not max(seq): trimmed rows must not make a
+  // seq be handed out twice.
+  Stmt s(db_, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)");
+  if (!s.ok() || s.step() != SQLITE_ROW) return db_error(db_, "last seq");
+  return s.i64(0);
+}
+
+Result<std::optional<int64_t>> ChangeJournal::find_created(int64_t after, const std::string& path) {
+  Stmt s(db_, "SELECT seq FROM changes WHERE path = ? AND seq > ? AND kind = ? ORDER BY seq LIMIT 1");
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, path);
+  s.bind(2, after);
+  s.bind(3, static_cast<int64_t>(ChangeKind::Created));
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return std::optional<int64_t>(s.i64(0));
+  if (rc != SQLITE_DONE) return db_error(db_, "find cookie");
+  return std::optional<int64_t>();
+}
+
+Status ChangeJournal::record_cut(const std::string& repo, const std::string& snapshot_id, int64_t seq) {
+  Stmt s(db_, "INSERT OR REPLACE INTO cuts (repo, snapshot, seq) VALUES (?,?,?)");
+  s.bind(1, repo);
+  s.bind(2, snapshot_id);
+  s.bind(3, seq);
+  if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db_, "record cut");
+  return {};
+}
+
+Result<std::optional<int64_t>> ChangeJournal::cut_of(const std::string& repo, const std::string& snapshot_id) {
+  Stmt s(db_, "SELECT seq FROM cuts WHERE repo = ? AND snapshot = ?");
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, repo);
+  s.bind(2, snapshot_id);
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return std::optional<int64_t>(s.i64(0));
+  if (rc != SQLITE_DONE) return db_error(db_, "read cut");
+  return std::optional<int64_t>();
+}
+
+Status ChangeJournal::set_value(const std::string& key, const std::string& value) {
+  Stmt s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)");
+  s.bind(1, key);
+  s.bind(2, value);
+  if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db_, "set " + key);
+  return {};
+}
+
+Result<std::optional<std::string>> ChangeJournal::value(const std::string& key) {
+  Stmt s(db_, "SELECT value FROM meta WHERE key = ?");
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, key);
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return std::optional<std::string>(s.blob(0));
+  if (rc != SQLITE_DONE) return db_error(db_, "read " + key);
+  return std::optional<std::string>();
+}
+
+Status ChangeJournal::set_agent(const AgentInfo& info) {
+  GB_CHECK(set_value("agent.pid", std::to_string(info.pid)));
+  GB_CHECK(set_value("agent.started_ns", std::to_string(info.started_ns)));
+  GB_CHECK(set_value("agent.mode", info.mode));
+  return set_value("agent.roots", join_lines(info.roots));
+}
+
+Result<std::optional<AgentInfo>> ChangeJournal::agent() {
+  GB_ASSIGN(auto pid, value("agent.pid"));
+  if (!pid) return std::optional<AgentInfo>();
+  AgentInfo info;
+  info.pid = std::stoll(*pid);
+  GB_ASSIGN(auto started, value("agent.started_ns"));
+  if (started) info.started_ns = std::stoll(*started);
+  GB_ASSIGN(auto mode, value("agent.mode"));
+  if (mode) info.mode = *mode;
+  GB_ASSIGN(auto roots, value("agent.roots"));
+  if (roots) info.roots = split_lines(*roots);
+  return std::optional<AgentInfo>(std::move(info));
+}
+
+Status ChangeJournal::trim() {
+  // A slice reads from its parent's cut, and a parent is always a recent
+  // snapshot: keep the newest 64 cuts of each repository and the rows after
+  // the oldest of them. A parent whose cut was dropped costs a full scan,
+  // never a missed change.
+  return exec_sql(db_,
+                  "DELETE FROM cuts WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER"
+                  " (PARTITION BY repo ORDER BY seq DESC) AS n FROM cuts) WHERE n > 64);"
+                  "DELETE FROM changes WHERE seq <= (SELECT min(seq) FROM cuts);",
+                  kWhat);
+}
+
+}  // namespace gb
