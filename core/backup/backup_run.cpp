@@ -127,7 +127,6 @@ Status audit_against_journal(const JournalUse& j, const Snapshot& parent, const 
 Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, BackupProgress& progress) {
   GB_ASSIGN(std::vector<std::string> roots, normalise_roots(options.paths));
   if (!options.upload && !options.queue) return make_error(ErrorKind::InvalidArgument, "a backup without upload needs the upload queue");
-  GB_CHECK(repo.adopt_unindexed_packs());  // what a killed run stored is not stored again
   SnapshotStore store(repo);
   GB_ASSIGN(auto all, store.list());
   std::optional<Snapshot> parent = options.force_full_read ? std::nullopt : find_parent(all, options.hostname, roots);
@@ -162,6 +161,13 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
     snap.depth = snap.checkpoint ? 0 : parent->depth + 1;
   }
 
+  // A narrow slice that only queues content stores nothing but its log, so
+  // it needs no index (reading it would cost time in proportion to the
+  // repository); everything else dedups against it.
+  if (!plan || options.upload) {
+    GB_CHECK(repo.load_index());
+    GB_CHECK(repo.adopt_unindexed_packs());  // what a killed run stored is not stored again
+  }
   if (journal) GB_CHECK(journal->cache->begin_update(false));
   BackupSession session(repo, options, progress, result);
   if (plan) {

@@ -33,7 +33,9 @@ void BackupSession::note_problem(ScanProblem p) {
 
 // `source` is where the uploader reads the content: the file, or its staged copy.
 Status BackupSession::queue_content(const Entry& file, const Entry* staged_copy, std::optional<Hash> base) {
-  if (options_.upload || repo_.content_present(file.content, file.size)) return {};
+  // Without the index (a narrow slice) changed content is queued unchecked;
+  // the uploader skips what the repository already holds.
+  if (options_.upload || (repo_.index_loaded() && repo_.content_present(file.content, file.size))) return {};
   const Entry& source = staged_copy ? *staged_copy : file;
   UploadJob j;
   j.priority = options_.priority.priority(file);

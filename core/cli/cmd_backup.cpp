@@ -42,7 +42,8 @@ int cmd_backup(const CommandLine& cl) {
   opts.reader.max_delta_chain = transfer->max_delta_chain;
 
   std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo)) return code;
+  // The index is read by run_backup when it needs it (not for a narrow slice without upload).
+  if (int code = open_or_report(cl, repo, /*load_index=*/false)) return code;
   auto queue = open_queue(cl, *repo);
   if (!queue) return report_error(queue.error());
   opts.queue = queue->get();

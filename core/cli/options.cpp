@@ -131,11 +131,11 @@ std::string repository_url(const CommandLine& cl, const RootCap& cap) {
   return cap.url;
 }
 
-Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl) {
+Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool load_index) {
   GB_ASSIGN(RootCap cap, load_cap(cl));
   std::string url = repository_url(cl, cap);
   GB_ASSIGN(auto backend, open_backend(url));
-  auto repo = Repository::open(std::move(backend), cap.master);
+  auto repo = Repository::open(std::move(backend), cap.master, load_index);
   if (!repo && repo.error().kind == ErrorKind::NotFound) {
     // No config object. When the location itself is missing (a bucket or
     // directory name with a typo, most likely), say that instead.
