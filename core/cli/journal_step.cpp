@@ -7,6 +7,7 @@
 
 #include "core/common/bytes.h"
 #include "core/crypto/sha256.h"
+#include "core/cli/json.h"
 #include "core/journal/cookie_sync.h"
 #include "core/scan/scanner.h"
 
@@ -90,6 +91,42 @@ Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const
   setup.use.cache = setup.cache.get();
   setup.journal = std::move(journal);
   return std::optional<JournalSetup>(std::move(setup));
+}
+
+Result<AgentStatus> agent_status(const std::string& state, const std::string& repository_id) {
+  AgentStatus out;
+  std::error_code ec;
+  if (!std::filesystem::exists(journal_path(state), ec)) {
+    out.text = "agent:        not set up: every backup scans everything ('gridbackup agent install' sets one up)\n";
+    out.json = "null";
+    return out;
+  }
+  GB_ASSIGN(auto journal, ChangeJournal::open(journal_path(state)));
+  GB_ASSIGN(auto info, journal->agent());
+  bool running = agent_is_running(state);
+  GB_ASSIGN(int64_t last, journal->last_seq());
+  GB_ASSIGN(auto rescans, journal->pending_rescans(repository_id));
+  GB_ASSIGN(auto audit_ns, journal->value("audit.last_ns"));
+  GB_ASSIGN(auto missed, journal->value("audit.missed"));
+  std::string roots, roots_json;
+  if (info)
+    for (const auto& r : info->roots) {
+      roots += (roots.empty() ? "" : ", ") + r;
+      roots_json += (roots_json.empty() ? "" : ",") + json_string(r);
+    }
+  out.text = fmt::format("agent:        {}{}\n", running ? "running" : "NOT RUNNING (backups scan everything)",
+                         info ? fmt::format(" ({}, pid {}, watching {})", info->mode, info->pid, roots) : "");
+  out.text += fmt::format("journal:      {} records; {} rescans pending for the next backup\n", last, rescans.size());
+  for (size_t i = 0; i < rescans.size() && i < 5; ++i) out.text += "              " + describe(rescans[i].record) + "\n";
+  double age_days = audit_ns ? static_cast<double>(now_ns() - std::stoll(*audit_ns)) / 86400e9 : -1;
+  if (missed)
+    out.text += fmt::format("last audit:   {:.1f} days ago, {}\n", age_days,
+                            *missed == "0" ? "the journal missed nothing" : "THE JOURNAL MISSED " + *missed + " CHANGES");
+  else
+    out.text += "last audit:   none yet (the first runs a week after the agent starts, or 'backup --audit')\n";
+  out.json = fmt::format("{{\"running\":{},\"pid\":{},\"roots\":[{}],\"records\":{},\"pending_rescans\":{},\"audit_missed\":{}}}",
+                         running ? "true" : "false", info ? info->pid : 0, roots_json, last, rescans.size(), missed ? *missed : "null");
+  return out;
 }
 
 Status finish_journal(JournalSetup& setup, const BackupResult& result, bool quiet) {

@@ -24,6 +24,14 @@ struct JournalSetup {
 // tool's use); `--no-journal` never uses it; `--audit` forces an audit.
 Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const Repository& repo, const std::vector<std::string>& paths,
                                                    const std::string& host, std::string& note);
+// The change-journal agent as `status` shows it: running or not, what it
+// watches, rescans the next backup will do, the last audit.
+struct AgentStatus {
+  std::string text;  // lines for a person
+  std::string json;  // one JSON object (null when no agent was ever set up)
+};
+Result<AgentStatus> agent_status(const std::string& state_dir, const std::string& repository_id);
+
 // Records an audit's outcome and says loudly what the journal missed.
 Status finish_journal(JournalSetup& setup, const BackupResult& result, bool quiet);
 

@@ -13,6 +13,19 @@ const char* const kWhat = "the change journal";
 
 Error db_error(sqlite3* db, const std::string& doing) { return sqlite_error(db, kWhat, doing); }
 
+// A row of "SELECT seq, fs_id, path, kind, is_dir, time_ns, position".
+JournalRow row_from(Stmt& s) {
+  JournalRow row;
+  row.seq = s.i64(0);
+  row.record.fs_id = s.blob(1);
+  row.record.path = s.blob(2);
+  row.record.kind = static_cast<ChangeKind>(s.i64(3));
+  row.record.is_dir = s.i64(4) != 0;
+  row.record.time_ns = s.i64(5);
+  row.record.position = static_cast<uint64_t>(s.i64(6));
+  return row;
+}
+
 std::string join_lines(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += s + "\n";
@@ -89,17 +102,7 @@ Result<std::vector<JournalRow>> ChangeJournal::read_since(int64_t after, size_t 
   s.bind(2, static_cast<int64_t>(limit));
   std::vector<JournalRow> rows;
   int rc;
-  while ((rc = s.step()) == SQLITE_ROW) {
-    JournalRow row;
-    row.seq = s.i64(0);
-    row.record.fs_id = s.blob(1);
-    row.record.path = s.blob(2);
-    row.record.kind = static_cast<ChangeKind>(s.i64(3));
-    row.record.is_dir = s.i64(4) != 0;
-    row.record.time_ns = s.i64(5);
-    row.record.position = static_cast<uint64_t>(s.i64(6));
-    rows.push_back(std::move(row));
-  }
+  while ((rc = s.step()) == SQLITE_ROW) rows.push_back(row_from(s));
   if (rc != SQLITE_DONE) return db_error(db_, "read");
   return rows;
 }
@@ -142,6 +145,21 @@ Result<std::optional<int64_t>> ChangeJournal::cut_of(const std::string& repo, co
   if (rc == SQLITE_ROW) return std::optional<int64_t>(s.i64(0));
   if (rc != SQLITE_DONE) return db_error(db_, "read cut");
   return std::optional<int64_t>();
+}
+
+Result<std::vector<JournalRow>> ChangeJournal::pending_rescans(const std::string& repo) {
+  Stmt s(db_,
+         "SELECT seq, fs_id, path, kind, is_dir, time_ns, position FROM changes WHERE kind IN (?, ?) AND seq >"
+         " coalesce((SELECT max(seq) FROM cuts WHERE repo = ?), 0) ORDER BY seq LIMIT 1000");
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, static_cast<int64_t>(ChangeKind::Overflow));
+  s.bind(2, static_cast<int64_t>(ChangeKind::RescanNeeded));
+  s.bind(3, repo);
+  std::vector<JournalRow> rows;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) rows.push_back(row_from(s));
+  if (rc != SQLITE_DONE) return db_error(db_, "read rescans");
+  return rows;
 }
 
 Status ChangeJournal::set_value(const std::string& key, const std::string& value) {
