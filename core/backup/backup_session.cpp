@@ -1,5 +1,10 @@
 #include "core/backup/backup_session.h"
 
+#include <algorithm>
+#include <atomic>
+
+#include "core/common/parallel.h"
+
 namespace gb {
 namespace {
 
@@ -107,7 +112,9 @@ Result<bool> BackupSession::fill_content(Entry& e, const Entry* old, const Entry
   } else {
     std::optional<Hash> delta_base;
     if (base && base->type == NodeType::File) delta_base = base->content;
-    if (Status st = read_changed(e, delta_base); !st) {
+    if (prehashed_.count(e.path)) {
+      GB_CHECK(queue_content(e, nullptr, delta_base));
+    } else if (Status st = read_changed(e, delta_base); !st) {
       note_problem({e.path, st.error().message});
       return false;
     }
@@ -116,6 +123,28 @@ Result<bool> BackupSession::fill_content(Entry& e, const Entry* old, const Entry
   }
   if (e.hardlink_id) hardlinks_.emplace(e.hardlink_id, e.content);
   return true;
+}
+
+Status BackupSession::prehash(const std::vector<std::pair<Entry*, const Entry*>>& files_and_old, int threads) {
+  if (options_.upload) return {};  // storing reads go through the one packer, in order
+  std::vector<Entry*> todo;
+  for (auto [e, old] : files_and_old) {
+    if (e->hardlink_id || (old && content_unchanged(*e, *old))) continue;
+    if (options_.staging && options_.queue) {
+      GB_ASSIGN(bool unstable, options_.queue->is_unstable(e->path));
+      if (unstable) continue;
+    }
+    todo.push_back(e);
+  }
+  std::atomic<size_t> next{0};
+  std::vector<char> ok(todo.size(), 0);
+  parallel_for(static_cast<size_t>(std::max(1, threads)), [&](size_t) {
+    FileReader reader(packer_, repo_, progress_.read, options_.reader);
+    for (size_t i; (i = next++) < todo.size();) ok[i] = reader.read(*todo[i], /*store=*/false, 3).ok();
+  });
+  for (size_t i = 0; i < todo.size(); ++i)
+    if (ok[i]) prehashed_.insert(todo[i]->path);
+  return {};
 }
 
 Status BackupSession::write(const Entry& e, const Entry* old) {

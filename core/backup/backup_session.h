@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/backup/backup_run.h"
@@ -27,6 +28,12 @@ class BackupSession {
   // Writes `e` to the log when it differs from `old` (always in a
   // checkpoint) and keeps the view cache in step.
   Status write(const Entry& e, const Entry* old);
+  // Hash-only reads of many changed files at once, on `threads` threads (a
+  // narrow slice without upload knows its whole change list up front, and
+  // one large file should not make a thousand small ones wait). Each entry
+  // that reads cleanly gets its content; fill_content then skips the read.
+  // The others (unstable, unreadable) take fill_content's usual way.
+  Status prehash(const std::vector<std::pair<Entry*, const Entry*>>& files_and_old, int threads);
   Status write_deleted(const Entry& old);
   void note_problem(ScanProblem p);
   Status packer_status() { return packer_.status(); }
@@ -55,6 +62,7 @@ class BackupSession {
   std::unordered_map<uint64_t, Hash> hardlinks_;  // hardlink id -> content already read this run
   std::vector<UploadJob> jobs_;                   // content the uploader must store, enqueued before the commit
   std::vector<std::string> staged_to_release_;
+  std::unordered_set<std::string> prehashed_;
 };
 
 // Adds (sign +1) or removes (-1) an entry's share of a view's totals.

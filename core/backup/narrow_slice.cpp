@@ -173,6 +173,10 @@ Status run_narrow_slice(const SlicePlan& plan, const std::vector<std::string>& r
   SliceBuilder builder(roots, options, session, cache);
   GB_CHECK(builder.gather(plan));
   SnapshotStats& stats = session.stats();
+  std::vector<std::pair<Entry*, const Entry*>> files;
+  for (auto& [path, item] : builder.items())
+    if (item.now && item.now->type == NodeType::File) files.emplace_back(&*item.now, item.old ? &*item.old : nullptr);
+  GB_CHECK(session.prehash(files, options.workers));
   for (auto& [path, item] : builder.items()) {
     ++progress.entries;
     ++result.slice_paths;
