@@ -12,7 +12,9 @@ Result<sqlite3*> open_sqlite(const std::string& path, const std::string& what) {
     return e;
   }
   sqlite3_busy_timeout(db, 10000);
-  if (Status st = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", what); !st) {
+  // A 16 MiB page cache: a narrow slice does thousands of point lookups and
+  // upserts, and each page read beyond the default 2 MiB costs a pread.
+  if (Status st = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;", what); !st) {
     sqlite3_close(db);
     return st.error();
   }

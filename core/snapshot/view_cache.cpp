@@ -34,6 +34,7 @@ ViewCache::ViewCache(sqlite3* db) : db_(db) {}
 ViewCache::~ViewCache() {
   abandon_update();
   put_.reset();
+  get_.reset();
   sqlite3_close(db_);
 }
 
@@ -47,7 +48,9 @@ Result<std::string> ViewCache::snapshot_id() {
 }
 
 Result<std::optional<Entry>> ViewCache::get(const std::string& path) {
-  Stmt s(db_, "SELECT entry FROM entries WHERE path = ?");
+  if (!get_) get_ = std::make_unique<Stmt>(db_, "SELECT entry FROM entries WHERE path = ?");
+  Stmt& s = *get_;
+  s.reset();
   if (!s.ok()) return db_error(db_, "prepare");
   s.bind(1, path);
   int rc = s.step();

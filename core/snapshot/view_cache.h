@@ -43,7 +43,8 @@ class ViewCache {
  private:
   explicit ViewCache(sqlite3* db);
   sqlite3* db_;
-  std::unique_ptr<Stmt> put_;  // prepared once: a rebuild puts every entry of the tree
+  // Prepared once: a rebuild puts every entry of the tree, a slice gets one per path.
+  std::unique_ptr<Stmt> put_, get_;
   bool in_update_ = false;
 };
 
