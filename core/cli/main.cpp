@@ -32,6 +32,8 @@ Commands:
                                the grid backend (grid:k=K|URL|URL|...): share health,
                                repair, members, choosing k ('gridbackup grid help')
   repair                       rebuild missing or damaged grid shares (= grid repair)
+  agent run|status|journal|install|uninstall
+                               the change-journal agent ('gridbackup agent help')
 
 Options:
   --repo URL        repository (file:///path, s3://, sftp://, tahoe://, grid:k=K|URL|...);
@@ -78,6 +80,7 @@ int main(int argc, char** argv) {
         {"init", cmd_init},       {"backup", cmd_backup}, {"snapshots", cmd_snapshots}, {"ls", cmd_ls},
         {"restore", cmd_restore}, {"verify", cmd_verify}, {"cap", cmd_cap},     {"upload", cmd_upload},
         {"status", cmd_status},   {"grid", cmd_grid},     {"repair", cmd_repair},
+        {"agent", cmd_agent},
     };
     auto it = commands.find(cl->command);
     if (it == commands.end())

@@ -17,9 +17,10 @@ namespace {
 
 const std::set<std::string> kValueOptions = {"repo",         "cap-file", "cap",      "state-dir",    "target",  "exclude",
                                             "exclude-file", "host",     "priority", "limit-upload", "parallel", "max-delta-chain",
-                                            "limit",        "id",       "n",        "availability", "durability", "audit-interval"};
+                                            "limit",        "id",       "n",        "availability", "durability", "audit-interval",
+                                            "record",       "roots-file", "since", "unit-dir",    "config-dir", "out", "map"};
 const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload", "restart",
-                                            "from-journal", "no-journal", "audit"};
+                                            "from-journal", "no-journal", "audit", "no-start"};
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);

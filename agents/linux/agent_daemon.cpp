@@ -1,0 +1,227 @@
+#include "agents/linux/agent_daemon.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "agents/linux/fanotify_reader.h"
+#include "agents/linux/fanotify_translator.h"
+#include "core/common/fd_io.h"
+#include "core/common/path_order.h"
+#include "core/journal/change_journal.h"
+#include "core/journal/recording.h"
+
+namespace gb {
+namespace {
+
+// A backup waits for its cookie file's record, so a batch is committed after
+// at most this much reading, even while events keep coming.
+constexpr auto kMaxBatch = std::chrono::milliseconds(50);
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Closes a descriptor when it goes out of scope.
+struct OwnedFd {
+  int fd = -1;
+  OwnedFd() = default;
+  explicit OwnedFd(int f) : fd(f) {}
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+  ~OwnedFd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// The exclusive flock that makes this the state dir's only agent (and tells
+// backups an agent runs); held until the descriptor closes.
+Status take_agent_lock(const std::string& state_dir, OwnedFd& lock) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  lock.fd = ::open(agent_lock_path(state_dir).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock.fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot create the agent lock in {}: {}", state_dir, std::strerror(errno)));
+  if (::flock(lock.fd, LOCK_EX | LOCK_NB) == 0) return {};
+  if (errno != EWOULDBLOCK) return make_error(ErrorKind::Io, fmt::format("cannot lock {}: {}", agent_lock_path(state_dir), std::strerror(errno)));
+  std::string who = "another change-journal agent";
+  if (auto journal = ChangeJournal::open(journal_path(state_dir)))
+    if (auto info = (*journal)->agent(); info && *info) who += fmt::format(" (pid {})", (*info)->pid);
+  return make_error(ErrorKind::InvalidArgument, fmt::format("{} is already running on the state dir {}; stop it first", who, state_dir));
+}
+
+// SIGTERM and SIGINT as a readable descriptor, so the event loop's poll sees
+// them between batches and the agent stops with every read batch committed.
+Status stop_signals(OwnedFd& out) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0 || (out.fd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+    return make_error(ErrorKind::Io, fmt::format("cannot set up the agent's signal handling: {}", std::strerror(errno)));
+  return {};
+}
+
+class RecordingFile {
+ public:
+  Status open(const std::string& path, const std::map<std::string, std::string>& context) {
+    path_ = path;
+    fd_.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_.fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot write the recording {}: {}", path, std::strerror(errno)));
+    return write(encode_recording_header("fanotify", context));
+  }
+  bool active() const { return fd_.fd >= 0; }
+  // Written straight through (no user-space buffer): a killed agent leaves a
+  // recording that reads up to its last whole frame.
+  Status write(const std::string& bytes) {
+    if (!write_fully(fd_.fd, as_bytes(bytes)))
+      return make_error(ErrorKind::Io, fmt::format("cannot write the recording {}: {}", path_, std::strerror(errno)));
+    return {};
+  }
+
+ private:
+  std::string path_;
+  OwnedFd fd_;
+};
+
+class Agent {
+ public:
+  Agent(const AgentOptions& o, FanotifyReader& reader, ChangeJournal* journal, RecordingFile& recording, std::vector<std::string> own_paths)
+      : options_(o),
+        reader_(reader),
+        journal_(journal),
+        recording_(recording),
+        translator_(make_fanotify_translator(reader.context())),
+        own_paths_(std::move(own_paths)) {}
+
+  Status commit(const std::vector<ChangeRecord>& records) {
+    if (records.empty()) return {};
+    if (journal_) GB_CHECK(journal_->append(records));
+    if (options_.on_records) options_.on_records(records);
+    return {};
+  }
+
+  // Reads until the queue is empty or kMaxBatch has passed, then commits the
+  // batch in one transaction.
+  Status drain_batch() {
+    auto start = std::chrono::steady_clock::now();
+    std::vector<ChangeRecord> records;
+    std::string frames;
+    for (;;) {
+      std::vector<fanotify::FanotifyEvent> events;
+      GB_ASSIGN(size_t n, reader_.read_some(events));
+      if (n == 0) break;
+      int64_t t = now_ns();
+      for (const auto& e : events) {
+        if (is_own(e)) continue;
+        std::string raw = fanotify::encode_event(e);
+        translator_->translate(raw, t, records);
+        if (recording_.active()) frames += encode_recording_frame(RecordedEvent{t, std::move(raw)});
+      }
+      if (std::chrono::steady_clock::now() - start > kMaxBatch) break;
+    }
+    if (!frames.empty()) GB_CHECK(recording_.write(frames));
+    return commit(records);
+  }
+
+ private:
+  const AgentOptions& options_;
+  FanotifyReader& reader_;
+  ChangeJournal* journal_;
+  RecordingFile& recording_;
+  std::unique_ptr<EventTranslator> translator_;
+  std::vector<std::string> own_paths_;
+
+  // Our own writes (the journal, the recording) raise events too; recording
+  // them would write again, and so on forever. The state dir is a cache that
+  // backups leave out, so nothing is lost by not watching it.
+  bool is_own(const fanotify::FanotifyEvent& e) const {
+    if (e.flags & fanotify::kDirUnresolved) return false;
+    std::string path = fanotify::event_path(e);
+    for (const auto& own : own_paths_)
+      if (path_within(path, own)) return true;
+    return false;
+  }
+};
+
+// Canonical `path`, or that of its directory plus its name when it does not
+// exist yet.
+std::string canonical_path(const std::string& path) {
+  char buf[PATH_MAX];
+  if (::realpath(path.c_str(), buf)) return buf;
+  std::filesystem::path p(path);
+  if (::realpath(p.parent_path().empty() ? "." : p.parent_path().c_str(), buf)) return (std::filesystem::path(buf) / p.filename()).string();
+  return path;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> canonical_roots(const std::vector<std::string>& roots) {
+  if (roots.empty()) return make_error(ErrorKind::InvalidArgument, "the agent needs at least one root directory to watch");
+  std::vector<std::string> out;
+  for (const auto& root : roots) {
+    char buf[PATH_MAX];
+    struct stat st;
+    if (!::realpath(root.c_str(), buf) || ::stat(buf, &st) != 0)
+      return make_error(ErrorKind::InvalidArgument, fmt::format("cannot watch {}: {}", root, std::strerror(errno)));
+    if (!S_ISDIR(st.st_mode)) return make_error(ErrorKind::InvalidArgument, fmt::format("cannot watch {}: it is not a directory", root));
+    out.push_back(buf);
+  }
+  return out;
+}
+
+Status run_agent(const AgentOptions& options) {
+  GB_ASSIGN(auto roots, canonical_roots(options.roots));
+  OwnedFd lock, signals;
+  std::unique_ptr<ChangeJournal> journal;
+  if (!options.state_dir.empty()) {
+    GB_CHECK(take_agent_lock(options.state_dir, lock));
+    GB_ASSIGN(journal, ChangeJournal::open(journal_path(options.state_dir)));
+  }
+  GB_CHECK(stop_signals(signals));
+  GB_ASSIGN(auto reader, FanotifyReader::open(roots));
+  RecordingFile recording;
+  if (!options.record_path.empty()) GB_CHECK(recording.open(options.record_path, reader->context()));
+  std::vector<std::string> own;
+  if (!options.state_dir.empty()) own.push_back(canonical_path(options.state_dir));
+  if (!options.record_path.empty()) own.push_back(canonical_path(options.record_path));
+  Agent agent(options, *reader, journal.get(), recording, std::move(own));
+
+  // The marks are in place before these records: a change is either before
+  // them (the rescan finds it) or an event — never a gap.
+  int64_t started = now_ns();
+  if (journal) GB_CHECK(journal->set_agent(AgentInfo{::getpid(), started, roots, "fanotify"}));
+  std::vector<ChangeRecord> restart;
+  const auto& fs_ids = reader->context().at("fs_ids");
+  for (size_t i = 0, start = 0; i < roots.size(); ++i) {
+    size_t nl = fs_ids.find('\n', start);
+    restart.push_back(ChangeRecord{fs_ids.substr(start, nl - start), roots[i], ChangeKind::RescanNeeded, true, started, 0});
+    start = nl + 1;
+  }
+  GB_CHECK(agent.commit(restart));
+
+  for (;;) {
+    struct pollfd fds[2] = {{reader->fd(), POLLIN, 0}, {signals.fd, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return make_error(ErrorKind::Io, fmt::format("the agent's event loop failed: {}", std::strerror(errno)));
+    }
+    if (fds[1].revents) break;
+    GB_CHECK(agent.drain_batch());
+  }
+  // Events already queued when the signal came belong to this run.
+  return agent.drain_batch();
+}
+
+}  // namespace gb

@@ -1,0 +1,206 @@
+#include "agents/linux/fanotify_reader.h"
+
+#include <fcntl.h>
+#include <sys/fanotify.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+
+namespace gb {
+namespace {
+
+using fanotify::FanotifyEvent;
+
+static_assert(fanotify::kModify == FAN_MODIFY && fanotify::kAttrib == FAN_ATTRIB && fanotify::kCloseWrite == FAN_CLOSE_WRITE &&
+              fanotify::kMovedFrom == FAN_MOVED_FROM && fanotify::kMovedTo == FAN_MOVED_TO && fanotify::kCreate == FAN_CREATE &&
+              fanotify::kDelete == FAN_DELETE && fanotify::kQueueOverflow == FAN_Q_OVERFLOW && fanotify::kOnDir == FAN_ONDIR);
+
+constexpr unsigned kInitFlags = FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME | FAN_CLOEXEC | FAN_NONBLOCK;
+constexpr uint64_t kBaseMask = FAN_CREATE | FAN_DELETE | FAN_MODIFY | FAN_ATTRIB | FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR;
+// FAN_CLOSE_WRITE also catches writes through mmap, which raise no
+// FAN_MODIFY; kernels before 5.13-ish refuse it with FID reporting (EINVAL),
+// then we mark without it.
+constexpr uint64_t kFullMask = kBaseMask | FAN_CLOSE_WRITE;
+constexpr const char* kFallback = "; backups fall back to full scans";
+constexpr size_t kMaxRemembered = 65536;
+
+std::string fsid_hex(const int32_t val[2]) {
+  return fmt::format("{:08x}{:08x}", static_cast<uint32_t>(val[0]), static_cast<uint32_t>(val[1]));
+}
+
+std::string join_lines(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += s + "\n";
+  return out;
+}
+
+Error init_error(int err) {
+  if (err == EPERM)
+    return make_error(ErrorKind::Unsupported,
+                      "the change-journal agent needs CAP_SYS_ADMIN (run it as root or through the systemd unit); backups fall back to full scans");
+  if (err == EINVAL)
+    return make_error(ErrorKind::Unsupported, fmt::format("this kernel's fanotify lacks FAN_REPORT_DFID_NAME (Linux 5.9 or later is needed){}", kFallback));
+  if (err == ENOSYS)
+    return make_error(ErrorKind::Unsupported, fmt::format("this kernel has no fanotify (CONFIG_FANOTIFY){}", kFallback));
+  return make_error(ErrorKind::Io, fmt::format("cannot start fanotify: {}{}", std::strerror(err), kFallback));
+}
+
+Error mark_error(int err, const std::string& root) {
+  if (err == EXDEV || err == EOPNOTSUPP || err == ENODEV)
+    return make_error(ErrorKind::Unsupported,
+                      fmt::format("the filesystem of {} cannot be watched by fanotify (it has no file handles: {}); backups of it fall back to full scans", root,
+                                  std::strerror(err)));
+  if (err == EINVAL)
+    return make_error(ErrorKind::Unsupported, fmt::format("this kernel's fanotify lacks FAN_MARK_FILESYSTEM (Linux 4.20 or later is needed){}", kFallback));
+  if (err == ENOSPC)
+    return make_error(ErrorKind::Io, fmt::format("cannot watch {}: too many fanotify marks (fs.fanotify.max_user_marks){}", root, kFallback));
+  return make_error(ErrorKind::Io, fmt::format("cannot watch {}: {}{}", root, std::strerror(err), kFallback));
+}
+
+// The path an open O_PATH descriptor names, and whether its directory is gone.
+bool path_of(int fd, std::string& path, bool& gone) {
+  char buf[PATH_MAX + 32];
+  ssize_t n = ::readlink(fmt::format("/proc/self/fd/{}", fd).c_str(), buf, sizeof buf);
+  if (n <= 0 || static_cast<size_t>(n) >= sizeof buf) return false;
+  path.assign(buf, static_cast<size_t>(n));
+  // A removed directory has no links; the kernel then names it by its last
+  // path plus " (deleted)". A live name may end in " (deleted)" too, so the
+  // link count decides, not the text.
+  struct stat st;
+  gone = ::fstat(fd, &st) == 0 && st.st_nlink == 0;
+  static constexpr std::string_view kDeleted = " (deleted)";
+  if (gone && path.size() > kDeleted.size() && path.compare(path.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0)
+    path.resize(path.size() - kDeleted.size());
+  return path.size() > 0 && path[0] == '/';
+}
+
+}  // namespace
+
+Result<std::string> filesystem_id(const std::string& path) {
+  struct statfs sf;
+  if (::statfs(path.c_str(), &sf) != 0)
+    return make_error(ErrorKind::Io, fmt::format("cannot watch {}: {}", path, std::strerror(errno)));
+  int32_t val[2];
+  std::memcpy(val, &sf.f_fsid, sizeof val);
+  return fsid_hex(val);
+}
+
+Result<std::unique_ptr<FanotifyReader>> FanotifyReader::open(const std::vector<std::string>& roots) {
+  std::unique_ptr<FanotifyReader> r(new FanotifyReader());
+  r->fd_ = ::fanotify_init(kInitFlags, O_RDONLY | O_LARGEFILE);
+  if (r->fd_ < 0) return init_error(errno);
+  std::vector<std::string> fs_ids;
+  uint64_t mask = kFullMask;
+  for (const auto& root : roots) {
+    GB_ASSIGN(std::string fsid, filesystem_id(root));
+    fs_ids.push_back(fsid);
+    if (r->mount_fds_.count(fsid)) continue;  // one mark per filesystem covers every root on it
+    int rc = ::fanotify_mark(r->fd_, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mask, AT_FDCWD, root.c_str());
+    if (rc != 0 && errno == EINVAL && mask == kFullMask) {
+      mask = kBaseMask;  // the kernel refuses FAN_CLOSE_WRITE with FID reporting
+      rc = ::fanotify_mark(r->fd_, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mask, AT_FDCWD, root.c_str());
+    }
+    if (rc != 0) return mark_error(errno, root);
+    int mfd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (mfd < 0) return make_error(ErrorKind::Io, fmt::format("cannot open {}: {}", root, std::strerror(errno)));
+    r->mount_fds_[fsid] = mfd;
+  }
+  struct utsname u;
+  r->context_["roots"] = join_lines(roots);
+  r->context_["fs_ids"] = join_lines(fs_ids);
+  r->context_["kernel"] = ::uname(&u) == 0 ? u.release : "";
+  r->context_["mask"] = fmt::format("{:#x}", mask);
+  return r;
+}
+
+FanotifyReader::~FanotifyReader() {
+  for (auto& [fsid, mfd] : mount_fds_) ::close(mfd);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string FanotifyReader::resolve(const std::string& fsid, const std::string& handle, uint32_t& flags) {
+  std::string key = fsid + handle;
+  auto mount = mount_fds_.find(fsid);
+  if (mount != mount_fds_.end()) {
+    int dfd = ::open_by_handle_at(mount->second, reinterpret_cast<struct file_handle*>(const_cast<char*>(handle.data())), O_PATH | O_CLOEXEC);
+    if (dfd >= 0) {
+      std::string path;
+      bool gone = false;
+      bool named = path_of(dfd, path, gone);
+      ::close(dfd);
+      if (named && !gone) {
+        if (last_paths_.size() >= kMaxRemembered) last_paths_.clear();
+        last_paths_[key] = path;
+        return path;
+      }
+      if (named) {  // removed after the event: the kernel still knows its last path
+        flags |= fanotify::kDirFromCache;
+        return path;
+      }
+    }
+  }
+  if (auto it = last_paths_.find(key); it != last_paths_.end()) {
+    flags |= fanotify::kDirFromCache;
+    return it->second;
+  }
+  flags |= fanotify::kDirUnresolved;
+  return {};
+}
+
+Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
+  alignas(struct fanotify_event_metadata) static thread_local char buf[64 * 1024];
+  ssize_t len = ::read(fd_, buf, sizeof buf);
+  if (len < 0) {
+    if (errno == EAGAIN || errno == EINTR) return size_t{0};
+    return make_error(ErrorKind::Io, fmt::format("reading fanotify events failed: {}", std::strerror(errno)));
+  }
+  // Handles resolved in this batch: the same directory read at the same
+  // moment resolves to the same path, so resolve it once.
+  std::map<std::string, std::pair<std::string, uint32_t>> batch;
+  size_t count = 0;
+  auto* meta = reinterpret_cast<struct fanotify_event_metadata*>(buf);
+  for (; FAN_EVENT_OK(meta, len); meta = FAN_EVENT_NEXT(meta, len)) {
+    if (meta->vers != FANOTIFY_METADATA_VERSION)
+      return make_error(ErrorKind::Unsupported, "the kernel's fanotify event format is newer than this agent understands");
+    if (meta->fd >= 0) ::close(meta->fd);  // never with FID reporting, but never leak one
+    FanotifyEvent e;
+    e.mask = meta->mask;
+    const char* info = reinterpret_cast<const char*>(meta) + meta->metadata_len;
+    const char* end = reinterpret_cast<const char*>(meta) + meta->event_len;
+    bool have_dir = false;
+    while (!have_dir && info + sizeof(struct fanotify_event_info_header) <= end) {
+      auto* hdr = reinterpret_cast<const struct fanotify_event_info_header*>(info);
+      if (hdr->len == 0 || info + hdr->len > end) break;
+      if (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME || hdr->info_type == FAN_EVENT_INFO_TYPE_DFID ||
+          hdr->info_type == FAN_EVENT_INFO_TYPE_FID) {
+        auto* fid = reinterpret_cast<const struct fanotify_event_info_fid*>(info);
+        auto* fh = reinterpret_cast<const struct file_handle*>(fid->handle);
+        e.fsid = fsid_hex(reinterpret_cast<const int32_t*>(&fid->fsid));
+        std::string handle(reinterpret_cast<const char*>(fh), sizeof(struct file_handle) + fh->handle_bytes);
+        if (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
+          const char* name = reinterpret_cast<const char*>(fh->f_handle) + fh->handle_bytes;
+          e.name.assign(name, ::strnlen(name, static_cast<size_t>(end - name)));
+        }
+        auto [it, fresh] = batch.try_emplace(e.fsid + handle);
+        if (fresh) it->second.first = resolve(e.fsid, handle, it->second.second);
+        e.dir = it->second.first;
+        e.flags = it->second.second;
+        have_dir = true;
+      }
+      info += hdr->len;
+    }
+    // An event with no directory at all (only the queue overflow has none by
+    // design) is recorded unresolved, so it becomes a rescan.
+    if (!have_dir && !(e.mask & FAN_Q_OVERFLOW)) e.flags |= fanotify::kDirUnresolved;
+    out.push_back(std::move(e));
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace gb

@@ -1,0 +1,51 @@
+// The live side of the fanotify agent: one fanotify group with a
+// FAN_MARK_FILESYSTEM mark per filesystem of the watched roots, read without
+// blocking, each event's directory handle resolved to a path at read time.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "agents/linux/fanotify_event.h"
+#include "core/common/result.h"
+
+namespace gb {
+
+class FanotifyReader {
+ public:
+  // `roots` are canonical absolute directories. Fails with one sentence when
+  // the process lacks CAP_SYS_ADMIN, the kernel lacks a feature, or a root's
+  // filesystem refuses the mark.
+  static Result<std::unique_ptr<FanotifyReader>> open(const std::vector<std::string>& roots);
+  ~FanotifyReader();
+
+  int fd() const { return fd_; }
+  // What the translator needs ("roots", "fs_ids") and, for a recording's
+  // reader, "kernel" and "mask" (the events asked for).
+  const std::map<std::string, std::string>& context() const { return context_; }
+
+  // Appends the events queued now (one read(2)); returns how many, 0 when the
+  // queue is empty.
+  Result<size_t> read_some(std::vector<fanotify::FanotifyEvent>& out);
+
+ private:
+  FanotifyReader() = default;
+  // The directory of a file handle as a path, from the filesystem's mount fd;
+  // sets kDirUnresolved / kDirFromCache in `flags` as needed.
+  std::string resolve(const std::string& fsid, const std::string& handle, uint32_t& flags);
+
+  int fd_ = -1;
+  std::map<std::string, int> mount_fds_;  // fsid -> an open directory on that filesystem
+  std::map<std::string, std::string> context_;
+  // Handle -> last path it resolved to: a directory removed between the event
+  // and our read no longer resolves, but its events still belong somewhere.
+  std::unordered_map<std::string, std::string> last_paths_;
+};
+
+// The fsid of the filesystem holding `path` as 16 hex digits (statfs f_fsid,
+// the value fanotify reports), or an Error.
+Result<std::string> filesystem_id(const std::string& path);
+
+}  // namespace gb

@@ -1,0 +1,140 @@
+// gridbackup-replay: the journal-replay debugging tool. It records an agent's
+// raw events to a portable file, prints what a recording translates to, and
+// plays a recording into a change journal (docs/FORMAT.md, "Recordings").
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <exception>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+#include "agents/linux/agent_daemon.h"
+#include "agents/replay/dialects.h"
+#include "agents/replay/path_map.h"
+#include "core/cli/options.h"
+#include "core/journal/change_journal.h"
+#include "core/journal/recording.h"
+
+namespace {
+
+using namespace gb;
+
+const char* kUsage = R"(gridbackup-replay — record, print and replay change-journal agent events
+
+Usage:
+  gridbackup-replay record --out FILE [--state-dir D] ROOT...
+      watch ROOTs like the agent and save the raw events to FILE until
+      SIGTERM/SIGINT, printing their change records; with --state-dir it also
+      fills that journal (the same as 'gridbackup agent run --record FILE')
+  gridbackup-replay print FILE
+      translate a recording and print one change record per line
+  gridbackup-replay play FILE --state-dir D [--map FROM=TO ...]
+      translate a recording, rewrite path prefixes (a Windows FROM such as
+      'C:\' also turns '\' into '/'), and append the records to the change
+      journal in D
+Exit codes: 0 ok, 1 error, 2 bad arguments or an unreadable recording
+)";
+
+constexpr int kOk = 0, kError = 1, kUsageError = 2;
+
+int fail(int code, const std::string& sentence) {
+  std::fprintf(stderr, "gridbackup-replay: %s\n", sentence.c_str());
+  return code;
+}
+
+int fail(const Error& e) { return fail(e.kind == ErrorKind::InvalidArgument || e.kind == ErrorKind::Corrupt ? kUsageError : kError, e.message); }
+
+// The recording's change records, translated by its dialect's translator.
+Result<std::vector<ChangeRecord>> translate_file(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return make_error(ErrorKind::InvalidArgument, fmt::format("cannot read the recording {}", file));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Recording rec;
+  std::string error;
+  if (!decode_recording(ss.str(), rec, error)) {
+    if (rec.dialect.empty()) return make_error(ErrorKind::Corrupt, fmt::format("{}: {}", file, error));
+    // A recorder killed mid-frame: the whole frames before it still count.
+    std::fprintf(stderr, "gridbackup-replay: warning: %s: %s\n", file.c_str(), error.c_str());
+  }
+  auto translator = make_translator(rec.dialect, rec.context);
+  if (!translator) {
+    std::string known;
+    for (const auto& d : known_dialects()) known += (known.empty() ? "" : ", ") + d;
+    return make_error(ErrorKind::InvalidArgument,
+                      fmt::format("{} is a recording in the '{}' dialect, which this build cannot translate (it knows: {})", file, rec.dialect, known));
+  }
+  std::vector<ChangeRecord> records;
+  for (const auto& e : rec.events) translator->translate(e.bytes, e.time_ns, records);
+  return records;
+}
+
+void print_records(const std::vector<ChangeRecord>& records) {
+  for (const auto& r : records) std::printf("%s\n", describe(r).c_str());
+  std::fflush(stdout);
+}
+
+int cmd_record(const CommandLine& cl) {
+  auto out = cl.value("out");
+  if (!out) return fail(kUsageError, "record needs --out FILE");
+  AgentOptions o;
+  o.roots = cl.args;
+  o.state_dir = cl.value("state-dir").value_or("");  // only when asked: recording alone touches no journal
+  o.record_path = *out;
+  o.on_records = print_records;
+  auto done = run_agent(o);
+  return done ? kOk : fail(done.error());
+}
+
+int cmd_print(const CommandLine& cl) {
+  if (cl.args.size() != 1) return fail(kUsageError, "print needs exactly one recording file");
+  auto records = translate_file(cl.args[0]);
+  if (!records) return fail(records.error());
+  print_records(*records);
+  return kOk;
+}
+
+int cmd_play(const CommandLine& cl) {
+  if (cl.args.size() != 1) return fail(kUsageError, "play needs exactly one recording file");
+  auto dir = cl.value("state-dir");
+  if (!dir) return fail(kUsageError, "play needs --state-dir D: the state dir whose change journal receives the records");
+  auto map = PathMap::parse(cl.all("map"));
+  if (!map) return fail(map.error());
+  auto records = translate_file(cl.args[0]);
+  if (!records) return fail(records.error());
+  if (agent_is_running(*dir))
+    return fail(kError, fmt::format("an agent is running on the state dir {}; replaying into its journal would mix two event streams", *dir));
+  for (auto& r : *records) r.path = map->apply(r.path);
+  ::mkdir(dir->c_str(), 0755);
+  auto journal = ChangeJournal::open(journal_path(*dir));
+  if (!journal) return fail(journal.error());
+  auto first = (*journal)->last_seq();
+  if (!first) return fail(first.error());
+  auto last = records->empty() ? first : (*journal)->append(*records);
+  if (!last) return fail(last.error());
+  print_records(*records);
+  std::printf("%zu records appended to %s (seq %lld..%lld)\n", records->size(), journal_path(*dir).c_str(), static_cast<long long>(*first + 1),
+              static_cast<long long>(*last));
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    auto cl = parse_command_line(argc, argv);
+    if (!cl) return fail(cl.error());
+    if (cl->command.empty() || cl->command == "help" || cl->flag("help")) {
+      std::fputs(kUsage, stdout);
+      return cl->command.empty() ? kUsageError : kOk;
+    }
+    if (cl->command == "record") return cmd_record(*cl);
+    if (cl->command == "print") return cmd_print(*cl);
+    if (cl->command == "play") return cmd_play(*cl);
+    return fail(kUsageError, fmt::format("unknown command '{}' (record, print or play; see 'gridbackup-replay help')", cl->command));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gridbackup-replay: internal error: %s\n", e.what());
+  }
+  return kError;
+}

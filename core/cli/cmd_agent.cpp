@@ -1,0 +1,172 @@
+// `gridbackup agent ...`: run the change-journal agent, look at it and its
+// journal, and install it as a systemd service. Built into the gridbackup
+// binary only (it links the agent library, which links the core).
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <ctime>
+#include <fmt/format.h>
+
+#include "agents/linux/agent_daemon.h"
+#include "agents/linux/agent_install.h"
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/journal/change_journal.h"
+
+namespace gb {
+namespace {
+
+const char* kAgentUsage = R"(Usage: gridbackup agent COMMAND [OPTIONS]
+
+  run [--state-dir D] [--record FILE] [--roots-file F] ROOT...
+              watch ROOTs (fanotify) and append their changes to the change
+              journal in D until SIGTERM; --record also saves the raw events
+              (gridbackup-replay print|play reads them). Needs CAP_SYS_ADMIN.
+  status      the agent (running or not), its roots, the journal's last
+              record, and the rescans and overflows it holds
+  journal [--since SEQ]
+              print the journal's change records after SEQ, one per line
+  install [--unit-dir DIR] [--config-dir DIR] [--no-start] ROOT...
+              write the systemd unit (default /etc/systemd/system) and the
+              roots file (default /etc/gridbackup/agent.conf), then enable and
+              start the unit unless --no-start
+  uninstall [--unit-dir DIR] [--config-dir DIR] [--no-start]
+              stop and remove the unit and the roots file
+)";
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::string local_time(int64_t ns) {
+  time_t t = static_cast<time_t>(ns / 1000000000);
+  struct tm tm;
+  char buf[64];
+  if (!::localtime_r(&t, &tm) || !std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm)) return "?";
+  return buf;
+}
+
+// The journal of the state dir, without creating one where none is.
+Result<std::unique_ptr<ChangeJournal>> existing_journal(const std::string& dir) {
+  std::string path = journal_path(dir);
+  if (!exists(path)) return make_error(ErrorKind::NotFound, fmt::format("no change journal in {}: no agent has run with this state dir", dir));
+  return ChangeJournal::open(path);
+}
+
+int agent_run(const CommandLine& cl) {
+  AgentOptions o;
+  o.roots = cl.args;
+  if (auto f = cl.value("roots-file")) {
+    auto listed = read_roots_file(*f);
+    if (!listed) return report_error(listed.error());
+    o.roots.insert(o.roots.end(), listed->begin(), listed->end());
+  }
+  o.state_dir = state_dir(cl);
+  o.record_path = cl.value("record").value_or("");
+  auto done = run_agent(o);
+  return done ? kExitOk : report_error(done.error());
+}
+
+int agent_status(const CommandLine& cl) {
+  std::string dir = state_dir(cl);
+  bool running = agent_is_running(dir);
+  auto journal = existing_journal(dir);
+  if (!journal) {
+    std::printf("agent: %s\n%s\n", running ? "running" : "not running", journal.error().message.c_str());
+    return kExitOk;
+  }
+  auto info = (*journal)->agent();
+  auto last = (*journal)->last_seq();
+  if (!info) return report_error(info.error());
+  if (!last) return report_error(last.error());
+  if (*info) {
+    const AgentInfo& a = **info;
+    std::printf("agent: %s (pid %lld, %s, started %s)\n", running ? "running" : "not running", static_cast<long long>(a.pid), a.mode.c_str(),
+                local_time(a.started_ns).c_str());
+    for (const auto& r : a.roots) std::printf("root: %s\n", r.c_str());
+  } else {
+    std::printf("agent: %s (no agent has registered in this journal)\n", running ? "running" : "not running");
+  }
+  // trim() keeps only rows a cut still needs, so the rows held are those
+  // since the oldest cut: the rescans the next backups will have to do.
+  size_t rescans = 0, overflows = 0;
+  for (int64_t after = 0;;) {
+    auto rows = (*journal)->read_since(after, 10000);
+    if (!rows) return report_error(rows.error());
+    if (rows->empty()) break;
+    for (const auto& row : *rows) {
+      rescans += row.record.kind == ChangeKind::RescanNeeded;
+      overflows += row.record.kind == ChangeKind::Overflow;
+    }
+    after = rows->back().seq;
+  }
+  std::printf("journal: %s, last seq %lld\n", journal_path(dir).c_str(), static_cast<long long>(*last));
+  std::printf("pending: %zu rescan-needed, %zu overflow records\n", rescans, overflows);
+  return kExitOk;
+}
+
+int agent_journal(const CommandLine& cl) {
+  auto journal = existing_journal(state_dir(cl));
+  if (!journal) return report_error(journal.error());
+  int64_t after = 0;
+  if (auto s = cl.value("since")) {
+    try {
+      after = std::stoll(*s);
+    } catch (const std::exception&) {
+      return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("--since wants a journal seq number, not '{}'", *s)));
+    }
+  }
+  for (;;) {
+    auto rows = (*journal)->read_since(after, 10000);
+    if (!rows) return report_error(rows.error());
+    if (rows->empty()) break;
+    for (const auto& row : *rows) std::printf("%lld %s\n", static_cast<long long>(row.seq), describe(row.record).c_str());
+    after = rows->back().seq;
+  }
+  return kExitOk;
+}
+
+int agent_install_or_uninstall(const CommandLine& cl, bool install) {
+  AgentInstallOptions o;
+  if (auto v = cl.value("unit-dir")) o.unit_dir = *v;
+  if (auto v = cl.value("config-dir")) o.config_dir = *v;
+  o.start = !cl.flag("no-start");
+  std::vector<std::string> said;
+  Status done;
+  if (install) {
+    auto roots = canonical_roots(cl.args);
+    if (!roots) return report_error(roots.error());
+    o.roots = *roots;
+    char self[PATH_MAX];
+    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    o.binary = n > 0 ? std::string(self, static_cast<size_t>(n)) : "/usr/local/bin/gridbackup";
+    done = install_agent(o, said);
+  } else {
+    done = uninstall_agent(o, said);
+  }
+  for (const auto& line : said) std::printf("%s\n", line.c_str());
+  return done ? kExitOk : report_error(done.error());
+}
+
+}  // namespace
+
+int cmd_agent(const CommandLine& cl) {
+  std::string sub = cl.args.empty() ? "" : cl.args[0];
+  CommandLine rest = cl;
+  if (!rest.args.empty()) rest.args.erase(rest.args.begin());
+  if (sub == "run") return agent_run(rest);
+  if (sub == "status") return agent_status(rest);
+  if (sub == "journal") return agent_journal(rest);
+  if (sub == "install") return agent_install_or_uninstall(rest, true);
+  if (sub == "uninstall") return agent_install_or_uninstall(rest, false);
+  if (sub.empty() || sub == "help") {
+    std::fputs(kAgentUsage, stdout);
+    return sub.empty() ? kExitUsage : kExitOk;
+  }
+  return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("unknown agent command '{}' (see 'gridbackup agent help')", sub)));
+}
+
+}  // namespace gb
