@@ -40,6 +40,7 @@ struct FanotifyEvent {
   std::string dir;   // the directory's path as resolved at read time (bytes)
   std::string name;  // the entry's name in `dir` (bytes); empty when the event names the directory itself
   uint32_t flags = 0;
+  uint64_t inode = 0;  // the object's inode, from its own file handle where the kernel reports one; 0 unknown
 };
 
 bool operator==(const FanotifyEvent& a, const FanotifyEvent& b);
@@ -49,7 +50,8 @@ bool operator==(const FanotifyEvent& a, const FanotifyEvent& b);
 std::string event_path(const FanotifyEvent& e);
 
 // Frame bytes: u64 mask, u32 flags, then fsid, dir and name, each a u32
-// length and the bytes; all little-endian.
+// length and the bytes, then u64 inode (absent in older recordings: 0); all
+// little-endian.
 std::string encode_event(const FanotifyEvent& e);
 // False when `raw` is not exactly one encoded event.
 bool decode_event(std::string_view raw, FanotifyEvent& out);

@@ -92,7 +92,10 @@ Result<std::string> filesystem_id(const std::string& path) {
 
 Result<std::unique_ptr<FanotifyReader>> FanotifyReader::open(const std::vector<std::string>& roots) {
   std::unique_ptr<FanotifyReader> r(new FanotifyReader());
-  r->fd_ = ::fanotify_init(kInitFlags, O_RDONLY | O_LARGEFILE);
+  // With the target's own file handle too (Linux 5.17+) where the kernel has
+  // it: the inode it names finds the other names of a hard-linked file.
+  r->fd_ = ::fanotify_init(kInitFlags | FAN_REPORT_FID | FAN_REPORT_TARGET_FID, O_RDONLY | O_LARGEFILE);
+  if (r->fd_ < 0 && errno == EINVAL) r->fd_ = ::fanotify_init(kInitFlags, O_RDONLY | O_LARGEFILE);
   if (r->fd_ < 0) return init_error(errno);
   std::vector<std::string> fs_ids;
   uint64_t mask = kFullMask;
@@ -121,6 +124,17 @@ Result<std::unique_ptr<FanotifyReader>> FanotifyReader::open(const std::vector<s
 FanotifyReader::~FanotifyReader() {
   for (auto& [fsid, mfd] : mount_fds_) ::close(mfd);
   if (fd_ >= 0) ::close(fd_);
+}
+
+uint64_t FanotifyReader::inode_of(const std::string& fsid, const std::string& handle) {
+  auto mount = mount_fds_.find(fsid);
+  if (mount == mount_fds_.end()) return 0;
+  int fd = ::open_by_handle_at(mount->second, reinterpret_cast<struct file_handle*>(const_cast<char*>(handle.data())), O_PATH | O_CLOEXEC);
+  if (fd < 0) return 0;  // gone (ESTALE): then no other name of it is left either
+  struct stat st;
+  uint64_t ino = ::fstat(fd, &st) == 0 ? st.st_ino : 0;
+  ::close(fd);
+  return ino;
 }
 
 std::string FanotifyReader::resolve(const std::string& fsid, const std::string& handle, uint32_t& flags) {
@@ -173,7 +187,8 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
     const char* info = reinterpret_cast<const char*>(meta) + meta->metadata_len;
     const char* end = reinterpret_cast<const char*>(meta) + meta->event_len;
     bool have_dir = false;
-    while (!have_dir && info + sizeof(struct fanotify_event_info_header) <= end) {
+    std::string target_fsid, target_handle;  // the object's own handle (FAN_EVENT_INFO_TYPE_FID)
+    while (info + sizeof(struct fanotify_event_info_header) <= end) {
       auto* hdr = reinterpret_cast<const struct fanotify_event_info_header*>(info);
       if (hdr->len == 0 || info + hdr->len > end) break;
       if (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME || hdr->info_type == FAN_EVENT_INFO_TYPE_DFID ||
@@ -182,6 +197,16 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
         auto* fh = reinterpret_cast<const struct file_handle*>(fid->handle);
         e.fsid = fsid_hex(reinterpret_cast<const int32_t*>(&fid->fsid));
         std::string handle(reinterpret_cast<const char*>(fh), sizeof(struct file_handle) + fh->handle_bytes);
+        if (hdr->info_type == FAN_EVENT_INFO_TYPE_FID) {
+          target_fsid = fsid_hex(reinterpret_cast<const int32_t*>(&fid->fsid));
+          target_handle = handle;
+          info += hdr->len;
+          continue;
+        }
+        if (have_dir) {
+          info += hdr->len;
+          continue;
+        }
         if (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
           const char* name = reinterpret_cast<const char*>(fh->f_handle) + fh->handle_bytes;
           e.name.assign(name, ::strnlen(name, static_cast<size_t>(end - name)));
@@ -193,6 +218,21 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
         have_dir = true;
       }
       info += hdr->len;
+    }
+    if (!target_handle.empty() && !(e.mask & FAN_ONDIR)) e.inode = inode_of(target_fsid, target_handle);
+    if (!have_dir && !target_handle.empty()) {
+      // Only the object's own handle (no directory record): resolve it as
+      // the directory path the translator joins, as before.
+      auto [it, fresh] = batch.try_emplace(target_fsid + target_handle);
+      if (fresh) it->second.first = resolve(target_fsid, target_handle, it->second.second);
+      // An object reported by its own handle alone that no longer opens is
+      // gone with all its names (e.g. the attrib event of an unlinked
+      // inode); its names' removal came as events of their directories.
+      if (it->second.second & fanotify::kDirUnresolved) continue;
+      e.fsid = target_fsid;
+      e.dir = it->second.first;
+      e.flags = it->second.second;
+      have_dir = true;
     }
     // An event with no directory at all (only the queue overflow has none by
     // design) is recorded unresolved, so it becomes a rescan.

@@ -35,6 +35,8 @@ class FanotifyReader {
   // The directory of a file handle as a path, from the filesystem's mount fd;
   // sets kDirUnresolved / kDirFromCache in `flags` as needed.
   std::string resolve(const std::string& fsid, const std::string& handle, uint32_t& flags);
+  // The inode number of the object a file handle names; 0 when it is gone.
+  uint64_t inode_of(const std::string& fsid, const std::string& handle);
 
   int fd_ = -1;
   std::map<std::string, int> mount_fds_;  // fsid -> an open directory on that filesystem

@@ -46,6 +46,12 @@ class SliceBuilder {
       for (const auto& old : below) GB_CHECK(restat(old.path));
     }
     for (const auto& p : plan.paths) GB_CHECK(restat(p));
+    // A file changed or unlinked through a name that is gone by now (a
+    // temporary hard link) changed its other names too.
+    for (uint64_t ino : plan.inodes) {
+      GB_ASSIGN(auto paths, cache_.paths_of_inode(0, ino));
+      for (const auto& p : paths) GB_CHECK(restat(p));
+    }
     return follow_hard_links();
   }
 

@@ -13,7 +13,7 @@ const char* const kWhat = "the change journal";
 
 Error db_error(sqlite3* db, const std::string& doing) { return sqlite_error(db, kWhat, doing); }
 
-// A row of "SELECT seq, fs_id, path, kind, is_dir, time_ns, position".
+// A row of "SELECT seq, fs_id, path, kind, is_dir, time_ns, position, inode".
 JournalRow row_from(Stmt& s) {
   JournalRow row;
   row.seq = s.i64(0);
@@ -23,6 +23,7 @@ JournalRow row_from(Stmt& s) {
   row.record.is_dir = s.i64(4) != 0;
   row.record.time_ns = s.i64(5);
   row.record.position = static_cast<uint64_t>(s.i64(6));
+  row.record.inode = static_cast<uint64_t>(s.i64(7));
   return row;
 }
 
@@ -60,7 +61,7 @@ Result<std::unique_ptr<ChangeJournal>> ChangeJournal::open(const std::string& pa
   GB_CHECK(exec_sql(db,
                     "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, fs_id BLOB NOT NULL,"
                     " path BLOB NOT NULL, kind INTEGER NOT NULL, is_dir INTEGER NOT NULL, time_ns INTEGER NOT NULL,"
-                    " position INTEGER NOT NULL);"
+                    " position INTEGER NOT NULL, inode INTEGER NOT NULL DEFAULT 0);"
                     "CREATE INDEX IF NOT EXISTS changes_path ON changes (path);"
                     "CREATE TABLE IF NOT EXISTS cuts (repo TEXT NOT NULL, snapshot TEXT NOT NULL, seq INTEGER NOT NULL,"
                     " PRIMARY KEY (repo, snapshot));"
@@ -73,7 +74,7 @@ ChangeJournal::~ChangeJournal() { sqlite3_close(db_); }
 
 Result<int64_t> ChangeJournal::append(const std::vector<ChangeRecord>& records) {
   GB_CHECK(exec_sql(db_, "BEGIN IMMEDIATE", kWhat));
-  Stmt s(db_, "INSERT INTO changes (fs_id, path, kind, is_dir, time_ns, position) VALUES (?,?,?,?,?,?)");
+  Stmt s(db_, "INSERT INTO changes (fs_id, path, kind, is_dir, time_ns, position, inode) VALUES (?,?,?,?,?,?,?)");
   auto fail = [&](const char* doing) {
     Error e = db_error(db_, doing);
     (void)exec_sql(db_, "ROLLBACK", kWhat);
@@ -87,6 +88,7 @@ Result<int64_t> ChangeJournal::append(const std::vector<ChangeRecord>& records) 
     s.bind(4, static_cast<int64_t>(r.is_dir));
     s.bind(5, r.time_ns);
     s.bind(6, static_cast<int64_t>(r.position));
+    s.bind(7, static_cast<int64_t>(r.inode));
     if (s.step() != SQLITE_DONE) return fail("append");
     s.reset();
   }
@@ -96,7 +98,7 @@ Result<int64_t> ChangeJournal::append(const std::vector<ChangeRecord>& records) 
 }
 
 Result<std::vector<JournalRow>> ChangeJournal::read_since(int64_t after, size_t limit) {
-  Stmt s(db_, "SELECT seq, fs_id, path, kind, is_dir, time_ns, position FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
+  Stmt s(db_, "SELECT seq, fs_id, path, kind, is_dir, time_ns, position, inode FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
   if (!s.ok()) return db_error(db_, "prepare");
   s.bind(1, after);
   s.bind(2, static_cast<int64_t>(limit));
@@ -149,7 +151,7 @@ Result<std::optional<int64_t>> ChangeJournal::cut_of(const std::string& repo, co
 
 Result<std::vector<JournalRow>> ChangeJournal::pending_rescans(const std::string& repo) {
   Stmt s(db_,
-         "SELECT seq, fs_id, path, kind, is_dir, time_ns, position FROM changes WHERE kind IN (?, ?) AND seq >"
+         "SELECT seq, fs_id, path, kind, is_dir, time_ns, position, inode FROM changes WHERE kind IN (?, ?) AND seq >"
          " coalesce((SELECT max(seq) FROM cuts WHERE repo = ?), 0) ORDER BY seq LIMIT 1000");
   if (!s.ok()) return db_error(db_, "prepare");
   s.bind(1, static_cast<int64_t>(ChangeKind::Overflow));

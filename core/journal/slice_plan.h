@@ -3,6 +3,7 @@
 // journal for. Pure: no file system access, so it is unit tested on record
 // streams and shared by every agent's dialect.
 #pragma once
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct SlicePlan {
   std::vector<std::string> vanished_subtrees;
   // Paths to stat again, in path order; none inside a rescanned subtree.
   std::vector<std::string> paths;
+  // Inodes of files the journal saw change (sorted): every name the
+  // previous snapshot had for them is stat'ed again too (hard links).
+  std::vector<uint64_t> inodes;
   size_t records = 0;  // records considered (inside the roots)
 
   bool needs_full_scan() const { return !full_roots.empty(); }

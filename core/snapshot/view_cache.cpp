@@ -82,7 +82,7 @@ Result<std::vector<Entry>> ViewCache::below(const std::string& dir) {
 }
 
 Result<std::vector<std::string>> ViewCache::paths_of_inode(uint64_t device, uint64_t inode) {
-  Stmt s(db_, "SELECT path FROM entries WHERE inode = ? AND device = ?");
+  Stmt s(db_, "SELECT path FROM entries WHERE inode = ?1 AND (?2 = 0 OR device = ?2)");
   if (!s.ok()) return db_error(db_, "prepare");
   s.bind(1, static_cast<int64_t>(inode));
   s.bind(2, static_cast<int64_t>(device));

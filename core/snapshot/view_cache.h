@@ -29,7 +29,8 @@ class ViewCache {
   Result<std::optional<Entry>> get(const std::string& path);
   // Every entry strictly below directory `dir`, in no particular order.
   Result<std::vector<Entry>> below(const std::string& dir);
-  // Paths of entries that are the same inode (hard links, a renamed file).
+  // Paths of entries that are the same inode (hard links, a renamed file);
+  // device 0: on any device (a change record knows the inode, not st_dev).
   Result<std::vector<std::string>> paths_of_inode(uint64_t device, uint64_t inode);
 
   // Changes are made inside an update, which ends by naming the snapshot the

@@ -16,7 +16,7 @@ mount_scratch_ext4() {
 }
 
 umount_scratch() {
-  [ -n "${MOUNTED:-}" ] && umount "$MOUNTED" 2> /dev/null
+  if [ -n "${MOUNTED:-}" ]; then umount "$MOUNTED" 2> /dev/null || umount -l "$MOUNTED" 2> /dev/null || true; fi
   MOUNTED=
 }
 
@@ -38,8 +38,8 @@ start_agent() {
 
 stop_agent() {
   [ -n "${AGENT_PID:-}" ] || return 0
-  kill "${1:--TERM}" "$AGENT_PID" 2> /dev/null
-  wait "$AGENT_PID" 2> /dev/null
+  kill "${1:--TERM}" "$AGENT_PID" 2> /dev/null || true
+  wait "$AGENT_PID" 2> /dev/null || true
   AGENT_PID=
 }
 

@@ -7,7 +7,7 @@ using namespace gb;
 
 TEST_CASE("change records round-trip through the stream format, byte-exact paths included") {
   std::vector<ChangeRecord> in(3);
-  in[0] = {"fsid01", "/home/a/\xff\x01name", ChangeKind::RenamedTo, false, -5, 1ull << 60};
+  in[0] = {"fsid01", "/home/a/\xff\x01name", ChangeKind::RenamedTo, false, -5, 1ull << 60, 1234567};
   in[1] = {"", "/", ChangeKind::Overflow, true, 123456789, 0};
   in[2] = {"C1", "C:\\Users\\x", ChangeKind::Attrib, false, 0, 42};
   std::string stream(kChangeStreamMagic);

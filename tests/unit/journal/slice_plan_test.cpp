@@ -78,3 +78,14 @@ TEST_CASE("paths come out in path order ('/' lowest)") {
   auto p = plan_slice({rec(ChangeKind::Modified, "/r/a-b"), rec(ChangeKind::Modified, "/r/a/b")}, {"/r"});
   CHECK(p.paths == V{"/r/a/b", "/r/a-b"});
 }
+
+TEST_CASE("the inodes of changed files are kept, so their other names are stat'ed too") {
+  auto m = rec(ChangeKind::Modified, "/r/tmp-link");
+  m.inode = 77;
+  auto d = rec(ChangeKind::Deleted, "/r/tmp-link");
+  d.inode = 77;
+  auto dir = rec(ChangeKind::Attrib, "/r/d", true);
+  dir.inode = 5;
+  auto p = plan_slice({m, d, dir}, {"/r"});
+  CHECK(p.inodes == std::vector<uint64_t>{77});
+}
