@@ -33,6 +33,7 @@ inline constexpr uint64_t kOnDir = 0x40000000;
 // FanotifyEvent::flags
 inline constexpr uint32_t kDirUnresolved = 1;  // the directory handle did not resolve: `dir` is empty
 inline constexpr uint32_t kDirFromCache = 2;   // the directory was gone; `dir` is its last known path
+inline constexpr uint32_t kDirDeleted = 4;     // (reader only, never recorded) the handle is stale: the directory is deleted
 
 struct FanotifyEvent {
   uint64_t mask = 0;

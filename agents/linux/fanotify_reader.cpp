@@ -142,6 +142,7 @@ std::string FanotifyReader::resolve(const std::string& fsid, const std::string& 
   auto mount = mount_fds_.find(fsid);
   if (mount != mount_fds_.end()) {
     int dfd = ::open_by_handle_at(mount->second, reinterpret_cast<struct file_handle*>(const_cast<char*>(handle.data())), O_PATH | O_CLOEXEC);
+    if (dfd < 0 && errno == ESTALE) flags |= fanotify::kDirDeleted;
     if (dfd >= 0) {
       std::string path;
       bool gone = false;
@@ -159,7 +160,7 @@ std::string FanotifyReader::resolve(const std::string& fsid, const std::string& 
     }
   }
   if (auto it = last_paths_.find(key); it != last_paths_.end()) {
-    flags |= fanotify::kDirFromCache;
+    flags = (flags & ~fanotify::kDirDeleted) | fanotify::kDirFromCache;
     return it->second;
   }
   flags |= fanotify::kDirUnresolved;
@@ -220,6 +221,20 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
       info += hdr->len;
     }
     if (!target_handle.empty() && !(e.mask & FAN_ONDIR)) e.inode = inode_of(target_fsid, target_handle);
+    if (e.flags & fanotify::kDirDeleted) {
+      // The directory was deleted since the event. Its own removal comes as
+      // an event of its parent (or of the nearest ancestor still there), and
+      // the backup then re-stats everything the snapshot had below it, so
+      // events inside it add nothing, except for a file that lives on under
+      // another name (a hard link): that name is where the change shows.
+      std::string alive;
+      uint32_t target_flags = 0;
+      if (!target_handle.empty() && !(e.mask & FAN_ONDIR)) alive = resolve(target_fsid, target_handle, target_flags);
+      if (alive.empty() || (target_flags & (fanotify::kDirFromCache | fanotify::kDirUnresolved))) continue;
+      e.dir = alive;
+      e.name.clear();
+      e.flags = 0;
+    }
     if (!have_dir && !target_handle.empty()) {
       // Only the object's own handle (no directory record): resolve it as
       // the directory path the translator joins, as before.
