@@ -5,7 +5,7 @@
 namespace gb::fanotify {
 
 bool operator==(const FanotifyEvent& a, const FanotifyEvent& b) {
-  return a.mask == b.mask && a.fsid == b.fsid && a.dir == b.dir && a.name == b.name && a.flags == b.flags;
+  return a.mask == b.mask && a.fsid == b.fsid && a.dir == b.dir && a.name == b.name && a.flags == b.flags && a.inode == b.inode;
 }
 
 std::string event_path(const FanotifyEvent& e) {
@@ -20,6 +20,7 @@ std::string encode_event(const FanotifyEvent& e) {
   put_le_string(e.fsid, out);
   put_le_string(e.dir, out);
   put_le_string(e.name, out);
+  put_le(e.inode, 8, out);
   return out;
 }
 
@@ -30,6 +31,7 @@ bool decode_event(std::string_view raw, FanotifyEvent& out) {
   out.fsid = r.string();
   out.dir = r.string();
   out.name = r.string();
+  out.inode = r.ok && raw.size() - r.pos == 8 ? r.fixed(8) : 0;
   return r.ok && r.at_end();
 }
 

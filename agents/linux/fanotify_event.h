@@ -33,10 +33,9 @@ inline constexpr uint64_t kOnDir = 0x40000000;
 // FanotifyEvent::flags
 inline constexpr uint32_t kDirUnresolved = 1;  // the directory handle did not resolve: `dir` is empty
 inline constexpr uint32_t kDirFromCache = 2;   // the directory was gone; `dir` is its last known path
-// An event that names no entry (reported by FID alone) about an object that
-// no longer exists: every unlink raises such a link-count event, and the
-// unlink itself is reported with its name, so there is nothing to translate.
-inline constexpr uint32_t kObjectGone = 4;
+// (reader only, never recorded) the handle is stale: the directory, or the
+// object an event names by its own handle alone, is gone
+inline constexpr uint32_t kDirDeleted = 4;
 
 struct FanotifyEvent {
   uint64_t mask = 0;
@@ -47,6 +46,7 @@ struct FanotifyEvent {
   std::string dir;
   std::string name;  // the entry's name in `dir` (bytes); empty when the event is about `dir` itself
   uint32_t flags = 0;
+  uint64_t inode = 0;  // the object's inode, from its own file handle where the kernel reports one; 0 unknown
 };
 
 bool operator==(const FanotifyEvent& a, const FanotifyEvent& b);
@@ -56,7 +56,8 @@ bool operator==(const FanotifyEvent& a, const FanotifyEvent& b);
 std::string event_path(const FanotifyEvent& e);
 
 // Frame bytes: u64 mask, u32 flags, then fsid, dir and name, each a u32
-// length and the bytes; all little-endian.
+// length and the bytes, then u64 inode (absent in older recordings: 0); all
+// little-endian.
 std::string encode_event(const FanotifyEvent& e);
 // False when `raw` is not exactly one encoded event.
 bool decode_event(std::string_view raw, FanotifyEvent& out);

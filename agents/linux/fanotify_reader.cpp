@@ -73,6 +73,9 @@ Error mark_error(int err, const std::string& root) {
                                   std::strerror(err)));
   if (err == EINVAL)
     return make_error(ErrorKind::Unsupported, fmt::format("this kernel's fanotify lacks FAN_MARK_FILESYSTEM (Linux 4.20 or later is needed){}", kFallback));
+  // Unprivileged fanotify (Linux 5.13+) starts, but whole-filesystem marks
+  // still need the capability.
+  if (err == EPERM) return init_error(EPERM);
   if (err == ENOSPC)
     return make_error(ErrorKind::Io, fmt::format("cannot watch {}: too many fanotify marks (fs.fanotify.max_user_marks){}", root, kFallback));
   return make_error(ErrorKind::Io, fmt::format("cannot watch {}: {}{}", root, std::strerror(err), kFallback));
@@ -191,16 +194,24 @@ void FanotifyReader::remember(const std::string& key, const std::string& path) {
   known = path;
 }
 
+uint64_t FanotifyReader::inode_of(const std::string& fsid, const std::string& handle) {
+  auto mount = mount_fds_.find(fsid);
+  if (mount == mount_fds_.end()) return 0;
+  int fd = ::open_by_handle_at(mount->second, reinterpret_cast<struct file_handle*>(const_cast<char*>(handle.data())), O_PATH | O_CLOEXEC);
+  if (fd < 0) return 0;  // gone (ESTALE): then no other name of it is left either
+  struct stat st;
+  uint64_t ino = ::fstat(fd, &st) == 0 ? st.st_ino : 0;
+  ::close(fd);
+  return ino;
+}
+
 std::string FanotifyReader::resolve(const std::string& fsid, const std::string& handle, bool object_only, uint32_t& flags) {
   std::string key = fsid + handle;
   std::string why = "a filesystem with no watched root";
   auto mount = mount_fds_.find(fsid);
   if (mount != mount_fds_.end()) {
     int dfd = ::open_by_handle_at(mount->second, reinterpret_cast<struct file_handle*>(const_cast<char*>(handle.data())), O_PATH | O_CLOEXEC);
-    if (dfd < 0 && errno == ESTALE && object_only) {
-      flags |= fanotify::kObjectGone;
-      return {};
-    }
+    if (dfd < 0 && errno == ESTALE) flags |= fanotify::kDirDeleted;
     why = fmt::format("open_by_handle_at: {}", std::strerror(errno));
     if (dfd >= 0) {
       std::string path;
@@ -212,8 +223,8 @@ std::string FanotifyReader::resolve(const std::string& fsid, const std::string& 
         if (!object_only) remember(key, path);
         return path;
       }
-      if (named && object_only) {
-        flags |= fanotify::kObjectGone;
+      if (named && object_only) {  // unlinked since the event
+        flags |= fanotify::kDirDeleted;
         return {};
       }
       if (named) {  // removed after the event: the kernel still knows its last path
@@ -222,8 +233,9 @@ std::string FanotifyReader::resolve(const std::string& fsid, const std::string& 
       }
     }
   }
+  if (object_only && (flags & fanotify::kDirDeleted)) return {};  // only directories are remembered
   if (auto it = last_paths_.find(key); it != last_paths_.end()) {
-    flags |= fanotify::kDirFromCache;
+    flags = (flags & ~fanotify::kDirDeleted) | fanotify::kDirFromCache;
     return it->second;
   }
   unresolved_reason_ = why;
@@ -258,15 +270,36 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
     EventIds ids = event_ids(meta);
     e.fsid = ids.fsid;
     e.name = ids.name;
+    const bool on_dir = (e.mask & FAN_ONDIR) != 0;
+    if (!ids.object_handle.empty() && !on_dir) e.inode = inode_of(ids.fsid, ids.object_handle);
     if (!ids.dir_handle.empty()) {
       resolved(ids.fsid, ids.dir_handle, false, e);
+      if (e.flags & fanotify::kDirDeleted) {
+        // The directory was deleted since the event (and its path is not
+        // remembered). Its own removal comes as an event of its parent (or of
+        // the nearest ancestor still there), and the backup then re-stats
+        // everything the snapshot had below it, so events inside it add
+        // nothing, except for a file that lives on under another name (a
+        // hard link): that name is where the change shows.
+        std::string alive;
+        uint32_t target_flags = 0;
+        if (!ids.object_handle.empty() && !on_dir) alive = resolve(ids.fsid, ids.object_handle, true, target_flags);
+        if (alive.empty() || target_flags != 0) continue;
+        e.dir = alive;
+        e.name.clear();
+        e.flags = 0;
+      }
       // A directory created or moved in: remember where its own handle
       // points, so events inside it still find it once it is gone.
-      if (target_fids_ && !(e.flags & fanotify::kDirUnresolved) && !ids.object_handle.empty() && ids.object_handle != ids.dir_handle && (e.mask & FAN_ONDIR) &&
+      if (target_fids_ && !(e.flags & fanotify::kDirUnresolved) && !ids.object_handle.empty() && ids.object_handle != ids.dir_handle && on_dir &&
           (e.mask & (FAN_CREATE | FAN_MOVED_TO)))
         remember(ids.fsid + ids.object_handle, fanotify::event_path(e));
     } else if (!ids.object_handle.empty()) {
       resolved(ids.fsid, ids.object_handle, true, e);
+      // An object reported by its own handle alone that no longer exists is
+      // gone with all its names (e.g. the link-count event of an unlinked
+      // inode); its names' removal came as events of their directories.
+      if (e.flags & fanotify::kDirDeleted) continue;
     } else if (!(e.mask & FAN_Q_OVERFLOW)) {
       // No handle at all (only the queue overflow has none by design): a rescan.
       e.flags |= fanotify::kDirUnresolved;

@@ -39,9 +39,11 @@ class FanotifyReader {
   FanotifyReader() = default;
   // The path of a file handle (a directory's; with `object_only`, the
   // object's when the event names no entry), from the filesystem's mount fd;
-  // sets kDirUnresolved, kDirFromCache or kObjectGone in `flags` as needed.
+  // sets kDirUnresolved, kDirFromCache or kDirDeleted in `flags` as needed.
   std::string resolve(const std::string& fsid, const std::string& handle, bool object_only, uint32_t& flags);
   void remember(const std::string& key, const std::string& path);
+  // The inode number of the object a file handle names; 0 when it is gone.
+  uint64_t inode_of(const std::string& fsid, const std::string& handle);
 
   int fd_ = -1;
   std::map<std::string, int> mount_fds_;  // fsid -> an open directory on that filesystem

@@ -37,7 +37,7 @@ class FanotifyTranslator : public EventTranslator {
   void translate(std::string_view raw, int64_t time_ns, std::vector<ChangeRecord>& out) override {
     ++position_;
     auto record = [&](ChangeKind kind, const std::string& fs_id, const std::string& path, bool is_dir) {
-      out.push_back(ChangeRecord{fs_id, path, kind, is_dir, time_ns, position_});
+      out.push_back(ChangeRecord{fs_id, path, kind, is_dir, time_ns, position_, 0});
     };
     FanotifyEvent e;
     if (!decode_event(raw, e)) {
@@ -49,7 +49,6 @@ class FanotifyTranslator : public EventTranslator {
       for (const auto& r : roots_) record(ChangeKind::Overflow, r.fs_id, r.path, true);
       return;
     }
-    if (e.flags & kObjectGone) return;
     if (e.flags & kDirUnresolved) {
       // We know the filesystem but not where in it: every root on it.
       for (const Root* r : roots_on(e.fsid)) record(ChangeKind::RescanNeeded, r->fs_id, r->path, true);
@@ -74,6 +73,8 @@ class FanotifyTranslator : public EventTranslator {
     if (e.mask & kAttrib) record(ChangeKind::Attrib, e.fsid, path, is_dir);
     if (e.mask & kMovedFrom) record(ChangeKind::RenamedFrom, e.fsid, path, is_dir);
     if (e.mask & kDelete) record(ChangeKind::Deleted, e.fsid, path, is_dir);
+    if (!is_dir)
+      for (size_t i = before; i < out.size(); ++i) out[i].inode = e.inode;
     // An event we do not translate (a bit this agent never asked for): rescan
     // what it names rather than guess.
     if (out.size() == before) record(ChangeKind::RescanNeeded, e.fsid, path, is_dir);

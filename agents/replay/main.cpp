@@ -1,6 +1,7 @@
 // gridbackup-replay: the journal-replay debugging tool. It records an agent's
 // raw events to a portable file, prints what a recording translates to, and
 // plays a recording into a change journal (docs/FORMAT.md, "Recordings").
+#include <algorithm>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -15,6 +16,8 @@
 #include "core/cli/options.h"
 #include "core/journal/change_journal.h"
 #include "core/journal/recording.h"
+#include "core/journal/slice_plan.h"
+#include "core/common/path_order.h"
 
 namespace {
 
@@ -46,7 +49,7 @@ int fail(int code, const std::string& sentence) {
 int fail(const Error& e) { return fail(e.kind == ErrorKind::InvalidArgument || e.kind == ErrorKind::Corrupt ? kUsageError : kError, e.message); }
 
 // The recording's change records, translated by its dialect's translator.
-Result<std::vector<ChangeRecord>> translate_file(const std::string& file) {
+Result<std::vector<ChangeRecord>> translate_file(const std::string& file, std::vector<std::string>* roots = nullptr) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return make_error(ErrorKind::InvalidArgument, fmt::format("cannot read the recording {}", file));
   std::stringstream ss;
@@ -67,6 +70,13 @@ Result<std::vector<ChangeRecord>> translate_file(const std::string& file) {
   }
   std::vector<ChangeRecord> records;
   for (const auto& e : rec.events) translator->translate(e.bytes, e.time_ns, records);
+  if (roots) {
+    std::string all = rec.context["roots"];
+    for (size_t start = 0, nl; (nl = all.find('\n', start)) != std::string::npos || start < all.size(); start = nl + 1) {
+      if (nl == std::string::npos) nl = all.size();
+      if (nl > start) roots->push_back(all.substr(start, nl - start));
+    }
+  }
   return records;
 }
 
@@ -101,11 +111,14 @@ int cmd_play(const CommandLine& cl) {
   if (!dir) return fail(kUsageError, "play needs --state-dir D: the state dir whose change journal receives the records");
   auto map = PathMap::parse(cl.all("map"));
   if (!map) return fail(map.error());
-  auto records = translate_file(cl.args[0]);
+  std::vector<std::string> roots;
+  auto records = translate_file(cl.args[0], &roots);
   if (!records) return fail(records.error());
   if (agent_is_running(*dir))
     return fail(kError, fmt::format("an agent is running on the state dir {}; replaying into its journal would mix two event streams", *dir));
   for (auto& r : *records) r.path = map->apply(r.path);
+  for (auto& r : roots) r = map->apply(r);
+  std::sort(roots.begin(), roots.end(), path_less);
   ::mkdir(dir->c_str(), 0755);
   auto journal = ChangeJournal::open(journal_path(*dir));
   if (!journal) return fail(journal.error());
@@ -116,6 +129,15 @@ int cmd_play(const CommandLine& cl) {
   print_records(*records);
   std::printf("%zu records appended to %s (seq %lld..%lld)\n", records->size(), journal_path(*dir).c_str(), static_cast<long long>(*first + 1),
               static_cast<long long>(*last));
+  // The snapshot delta these records make: what the next backup of the
+  // recording's roots stats and rescans (core/journal/slice_plan.h).
+  SlicePlan plan = plan_slice(*records, roots);
+  std::printf("slice plan for the recorded roots: %zu paths to stat, %zu subtrees to rescan, %zu vanished subtrees, %zu inodes, %zu full rescans\n",
+              plan.paths.size(), plan.subtrees.size(), plan.vanished_subtrees.size(), plan.inodes.size(), plan.full_roots.size());
+  for (const auto& p : plan.full_roots) std::printf("  full rescan     %s\n", p.c_str());
+  for (const auto& p : plan.subtrees) std::printf("  rescan subtree  %s\n", p.c_str());
+  for (const auto& p : plan.vanished_subtrees) std::printf("  vanished        %s\n", p.c_str());
+  for (const auto& p : plan.paths) std::printf("  stat            %s\n", p.c_str());
   return kOk;
 }
 

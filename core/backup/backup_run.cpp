@@ -1,15 +1,13 @@
 #include "core/backup/backup_run.h"
 
-#include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
 #include <optional>
-#include <unordered_map>
 
+#include "core/backup/backup_session.h"
+#include "core/backup/narrow_slice.h"
 #include "core/common/path_order.h"
-#include "core/content/packer.h"
-#include "core/snapshot/log_writer.h"
-#include "core/snapshot/snapshot_store.h"
+#include "core/journal/slice_plan.h"
 #include "core/snapshot/view_reader.h"
 
 namespace gb {
@@ -23,9 +21,105 @@ std::optional<Snapshot> find_parent(const std::vector<Snapshot>& all, const std:
   return std::nullopt;
 }
 
-bool content_unchanged(const Entry& now, const Entry& before) {
-  return before.type == NodeType::File && now.size == before.size && now.mtime_ns == before.mtime_ns &&
-         now.ctime_ns == before.ctime_ns && now.inode == before.inode;
+// The journal's records since the parent's cut, up to this backup's cut.
+Result<std::vector<ChangeRecord>> records_between(ChangeJournal& journal, int64_t after, int64_t upto) {
+  std::vector<ChangeRecord> out;
+  for (;;) {
+    GB_ASSIGN(auto rows, journal.read_since(after, 65536));
+    for (auto& row : rows) {
+      if (row.seq > upto) return out;
+      out.push_back(std::move(row.record));
+    }
+    if (rows.empty()) return out;
+    after = rows.back().seq;
+  }
+}
+
+// Whether this backup can be a narrow slice from `parent`; if not, says why.
+Result<std::optional<SlicePlan>> slice_plan_for(const JournalUse& j, const Snapshot& parent, const std::vector<std::string>& roots,
+                                                std::string& why_not) {
+  GB_ASSIGN(std::string cached, j.cache->snapshot_id());
+  GB_ASSIGN(auto parent_cut, j.journal->cut_of(j.repository_id, parent.id));
+  if (!parent_cut || cached != parent.id) {
+    why_not = "the previous snapshot was not taken with this change journal";
+    return std::optional<SlicePlan>();
+  }
+  if (parent.depth + 1 >= kMaxSliceDepth) {
+    why_not = fmt::format("{} narrow slices since the last full scan: time for a checkpoint", parent.depth);
+    return std::optional<SlicePlan>();
+  }
+  GB_ASSIGN(auto records, records_between(*j.journal, *parent_cut, j.cut));
+  SlicePlan plan = plan_slice(records, roots);
+  if (plan.needs_full_scan()) {
+    why_not = fmt::format("the change journal asks for a rescan of {} (agent restart or lost events)", plan.full_roots.front());
+    return std::optional<SlicePlan>();
+  }
+  return std::optional<SlicePlan>(std::move(plan));
+}
+
+// The full scan: walk the roots in path order and merge-join with the
+// parent's view.
+Status full_scan(Repository& repo, const BackupOptions& options, BackupProgress& progress, BackupSession& session,
+                 const std::vector<std::string>& roots, const std::vector<std::vector<Hash>>* parent_logs) {
+  std::unique_ptr<ViewReader> before;
+  if (parent_logs) before = std::make_unique<ViewReader>(repo, *parent_logs);
+  Entry prev;
+  bool prev_live = false;
+  auto advance_prev = [&]() -> Status {
+    if (!before) return {};
+    GB_ASSIGN(prev_live, before->next(prev));
+    return {};
+  };
+  GB_CHECK(advance_prev());
+  Scanner scanner(roots, Excludes(options.excludes), [&](ScanProblem p) { session.note_problem(std::move(p)); });
+  SnapshotStats& stats = session.stats();
+  Entry e;
+  while (scanner.next(e)) {
+    ++progress.entries;
+    GB_CHECK(session.packer_status());
+    while (prev_live && path_less(prev.path, e.path)) {
+      GB_CHECK(session.write_deleted(prev));
+      GB_CHECK(advance_prev());
+    }
+    const Entry* old = prev_live && prev.path == e.path ? &prev : nullptr;
+    if (e.type == NodeType::File) {
+      GB_ASSIGN(bool backed_up, session.fill_content(e, old, old));
+      if (!backed_up) {
+        // Not backed up: a delta drops the path, so no stale content is claimed.
+        if (old) GB_CHECK(session.write_deleted(*old));
+        if (old) GB_CHECK(advance_prev());
+        continue;
+      }
+    }
+    count_in_totals(stats, e, +1);
+    GB_CHECK(session.write(e, old));
+    if (old) GB_CHECK(advance_prev());
+  }
+  while (prev_live) {
+    GB_CHECK(session.write_deleted(prev));
+    GB_CHECK(advance_prev());
+  }
+  return {};
+}
+
+// An audit: after a full scan with an agent running, every change the scan
+// found must be one the journal named. Hard-linked files change through
+// their other names, so they are checked through the inode, not the name.
+Status audit_against_journal(const JournalUse& j, const Snapshot& parent, const std::vector<std::string>& roots,
+                             const std::vector<std::string>& changed, BackupResult& result) {
+  GB_ASSIGN(auto parent_cut, j.journal->cut_of(j.repository_id, parent.id));
+  if (!parent_cut) return {};
+  GB_ASSIGN(int64_t now, j.journal->last_seq());
+  GB_ASSIGN(auto records, records_between(*j.journal, *parent_cut, now));
+  SlicePlan plan = plan_slice(records, roots);
+  result.audited = true;
+  for (const auto& path : changed) {
+    if (plan.covers(path)) continue;
+    GB_ASSIGN(auto old, j.cache->get(path));
+    if (old && old->hardlink_id) continue;
+    result.audit_missed.push_back(path);
+  }
+  return {};
 }
 
 }  // namespace
@@ -33,7 +127,6 @@ bool content_unchanged(const Entry& now, const Entry& before) {
 Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, BackupProgress& progress) {
   GB_ASSIGN(std::vector<std::string> roots, normalise_roots(options.paths));
   if (!options.upload && !options.queue) return make_error(ErrorKind::InvalidArgument, "a backup without upload needs the upload queue");
-  GB_CHECK(repo.adopt_unindexed_packs());  // what a killed run stored is not stored again
   SnapshotStore store(repo);
   GB_ASSIGN(auto all, store.list());
   std::optional<Snapshot> parent = options.force_full_read ? std::nullopt : find_parent(all, options.hostname, roots);
@@ -45,169 +138,60 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
   snap.username = options.username;
   snap.paths = roots;
   snap.excludes = options.excludes;
-  snap.checkpoint = !parent || parent->depth + 1 >= repo.config().checkpoint_interval;
-  snap.depth = snap.checkpoint ? 0 : parent->depth + 1;
   if (parent) {
     snap.parent = parent->id;
     result.parent_short_id = parent->short_id();
   }
 
-  std::unique_ptr<ViewReader> before;
-  if (parent) {
-    GB_ASSIGN(auto logs, store.chain(*parent));
-    before = std::make_unique<ViewReader>(repo, logs);
+  const JournalUse* journal = options.journal;
+  std::optional<SlicePlan> plan;
+  if (journal && !parent) result.full_scan_reason = "there is no previous snapshot of these paths";
+  if (journal && parent && journal->audit) result.full_scan_reason = "an audit of the change journal";
+  if (journal && parent && !journal->audit) {
+    GB_ASSIGN(plan, slice_plan_for(*journal, *parent, roots, result.full_scan_reason));
   }
-  Entry prev;
-  bool prev_live = false;
-  auto advance_prev = [&]() -> Status {
-    if (!before) return {};
-    GB_ASSIGN(prev_live, before->next(prev));
-    return {};
-  };
-  GB_CHECK(advance_prev());
 
-  Packer packer(repo.upload_backend(), repo.keys(), repo.index(), repo.packer_options(options.workers));
-  LogWriter log(packer);
-  FileReader reader(packer, repo, progress.read, options.reader);
-  std::unordered_map<uint64_t, Hash> hardlinks;  // hardlink id -> content already read this run
-  std::vector<UploadJob> jobs;  // content the uploader must store, enqueued before the commit
-  std::vector<std::string> staged_to_release;
-  // `source` is where the uploader reads the content: the file, or its staged copy.
-  auto queue_content = [&](const Entry& file, const Entry* staged_copy = nullptr, std::optional<Hash> base = std::nullopt) -> Status {
-    if (options.upload || repo.content_present(file.content, file.size)) return {};
-    const Entry& source = staged_copy ? *staged_copy : file;
-    UploadJob j;
-    j.priority = options.priority.priority(file);
-    j.content = file.content;
-    j.path = source.path;
-    j.size = source.size;
-    j.mtime_ns = source.mtime_ns;
-    j.ctime_ns = source.ctime_ns;
-    j.inode = source.inode;
-    j.staged = staged_copy != nullptr;
-    j.has_base = base.has_value();
-    if (base) j.base = *base;
-    jobs.push_back(std::move(j));
-    ++result.queued_files;
-    result.queued_bytes += file.size;
-    if (jobs.size() >= 4096) {
-      GB_CHECK(options.queue->enqueue(jobs));
-      jobs.clear();
-    }
-    return {};
-  };
-  SnapshotStats& stats = snap.stats;
+  if (plan) {
+    snap.checkpoint = false;
+    snap.depth = parent->depth + 1;
+    snap.stats = parent->stats;
+    snap.stats.changed_entries = snap.stats.files_read = snap.stats.bytes_read = 0;
+  } else {
+    snap.checkpoint = !parent || parent->depth + 1 >= repo.config().checkpoint_interval;
+    snap.depth = snap.checkpoint ? 0 : parent->depth + 1;
+  }
 
-  auto note_problem = [&](ScanProblem p) {
-    ++progress.errors;
-    result.problems.push_back(std::move(p));
-  };
-  Scanner scanner(roots, Excludes(options.excludes), note_problem);
-
-  auto write_change = [&](const Entry& e, const Entry* old) {
-    bool changed = !old || !same_entry(e, *old);
-    if (changed) ++stats.changed_entries;
-    if (snap.checkpoint || changed) log.add(e);
-  };
-  auto write_deleted = [&](const Entry& old) {
-    ++stats.changed_entries;
-    if (!snap.checkpoint) {
-      Entry gone;
-      gone.path = old.path;
-      gone.deleted = true;
-      log.add(gone);
+  // A narrow slice that only queues content stores nothing but its log, so
+  // it needs no index (reading it would cost time in proportion to the
+  // repository); everything else dedups against it.
+  if (!plan || options.upload) {
+    GB_CHECK(repo.load_index());
+    GB_CHECK(repo.adopt_unindexed_packs());  // what a killed run stored is not stored again
+  }
+  if (journal) GB_CHECK(journal->cache->begin_update(false));
+  BackupSession session(repo, options, progress, result);
+  if (plan) {
+    result.narrow = true;
+    GB_CHECK(run_narrow_slice(*plan, roots, options, progress, session, *journal->cache, result));
+  } else {
+    std::optional<std::vector<std::vector<Hash>>> logs;
+    if (parent) {
+      GB_ASSIGN(logs, store.chain(*parent));
     }
-  };
-
-  // Backs a file up from a copy set aside in the staging area.
-  auto read_staged = [&](Entry& e) -> Status {
-    GB_ASSIGN(std::string copy_path, options.staging->stage(e));
-    Entry copy;
-    std::string problem;
-    if (!stat_entry(copy_path, copy, problem)) return make_error(ErrorKind::Io, "the staged copy vanished: " + problem);
-    Status st = reader.read(copy, options.upload, 1);
-    if (!st) {
-      StagingArea::release(copy_path);
-      return st;
-    }
-    e.content = copy.content;
-    ++result.staged_files;
-    if (options.queue) GB_CHECK(options.queue->clear_unstable(e.path));
-    if (options.upload) {
-      staged_to_release.push_back(copy_path);  // once its packs are stored
-      return {};
-    }
-    Status queued = queue_content(e, &copy);
-    if (!queued) StagingArea::release(copy_path);
-    return queued;
-  };
-  // Reads a changed file: from a staged copy if it is known to be unstable or
-  // keeps changing while read, otherwise directly.
-  auto read_changed = [&](Entry& e) -> Status {
-    if (options.staging && options.queue) {
-      GB_ASSIGN(bool unstable, options.queue->is_unstable(e.path));
-      if (unstable) return read_staged(e);
-    }
-    std::optional<Hash> base;
-    if (prev_live && prev.path == e.path && prev.type == NodeType::File) base = prev.content;
-    Status st = reader.read(e, options.upload, 3, base);
-    if (st) return queue_content(e, nullptr, base);
-    if (options.staging && st.error().message.find("kept changing") != std::string::npos) return read_staged(e);
-    return st;
-  };
-
-  Entry e;
-  while (scanner.next(e)) {
-    ++progress.entries;
-    GB_CHECK(packer.status());
-    while (prev_live && path_less(prev.path, e.path)) {
-      write_deleted(prev);
-      GB_CHECK(advance_prev());
-    }
-    const Entry* old = prev_live && prev.path == e.path ? &prev : nullptr;
-    if (e.type == NodeType::File) {
-      auto linked = e.hardlink_id ? hardlinks.find(e.hardlink_id) : hardlinks.end();
-      if (linked != hardlinks.end()) {
-        e.content = linked->second;
-      } else if (old && content_unchanged(e, *old) && (!options.upload || repo.content_present(old->content, old->size))) {
-        // Unchanged. Content a previous --no-upload run left queued stays queued (the
-        // queue ignores a job it already has), so a lost queue is rebuilt here.
-        e.content = old->content;
-        GB_CHECK(queue_content(e));
-      } else if (Status st = read_changed(e); !st) {
-        note_problem({e.path, st.error().message});
-        // Not backed up: a delta drops the path, so no stale content is claimed.
-        if (old) write_deleted(*old);
-        if (old) GB_CHECK(advance_prev());
-        continue;
-      } else {
-        ++stats.files_read;
-        stats.bytes_read += e.size;
+    if (journal) {
+      GB_ASSIGN(std::string cached, journal->cache->snapshot_id());
+      if (!parent || cached != parent->id) {
+        // The cache mirrors another snapshot: rebuild it from this scan.
+        journal->cache->abandon_update();
+        GB_CHECK(journal->cache->begin_update(true));
+        session.cache_every_entry = true;
       }
-      if (e.hardlink_id) hardlinks.emplace(e.hardlink_id, e.content);
-      ++stats.files;
-      stats.bytes += e.size;
-    } else if (e.type == NodeType::Dir) {
-      ++stats.dirs;
-    } else {
-      ++stats.others;
+      session.record_changes = journal->audit && parent && !session.cache_every_entry;
     }
-    write_change(e, old);
-    if (old) GB_CHECK(advance_prev());
+    GB_CHECK(full_scan(repo, options, progress, session, roots, logs ? &*logs : nullptr));
+    if (session.record_changes) GB_CHECK(audit_against_journal(*journal, *parent, roots, session.changed_paths, result));
   }
-  while (prev_live) {
-    write_deleted(prev);
-    GB_CHECK(advance_prev());
-  }
-
-  snap.log_blobs = log.finish();
-  if (!jobs.empty()) GB_CHECK(options.queue->enqueue(jobs));
-  GB_CHECK(packer.finish());
-  GB_CHECK(repo.index().flush(repo.backend(), repo.keys().metadata));
-  for (const auto& copy : staged_to_release) StagingArea::release(copy);
-  stats.bytes_stored = packer.stored_bytes();
-  stats.errors = result.problems.size();
-  GB_CHECK(store.save(snap));
+  GB_CHECK(session.finish(store));
   return result;
 }
 

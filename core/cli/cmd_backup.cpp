@@ -7,6 +7,7 @@
 #include "core/backup/backup_run.h"
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/journal_step.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
 #include "core/cli/upload_step.h"
@@ -41,7 +42,8 @@ int cmd_backup(const CommandLine& cl) {
   opts.reader.max_delta_chain = transfer->max_delta_chain;
 
   std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo)) return code;
+  // The index is read by run_backup when it needs it (not for a narrow slice without upload).
+  if (int code = open_or_report(cl, repo, /*load_index=*/false)) return code;
   auto queue = open_queue(cl, *repo);
   if (!queue) return report_error(queue.error());
   opts.queue = queue->get();
@@ -50,6 +52,11 @@ int cmd_backup(const CommandLine& cl) {
   opts.staging = &staging;
   auto limited = limit_uploads(*repo, *transfer);
   auto start = std::chrono::steady_clock::now();
+  std::string journal_note;
+  auto journal = prepare_journal(cl, *repo, opts.paths, opts.hostname, journal_note);
+  if (!journal) return report_error(journal.error());
+  if (*journal) opts.journal = &(*journal)->use;
+  if (!journal_note.empty() && !cl.flag("quiet")) std::fprintf(stderr, "gridbackup: %s\n", journal_note.c_str());
   BackupProgress progress;
   Result<BackupResult> result = make_error(ErrorKind::Io, "backup did not run");
   {
@@ -63,6 +70,9 @@ int cmd_backup(const CommandLine& cl) {
     result = run_backup(*repo, opts, progress);
   }
   if (!result) return report_error(result.error());
+  if (*journal) {
+    if (Status st = finish_journal(**journal, *result, cl.flag("quiet") || cl.flag("json")); !st) return report_error(st.error());
+  }
   int upload_code = kExitOk;
   if (opts.upload) upload_code = drain_queue(cl, *repo, **queue, *transfer, /*adopt_unindexed=*/false);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -72,12 +82,13 @@ int cmd_backup(const CommandLine& cl) {
   if (cl.flag("json")) {
     std::printf("{\"snapshot\":\"%s\",\"parent\":%s,\"checkpoint\":%s,\"files\":%llu,\"dirs\":%llu,\"others\":%llu,\"bytes\":%llu,"
                 "\"changed_entries\":%llu,\"files_read\":%llu,\"bytes_read\":%llu,\"bytes_stored\":%llu,\"errors\":%llu,\"deltas\":%llu,"
-                "\"queued_files\":%llu,\"seconds\":%.3f}\n",
+                "\"queued_files\":%llu,\"narrow\":%s,\"slice_paths\":%llu,\"audit_missed\":%s,\"seconds\":%.3f}\n",
                 s.id.c_str(), s.parent.empty() ? "null" : json_string(s.parent).c_str(), s.checkpoint ? "true" : "false",
                 (unsigned long long)t.files, (unsigned long long)t.dirs, (unsigned long long)t.others, (unsigned long long)t.bytes,
                 (unsigned long long)t.changed_entries, (unsigned long long)t.files_read, (unsigned long long)t.bytes_read,
                 (unsigned long long)t.bytes_stored, (unsigned long long)t.errors, (unsigned long long)progress.read.deltas.load(),
-                (unsigned long long)result->queued_files, secs);
+                (unsigned long long)result->queued_files, result->narrow ? "true" : "false", (unsigned long long)result->slice_paths,
+                result->audited ? std::to_string(result->audit_missed.size()).c_str() : "null", secs);
   } else if (!cl.flag("quiet")) {
     std::printf("snapshot %s saved%s\n", s.short_id().c_str(),
                 result->parent_short_id.empty() ? "" : fmt::format(" (compared with {})", result->parent_short_id).c_str());
@@ -86,6 +97,10 @@ int cmd_backup(const CommandLine& cl) {
                 (unsigned long long)t.others, (unsigned long long)t.changed_entries);
     std::printf("  %s in view, %s read, %s added to the repository, in %s\n", human_bytes(t.bytes).c_str(), human_bytes(t.bytes_read).c_str(),
                 human_bytes(t.bytes_stored).c_str(), human_duration(secs).c_str());
+    if (result->narrow)
+      std::printf("  narrow slice: %llu paths named by the change journal\n", (unsigned long long)result->slice_paths);
+    else if (opts.journal)
+      std::printf("  full scan: %s\n", result->full_scan_reason.c_str());
     if (result->staged_files)
       std::printf("  %llu unstable files backed up from a copy set aside\n", (unsigned long long)result->staged_files);
     if (result->queued_files)

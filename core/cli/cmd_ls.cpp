@@ -67,6 +67,15 @@ int cmd_ls(const CommandLine& cl) {
       std::string extra = (e.flags & kNameNotUtf8) ? fmt::format(",\"path_hex\":\"{}\"", to_hex(as_bytes(e.path))) : "";
       if (e.type == NodeType::Symlink) extra += ",\"target\":" + json_string(e.symlink_target);
       if (e.type == NodeType::File) extra += fmt::format(",\"content\":\"{}\"", to_hex(e.content));
+      if (e.hardlink_id) extra += fmt::format(",\"hardlink\":\"{:x}\"", e.hardlink_id);
+      if (e.rdev) extra += fmt::format(",\"rdev\":{}", e.rdev);
+      if (!e.xattrs.empty()) {
+        extra += ",\"xattrs\":{";
+        for (size_t i = 0; i < e.xattrs.size(); ++i)
+          extra += fmt::format("{}{}:\"{}\"", i ? "," : "", json_string(e.xattrs[i].first), to_hex(as_bytes(e.xattrs[i].second)));
+        extra += "}";
+      }
+      extra += fmt::format(",\"ctime_ns\":{},\"inode\":{}", e.ctime_ns, e.inode);
       std::printf("%s\n{\"path\":%s,\"type\":\"%s\",\"mode\":%u,\"uid\":%u,\"gid\":%u,\"size\":%llu,\"mtime_ns\":%lld%s}", n ? "," : "",
                   json_string(e.path).c_str(), type_name(e.type), e.mode, e.uid, e.gid, (unsigned long long)e.size, (long long)e.mtime_ns, extra.c_str());
     } else {

@@ -24,6 +24,6 @@ int cmd_agent(const CommandLine& cl);
 int report_error(const Error& e);
 // Opens the command line's repository into `out`; on failure reports it and
 // returns the exit code (kExitNoRepository when there is none), else kExitOk.
-int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out);
+int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out, bool load_index = true);
 
 }  // namespace gb

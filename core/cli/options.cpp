@@ -17,9 +17,10 @@ namespace {
 
 const std::set<std::string> kValueOptions = {"repo",         "cap-file", "cap",      "state-dir",    "target",  "exclude",
                                             "exclude-file", "host",     "priority", "limit-upload", "parallel", "max-delta-chain",
-                                            "limit",        "id",       "n",        "availability", "durability",
+                                            "limit",        "id",       "n",        "availability", "durability", "audit-interval",
                                             "record",       "roots-file", "since", "unit-dir",    "config-dir", "out", "map"};
-const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload", "restart", "no-start"};
+const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload", "restart",
+                                            "from-journal", "no-journal", "audit", "no-start"};
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
@@ -131,11 +132,11 @@ std::string repository_url(const CommandLine& cl, const RootCap& cap) {
   return cap.url;
 }
 
-Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl) {
+Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool load_index) {
   GB_ASSIGN(RootCap cap, load_cap(cl));
   std::string url = repository_url(cl, cap);
   GB_ASSIGN(auto backend, open_backend(url));
-  auto repo = Repository::open(std::move(backend), cap.master);
+  auto repo = Repository::open(std::move(backend), cap.master, load_index);
   if (!repo && repo.error().kind == ErrorKind::NotFound) {
     // No config object. When the location itself is missing (a bucket or
     // directory name with a typo, most likely), say that instead.

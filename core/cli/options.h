@@ -38,7 +38,7 @@ Result<RootCap> load_cap(const CommandLine& cl);
 std::string repository_url(const CommandLine& cl, const RootCap& cap);
 
 // Opens the repository named by the command line.
-Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl);
+Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool load_index = true);
 
 // This repository's part of the state dir (queue, staging), keyed by its id.
 std::string repository_state_dir(const CommandLine& cl, const Repository& repo);

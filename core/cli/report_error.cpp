@@ -15,8 +15,8 @@ int report_error(const Error& e) {
   }
 }
 
-int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out) {
-  auto repo = open_repository(cl);
+int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out, bool load_index) {
+  auto repo = open_repository(cl, load_index);
   if (!repo) {
     int code = report_error(repo.error());
     return repo.error().kind == ErrorKind::NotFound ? kExitNoRepository : code;

@@ -1,5 +1,7 @@
 #include "core/cli/upload_step.h"
 
+#include "core/cli/journal_step.h"
+
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
@@ -74,10 +76,13 @@ int cmd_status(const CommandLine& cl) {
   auto rate = (*queue)->last_rate();
   double bps = rate ? *rate : 0;
   std::string eta = st->bytes == 0 ? "nothing to do" : bps > 0 ? human_duration(static_cast<double>(st->bytes) / bps) : "unknown (no upload measured yet)";
+  auto agent = agent_status(state_dir(cl), to_hex(repo->config().repository_id));
+  if (!agent) return report_error(agent.error());
   if (cl.flag("json")) {
-    std::printf("{\"queued_files\":%llu,\"queued_bytes\":%llu,\"unstable_files\":%llu,\"rate_bytes_per_second\":%.0f,\"eta_seconds\":%s}\n",
+    std::printf("{\"queued_files\":%llu,\"queued_bytes\":%llu,\"unstable_files\":%llu,\"rate_bytes_per_second\":%.0f,\"eta_seconds\":%s,"
+                "\"agent\":%s}\n",
                 (unsigned long long)st->jobs, (unsigned long long)st->bytes, (unsigned long long)st->unstable, bps,
-                bps > 0 ? fmt::format("{:.0f}", static_cast<double>(st->bytes) / bps).c_str() : "null");
+                bps > 0 ? fmt::format("{:.0f}", static_cast<double>(st->bytes) / bps).c_str() : "null", agent->json.c_str());
     return kExitOk;
   }
   std::printf("repository:   %s\n", repo->backend().url().c_str());
@@ -85,6 +90,7 @@ int cmd_status(const CommandLine& cl) {
   std::printf("rate:         %s\n", bps > 0 ? (human_bytes(static_cast<uint64_t>(bps)) + "/s (last upload)").c_str() : "not measured yet");
   std::printf("ETA:          %s\n", eta.c_str());
   std::printf("unstable:     %llu files (copied aside by the next backup)\n", (unsigned long long)st->unstable);
+  std::fputs(agent->text.c_str(), stdout);
   return kExitOk;
 }
 

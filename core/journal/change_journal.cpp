@@ -1,36 +1,43 @@
-// STAND-IN for the lead engineer's implementation on main (replaced at merge):
-// just enough of change_journal.h for the fanotify agent to build and test.
 #include "core/journal/change_journal.h"
 
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include "core/common/sqlite_db.h"
 
 namespace gb {
 namespace {
 
-Error db_error(sqlite3* db, const std::string& doing) {
-  return make_error(ErrorKind::Io, "the change journal failed (" + doing + "): " + sqlite3_errmsg(db));
+const char* const kWhat = "the change journal";
+
+Error db_error(sqlite3* db, const std::string& doing) { return sqlite_error(db, kWhat, doing); }
+
+// A row of "SELECT seq, fs_id, path, kind, is_dir, time_ns, position, inode".
+JournalRow row_from(Stmt& s) {
+  JournalRow row;
+  row.seq = s.i64(0);
+  row.record.fs_id = s.blob(1);
+  row.record.path = s.blob(2);
+  row.record.kind = static_cast<ChangeKind>(s.i64(3));
+  row.record.is_dir = s.i64(4) != 0;
+  row.record.time_ns = s.i64(5);
+  row.record.position = static_cast<uint64_t>(s.i64(6));
+  row.record.inode = static_cast<uint64_t>(s.i64(7));
+  return row;
 }
 
-struct Stmt {
-  sqlite3_stmt* s = nullptr;
-  Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s, nullptr); }
-  ~Stmt() { sqlite3_finalize(s); }
-  void text(int i, const std::string& v) { sqlite3_bind_blob(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
-  void i64(int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
-  std::string col(int i) {
-    auto p = static_cast<const char*>(sqlite3_column_blob(s, i));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s, i))) : std::string();
-  }
-};
+std::string join_lines(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += s + "\n";
+  return out;
+}
 
-Status exec(sqlite3* db, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return db_error(db, sql);
-  return {};
+std::vector<std::string> split_lines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t nl; (nl = s.find('\n', start)) != std::string::npos; start = nl + 1) out.push_back(s.substr(start, nl - start));
+  return out;
 }
 
 }  // namespace
@@ -41,129 +48,145 @@ std::string journal_path(const std::string& state_dir) { return state_dir + "/jo
 bool agent_is_running(const std::string& state_dir) {
   int fd = ::open(agent_lock_path(state_dir).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
+  // flock locks belong to the open file description, so our probe on a new
+  // descriptor conflicts with the agent's lock exactly while it runs.
   bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
   ::close(fd);
   return held;
 }
 
 Result<std::unique_ptr<ChangeJournal>> ChangeJournal::open(const std::string& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
-    Error e = make_error(ErrorKind::Io, "cannot open the change journal " + path);
-    sqlite3_close(db);
-    return e;
-  }
+  GB_ASSIGN(sqlite3 * db, open_sqlite(path, kWhat));
   std::unique_ptr<ChangeJournal> j(new ChangeJournal(db));
-  sqlite3_busy_timeout(db, 10000);
-  GB_CHECK(exec(db,
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, fs_id BLOB NOT NULL,"
-                " path BLOB NOT NULL, kind INTEGER NOT NULL, is_dir INTEGER NOT NULL, time_ns INTEGER NOT NULL,"
-                " position INTEGER NOT NULL);"
-                "CREATE TABLE IF NOT EXISTS cuts (repo TEXT NOT NULL, snapshot TEXT NOT NULL, seq INTEGER NOT NULL,"
-                " PRIMARY KEY (repo, snapshot));"
-                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);"));
+  GB_CHECK(exec_sql(db,
+                    "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, fs_id BLOB NOT NULL,"
+                    " path BLOB NOT NULL, kind INTEGER NOT NULL, is_dir INTEGER NOT NULL, time_ns INTEGER NOT NULL,"
+                    " position INTEGER NOT NULL, inode INTEGER NOT NULL DEFAULT 0);"
+                    "CREATE INDEX IF NOT EXISTS changes_path ON changes (path);"
+                    "CREATE TABLE IF NOT EXISTS cuts (repo TEXT NOT NULL, snapshot TEXT NOT NULL, seq INTEGER NOT NULL,"
+                    " PRIMARY KEY (repo, snapshot));"
+                    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);",
+                    kWhat));
   return j;
 }
 
 ChangeJournal::~ChangeJournal() { sqlite3_close(db_); }
 
 Result<int64_t> ChangeJournal::append(const std::vector<ChangeRecord>& records) {
-  GB_CHECK(exec(db_, "BEGIN IMMEDIATE"));
-  {
-    Stmt s(db_, "INSERT INTO changes (fs_id, path, kind, is_dir, time_ns, position) VALUES (?,?,?,?,?,?)");
-    for (const auto& r : records) {
-      s.text(1, r.fs_id);
-      s.text(2, r.path);
-      s.i64(3, static_cast<int64_t>(r.kind));
-      s.i64(4, r.is_dir);
-      s.i64(5, r.time_ns);
-      s.i64(6, static_cast<int64_t>(r.position));
-      if (sqlite3_step(s.s) != SQLITE_DONE) {
-        Error e = db_error(db_, "append");
-        (void)exec(db_, "ROLLBACK");
-        return e;
-      }
-      sqlite3_reset(s.s);
-    }
+  GB_CHECK(exec_sql(db_, "BEGIN IMMEDIATE", kWhat));
+  Stmt s(db_, "INSERT INTO changes (fs_id, path, kind, is_dir, time_ns, position, inode) VALUES (?,?,?,?,?,?,?)");
+  auto fail = [&](const char* doing) {
+    Error e = db_error(db_, doing);
+    (void)exec_sql(db_, "ROLLBACK", kWhat);
+    return e;
+  };
+  if (!s.ok()) return fail("prepare");
+  for (const auto& r : records) {
+    s.bind(1, r.fs_id);
+    s.bind(2, r.path);
+    s.bind(3, static_cast<int64_t>(r.kind));
+    s.bind(4, static_cast<int64_t>(r.is_dir));
+    s.bind(5, r.time_ns);
+    s.bind(6, static_cast<int64_t>(r.position));
+    s.bind(7, static_cast<int64_t>(r.inode));
+    if (s.step() != SQLITE_DONE) return fail("append");
+    s.reset();
   }
-  GB_CHECK(exec(db_, "COMMIT"));
-  return last_seq();
+  int64_t last = sqlite3_last_insert_rowid(db_);
+  GB_CHECK(exec_sql(db_, "COMMIT", kWhat));
+  return last;
 }
 
 Result<std::vector<JournalRow>> ChangeJournal::read_since(int64_t after, size_t limit) {
-  Stmt s(db_, "SELECT seq, fs_id, path, kind, is_dir, time_ns, position FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
-  s.i64(1, after);
-  s.i64(2, static_cast<int64_t>(limit));
+  Stmt s(db_, "SELECT seq, fs_id, path, kind, is_dir, time_ns, position, inode FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, after);
+  s.bind(2, static_cast<int64_t>(limit));
   std::vector<JournalRow> rows;
-  while (sqlite3_step(s.s) == SQLITE_ROW) {
-    JournalRow row;
-    row.seq = sqlite3_column_int64(s.s, 0);
-    row.record.fs_id = s.col(1);
-    row.record.path = s.col(2);
-    row.record.kind = static_cast<ChangeKind>(sqlite3_column_int64(s.s, 3));
-    row.record.is_dir = sqlite3_column_int64(s.s, 4) != 0;
-    row.record.time_ns = sqlite3_column_int64(s.s, 5);
-    row.record.position = static_cast<uint64_t>(sqlite3_column_int64(s.s, 6));
-    rows.push_back(std::move(row));
-  }
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) rows.push_back(row_from(s));
+  if (rc != SQLITE_DONE) return db_error(db_, "read");
   return rows;
 }
 
 Result<int64_t> ChangeJournal::last_seq() {
-  Stmt s(db_, "SELECT COALESCE(MAX(seq), 0) FROM changes");
-  if (sqlite3_step(s.s) != SQLITE_ROW) return db_error(db_, "last seq");
-  return static_cast<int64_t>(sqlite3_column_int64(s.s, 0));
+  // The AUTOINCREMENT counter, not max(seq): trimmed rows must not make a
+  // seq be handed out twice.
+  Stmt s(db_, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)");
+  if (!s.ok() || s.step() != SQLITE_ROW) return db_error(db_, "last seq");
+  return s.i64(0);
 }
 
 Result<std::optional<int64_t>> ChangeJournal::find_created(int64_t after, const std::string& path) {
-  Stmt s(db_, "SELECT seq FROM changes WHERE seq >= ? AND path = ? AND kind = ? ORDER BY seq LIMIT 1");
-  s.i64(1, after);
-  s.text(2, path);
-  s.i64(3, static_cast<int64_t>(ChangeKind::Created));
-  if (sqlite3_step(s.s) == SQLITE_ROW) return std::optional<int64_t>(sqlite3_column_int64(s.s, 0));
+  Stmt s(db_, "SELECT seq FROM changes WHERE path = ? AND seq > ? AND kind = ? ORDER BY seq LIMIT 1");
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, path);
+  s.bind(2, after);
+  s.bind(3, static_cast<int64_t>(ChangeKind::Created));
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return std::optional<int64_t>(s.i64(0));
+  if (rc != SQLITE_DONE) return db_error(db_, "find cookie");
   return std::optional<int64_t>();
 }
 
 Status ChangeJournal::record_cut(const std::string& repo, const std::string& snapshot_id, int64_t seq) {
   Stmt s(db_, "INSERT OR REPLACE INTO cuts (repo, snapshot, seq) VALUES (?,?,?)");
-  s.text(1, repo);
-  s.text(2, snapshot_id);
-  s.i64(3, seq);
-  if (sqlite3_step(s.s) != SQLITE_DONE) return db_error(db_, "record cut");
+  s.bind(1, repo);
+  s.bind(2, snapshot_id);
+  s.bind(3, seq);
+  if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db_, "record cut");
   return {};
 }
 
 Result<std::optional<int64_t>> ChangeJournal::cut_of(const std::string& repo, const std::string& snapshot_id) {
   Stmt s(db_, "SELECT seq FROM cuts WHERE repo = ? AND snapshot = ?");
-  s.text(1, repo);
-  s.text(2, snapshot_id);
-  if (sqlite3_step(s.s) == SQLITE_ROW) return std::optional<int64_t>(sqlite3_column_int64(s.s, 0));
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, repo);
+  s.bind(2, snapshot_id);
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return std::optional<int64_t>(s.i64(0));
+  if (rc != SQLITE_DONE) return db_error(db_, "read cut");
   return std::optional<int64_t>();
+}
+
+Result<std::vector<JournalRow>> ChangeJournal::pending_rescans(const std::string& repo) {
+  Stmt s(db_,
+         "SELECT seq, fs_id, path, kind, is_dir, time_ns, position, inode FROM changes WHERE kind IN (?, ?) AND seq >"
+         " coalesce((SELECT max(seq) FROM cuts WHERE repo = ?), 0) ORDER BY seq LIMIT 1000");
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, static_cast<int64_t>(ChangeKind::Overflow));
+  s.bind(2, static_cast<int64_t>(ChangeKind::RescanNeeded));
+  s.bind(3, repo);
+  std::vector<JournalRow> rows;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) rows.push_back(row_from(s));
+  if (rc != SQLITE_DONE) return db_error(db_, "read rescans");
+  return rows;
 }
 
 Status ChangeJournal::set_value(const std::string& key, const std::string& value) {
   Stmt s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)");
-  s.text(1, key);
-  s.text(2, value);
-  if (sqlite3_step(s.s) != SQLITE_DONE) return db_error(db_, "set value");
+  s.bind(1, key);
+  s.bind(2, value);
+  if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db_, "set " + key);
   return {};
 }
 
 Result<std::optional<std::string>> ChangeJournal::value(const std::string& key) {
   Stmt s(db_, "SELECT value FROM meta WHERE key = ?");
-  s.text(1, key);
-  if (sqlite3_step(s.s) == SQLITE_ROW) return std::optional<std::string>(s.col(0));
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, key);
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return std::optional<std::string>(s.blob(0));
+  if (rc != SQLITE_DONE) return db_error(db_, "read " + key);
   return std::optional<std::string>();
 }
 
 Status ChangeJournal::set_agent(const AgentInfo& info) {
-  std::string roots;
-  for (const auto& r : info.roots) roots += r + "\n";
   GB_CHECK(set_value("agent.pid", std::to_string(info.pid)));
   GB_CHECK(set_value("agent.started_ns", std::to_string(info.started_ns)));
-  GB_CHECK(set_value("agent.roots", roots));
-  return set_value("agent.mode", info.mode);
+  GB_CHECK(set_value("agent.mode", info.mode));
+  return set_value("agent.roots", join_lines(info.roots));
 }
 
 Result<std::optional<AgentInfo>> ChangeJournal::agent() {
@@ -172,17 +195,24 @@ Result<std::optional<AgentInfo>> ChangeJournal::agent() {
   AgentInfo info;
   info.pid = std::stoll(*pid);
   GB_ASSIGN(auto started, value("agent.started_ns"));
-  GB_ASSIGN(auto roots, value("agent.roots"));
+  if (started) info.started_ns = std::stoll(*started);
   GB_ASSIGN(auto mode, value("agent.mode"));
-  info.started_ns = started ? std::stoll(*started) : 0;
-  info.mode = mode.value_or("");
-  for (size_t start = 0, nl; roots && (nl = roots->find('\n', start)) != std::string::npos; start = nl + 1)
-    info.roots.push_back(roots->substr(start, nl - start));
-  return std::optional<AgentInfo>(info);
+  if (mode) info.mode = *mode;
+  GB_ASSIGN(auto roots, value("agent.roots"));
+  if (roots) info.roots = split_lines(*roots);
+  return std::optional<AgentInfo>(std::move(info));
 }
 
 Status ChangeJournal::trim() {
-  return exec(db_, "DELETE FROM changes WHERE seq <= (SELECT MIN(seq) FROM cuts)");
+  // A slice reads from its parent's cut, and a parent is always a recent
+  // snapshot: keep the newest 64 cuts of each repository and the rows after
+  // the oldest of them. A parent whose cut was dropped costs a full scan,
+  // never a missed change.
+  return exec_sql(db_,
+                  "DELETE FROM cuts WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER"
+                  " (PARTITION BY repo ORDER BY seq DESC) AS n FROM cuts) WHERE n > 64);"
+                  "DELETE FROM changes WHERE seq <= (SELECT min(seq) FROM cuts);",
+                  kWhat);
 }
 
 }  // namespace gb

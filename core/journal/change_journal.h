@@ -48,6 +48,10 @@ class ChangeJournal {
   Status record_cut(const std::string& repo, const std::string& snapshot_id, int64_t seq);
   Result<std::optional<int64_t>> cut_of(const std::string& repo, const std::string& snapshot_id);
 
+  // Overflow and rescan-needed records after the newest cut of `repo`: the
+  // rescans its next backup will do (what `status` shows).
+  Result<std::vector<JournalRow>> pending_rescans(const std::string& repo);
+
   // Small persistent values: native journal positions (USN, FSEvents id),
   // last audit time and result, agent facts.
   Status set_value(const std::string& key, const std::string& value);

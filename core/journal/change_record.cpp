@@ -78,7 +78,7 @@ std::string describe(const ChangeRecord& r) {
 
 bool operator==(const ChangeRecord& a, const ChangeRecord& b) {
   return a.fs_id == b.fs_id && a.path == b.path && a.kind == b.kind && a.is_dir == b.is_dir && a.time_ns == b.time_ns &&
-         a.position == b.position;
+         a.position == b.position && a.inode == b.inode;
 }
 
 void append_change_record(const ChangeRecord& r, std::string& out) {
@@ -89,6 +89,7 @@ void append_change_record(const ChangeRecord& r, std::string& out) {
   put_string(r.path, body);
   put_varint((static_cast<uint64_t>(r.time_ns) << 1) ^ static_cast<uint64_t>(r.time_ns >> 63), body);
   put_varint(r.position, body);
+  put_varint(r.inode, body);
   uint32_t n = static_cast<uint32_t>(body.size());
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(n >> (8 * i)));
   out += body;
@@ -113,6 +114,7 @@ bool parse_change_stream(std::string_view data, std::vector<ChangeRecord>& out) 
     uint64_t t = c.varint();
     r.time_ns = static_cast<int64_t>(t >> 1) ^ -static_cast<int64_t>(t & 1);
     r.position = c.varint();
+    if (c.pos < n) r.inode = c.varint();
     if (!c.ok || c.pos != n || kind < 1 || kind > static_cast<uint8_t>(ChangeKind::RescanNeeded)) return false;
     r.kind = static_cast<ChangeKind>(kind);
     out.push_back(std::move(r));

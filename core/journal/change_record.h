@@ -30,6 +30,12 @@ struct ChangeRecord {
   bool is_dir = false;
   int64_t time_ns = 0;    // when the agent saw it (wall clock)
   uint64_t position = 0;  // the native journal position: fanotify read counter, USN, FSEvents event id
+  // The file's identity where the agent knows it (Linux inode number, NTFS
+  // file reference number, FSEvents item inode); 0 when unknown. A write or
+  // unlink through one name of a hard-linked file changes every other name,
+  // and the name used may be gone by the time the backup looks: the inode
+  // finds the other names.
+  uint64_t inode = 0;
 };
 
 const char* change_kind_name(ChangeKind k);
@@ -44,7 +50,8 @@ bool operator==(const ChangeRecord& a, const ChangeRecord& b);
 // The change-record stream (docs/FORMAT.md, "Change records"): the bytes an
 // agent without SQLite spools for the core to import. A stream is the magic
 // "GBCR1\n" followed by records, each a little-endian u32 length and the
-// record body (varints and length-prefixed strings, as in core/common/serial.h).
+// record body (varints and length-prefixed strings, as in core/common/serial.h;
+// the trailing inode varint may be absent, meaning 0).
 extern const std::string_view kChangeStreamMagic;
 void append_change_record(const ChangeRecord& r, std::string& out);
 // Parses a whole stream (with its magic). Returns false on damage, with the

@@ -1,61 +1,20 @@
 #include "core/queue/upload_queue.h"
 
-#include <sqlite3.h>
-
 #include <fmt/format.h>
+
+#include "core/common/sqlite_db.h"
 
 namespace gb {
 namespace {
 
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  ~Stmt() { sqlite3_finalize(s_); }
-  bool ok() const { return rc_ == SQLITE_OK; }
-  sqlite3_stmt* get() { return s_; }
-  void bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
-  void bind(int i, const std::string& v) { sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
-  void bind(int i, const Hash& v) { sqlite3_bind_blob(s_, i, v.data(), 32, SQLITE_TRANSIENT); }
-  void bind_null(int i) { sqlite3_bind_null(s_, i); }
-  int step() { return sqlite3_step(s_); }
-  void reset() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
-  std::string blob(int c) {
-    auto p = static_cast<const char*>(sqlite3_column_blob(s_, c));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, c))) : std::string();
-  }
-  Hash hash(int c) {
-    Hash h{};
-    std::string b = blob(c);
-    if (b.size() == 32) std::copy(b.begin(), b.end(), h.begin());
-    return h;
-  }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-  int rc_;
-};
-
-Error db_error(sqlite3* db, const std::string& what) {
-  return make_error(ErrorKind::Io, fmt::format("the upload queue database failed ({}): {}", what, sqlite3_errmsg(db)));
-}
+Error db_error(sqlite3* db, const std::string& doing) { return sqlite_error(db, "the upload queue database", doing); }
 
 }  // namespace
 
 Result<std::unique_ptr<UploadQueue>> UploadQueue::open(const std::string& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
-    Error e = make_error(ErrorKind::Io, fmt::format("cannot open the upload queue {}: {}", path, db ? sqlite3_errmsg(db) : "out of memory"));
-    sqlite3_close(db);
-    return e;
-  }
+  GB_ASSIGN(sqlite3 * db, open_sqlite(path, "the upload queue"));
   std::unique_ptr<UploadQueue> q(new UploadQueue(db));
-  sqlite3_busy_timeout(db, 10000);
   GB_CHECK(q->exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
       "CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, priority INTEGER NOT NULL, content BLOB NOT NULL,"
       " path BLOB NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, snapshot TEXT,"
       " base BLOB, staged INTEGER NOT NULL DEFAULT 0);"
@@ -69,15 +28,7 @@ Result<std::unique_ptr<UploadQueue>> UploadQueue::open(const std::string& path) 
 
 UploadQueue::~UploadQueue() { sqlite3_close(db_); }
 
-Status UploadQueue::exec(const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    Error e = make_error(ErrorKind::Io, fmt::format("the upload queue database failed: {}", err ? err : "unknown error"));
-    sqlite3_free(err);
-    return e;
-  }
-  return {};
-}
+Status UploadQueue::exec(const char* sql) { return exec_sql(db_, sql, "the upload queue database"); }
 
 Status UploadQueue::enqueue(const std::vector<UploadJob>& jobs) {
   if (jobs.empty()) return {};

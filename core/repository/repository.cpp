@@ -89,7 +89,7 @@ Result<std::unique_ptr<Repository>> Repository::init(std::unique_ptr<Backend> ba
   return repo;
 }
 
-Result<std::unique_ptr<Repository>> Repository::open(std::unique_ptr<Backend> backend, const Hash& master) {
+Result<std::unique_ptr<Repository>> Repository::open(std::unique_ptr<Backend> backend, const Hash& master, bool load_index) {
   auto raw = backend->get("config");
   if (!raw) {
     if (raw.error().kind == ErrorKind::NotFound)
@@ -105,8 +105,15 @@ Result<std::unique_ptr<Repository>> Repository::open(std::unique_ptr<Backend> ba
     return make_error(ErrorKind::WrongKey, fmt::format("this cap does not open the repository at {} (it belongs to another repository)", repo->backend_->url()));
   GB_ASSIGN(Bytes payload, open_envelope(repo->keys_.metadata, EnvelopeKind::Config, ByteView(obj).subspan(28), "the repository config"));
   GB_ASSIGN(repo->config_, decode_config(payload));
-  GB_CHECK(repo->index_.load(*repo->backend_, repo->keys_.metadata));
+  if (load_index) GB_CHECK(repo->load_index());
   return repo;
+}
+
+Status Repository::load_index() {
+  if (index_loaded_) return {};
+  GB_CHECK(index_.load(*backend_, keys_.metadata));
+  index_loaded_ = true;
+  return {};
 }
 
 Result<Bytes> Repository::read_blob(const Hash& hash) {

@@ -32,7 +32,12 @@ class Repository {
   // Creates a new repository; fails if one already exists at the backend.
   static Result<std::unique_ptr<Repository>> init(std::unique_ptr<Backend> backend, const Hash& master);
   // Opens an existing repository: NotFound if there is none, WrongKey if the cap does not fit.
-  static Result<std::unique_ptr<Repository>> open(std::unique_ptr<Backend> backend, const Hash& master);
+  // With `load_index` false the link index is read only when load_index() is
+  // called: a narrow slice that stores nothing but its log never needs it,
+  // and reading every index object would make its cost follow the tree.
+  static Result<std::unique_ptr<Repository>> open(std::unique_ptr<Backend> backend, const Hash& master, bool load_index = true);
+  Status load_index();
+  bool index_loaded() const { return index_loaded_; }
 
   Backend& backend() { return *backend_; }
   // Where new objects are written: the backend, or a decorator of it (a rate limit).
@@ -77,6 +82,7 @@ class Repository {
   RepositoryKeys keys_;
   RepositoryConfig config_;
   LinkIndex index_;
+  bool index_loaded_ = false;
 };
 
 }  // namespace gb

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "core/common/path_order.h"
+#include "core/journal/slice_plan.h"
 
 namespace gb {
 namespace {
@@ -148,7 +149,8 @@ bool Scanner::next(Entry& e) {
         continue;
       }
       path = join(top.dir, top.names[top.next++]);
-      if (excludes_.matches(path)) continue;
+      // Cookie files are the agent synchronisation of a concurrent backup.
+      if (excludes_.matches(path) || is_cookie_name(path)) continue;
     } else if (next_root_ < roots_.size()) {
       path = roots_[next_root_++];
     } else {

@@ -1,0 +1,220 @@
+#include "core/backup/narrow_slice.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "core/common/path_order.h"
+
+namespace gb {
+namespace {
+
+struct PathLess {
+  bool operator()(const std::string& a, const std::string& b) const { return path_less(a, b); }
+};
+
+std::string parent_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// One path of the slice: how it is now (none: gone) and how the parent
+// snapshot had it (none: new).
+struct Item {
+  std::optional<Entry> now, old;
+};
+
+class SliceBuilder {
+ public:
+  SliceBuilder(const std::vector<std::string>& roots, const BackupOptions& options, BackupSession& session, ViewCache& cache)
+      : roots_(roots), excludes_(options.excludes), session_(session), cache_(cache) {
+    for (const auto& r : roots) {
+      struct stat st;
+      root_device_[r] = ::lstat(r.c_str(), &st) == 0 ? st.st_dev : 0;
+    }
+  }
+
+  Status gather(const SlicePlan& plan) {
+    for (const auto& sub : plan.subtrees) GB_CHECK(rescan(sub));
+    for (const auto& gone : plan.vanished_subtrees) {
+      GB_CHECK(restat(gone));
+      GB_ASSIGN(auto below, cache_.below(gone));
+      for (const auto& old : below) GB_CHECK(restat(old.path));
+    }
+    for (const auto& p : plan.paths) GB_CHECK(restat(p));
+    // A file changed or unlinked through a name that is gone by now (a
+    // temporary hard link) changed its other names too.
+    for (uint64_t ino : plan.inodes) {
+      GB_ASSIGN(auto paths, cache_.paths_of_inode(0, ino));
+      for (const auto& p : paths) GB_CHECK(restat(p));
+    }
+    return follow_hard_links();
+  }
+
+  std::map<std::string, Item, PathLess>& items() { return items_; }
+
+  // A file that is new under this name may be an old file renamed: the same
+  // inode in the previous snapshot gives its delta base.
+  Result<std::optional<Entry>> rename_base(const Entry& e) {
+    GB_ASSIGN(auto paths, cache_.paths_of_inode(e.device, e.inode));
+    for (const auto& p : paths) {
+      if (p == e.path) continue;
+      auto it = items_.find(p);
+      std::optional<Entry> old;
+      if (it != items_.end()) {
+        old = it->second.old;
+      } else {
+        GB_ASSIGN(old, cache_.get(p));
+      }
+      if (old && old->type == NodeType::File) return old;
+    }
+    return std::optional<Entry>();
+  }
+
+ private:
+  const std::string* root_of(const std::string& path) const {
+    for (const auto& r : roots_)
+      if (path_within(path, r)) return &r;
+    return nullptr;
+  }
+
+  // As the full scan decides: excluded if any name from below the root down
+  // to the path matches, and never our own cookie files.
+  bool excluded(const std::string& path, const std::string& root) const {
+    if (is_cookie_name(path)) return true;
+    for (size_t i = root.size() + (root == "/" ? 0 : 1); i <= path.size(); ++i)
+      if ((i == path.size() || path[i] == '/') && i > root.size() && excludes_.matches(path.substr(0, i))) return true;
+    return false;
+  }
+
+  // The full scan records a mount point below a root but does not enter it.
+  bool on_root_filesystem(const Entry& e, const std::string& root) {
+    uint64_t dev = root_device_[root];
+    if (e.device == dev || e.path == root) return true;
+    struct stat st;
+    return ::lstat(parent_of(e.path).c_str(), &st) == 0 && st.st_dev == dev;
+  }
+
+  Status restat(const std::string& path) {
+    if (items_.count(path)) return {};
+    Item& item = items_[path];
+    GB_ASSIGN(item.old, cache_.get(path));
+    const std::string* root = root_of(path);
+    if (!root || excluded(path, *root)) return {};
+    Entry e;
+    std::string problem;
+    if (!stat_entry(path, e, problem)) {
+      if (problem != std::strerror(ENOENT) && problem != std::strerror(ENOTDIR)) session_.note_problem({path, problem});
+      return {};
+    }
+    if (on_root_filesystem(e, *root)) item.now = std::move(e);
+    return {};
+  }
+
+  // Scans a subtree as the full scan would, and marks everything the parent
+  // snapshot had below it and the scan did not find as gone.
+  Status rescan(const std::string& dir) {
+    const std::string* root = root_of(dir);
+    if (!root || excluded(dir, *root)) return restat(dir);
+    Scanner scanner({dir}, excludes_, [&](ScanProblem p) { session_.note_problem(std::move(p)); });
+    Entry e;
+    bool first = true;
+    while (scanner.next(e)) {
+      if (first && !on_root_filesystem(e, *root)) break;
+      first = false;
+      Item& item = items_[e.path];
+      GB_ASSIGN(item.old, cache_.get(e.path));
+      item.now = e;
+    }
+    if (first) GB_CHECK(restat(dir));
+    GB_ASSIGN(auto below, cache_.below(dir));
+    for (auto& old : below) {
+      Item& item = items_[old.path];
+      if (!item.now && !item.old) item.old = std::move(old);
+    }
+    return {};
+  }
+
+  // A write or chmod through one name of a hard-linked file changes every
+  // name; a new or removed link changes the others' link count. The journal
+  // names only the path used, so every name of a touched inode is stat'ed.
+  Status follow_hard_links() {
+    std::set<std::pair<uint64_t, uint64_t>> seen;
+    for (bool grew = true; grew;) {
+      grew = false;
+      std::vector<std::pair<uint64_t, uint64_t>> inodes;
+      for (const auto& [path, item] : items_) {
+        for (const auto* e : {item.now ? &*item.now : nullptr, item.old ? &*item.old : nullptr})
+          if (e && e->type == NodeType::File && e->hardlink_id && seen.insert({e->device, e->inode}).second)
+            inodes.emplace_back(e->device, e->inode);
+      }
+      for (const auto& [dev, ino] : inodes) {
+        GB_ASSIGN(auto paths, cache_.paths_of_inode(dev, ino));
+        for (const auto& p : paths)
+          if (!items_.count(p)) {
+            GB_CHECK(restat(p));
+            grew = true;
+          }
+      }
+    }
+    return {};
+  }
+
+  const std::vector<std::string>& roots_;
+  Excludes excludes_;
+  BackupSession& session_;
+  ViewCache& cache_;
+  std::map<std::string, uint64_t> root_device_;
+  std::map<std::string, Item, PathLess> items_;
+};
+
+}  // namespace
+
+Status run_narrow_slice(const SlicePlan& plan, const std::vector<std::string>& roots, const BackupOptions& options,
+                        BackupProgress& progress, BackupSession& session, ViewCache& cache, BackupResult& result) {
+  SliceBuilder builder(roots, options, session, cache);
+  GB_CHECK(builder.gather(plan));
+  SnapshotStats& stats = session.stats();
+  std::vector<std::pair<Entry*, const Entry*>> files;
+  for (auto& [path, item] : builder.items())
+    if (item.now && item.now->type == NodeType::File) files.emplace_back(&*item.now, item.old ? &*item.old : nullptr);
+  GB_CHECK(session.prehash(files, options.workers));
+  for (auto& [path, item] : builder.items()) {
+    ++progress.entries;
+    ++result.slice_paths;
+    GB_CHECK(session.packer_status());
+    const Entry* old = item.old ? &*item.old : nullptr;
+    if (!item.now) {
+      if (old) {
+        count_in_totals(stats, *old, -1);
+        GB_CHECK(session.write_deleted(*old));
+      }
+      continue;
+    }
+    Entry& e = *item.now;
+    if (e.type == NodeType::File) {
+      std::optional<Entry> renamed;
+      if (!old || old->type != NodeType::File) {
+        GB_ASSIGN(renamed, builder.rename_base(e));
+      }
+      GB_ASSIGN(bool backed_up, session.fill_content(e, old, old && old->type == NodeType::File ? old : (renamed ? &*renamed : nullptr)));
+      if (!backed_up) {
+        if (old) {
+          count_in_totals(stats, *old, -1);
+          GB_CHECK(session.write_deleted(*old));
+        }
+        continue;
+      }
+    }
+    if (old) count_in_totals(stats, *old, -1);
+    count_in_totals(stats, e, +1);
+    GB_CHECK(session.write(e, old));
+  }
+  return {};
+}
+
+}  // namespace gb

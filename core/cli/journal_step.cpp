@@ -1,0 +1,151 @@
+#include "core/cli/journal_step.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "core/common/bytes.h"
+#include "core/crypto/sha256.h"
+#include "core/cli/json.h"
+#include "core/journal/cookie_sync.h"
+#include "core/scan/scanner.h"
+
+namespace gb {
+namespace {
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// "7d", "12h", "30m", "45s" or plain seconds.
+Result<int64_t> parse_duration_ns(const std::string& text) {
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  std::string unit = end ? end : "";
+  double scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : unit == "w" ? 604800 : -1;
+  if (end == text.c_str() || scale < 0 || v < 0)
+    return make_error(ErrorKind::InvalidArgument, fmt::format("--audit-interval takes a duration such as 7d, 12h or 30m, not '{}'", text));
+  return static_cast<int64_t>(v * scale * 1e9);
+}
+
+bool covered_by(const std::string& path, const std::vector<std::string>& watched) {
+  for (const auto& w : watched)
+    if (w == "/" || path == w || (path.size() > w.size() && path.compare(0, w.size(), w) == 0 && path[w.size()] == '/')) return true;
+  return false;
+}
+
+}  // namespace
+
+Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const Repository& repo, const std::vector<std::string>& paths,
+                                                   const std::string& host, std::string& note) {
+  std::optional<JournalSetup> none;
+  if (cl.flag("no-journal")) return none;
+  std::string state = state_dir(cl);
+  bool from_journal = cl.flag("from-journal");
+  std::error_code ec;
+  if (!from_journal && !std::filesystem::exists(journal_path(state), ec)) return none;  // no agent was ever set up
+  bool running = agent_is_running(state);
+  if (!running && !from_journal) {
+    note = "the change-journal agent is not running, so this backup scans everything";
+    return none;
+  }
+  GB_ASSIGN(std::vector<std::string> roots, normalise_roots(paths));
+  std::filesystem::create_directories(state, ec);
+  GB_ASSIGN(auto journal, ChangeJournal::open(journal_path(state)));
+  if (!from_journal) {
+    GB_ASSIGN(auto agent, journal->agent());
+    for (const auto& r : roots)
+      if (!agent || !covered_by(r, agent->roots)) {
+        note = fmt::format("the change-journal agent does not watch {}, so this backup scans everything", r);
+        return none;
+      }
+  }
+  JournalSetup setup;
+  setup.use.repository_id = to_hex(repo.config().repository_id);
+  if (from_journal) {
+    GB_ASSIGN(setup.use.cut, journal->last_seq());
+  } else {
+    auto cut = sync_with_agent(*journal, roots);
+    if (!cut) {
+      note = cut.error().message + ", so this backup scans everything";
+      return none;
+    }
+    setup.use.cut = *cut;
+  }
+  // One view cache per host and set of roots: each is its own snapshot line.
+  std::string key = host;
+  for (const auto& r : roots) key += std::string(1, '\0') + r;
+  std::string dir = repository_state_dir(cl, repo) + "/views";
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the state directory {}: {}", dir, ec.message()));
+  GB_ASSIGN(setup.cache, ViewCache::open(dir + "/" + to_hex(ByteView(sha256(as_bytes(key))).first(8)) + ".db"));
+  int64_t interval = 7LL * 86400 * 1000000000;
+  if (auto v = cl.value("audit-interval")) {
+    GB_ASSIGN(interval, parse_duration_ns(*v));
+  }
+  GB_ASSIGN(auto last_audit, journal->value("audit.last_ns"));
+  if (!last_audit) GB_CHECK(journal->set_value("audit.last_ns", std::to_string(now_ns())));  // the clock starts with the agent
+  setup.use.audit = cl.flag("audit") || (last_audit && now_ns() - std::stoll(*last_audit) > interval);
+  setup.use.journal = journal.get();
+  setup.use.cache = setup.cache.get();
+  setup.journal = std::move(journal);
+  return std::optional<JournalSetup>(std::move(setup));
+}
+
+Result<AgentStatus> agent_status(const std::string& state, const std::string& repository_id) {
+  AgentStatus out;
+  std::error_code ec;
+  if (!std::filesystem::exists(journal_path(state), ec)) {
+    out.text = "agent:        not set up: every backup scans everything ('gridbackup agent install' sets one up)\n";
+    out.json = "null";
+    return out;
+  }
+  GB_ASSIGN(auto journal, ChangeJournal::open(journal_path(state)));
+  GB_ASSIGN(auto info, journal->agent());
+  bool running = agent_is_running(state);
+  GB_ASSIGN(int64_t last, journal->last_seq());
+  GB_ASSIGN(auto rescans, journal->pending_rescans(repository_id));
+  GB_ASSIGN(auto audit_ns, journal->value("audit.last_ns"));
+  GB_ASSIGN(auto missed, journal->value("audit.missed"));
+  std::string roots, roots_json;
+  if (info)
+    for (const auto& r : info->roots) {
+      roots += (roots.empty() ? "" : ", ") + r;
+      roots_json += (roots_json.empty() ? "" : ",") + json_string(r);
+    }
+  out.text = fmt::format("agent:        {}{}\n", running ? "running" : "NOT RUNNING (backups scan everything)",
+                         info ? fmt::format(" ({}, pid {}, watching {})", info->mode, info->pid, roots) : "");
+  out.text += fmt::format("journal:      {} records; {} rescans pending for the next backup\n", last, rescans.size());
+  for (size_t i = 0; i < rescans.size() && i < 5; ++i) out.text += "              " + describe(rescans[i].record) + "\n";
+  double age_days = audit_ns ? static_cast<double>(now_ns() - std::stoll(*audit_ns)) / 86400e9 : -1;
+  if (missed)
+    out.text += fmt::format("last audit:   {:.1f} days ago, {}\n", age_days,
+                            *missed == "0" ? "the journal missed nothing" : "THE JOURNAL MISSED " + *missed + " CHANGES");
+  else
+    out.text += "last audit:   none yet (the first runs a week after the agent starts, or 'backup --audit')\n";
+  out.json = fmt::format("{{\"running\":{},\"pid\":{},\"roots\":[{}],\"records\":{},\"pending_rescans\":{},\"audit_missed\":{}}}",
+                         running ? "true" : "false", info ? info->pid : 0, roots_json, last, rescans.size(), missed ? *missed : "null");
+  return out;
+}
+
+Status finish_journal(JournalSetup& setup, const BackupResult& result, bool quiet) {
+  ChangeJournal& j = *setup.journal;
+  if (result.audited) {
+    GB_CHECK(j.set_value("audit.last_ns", std::to_string(now_ns())));
+    GB_CHECK(j.set_value("audit.missed", std::to_string(result.audit_missed.size())));
+    std::string sample;
+    for (size_t i = 0; i < result.audit_missed.size() && i < 10; ++i) sample += result.audit_missed[i] + "\n";
+    GB_CHECK(j.set_value("audit.sample", sample));
+    if (!result.audit_missed.empty()) {
+      std::fprintf(stderr, "gridbackup: AUDIT FAILED: the change journal missed %zu changes that the full scan found (the snapshot has them):\n",
+                   result.audit_missed.size());
+      std::fputs(sample.c_str(), stderr);
+    } else if (!quiet) {
+      std::printf("  audit: the full scan found no change the journal had missed\n");
+    }
+  }
+  return j.trim();
+}
+
+}  // namespace gb

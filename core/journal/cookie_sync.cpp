@@ -1,0 +1,56 @@
+#include "core/journal/cookie_sync.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <thread>
+
+#include "core/journal/slice_plan.h"
+
+namespace gb {
+
+Result<int64_t> sync_with_agent(ChangeJournal& journal, const std::vector<std::string>& roots, std::chrono::milliseconds timeout) {
+  static std::atomic<uint64_t> counter{0};
+  GB_ASSIGN(int64_t start, journal.last_seq());
+  std::vector<std::string> cookies;
+  auto remove_all = [&] {
+    for (const auto& c : cookies) ::unlink(c.c_str());
+  };
+  for (const auto& root : roots) {
+    std::string path = fmt::format("{}/{}{}-{}", root == "/" ? "" : root, kCookiePrefix, ::getpid(), counter++);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      int err = errno;
+      remove_all();
+      return make_error(ErrorKind::Io, fmt::format("cannot write a cookie file in {} to synchronise with the agent: {}", root, std::strerror(err)));
+    }
+    ::close(fd);
+    cookies.push_back(path);
+  }
+  int64_t cut = start;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto pause = std::chrono::microseconds(200);
+  for (size_t i = 0; i < cookies.size();) {
+    GB_ASSIGN(auto seen, journal.find_created(start, cookies[i]));
+    if (seen) {
+      cut = std::max(cut, *seen);
+      ++i;
+      continue;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      remove_all();
+      return make_error(ErrorKind::Io, fmt::format("the change-journal agent did not see a cookie file in {} within {} ms", roots[i], timeout.count()));
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(20000));
+  }
+  remove_all();
+  return cut;
+}
+
+}  // namespace gb

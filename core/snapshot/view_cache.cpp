@@ -1,0 +1,139 @@
+#include "core/snapshot/view_cache.h"
+
+#include "core/common/serial.h"
+#include "core/common/sqlite_db.h"
+
+namespace gb {
+namespace {
+
+const char* const kWhat = "the view cache";
+
+Error db_error(sqlite3* db, const std::string& doing) { return sqlite_error(db, kWhat, doing); }
+
+bool decode(const std::string& blob, Entry& e) {
+  Reader r(as_bytes(blob));
+  return decode_entry(r, e) && r.ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ViewCache>> ViewCache::open(const std::string& path) {
+  GB_ASSIGN(sqlite3 * db, open_sqlite(path, kWhat));
+  std::unique_ptr<ViewCache> c(new ViewCache(db));
+  GB_CHECK(exec_sql(db,
+                    "CREATE TABLE IF NOT EXISTS entries (path BLOB PRIMARY KEY, device INTEGER, inode INTEGER, entry BLOB NOT NULL)"
+                    " WITHOUT ROWID;"
+                    "CREATE INDEX IF NOT EXISTS entries_inode ON entries (inode);"
+                    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);",
+                    kWhat));
+  return c;
+}
+
+ViewCache::ViewCache(sqlite3* db) : db_(db) {}
+
+ViewCache::~ViewCache() {
+  abandon_update();
+  put_.reset();
+  get_.reset();
+  sqlite3_close(db_);
+}
+
+Result<std::string> ViewCache::snapshot_id() {
+  Stmt s(db_, "SELECT value FROM meta WHERE key = 'snapshot'");
+  if (!s.ok()) return db_error(db_, "prepare");
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return s.blob(0);
+  if (rc != SQLITE_DONE) return db_error(db_, "read snapshot id");
+  return std::string();
+}
+
+Result<std::optional<Entry>> ViewCache::get(const std::string& path) {
+  if (!get_) get_ = std::make_unique<Stmt>(db_, "SELECT entry FROM entries WHERE path = ?");
+  Stmt& s = *get_;
+  s.reset();
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, path);
+  int rc = s.step();
+  if (rc == SQLITE_DONE) return std::optional<Entry>();
+  if (rc != SQLITE_ROW) return db_error(db_, "lookup");
+  Entry e;
+  if (!decode(s.blob(0), e)) return make_error(ErrorKind::Corrupt, "the view cache holds a damaged entry; delete it to rebuild");
+  return std::optional<Entry>(std::move(e));
+}
+
+Result<std::vector<Entry>> ViewCache::below(const std::string& dir) {
+  // Bytewise, every path that starts with "dir/" sorts from "dir/" up to
+  // (not including) "dir0", '0' being the byte after '/'.
+  std::string lo = dir == "/" ? "/" : dir + "/";
+  std::string hi = dir == "/" ? "0" : dir + "0";
+  Stmt s(db_, "SELECT entry FROM entries WHERE path >= ? AND path < ?");
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, lo);
+  s.bind(2, hi);
+  std::vector<Entry> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    Entry e;
+    if (!decode(s.blob(0), e)) return make_error(ErrorKind::Corrupt, "the view cache holds a damaged entry; delete it to rebuild");
+    if (e.path != dir) out.push_back(std::move(e));
+  }
+  if (rc != SQLITE_DONE) return db_error(db_, "list");
+  return out;
+}
+
+Result<std::vector<std::string>> ViewCache::paths_of_inode(uint64_t device, uint64_t inode) {
+  Stmt s(db_, "SELECT path FROM entries WHERE inode = ?1 AND (?2 = 0 OR device = ?2)");
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, static_cast<int64_t>(inode));
+  s.bind(2, static_cast<int64_t>(device));
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(s.blob(0));
+  if (rc != SQLITE_DONE) return db_error(db_, "inode lookup");
+  return out;
+}
+
+Status ViewCache::begin_update(bool clear) {
+  GB_CHECK(exec_sql(db_, "BEGIN IMMEDIATE", kWhat));
+  in_update_ = true;
+  // Until the commit names a snapshot the cache mirrors none; a crash mid-
+  // update rolls back anyway, this only guards a half-applied commit.
+  if (clear) GB_CHECK(exec_sql(db_, "DELETE FROM entries; DELETE FROM meta WHERE key = 'snapshot';", kWhat));
+  return {};
+}
+
+Status ViewCache::put(const Entry& e) {
+  Writer w;
+  encode_entry(e, w);
+  if (!put_) put_ = std::make_unique<Stmt>(db_, "INSERT OR REPLACE INTO entries (path, device, inode, entry) VALUES (?,?,?,?)");
+  Stmt& s = *put_;
+  s.reset();
+  s.bind(1, e.path);
+  s.bind(2, static_cast<int64_t>(e.device));
+  s.bind(3, static_cast<int64_t>(e.inode));
+  s.bind(4, std::string(w.buffer().begin(), w.buffer().end()));
+  if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db_, "put");
+  return {};
+}
+
+Status ViewCache::remove(const std::string& path) {
+  Stmt s(db_, "DELETE FROM entries WHERE path = ?");
+  s.bind(1, path);
+  if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db_, "remove");
+  return {};
+}
+
+Status ViewCache::commit_update(const std::string& snapshot_id) {
+  Stmt s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('snapshot', ?)");
+  s.bind(1, snapshot_id);
+  if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db_, "name snapshot");
+  in_update_ = false;
+  return exec_sql(db_, "COMMIT", kWhat);
+}
+
+void ViewCache::abandon_update() {
+  if (in_update_) (void)exec_sql(db_, "ROLLBACK", kWhat);
+  in_update_ = false;
+}
+
+}  // namespace gb

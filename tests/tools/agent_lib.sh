@@ -1,0 +1,56 @@
+# Helpers for the change-journal agent's tests: a loop-mounted ext4 image the
+# test creates and removes, and an agent started and stopped in the
+# background. Source after cli_lib.sh; needs root.
+
+# mount_scratch_ext4 DIR SIZE_MB: an ext4 image mounted at DIR (removed by
+# umount_scratch). Skips loudly where loop devices or mkfs are missing.
+mount_scratch_ext4() {
+  [ "$(id -u)" = 0 ] || skip "needs root (fanotify and a loop-mounted ext4 image)"
+  command -v mkfs.ext4 > /dev/null || skip "mkfs.ext4 is missing (Debian: e2fsprogs)"
+  IMG=$W/ext4.img
+  truncate -s "${2}M" "$IMG"
+  mkfs.ext4 -q -F "$IMG" || skip "mkfs.ext4 failed"
+  mkdir -p "$1"
+  mount -o loop "$IMG" "$1" || skip "cannot loop-mount an ext4 image here"
+  MOUNTED=$1
+}
+
+umount_scratch() {
+  if [ -n "${MOUNTED:-}" ]; then umount "$MOUNTED" 2> /dev/null || umount -l "$MOUNTED" 2> /dev/null || true; fi
+  MOUNTED=
+}
+
+# start_agent STATE_DIR ROOT... [-- EXTRA ARGS]: runs `gridbackup agent run` in
+# the background (pid in AGENT_PID) and waits until it watches its roots.
+start_agent() {
+  local state=$1
+  shift
+  "$GB" agent run --state-dir "$state" "$@" >> "$W/agent.log" 2>&1 &
+  AGENT_PID=$!
+  for _ in $(seq 200); do
+    if "$GB" agent status --state-dir "$state" 2> /dev/null | grep -q "running"; then return 0; fi
+    kill -0 "$AGENT_PID" 2> /dev/null || { cat "$W/agent.log" >&2; fail "the agent exited at start"; }
+    sleep 0.05
+  done
+  cat "$W/agent.log" >&2
+  fail "the agent did not start within 10 s"
+}
+
+stop_agent() {
+  [ -n "${AGENT_PID:-}" ] || return 0
+  kill "${1:--TERM}" "$AGENT_PID" 2> /dev/null || true
+  wait "$AGENT_PID" 2> /dev/null || true
+  AGENT_PID=
+}
+
+# same_view REPO_A_ARGS... -- REPO_B_ARGS...: the latest snapshots of two
+# repositories list identical entries (every field `ls --json` shows).
+same_view() {
+  local a=() b=()
+  while [ "$1" != -- ]; do a+=("$1"); shift; done
+  shift
+  b=("$@")
+  "$GB" "${a[@]}" ls latest --json > "$W/view-a.json" || fail "ls of the journal-driven snapshot failed"
+  "$GB" "${b[@]}" ls latest --json > "$W/view-b.json" || fail "ls of the full-scan snapshot failed"
+  diff "$W/view-a.json" "$W/view-b.json" > "$W/view.diff"
+}
