@@ -73,9 +73,6 @@ Error mark_error(int err, const std::string& root) {
                                   std::strerror(err)));
   if (err == EINVAL)
     return make_error(ErrorKind::Unsupported, fmt::format("this kernel's fanotify lacks FAN_MARK_FILESYSTEM (Linux 4.20 or later is needed){}", kFallback));
-  // Unprivileged fanotify (Linux 5.13+) starts, but whole-filesystem marks
-  // still need the capability.
-  if (err == EPERM) return init_error(EPERM);
   if (err == ENOSPC)
     return make_error(ErrorKind::Io, fmt::format("cannot watch {}: too many fanotify marks (fs.fanotify.max_user_marks){}", root, kFallback));
   return make_error(ErrorKind::Io, fmt::format("cannot watch {}: {}{}", root, std::strerror(err), kFallback));

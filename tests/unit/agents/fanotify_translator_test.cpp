@@ -40,6 +40,17 @@ std::vector<std::string> described(const std::vector<ChangeRecord>& records) {
   return out;
 }
 
+// The records of a recording with repeats in a row said once: whether the
+// kernel queued a write's modify and close-write (or a chmod's and a
+// setfattr's attrib) as one event or two depends on when the agent read them,
+// so a re-made recording may differ there and nowhere else.
+std::vector<std::string> collapsed(const std::vector<ChangeRecord>& records) {
+  std::vector<std::string> out;
+  for (const auto& line : described(records))
+    if (out.empty() || out.back() != line) out.push_back(line);
+  return out;
+}
+
 std::string fs_of(const Recording& rec) {
   std::string ids = rec.context.at("fs_ids");
   return ids.substr(0, ids.find('\n'));
@@ -77,22 +88,21 @@ TEST_CASE("fanotify recording: create, write, rename, attrib, hard link, delete,
   auto records = translate_all(rec);
   check_provenance(rec, records);
   const std::string R = "/mnt/gbrec/root/";
-  CHECK(described(records) == V{
-      // echo hello > a.txt: the create, then the write and the close (read
-      // separately, so not merged: three modified records, not one)
-      "created file " + R + "a.txt", "modified file " + R + "a.txt", "modified file " + R + "a.txt",
-      // echo more >> a.txt: write and close, merged in the queue into one event
-      "modified file " + R + "a.txt",
+  CHECK(collapsed(records) == V{
+      // echo hello > a.txt; echo more >> a.txt: the create, then the writes
+      // and closes
+      "created file " + R + "a.txt", "modified file " + R + "a.txt",
       // mv a.txt b.txt
       "renamed-from file " + R + "a.txt", "renamed-to file " + R + "b.txt",
       // mkdir d; echo x > d/f
-      "created dir " + R + "d", "created file " + R + "d/f", "modified file " + R + "d/f", "modified file " + R + "d/f",
+      "created dir " + R + "d", "created file " + R + "d/f", "modified file " + R + "d/f",
       // mv d d2: one rename of the directory, nothing for its contents
       "renamed-from dir " + R + "d", "renamed-to dir " + R + "d2",
       // chmod 600 b.txt; setfattr -n user.x b.txt
-      "attrib file " + R + "b.txt", "attrib file " + R + "b.txt",
-      // ln b.txt hard: the inode's link count (reported by FID alone, named
-      // by whichever link the kernel resolves: the new one), then the name
+      "attrib file " + R + "b.txt",
+      // ln b.txt hard: the inode's link count (reported by its own handle
+      // alone, named by whichever link the kernel resolves: the new one),
+      // then the new name
       "attrib file " + R + "hard", "created file " + R + "hard",
       // rm b.txt: the remaining link's count, then the name
       "attrib file " + R + "hard", "deleted file " + R + "b.txt",
@@ -100,6 +110,16 @@ TEST_CASE("fanotify recording: create, write, rename, attrib, hard link, delete,
       "created dir " + R + "e", "deleted dir " + R + "e",
       // touch ../outside/ignored: outside the root, dropped
   });
+  // The hard link's records carry the file's inode (from its own handle);
+  // directories' carry none.
+  uint64_t hard_inode = 0;
+  for (const auto& r : records) {
+    if (r.path == R + "hard") hard_inode = hard_inode ? hard_inode : r.inode;
+    if (r.is_dir) CHECK(r.inode == 0);
+  }
+  CHECK(hard_inode != 0);
+  for (const auto& r : records)
+    if (r.path == R + "hard" || (r.path == R + "b.txt" && r.kind == ChangeKind::Attrib)) CHECK(r.inode == hard_inode);
 }
 
 TEST_CASE("fanotify recording: odd names, a moved tree and its removal") {
@@ -108,18 +128,18 @@ TEST_CASE("fanotify recording: odd names, a moved tree and its removal") {
   check_provenance(rec, records);
   const std::string R = "/mnt/gbrec/root/";
   std::vector<std::string> expected = {"created dir " + R + "sub", "created dir " + R + "sub/deep"};
-  // touch of three odd names (bytes that are not UTF-8, a newline, spaces):
-  // each is created, opened for writing (close-write) and given times
+  // : > NAME for three odd names (bytes that are not UTF-8, a newline,
+  // spaces): each is created and closed after writing
   for (std::string name : {"bad\\xffname", "new\\x0aline", " spaces "})
-    for (std::string kind : {"created", "modified", "attrib"}) expected.push_back(kind + " file " + R + name);
+    for (std::string kind : {"created", "modified"}) expected.push_back(kind + " file " + R + name);
   expected.insert(expected.end(), {"created file " + R + "sub/deep/f", "modified file " + R + "sub/deep/f",
                                    // mv sub moved
                                    "renamed-from dir " + R + "sub", "renamed-to dir " + R + "moved",
                                    // rm -r moved: its contents under the new name (the directory handles
-                                   // resolve to where they are); the unlink's link-count event of f,
-                                   // whose inode is gone, adds nothing
+                                   // resolve, or are remembered, where they are); the unlink's
+                                   // link-count event of f, whose inode is gone, is not recorded
                                    "deleted file " + R + "moved/deep/f", "deleted dir " + R + "moved/deep", "deleted dir " + R + "moved"});
-  CHECK(described(records) == expected);
+  CHECK(collapsed(records) == expected);
   // The raw bytes survive: the name is not UTF-8 and is kept as it is.
   bool found = false;
   for (const auto& r : records) found = found || r.path == R + "bad\xff" + "name";
