@@ -1,6 +1,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -25,6 +26,9 @@ int cmd_backup(const CommandLine& cl) {
     for (std::string line; std::getline(in, line);)
       if (!line.empty() && line[0] != '#') opts.excludes.push_back(line);
   }
+  // The state dir (queue, journal, caches) is never backed up: it is a
+  // cache of the repository, and the agent does not journal it.
+  opts.excludes.push_back(std::filesystem::absolute(state_dir(cl)).lexically_normal().string());
   opts.hostname = host_name(cl);
   opts.username = user_name();
   opts.force_full_read = cl.flag("force");

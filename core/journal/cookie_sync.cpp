@@ -35,12 +35,26 @@ Result<int64_t> sync_with_agent(ChangeJournal& journal, const std::vector<std::s
   int64_t cut = start;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto pause = std::chrono::microseconds(200);
+  auto retry_at = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   for (size_t i = 0; i < cookies.size();) {
     GB_ASSIGN(auto seen, journal.find_created(start, cookies[i]));
     if (seen) {
       cut = std::max(cut, *seen);
       ++i;
+      retry_at = std::chrono::steady_clock::now() + std::chrono::seconds(1);
       continue;
+    }
+    // A cookie created while the kernel's queue is full is lost with the
+    // overflow; a new one each second gets through once the agent drains it.
+    if (std::chrono::steady_clock::now() > retry_at) {
+      std::string again = fmt::format("{}/{}{}-{}", roots[i] == "/" ? "" : roots[i], kCookiePrefix, ::getpid(), counter++);
+      int fd = ::open(again.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd >= 0) {
+        ::close(fd);
+        ::unlink(cookies[i].c_str());
+        cookies[i] = again;
+      }
+      retry_at = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     }
     if (std::chrono::steady_clock::now() > deadline) {
       remove_all();
