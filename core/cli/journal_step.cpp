@@ -37,11 +37,18 @@ bool covered_by(const std::string& path, const std::vector<std::string>& watched
 
 }  // namespace
 
+std::string journal_dir(const CommandLine& cl) {
+  std::string own = state_dir(cl);
+  std::error_code ec;
+  if (cl.value("state-dir") || std::filesystem::exists(journal_path(own), ec)) return own;
+  return agent_is_running(kSystemAgentStateDir) ? kSystemAgentStateDir : own;
+}
+
 Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const Repository& repo, const std::vector<std::string>& paths,
                                                    const std::string& host, std::string& note) {
   std::optional<JournalSetup> none;
   if (cl.flag("no-journal")) return none;
-  std::string state = state_dir(cl);
+  std::string state = journal_dir(cl);
   bool from_journal = cl.flag("from-journal");
   std::error_code ec;
   if (!from_journal && !std::filesystem::exists(journal_path(state), ec)) return none;  // no agent was ever set up

@@ -12,6 +12,12 @@
 
 namespace gb {
 
+// Where the change journal for this command is: the state dir's own, or
+// else that of the system agent the systemd unit runs (kSystemAgentStateDir)
+// while it runs, so root's backups use it with no configuration.
+inline constexpr const char* kSystemAgentStateDir = "/var/lib/gridbackup";
+std::string journal_dir(const CommandLine& cl);
+
 struct JournalSetup {
   std::unique_ptr<ChangeJournal> journal;
   std::unique_ptr<ViewCache> cache;

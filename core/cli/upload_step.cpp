@@ -76,7 +76,7 @@ int cmd_status(const CommandLine& cl) {
   auto rate = (*queue)->last_rate();
   double bps = rate ? *rate : 0;
   std::string eta = st->bytes == 0 ? "nothing to do" : bps > 0 ? human_duration(static_cast<double>(st->bytes) / bps) : "unknown (no upload measured yet)";
-  auto agent = agent_status(state_dir(cl), to_hex(repo->config().repository_id));
+  auto agent = agent_status(journal_dir(cl), to_hex(repo->config().repository_id));
   if (!agent) return report_error(agent.error());
   if (cl.flag("json")) {
     std::printf("{\"queued_files\":%llu,\"queued_bytes\":%llu,\"unstable_files\":%llu,\"rate_bytes_per_second\":%.0f,\"eta_seconds\":%s,"
