@@ -103,7 +103,7 @@ int run_agent(const Args& a, const std::atomic<bool>& stop, FileLog& log) {
       case UsnAgent::Step::Unavailable:
         if (a.once) return 3;
         // Check again every minute: a journal can be created (fsutil usn createjournal).
-        for (int i = 0; i < 60 && !stop; ++i) std::this_thread::sleep_for(std::chrono::seconds(1));
+        for (int i = 0; i < 600 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         break;
       case UsnAgent::Step::Idle:
         if (a.once) return 0;

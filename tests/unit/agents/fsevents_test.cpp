@@ -29,7 +29,7 @@ struct Run {
 
 }  // namespace
 
-TEST_CASE("fsevents event: frames round trip; flag names both ways") {
+TEST_CASE("fsevents event: frames round trip, flag names both ways") {
   FsEvent e{"/Users/ann/über.txt", kItemCreated | kItemIsFile, 0x1122334455667788};
   auto back = decode_fsevent(encode_fsevent(e));
   REQUIRE(back);
@@ -43,7 +43,7 @@ TEST_CASE("fsevents event: frames round trip; flag names both ways") {
   CHECK(!flags_from_names("ItemTeleported"));
 }
 
-TEST_CASE("fsevents translator: item flags map to kinds; the record carries id, fs and time") {
+TEST_CASE("fsevents translator: item flags map to kinds, the record carries id, fs and time") {
   Run run;
   CHECK(run.feed("/Users/ann/a", kItemCreated | kItemIsDir) == Lines{"created dir /Users/ann/a"});
   CHECK(run.feed("/Users/ann/a/f", kItemModified | kItemIsFile, 99) == Lines{"modified file /Users/ann/a/f"});
@@ -90,7 +90,7 @@ TEST_CASE("fsevents translator: lost events, root changes and subdirectory scans
   CHECK(out[0].kind == ChangeKind::RescanNeeded);
 }
 
-TEST_CASE("fsevents cursor: resume on the same event database; follow ids through a wrap") {
+TEST_CASE("fsevents cursor: resume on the same event database, follow ids through a wrap") {
   CHECK(!decide_start(std::nullopt, "U1").resume);
   CHECK(decide_start(std::nullopt, "U1").since_when == kSinceNow);
   auto same = decide_start(FsEventsCursor{"U1", 500}, "U1");

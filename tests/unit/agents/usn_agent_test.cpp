@@ -122,7 +122,7 @@ TEST_CASE("usn agent: no journal (wine's error 50) -> one sentence, one Overflow
   CHECK(rec.events[0].bytes.rfind("gb-usn unavailable ", 0) == 0);
 }
 
-TEST_CASE("usn agent: first run rescans, then follows the journal; a restart resumes without a rescan") {
+TEST_CASE("usn agent: first run rescans, then follows the journal, a restart resumes without a rescan") {
   Fixture f;
   f.journal.reads.push_back({0, buffer(1200, {rec(1000, 0x41, 0x0005000000000005, "f", kFileCreate),
                                                rec(1100, 0x41, 0x0005000000000005, "f", kFileCreate | kClose)})});
@@ -180,7 +180,7 @@ TEST_CASE("usn agent: an unknown parent is resolved by the glue, and the answer 
   CHECK(f.journal.resolves == 2);
 }
 
-TEST_CASE("change spool: segments in order; a torn last record is dropped, other damage is reported") {
+TEST_CASE("change spool: segments in order, a torn last record is dropped, other damage is reported") {
   auto dir = std::filesystem::temp_directory_path() / "gb-spool-test";
   std::filesystem::remove_all(dir);
   std::string error;

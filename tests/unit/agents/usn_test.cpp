@@ -69,7 +69,7 @@ TEST_CASE("usn record: V2 round trip at the documented offsets") {
   CHECK(!back->is_dir());
 }
 
-TEST_CASE("usn record: V3 carries 128-bit file ids; the name starts at 76") {
+TEST_CASE("usn record: V3 carries 128-bit file ids, the name starts at 76") {
   UsnRecord r;
   r.major_version = 3;
   r.frn = {0x77, 0x1122334455667788};
@@ -104,7 +104,7 @@ TEST_CASE("usn record: damaged bytes are refused, never misread") {
   CHECK(!parse_usn_record(long_record));
 }
 
-TEST_CASE("usn record: a read buffer splits into records; a bad length stops the split") {
+TEST_CASE("usn record: a read buffer splits into records, a bad length stops the split") {
   std::string buf(8, '\0');
   buf[0] = static_cast<char>(0x88);
   std::string a = rec(1, 2, kRoot, "a", kFileCreate), b = rec(2, 3, kRoot, "bb", kClose);
@@ -234,7 +234,7 @@ TEST_CASE("usn cursor: resume only on the same journal with our position still i
   CHECK(!decide_start(UsnCursor{0xabc, 5001}, j).resume);
 }
 
-TEST_CASE("usn cursor: saved and loaded; a damaged file is no cursor") {
+TEST_CASE("usn cursor: saved and loaded, a damaged file is no cursor") {
   auto dir = std::filesystem::temp_directory_path() / "gb-usn-cursor-test";
   std::filesystem::create_directories(dir);
   std::string path = (dir / "C.usn-cursor").string();
