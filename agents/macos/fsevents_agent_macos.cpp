@@ -6,15 +6,19 @@
 //
 //   gridbackup-fsevents-agent --root /Users/ann --state DIR [--record FILE]
 //
-// Build on a Mac (untested):
-//   clang++ -std=c++20 -O2 -I../.. fsevents_agent_macos.cpp fsevents_*.cpp \
-//     ../../core/journal/{change_record,recording,change_spool}.cpp \
+// Build on a Mac (untested), from agents/macos:
+//   clang++ -std=c++20 -O2 -I../.. fsevents_agent_macos.cpp fsevents_*.cpp
+//     ../../core/journal/{change_record,recording,change_spool}.cpp
 //     -framework CoreServices -o gridbackup-fsevents-agent
+// On Linux its own C++ was checked with -fsyntax-only against a stub header
+// holding Apple's documented signatures; the API use itself is unverified.
 #include <CoreServices/CoreServices.h>
+#include <dispatch/dispatch.h>
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <string>
 
@@ -109,8 +113,13 @@ int main(int argc, char** argv) {
   }
   auto start = gb::fsevents::decide_start(gb::fsevents::load_cursor(a.cursor_path()), a.fs_id);
   if (!start.resume) {
+    // Full scan, then follow from the current id: starting the stream at it
+    // (not at "now") leaves no gap between the scan request and the stream.
     log("full scan of " + a.root + " needed: " + start.why);
-    a.spool->append({{a.fs_id, a.root, gb::ChangeKind::Overflow, true, now_ns(), 0}});
+    start.since_when = FSEventsGetCurrentEventId();
+    if (!a.spool->append({{a.fs_id, a.root, gb::ChangeKind::Overflow, true, now_ns(), start.since_when}}))
+      return log("cannot write the change spool " + a.spool->segment_path()), 1;
+    gb::fsevents::save_cursor(a.cursor_path(), {a.fs_id, start.since_when});
   }
   a.since = gb::fsevents::SinceWhenTracker(start.since_when);
 
