@@ -1,14 +1,10 @@
 #include "agents/macos/fsevents_event.h"
 
-#include <cstdio>
+#include "core/journal/flag_names.h"
 
 namespace gb::fsevents {
 namespace {
 
-struct FlagName {
-  uint32_t bit;
-  const char* name;
-};
 constexpr FlagName kFlagNames[] = {
     {kMustScanSubDirs, "MustScanSubDirs"}, {kUserDropped, "UserDropped"},
     {kKernelDropped, "KernelDropped"},     {kEventIdsWrapped, "EventIdsWrapped"},
@@ -43,35 +39,8 @@ std::optional<FsEvent> decode_fsevent(std::string_view f) {
   return e;
 }
 
-std::string flag_names(uint32_t flags) {
-  std::string out;
-  for (const auto& [bit, name] : kFlagNames) {
-    if (!(flags & bit)) continue;
-    if (!out.empty()) out += '|';
-    out += name;
-    flags &= ~bit;
-  }
-  if (flags) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0x%x", flags);
-    if (!out.empty()) out += '|';
-    out += buf;
-  }
-  return out.empty() ? "None" : out;
-}
+std::string flag_names(uint32_t flags) { return gb::flag_names(flags, kFlagNames, "None"); }
 
-std::optional<uint32_t> flags_from_names(std::string_view names) {
-  uint32_t flags = 0;
-  while (!names.empty()) {
-    size_t bar = names.find('|');
-    std::string_view word = names.substr(0, bar);
-    bool found = word == "None";
-    for (const auto& [bit, name] : kFlagNames)
-      if (word == name) flags |= bit, found = true;
-    if (!found) return std::nullopt;
-    names = bar == std::string_view::npos ? std::string_view() : names.substr(bar + 1);
-  }
-  return flags;
-}
+std::optional<uint32_t> flags_from_names(std::string_view names) { return gb::flags_from_names(names, kFlagNames, "None"); }
 
 }  // namespace gb::fsevents

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "agents/windows/usn_layout.h"
+#include "core/journal/flag_names.h"
 
 namespace gb::usn {
 namespace {
@@ -17,11 +18,7 @@ void put(std::string& b, size_t off, uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) b[off + i] = static_cast<char>(v >> (8 * i));
 }
 
-struct ReasonName {
-  uint32_t bit;
-  const char* name;
-};
-constexpr ReasonName kReasonNames[] = {
+constexpr FlagName kReasonNames[] = {
     {kDataOverwrite, "DATA_OVERWRITE"},
     {kDataExtend, "DATA_EXTEND"},
     {kDataTruncation, "DATA_TRUNCATION"},
@@ -89,44 +86,50 @@ std::optional<FileId> file_id_from_hex(std::string_view hex) {
   return id;
 }
 
+namespace {
+
+// Where each field sits in one record version; V2 and V3 differ only in the
+// width of the two file ids (8 or 16 bytes), which shifts everything after them.
+struct Offsets {
+  size_t frn, parent, id_bytes, usn, time_stamp, reason, source_info, attributes, name_length, name_offset, name;
+};
+template <typename R>
+constexpr Offsets offsets_of() {
+  return {offsetof(R, file_reference_number), offsetof(R, parent_file_reference_number),
+          sizeof(R::file_reference_number), offsetof(R, usn), offsetof(R, time_stamp), offsetof(R, reason),
+          offsetof(R, source_info), offsetof(R, file_attributes), offsetof(R, file_name_length),
+          offsetof(R, file_name_offset), offsetof(R, file_name)};
+}
+constexpr Offsets kV2 = offsets_of<layout::RecordV2>(), kV3 = offsets_of<layout::RecordV3>();
+
+FileId get_id(std::string_view b, size_t off, size_t bytes) {
+  return {get(b, off, 8), bytes == 16 ? get(b, off + 8, 8) : 0};
+}
+void put_id(std::string& b, size_t off, size_t bytes, const FileId& id) {
+  put(b, off, id.low, 8);
+  if (bytes == 16) put(b, off + 8, id.high, 8);
+}
+
+}  // namespace
+
 std::optional<UsnRecord> parse_usn_record(std::string_view b, size_t* consumed) {
-  using layout::RecordV2;
-  using layout::RecordV3;
-  if (b.size() < offsetof(RecordV2, file_name)) return std::nullopt;
-  uint32_t length = static_cast<uint32_t>(get(b, offsetof(RecordV2, record_length), 4));
+  if (b.size() < kV2.name) return std::nullopt;
   UsnRecord r;
-  r.major_version = static_cast<uint16_t>(get(b, offsetof(RecordV2, major_version), 2));
-  size_t name_len_at, name_off_at, fixed;
-  if (r.major_version == 2) {
-    fixed = offsetof(RecordV2, file_name);
-    if (length < fixed || length > b.size()) return std::nullopt;
-    r.frn.low = get(b, offsetof(RecordV2, file_reference_number), 8);
-    r.parent_frn.low = get(b, offsetof(RecordV2, parent_file_reference_number), 8);
-    r.usn = static_cast<int64_t>(get(b, offsetof(RecordV2, usn), 8));
-    r.timestamp = static_cast<int64_t>(get(b, offsetof(RecordV2, time_stamp), 8));
-    r.reason = static_cast<uint32_t>(get(b, offsetof(RecordV2, reason), 4));
-    r.source_info = static_cast<uint32_t>(get(b, offsetof(RecordV2, source_info), 4));
-    r.attributes = static_cast<uint32_t>(get(b, offsetof(RecordV2, file_attributes), 4));
-    name_len_at = offsetof(RecordV2, file_name_length);
-    name_off_at = offsetof(RecordV2, file_name_offset);
-  } else if (r.major_version == 3) {
-    fixed = offsetof(RecordV3, file_name);
-    if (length < fixed || length > b.size()) return std::nullopt;
-    size_t frn = offsetof(RecordV3, file_reference_number), parent = offsetof(RecordV3, parent_file_reference_number);
-    r.frn = {get(b, frn, 8), get(b, frn + 8, 8)};
-    r.parent_frn = {get(b, parent, 8), get(b, parent + 8, 8)};
-    r.usn = static_cast<int64_t>(get(b, offsetof(RecordV3, usn), 8));
-    r.timestamp = static_cast<int64_t>(get(b, offsetof(RecordV3, time_stamp), 8));
-    r.reason = static_cast<uint32_t>(get(b, offsetof(RecordV3, reason), 4));
-    r.source_info = static_cast<uint32_t>(get(b, offsetof(RecordV3, source_info), 4));
-    r.attributes = static_cast<uint32_t>(get(b, offsetof(RecordV3, file_attributes), 4));
-    name_len_at = offsetof(RecordV3, file_name_length);
-    name_off_at = offsetof(RecordV3, file_name_offset);
-  } else {
-    return std::nullopt;  // V4 (range tracking) is never requested: MaxMajorVersion = 3
-  }
-  size_t name_len = get(b, name_len_at, 2), name_off = get(b, name_off_at, 2);
-  if (name_len % 2 || name_off < fixed || name_off + name_len > length) return std::nullopt;
+  size_t length = get(b, offsetof(layout::RecordV2, record_length), 4);
+  r.major_version = static_cast<uint16_t>(get(b, offsetof(layout::RecordV2, major_version), 2));
+  // V4 (range tracking) is never requested: MaxMajorVersion = 3.
+  if (r.major_version != 2 && r.major_version != 3) return std::nullopt;
+  const Offsets& o = r.major_version == 2 ? kV2 : kV3;
+  if (length < o.name || length > b.size()) return std::nullopt;
+  r.frn = get_id(b, o.frn, o.id_bytes);
+  r.parent_frn = get_id(b, o.parent, o.id_bytes);
+  r.usn = static_cast<int64_t>(get(b, o.usn, 8));
+  r.timestamp = static_cast<int64_t>(get(b, o.time_stamp, 8));
+  r.reason = static_cast<uint32_t>(get(b, o.reason, 4));
+  r.source_info = static_cast<uint32_t>(get(b, o.source_info, 4));
+  r.attributes = static_cast<uint32_t>(get(b, o.attributes, 4));
+  size_t name_len = get(b, o.name_length, 2), name_off = get(b, o.name_offset, 2);
+  if (name_len % 2 || name_off < o.name || name_off + name_len > length) return std::nullopt;
   r.name.resize(name_len / 2);
   for (size_t i = 0; i < r.name.size(); ++i) r.name[i] = static_cast<char16_t>(get(b, name_off + 2 * i, 2));
   if (consumed) *consumed = length;
@@ -134,38 +137,21 @@ std::optional<UsnRecord> parse_usn_record(std::string_view b, size_t* consumed) 
 }
 
 std::string encode_usn_record(const UsnRecord& r) {
-  using layout::RecordV2;
-  using layout::RecordV3;
-  bool v3 = r.major_version == 3;
-  size_t fixed = v3 ? offsetof(RecordV3, file_name) : offsetof(RecordV2, file_name);
-  size_t length = (fixed + 2 * r.name.size() + 7) / 8 * 8;
+  const Offsets& o = r.major_version == 3 ? kV3 : kV2;
+  size_t length = (o.name + 2 * r.name.size() + 7) / 8 * 8;
   std::string b(length, '\0');
-  put(b, 0, length, 4);
-  put(b, 4, v3 ? 3 : 2, 2);
-  if (v3) {
-    put(b, offsetof(RecordV3, file_reference_number), r.frn.low, 8);
-    put(b, offsetof(RecordV3, file_reference_number) + 8, r.frn.high, 8);
-    put(b, offsetof(RecordV3, parent_file_reference_number), r.parent_frn.low, 8);
-    put(b, offsetof(RecordV3, parent_file_reference_number) + 8, r.parent_frn.high, 8);
-    put(b, offsetof(RecordV3, usn), static_cast<uint64_t>(r.usn), 8);
-    put(b, offsetof(RecordV3, time_stamp), static_cast<uint64_t>(r.timestamp), 8);
-    put(b, offsetof(RecordV3, reason), r.reason, 4);
-    put(b, offsetof(RecordV3, source_info), r.source_info, 4);
-    put(b, offsetof(RecordV3, file_attributes), r.attributes, 4);
-    put(b, offsetof(RecordV3, file_name_length), 2 * r.name.size(), 2);
-    put(b, offsetof(RecordV3, file_name_offset), fixed, 2);
-  } else {
-    put(b, offsetof(RecordV2, file_reference_number), r.frn.low, 8);
-    put(b, offsetof(RecordV2, parent_file_reference_number), r.parent_frn.low, 8);
-    put(b, offsetof(RecordV2, usn), static_cast<uint64_t>(r.usn), 8);
-    put(b, offsetof(RecordV2, time_stamp), static_cast<uint64_t>(r.timestamp), 8);
-    put(b, offsetof(RecordV2, reason), r.reason, 4);
-    put(b, offsetof(RecordV2, source_info), r.source_info, 4);
-    put(b, offsetof(RecordV2, file_attributes), r.attributes, 4);
-    put(b, offsetof(RecordV2, file_name_length), 2 * r.name.size(), 2);
-    put(b, offsetof(RecordV2, file_name_offset), fixed, 2);
-  }
-  for (size_t i = 0; i < r.name.size(); ++i) put(b, fixed + 2 * i, r.name[i], 2);
+  put(b, offsetof(layout::RecordV2, record_length), length, 4);
+  put(b, offsetof(layout::RecordV2, major_version), r.major_version == 3 ? 3 : 2, 2);
+  put_id(b, o.frn, o.id_bytes, r.frn);
+  put_id(b, o.parent, o.id_bytes, r.parent_frn);
+  put(b, o.usn, static_cast<uint64_t>(r.usn), 8);
+  put(b, o.time_stamp, static_cast<uint64_t>(r.timestamp), 8);
+  put(b, o.reason, r.reason, 4);
+  put(b, o.source_info, r.source_info, 4);
+  put(b, o.attributes, r.attributes, 4);
+  put(b, o.name_length, 2 * r.name.size(), 2);
+  put(b, o.name_offset, o.name, 2);
+  for (size_t i = 0; i < r.name.size(); ++i) put(b, o.name + 2 * i, r.name[i], 2);
   return b;
 }
 
@@ -184,36 +170,9 @@ bool split_read_buffer(std::string_view buffer, int64_t& next_usn, std::vector<s
   return true;
 }
 
-std::string reason_names(uint32_t reason) {
-  std::string out;
-  for (const auto& [bit, name] : kReasonNames) {
-    if (!(reason & bit)) continue;
-    if (!out.empty()) out += '|';
-    out += name;
-    reason &= ~bit;
-  }
-  if (reason) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0x%x", reason);
-    if (!out.empty()) out += '|';
-    out += buf;
-  }
-  return out.empty() ? "0" : out;
-}
+std::string reason_names(uint32_t reason) { return flag_names(reason, kReasonNames, "0"); }
 
-std::optional<uint32_t> reason_from_names(std::string_view names) {
-  uint32_t reason = 0;
-  while (!names.empty()) {
-    size_t bar = names.find('|');
-    std::string_view word = names.substr(0, bar);
-    bool found = false;
-    for (const auto& [bit, name] : kReasonNames)
-      if (word == name) reason |= bit, found = true;
-    if (!found) return std::nullopt;
-    names = bar == std::string_view::npos ? std::string_view() : names.substr(bar + 1);
-  }
-  return reason;
-}
+std::optional<uint32_t> reason_from_names(std::string_view names) { return flags_from_names(names, kReasonNames, "0"); }
 
 std::string utf16_to_utf8(std::u16string_view s) {
   std::string out;
