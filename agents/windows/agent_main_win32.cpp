@@ -107,6 +107,9 @@ int run_agent(const Args& a, const std::atomic<bool>& stop, FileLog& log) {
         break;
       case UsnAgent::Step::Idle:
         if (a.once) return 0;
+        // The read already waited (up to 2 s) for new records; this only
+        // guards against a driver that returns at once.
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
         break;
       case UsnAgent::Step::Progress:
         break;

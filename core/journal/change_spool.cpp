@@ -42,7 +42,8 @@ std::vector<std::string> list_spool_segments(const std::string& dir) {
   return out;
 }
 
-std::unique_ptr<ChangeSpoolWriter> ChangeSpoolWriter::open(const std::string& dir, std::string& error) {
+std::unique_ptr<ChangeSpoolWriter> ChangeSpoolWriter::open(const std::string& dir, std::string& error,
+                                                           uint64_t segment_bytes) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   auto segments = list_spool_segments(dir);
@@ -50,6 +51,7 @@ std::unique_ptr<ChangeSpoolWriter> ChangeSpoolWriter::open(const std::string& di
   if (!segments.empty()) seq = std::stoull(std::filesystem::path(segments.back()).filename().string().substr(0, 20)) + 1;
   std::unique_ptr<ChangeSpoolWriter> w(new ChangeSpoolWriter);
   w->dir_ = dir;
+  w->segment_bytes_ = segment_bytes;
   if (!w->start(seq)) {
     error = "cannot create a spool segment in " + dir;
     return nullptr;
@@ -69,6 +71,7 @@ bool ChangeSpoolWriter::start(uint64_t seq) {
   path_ = (std::filesystem::path(dir_) / name).string();
   file_ = std::fopen(path_.c_str(), "wb");
   if (!file_) return false;
+  size_ = kChangeStreamMagic.size();
   return std::fwrite(kChangeStreamMagic.data(), 1, kChangeStreamMagic.size(), file_) == kChangeStreamMagic.size() &&
          sync(file_);
 }
@@ -76,34 +79,53 @@ bool ChangeSpoolWriter::start(uint64_t seq) {
 bool ChangeSpoolWriter::append(const std::vector<ChangeRecord>& records) {
   if (!file_) return false;
   if (records.empty()) return true;
+  if (size_ >= segment_bytes_ && !rotate()) return false;
   std::string bytes;
   for (const auto& r : records) append_change_record(r, bytes);
+  size_ += bytes.size();
   return std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size() && sync(file_);
 }
 
 bool ChangeSpoolWriter::rotate() { return start(seq_ + 1); }
 
-bool read_spool_segment(const std::string& path, std::vector<ChangeRecord>& out, std::string& error) {
+bool read_spool_segment(const std::string& path, std::vector<ChangeRecord>& out, std::string& error, uint64_t offset,
+                        uint64_t* end) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot read " + path;
     return false;
   }
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  size_t before = out.size();
-  if (parse_change_stream(data, out)) return true;
-  // Torn tail: everything parsed up to it re-encodes to exactly the bytes
-  // before it; a torn record is the shorter remainder, anything else is damage.
-  std::string good(kChangeStreamMagic);
-  for (size_t i = before; i < out.size(); ++i) append_change_record(out[i], good);
-  if (data.size() >= good.size() && data.compare(0, good.size(), good) == 0 && data.size() - good.size() < 4) return true;
-  if (data.size() >= good.size() + 4 && data.compare(0, good.size(), good) == 0) {
-    uint32_t n = 0;
-    for (int i = 0; i < 4; ++i) n |= static_cast<uint32_t>(static_cast<uint8_t>(data[good.size() + i])) << (8 * i);
-    if (good.size() + 4 + n > data.size()) return true;  // the last record was cut short
+  size_t pos = offset;
+  if (pos == 0) {
+    if (data.size() < kChangeStreamMagic.size()) {  // the agent is still writing the magic
+      if (end) *end = 0;
+      return kChangeStreamMagic.substr(0, data.size()) == data;
+    }
+    if (data.compare(0, kChangeStreamMagic.size(), kChangeStreamMagic) != 0) {
+      error = path + " is not a change-record stream";
+      return false;
+    }
+    pos = kChangeStreamMagic.size();
   }
-  error = path + " is damaged after " + std::to_string(out.size() - before) + " records";
-  return false;
+  // One record at a time, each parsed as a stream of its own, so the offset
+  // after the last complete record is known.
+  std::string one;
+  while (pos <= data.size() && data.size() - pos >= 4) {
+    uint32_t n = 0;
+    for (int i = 0; i < 4; ++i) n |= static_cast<uint32_t>(static_cast<uint8_t>(data[pos + i])) << (8 * i);
+    if (data.size() - pos - 4 < n) break;  // incomplete: still being written, or torn
+    one.assign(kChangeStreamMagic);
+    one.append(data, pos, 4 + static_cast<size_t>(n));
+    if (!parse_change_stream(one, out)) {
+      if (end) *end = pos;
+      error = path + " is damaged at byte " + std::to_string(pos);
+      return false;
+    }
+    pos += 4 + n;
+  }
+  if (end) *end = pos;
+  return true;
 }
 
 }  // namespace gb

@@ -180,7 +180,7 @@ TEST_CASE("usn agent: an unknown parent is resolved by the glue, and the answer 
   CHECK(f.journal.resolves == 2);
 }
 
-TEST_CASE("change spool: segments in order, a torn last record is dropped, other damage is reported") {
+TEST_CASE("change spool: segments in order, a torn last record is left for later, other damage is reported") {
   auto dir = std::filesystem::temp_directory_path() / "gb-spool-test";
   std::filesystem::remove_all(dir);
   std::string error;
@@ -198,9 +198,11 @@ TEST_CASE("change spool: segments in order, a torn last record is dropped, other
   std::string bytes = scenario::read_file(segments[0]);
   std::ofstream(segments[0], std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() - 3);
   std::vector<ChangeRecord> out;
-  CHECK(read_spool_segment(segments[0], out, error));
+  uint64_t end = 0;
+  CHECK(read_spool_segment(segments[0], out, error, 0, &end));
   CHECK(out.size() == 1);
   CHECK(out[0] == r);
+  CHECK(end == 6 + (bytes.size() - 6) / 2);  // the magic and the first of two equal records
   // A whole record of an unknown kind (99) is damage, not a tear.
   std::ofstream(segments[1], std::ios::binary | std::ios::app) << std::string("\x03\x00\x00\x00\x63\x00\x00", 7);
   out.clear();
@@ -210,5 +212,31 @@ TEST_CASE("change spool: segments in order, a torn last record is dropped, other
   REQUIRE(again);
   CHECK(list_spool_segments(dir.string()).size() == 3);
   again.reset();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("change spool: the importer follows a growing segment, the writer rotates full ones") {
+  auto dir = std::filesystem::temp_directory_path() / "gb-spool-grow-test";
+  std::filesystem::remove_all(dir);
+  std::string error;
+  auto w = ChangeSpoolWriter::open(dir.string(), error, 100);
+  REQUIRE(w);
+  std::vector<ChangeRecord> out;
+  uint64_t end = 0;
+  CHECK(read_spool_segment(w->segment_path(), out, error, 0, &end));  // only the magic yet
+  CHECK(out.empty());
+  CHECK(end == kChangeStreamMagic.size());
+  ChangeRecord r{"fs", "C:\\dir\\file.txt", ChangeKind::Modified, false, 5, 77};
+  CHECK(w->append({r}));
+  CHECK(read_spool_segment(w->segment_path(), out, error, end, &end));
+  CHECK(out.size() == 1);
+  CHECK(w->append({r, r, r}));
+  CHECK(read_spool_segment(w->segment_path(), out, error, end, &end));
+  CHECK(out.size() == 4);
+  CHECK(read_spool_segment(w->segment_path(), out, error, end, &end));  // nothing new
+  CHECK(out.size() == 4);
+  CHECK(w->append({r}));  // the first segment is past 100 bytes: a new one
+  CHECK(list_spool_segments(dir.string()).size() == 2);
+  w.reset();
   std::filesystem::remove_all(dir);
 }
