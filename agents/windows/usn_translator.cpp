@@ -129,9 +129,10 @@ void UsnTranslator::record(const UsnRecord& r, int64_t time_ns, std::vector<Chan
   if (fresh & kFileCreate) emit(ChangeKind::Created, path);
   if (fresh & kRenameNewName) emit(ChangeKind::RenamedTo, path);
   if (fresh & kHardLinkChange) {
-    // A link added or removed under this name: either way the detector stats
-    // the name and its directory. Every other name of the file has a new
-    // link count; we know at most the last name we saw.
+    // A link added or removed under this name (removing one name of a file
+    // that keeps another is no FILE_DELETE on NTFS but this): either way the
+    // detector stats the name and its directory. Every other name of the
+    // file has a new link count; we know at most the last name we saw.
     auto known = entries_.find(r.frn);
     if (known != entries_.end() && known->second.absolute.empty() &&
         (known->second.parent != r.parent_frn || known->second.name != utf16_to_utf8(r.name)))
