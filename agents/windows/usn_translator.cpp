@@ -106,7 +106,10 @@ void UsnTranslator::record(const UsnRecord& r, int64_t time_ns, std::vector<Chan
     reported_.erase(r.frn);
     return;
   }
-  std::string path = join(*parent, utf16_to_utf8(r.name));
+  // The root directory's record names itself as its parent ("." in "C:\"):
+  // its path is the volume, and the anchor must stay as it is.
+  bool root = r.frn == root_;
+  std::string path = root ? volume_ : join(*parent, utf16_to_utf8(r.name));
   bool dir = r.is_dir();
   // NTFS writes a record each time a new reason bit joins the FRN's open
   // session, then one with CLOSE and all bits. We report each bit when it
@@ -149,6 +152,7 @@ void UsnTranslator::record(const UsnRecord& r, int64_t time_ns, std::vector<Chan
 
   // Remember where the FRN lives now. The old name of a rename and a deleted
   // name are where it no longer is.
+  if (root) return;  // an anchor: nothing to learn
   if (r.reason & kFileDelete) {
     auto e = entries_.find(r.frn);
     if (e != entries_.end() && e->second.parent == r.parent_frn && e->second.name == utf16_to_utf8(r.name))

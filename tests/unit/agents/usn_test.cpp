@@ -182,6 +182,12 @@ TEST_CASE("usn translator: delete, hard link, metadata and unknown reasons") {
   CHECK(run.feed(rec(5, 0x91, kRoot, "z", 0x02000000)) == Lines{"rescan-needed file C:\\x5cz"});
 }
 
+TEST_CASE("usn translator: the root directory's own records keep it the root") {
+  Run run;
+  CHECK(run.feed(rec(1, kRoot.low, kRoot, ".", kBasicInfoChange, true)) == Lines{"attrib dir C:\\x5c"});
+  CHECK(run.feed(rec(2, 0x41, kRoot, "f", kDataExtend)) == Lines{"modified file C:\\x5cf"});
+}
+
 TEST_CASE("usn translator: an unknown parent is a rescan of the volume until the glue names it") {
   Run run;
   FileId unknown{0x1234, 0};
