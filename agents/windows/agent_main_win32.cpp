@@ -1,5 +1,6 @@
 // gridbackup-usn-agent: the Windows agent's command line.
 //   run [--console] [--once] [--volume C:] [--state DIR] [--record FILE]
+//                                            in the foreground (--console: log to stderr too)
 //   service [--volume C:] [--state DIR]      what the service manager starts
 //   install [--volume C:] [--state DIR]      registers the service (administrator)
 //   uninstall
@@ -150,7 +151,7 @@ int wmain(int argc, wchar_t** argv) {
     if (!install_service(cmd, error)) return std::fprintf(stderr, "gridbackup-usn-agent: %s\n", error.c_str()), 1;
     return 0;
   }
-  FileLog log(a.state + "\\agent.log", a.command == "run");
+  FileLog log(a.state + "\\agent.log", a.console);  // run --console: also on stderr
   if (a.command == "service") {
     int rc = run_as_service([&](const std::atomic<bool>& stop) { return run_agent(a, stop, log); }, error);
     if (!error.empty()) log(error);
