@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -80,9 +81,10 @@ void callback(ConstFSEventStreamRef, void* info, size_t n, void* paths, const FS
   if (a->recording) std::fflush(a->recording);
   // Records first, then the cursor: a crash repeats events, never skips them.
   if (!a->spool->append(out)) {
+    // Exit without saving the cursor: launchd (KeepAlive) starts us again,
+    // and the stream replays from the last id whose records are safe.
     log("cannot write the change spool " + a->spool->segment_path() + ": stopping");
-    CFRunLoopStop(CFRunLoopGetCurrent());
-    return;
+    std::exit(1);
   }
   gb::fsevents::save_cursor(a->cursor_path(), {a->fs_id, a->since.since_when()});
 }
