@@ -97,7 +97,9 @@ int run_agent(const Args& a, const std::atomic<bool>& stop, FileLog& log) {
     return 1;
   }
   log("watching " + a.volume + " (volume serial " + (o.fs_id.empty() ? "unknown" : o.fs_id) + "), spool " + o.spool_dir);
-  while (!stop) {
+  // At least one poll, even when a stop comes at once: the start decision
+  // (resume, or a full scan) reaches the spool before the agent stops.
+  do {
     switch (agent.poll()) {
       case UsnAgent::Step::Failed:
         return 1;
@@ -115,7 +117,7 @@ int run_agent(const Args& a, const std::atomic<bool>& stop, FileLog& log) {
       case UsnAgent::Step::Progress:
         break;
     }
-  }
+  } while (!stop);
   log("stopped");
   return 0;
 }
