@@ -1,10 +1,10 @@
 #include "agents/replay/dialects.h"
 
+// Every agent's translator is pure and portable, so every build of the
+// replay tool carries all three dialects.
 #include "agents/linux/fanotify_translator.h"
-// Slots for the other agents' translators (branch `agents`); each is pure and
-// portable, so every build of the replay tool can carry all three:
-//   #include "agents/windows/usn_translator.h"      // make_usn_translator
-//   #include "agents/macos/fsevents_translator.h"   // make_fsevents_translator
+#include "agents/macos/fsevents_translator.h"
+#include "agents/windows/usn_translator.h"
 
 namespace gb {
 namespace {
@@ -14,8 +14,8 @@ using Factory = std::unique_ptr<EventTranslator> (*)(const std::map<std::string,
 const std::map<std::string, Factory>& factories() {
   static const std::map<std::string, Factory> table = {
       {"fanotify", make_fanotify_translator},
-      // {"usn", make_usn_translator},
-      // {"fsevents", make_fsevents_translator},
+      {"usn", make_usn_translator},
+      {"fsevents", make_fsevents_translator},
   };
   return table;
 }

@@ -14,6 +14,7 @@
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/journal/change_journal.h"
+#include "core/journal/spool_import.h"
 
 namespace gb {
 namespace {
@@ -129,6 +130,20 @@ int agent_journal(const CommandLine& cl) {
   return kExitOk;
 }
 
+// Reads a change spool (the Windows agent's hand-over; change_spool.h) into
+// the journal of --state-dir.
+int agent_import(const CommandLine& cl) {
+  if (cl.args.size() != 1) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup agent import SPOOL_DIR [--state-dir D]"));
+  std::string dir = state_dir(cl);
+  ::mkdir(dir.c_str(), 0700);
+  auto journal = ChangeJournal::open(journal_path(dir));
+  if (!journal) return report_error(journal.error());
+  auto n = import_spool(**journal, cl.args[0]);
+  if (!n) return report_error(n.error());
+  std::printf("%zu change records imported from %s\n", *n, cl.args[0].c_str());
+  return kExitOk;
+}
+
 int agent_install_or_uninstall(const CommandLine& cl, bool install) {
   AgentInstallOptions o;
   if (auto v = cl.value("unit-dir")) o.unit_dir = *v;
@@ -160,6 +175,7 @@ int cmd_agent(const CommandLine& cl) {
   if (sub == "run") return agent_run(rest);
   if (sub == "status") return agent_status(rest);
   if (sub == "journal") return agent_journal(rest);
+  if (sub == "import") return agent_import(rest);
   if (sub == "install") return agent_install_or_uninstall(rest, true);
   if (sub == "uninstall") return agent_install_or_uninstall(rest, false);
   if (sub.empty() || sub == "help") {
