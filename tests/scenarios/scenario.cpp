@@ -76,7 +76,9 @@ bool parse_scenario(const std::string& text, const std::string& name, Scenario& 
     if (w.empty() || w[0][0] == '#') continue;
     const std::string& k = w[0];
     bool dir = false;
-    if (k == "op") {
+    if (k == "pre") {
+      // The tree before the operations (for running them on a real tree).
+    } else if (k == "op") {
       s.ops.push_back(rest_after(line, 1));
     } else if (k == "expect" && w.size() == 2 && w[1] == "overflow") {
       s.expected.overflow = true;
