@@ -35,6 +35,7 @@ ViewCache::~ViewCache() {
   abandon_update();
   put_.reset();
   get_.reset();
+  by_inode_.reset();
   sqlite3_close(db_);
 }
 
@@ -82,7 +83,9 @@ Result<std::vector<Entry>> ViewCache::below(const std::string& dir) {
 }
 
 Result<std::vector<std::string>> ViewCache::paths_of_inode(uint64_t device, uint64_t inode) {
-  Stmt s(db_, "SELECT path FROM entries WHERE inode = ?1 AND (?2 = 0 OR device = ?2)");
+  if (!by_inode_) by_inode_ = std::make_unique<Stmt>(db_, "SELECT path FROM entries WHERE inode = ?1 AND (?2 = 0 OR device = ?2)");
+  Stmt& s = *by_inode_;
+  s.reset();
   if (!s.ok()) return db_error(db_, "prepare");
   s.bind(1, static_cast<int64_t>(inode));
   s.bind(2, static_cast<int64_t>(device));
