@@ -33,8 +33,20 @@ struct LeReader {
     pos += bytes;
     return v;
   }
-  std::string string() {
-    uint64_t n = fixed(4);
+  // LEB128, as in core/common/serial.h (the change-record stream uses both).
+  uint64_t varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64 && ok && pos < data.size(); shift += 7) {
+      uint8_t b = static_cast<uint8_t>(data[pos++]);
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    ok = false;
+    return 0;
+  }
+  std::string string() { return take(fixed(4)); }
+  std::string varint_string() { return take(varint()); }
+  std::string take(uint64_t n) {
     if (!ok || n > data.size() - pos) {
       ok = false;
       return {};

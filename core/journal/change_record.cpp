@@ -1,5 +1,7 @@
 #include "core/journal/change_record.h"
 
+#include "core/common/le_codec.h"
+
 #include <cstdio>
 
 namespace gb {
@@ -19,33 +21,6 @@ void put_string(std::string_view s, std::string& out) {
   put_varint(s.size(), out);
   out.append(s);
 }
-
-// A bounds-checked cursor: any read past the end sets ok = false.
-struct Cursor {
-  std::string_view data;
-  size_t pos = 0;
-  bool ok = true;
-  uint64_t varint() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64 && pos < data.size(); shift += 7) {
-      uint8_t b = static_cast<uint8_t>(data[pos++]);
-      v |= static_cast<uint64_t>(b & 0x7f) << shift;
-      if (!(b & 0x80)) return v;
-    }
-    ok = false;
-    return 0;
-  }
-  std::string string() {
-    uint64_t n = varint();
-    if (!ok || n > data.size() - pos) {
-      ok = false;
-      return {};
-    }
-    std::string s(data.substr(pos, n));
-    pos += n;
-    return s;
-  }
-};
 
 }  // namespace
 
@@ -104,13 +79,13 @@ bool parse_change_stream(std::string_view data, std::vector<ChangeRecord>& out) 
     for (int i = 0; i < 4; ++i) n |= static_cast<uint32_t>(static_cast<uint8_t>(data[pos + i])) << (8 * i);
     pos += 4;
     if (n > data.size() - pos || n < 2) return false;
-    Cursor c{data.substr(pos, n)};
+    LeReader c{data.substr(pos, n)};
     ChangeRecord r;
     uint8_t kind = static_cast<uint8_t>(c.data[0]);
     r.is_dir = c.data[1] != 0;
     c.pos = 2;
-    r.fs_id = c.string();
-    r.path = c.string();
+    r.fs_id = c.varint_string();
+    r.path = c.varint_string();
     uint64_t t = c.varint();
     r.time_ns = static_cast<int64_t>(t >> 1) ^ -static_cast<int64_t>(t & 1);
     r.position = c.varint();

@@ -4,10 +4,7 @@
 # audit catch it, and checks that an honest journal passes.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/agent_lib.sh"
-trap 'stop_agent -KILL; umount_scratch; rm -rf "$W"' EXIT
-MNT=$W/mnt
-mount_scratch_ext4 "$MNT" 64
-DATA=$MNT/data
+scratch_data_tree 64
 mkdir -p "$DATA/a" "$DATA/b"
 echo one > "$DATA/a/one"
 echo two > "$DATA/b/two"

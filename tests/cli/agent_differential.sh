@@ -6,11 +6,7 @@
 # and with the kernel's event queue overflowing.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/agent_lib.sh"
-trap 'stop_agent -KILL; umount_scratch; rm -rf "$W"' EXIT
-MNT=$W/mnt
-mount_scratch_ext4 "$MNT" 128
-DATA=$MNT/data
-mkdir -p "$DATA"
+scratch_data_tree 128
 OPS=$GB_TESTS/tools/random_ops.py
 J=(--repo "file://$W/journal-repo" --cap-file "$W/cap-j" --state-dir "$W/state-j")
 S=(--repo "file://$W/scan-repo" --cap-file "$W/cap-s" --state-dir "$W/state-s")

@@ -3,10 +3,7 @@
 # new path only; the view cache finds the old entry by its inode.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/agent_lib.sh"
-trap 'stop_agent -KILL; umount_scratch; rm -rf "$W"' EXIT
-MNT=$W/mnt
-mount_scratch_ext4 "$MNT" 64
-DATA=$MNT/data
+scratch_data_tree 64
 mkdir -p "$DATA/docs"
 head -c 4000000 /dev/urandom > "$DATA/docs/thesis.odt"
 init_repo

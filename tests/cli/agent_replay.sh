@@ -5,13 +5,9 @@
 # the same records the live agent journaled.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/agent_lib.sh"
-trap 'stop_agent -KILL; umount_scratch; rm -rf "$W"' EXIT
 REPLAY=$(dirname "$GB")/gridbackup-replay
 [ -x "$REPLAY" ] || fail "gridbackup-replay is not built next to $GB"
-MNT=$W/mnt
-mount_scratch_ext4 "$MNT" 64
-DATA=$MNT/data
-mkdir -p "$DATA"
+scratch_data_tree 64
 OPS=$GB_TESTS/tools/random_ops.py
 /usr/bin/python3 "$OPS" "$DATA" 7 40 > "$W/ops.log"
 R=(--repo "file://$W/replay-repo" --cap-file "$W/cap-r" --state-dir "$W/state-r")

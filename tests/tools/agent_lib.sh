@@ -15,6 +15,16 @@ mount_scratch_ext4() {
   MOUNTED=$1
 }
 
+# scratch_data_tree SIZE_MB: a scratch ext4 at $W/mnt with an empty $DATA in
+# it, unmounted (and any agent killed) when the test exits.
+scratch_data_tree() {
+  trap 'stop_agent -KILL; umount_scratch; rm -rf "$W"' EXIT
+  MNT=$W/mnt
+  mount_scratch_ext4 "$MNT" "$1"
+  DATA=$MNT/data
+  mkdir -p "$DATA"
+}
+
 umount_scratch() {
   if [ -n "${MOUNTED:-}" ]; then umount "$MOUNTED" 2> /dev/null || umount -l "$MOUNTED" 2> /dev/null || true; fi
   MOUNTED=
