@@ -197,7 +197,7 @@ Status run_agent(const AgentOptions& options) {
     GB_ASSIGN(journal, ChangeJournal::open(journal_path(options.state_dir)));
   }
   GB_CHECK(stop_signals(signals));
-  GB_ASSIGN(auto reader, FanotifyReader::open(roots));
+  GB_ASSIGN(auto reader, FanotifyReader::open(roots, !options.bounded_queue));
   RecordingFile recording;
   if (!options.record_path.empty()) GB_CHECK(recording.open(options.record_path, reader->context()));
   std::vector<std::string> own;

@@ -15,6 +15,10 @@ struct AgentOptions {
   std::vector<std::string> roots;  // directories; made canonical before watching
   std::string state_dir;           // the journal and the agent lock; empty: no journal (record only)
   std::string record_path;         // also save the raw events as a recording (agents/replay); empty: none
+  // The kernel's event queue: unlimited by default (a busy filesystem, such
+  // as a build or another backup writing, must not cost a full rescan);
+  // bounded by fs.fanotify.max_queued_events when set (tests force overflows).
+  bool bounded_queue = false;
   // Called with each committed batch (e.g. to print it); may be empty.
   std::function<void(const std::vector<ChangeRecord>&)> on_records;
 };

@@ -143,11 +143,12 @@ Result<std::string> filesystem_id(const std::string& path) {
   return fsid_hex(val);
 }
 
-Result<std::unique_ptr<FanotifyReader>> FanotifyReader::open(const std::vector<std::string>& roots) {
+Result<std::unique_ptr<FanotifyReader>> FanotifyReader::open(const std::vector<std::string>& roots, bool unlimited_queue) {
   std::unique_ptr<FanotifyReader> r(new FanotifyReader());
-  r->fd_ = ::fanotify_init(kInitFlags | kTargetFid, O_RDONLY | O_LARGEFILE);
+  unsigned queue = unlimited_queue ? FAN_UNLIMITED_QUEUE : 0;
+  r->fd_ = ::fanotify_init(kInitFlags | kTargetFid | queue, O_RDONLY | O_LARGEFILE);
   r->target_fids_ = r->fd_ >= 0;
-  if (r->fd_ < 0 && errno == EINVAL) r->fd_ = ::fanotify_init(kInitFlags, O_RDONLY | O_LARGEFILE);
+  if (r->fd_ < 0 && errno == EINVAL) r->fd_ = ::fanotify_init(kInitFlags | queue, O_RDONLY | O_LARGEFILE);
   if (r->fd_ < 0) return init_error(errno);
   std::vector<std::string> fs_ids;
   uint64_t mask = kFullMask;

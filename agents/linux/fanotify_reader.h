@@ -18,7 +18,10 @@ class FanotifyReader {
   // `roots` are canonical absolute directories. Fails with one sentence when
   // the process lacks CAP_SYS_ADMIN, the kernel lacks a feature, or a root's
   // filesystem refuses the mark.
-  static Result<std::unique_ptr<FanotifyReader>> open(const std::vector<std::string>& roots);
+  // `unlimited_queue`: FAN_UNLIMITED_QUEUE (needs CAP_SYS_ADMIN, which the
+  // filesystem marks need anyway); otherwise the kernel drops events past
+  // fs.fanotify.max_queued_events and reports an overflow.
+  static Result<std::unique_ptr<FanotifyReader>> open(const std::vector<std::string>& roots, bool unlimited_queue = true);
   ~FanotifyReader();
 
   int fd() const { return fd_; }

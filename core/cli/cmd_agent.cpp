@@ -67,6 +67,7 @@ int agent_run(const CommandLine& cl) {
   }
   o.state_dir = state_dir(cl);
   o.record_path = cl.value("record").value_or("");
+  o.bounded_queue = cl.flag("bounded-queue");
   auto done = run_agent(o);
   return done ? kExitOk : report_error(done.error());
 }

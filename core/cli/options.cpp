@@ -20,7 +20,7 @@ const std::set<std::string> kValueOptions = {"repo",         "cap-file", "cap", 
                                             "limit",        "id",       "n",        "availability", "durability", "audit-interval",
                                             "record",       "roots-file", "since", "unit-dir",    "config-dir", "out", "map"};
 const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload", "restart",
-                                            "from-journal", "no-journal", "audit", "no-start"};
+                                            "from-journal", "no-journal", "audit", "no-start", "bounded-queue"};
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);

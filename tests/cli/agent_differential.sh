@@ -59,7 +59,7 @@ QUEUE=/proc/sys/fs/fanotify/max_queued_events
 old_queue=$(cat "$QUEUE")
 trap 'echo "$old_queue" > "$QUEUE"; stop_agent -KILL; umount_scratch; rm -rf "$W"' EXIT
 echo 16 > "$QUEUE"   # kept until the storm: the agent reads it when it sets up its group
-start_agent "$W/state-j" "$DATA"
+start_agent "$W/state-j" --bounded-queue "$DATA"
 round 200 5   # the restart's rescan
 # The agent stopped (SIGSTOP) while a storm fills the kernel's queue.
 kill -STOP "$AGENT_PID"

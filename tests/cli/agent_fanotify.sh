@@ -135,15 +135,15 @@ has_record "created file /replayed/a.txt" "$W/replayed.txt" || fail "play --map 
 [ "$(wc -l < "$W/replayed.txt")" = "$(wc -l < "$W/printed.txt")" ] || fail "play did not append every record"
 pass "the recording prints and plays into the records the journal got"
 
-printf 'GBREC1\n\003\000\000\000usn\000\000\000\000' > "$W/usn.rec"
-rc=0; "$GB_REPLAY" print "$W/usn.rec" 2> "$W/err.txt" || rc=$?
-[ "$rc" = 2 ] && grep -q "^gridbackup-replay: .*'usn' dialect" "$W/err.txt" || { cat "$W/err.txt" >&2; fail "an unknown dialect was not refused (exit $rc)"; }
+printf 'GBREC1\n\003\000\000\000zfs\000\000\000\000' > "$W/zfs.rec"
+rc=0; "$GB_REPLAY" print "$W/zfs.rec" 2> "$W/err.txt" || rc=$?
+[ "$rc" = 2 ] && grep -q "^gridbackup-replay: .*'zfs' dialect" "$W/err.txt" || { cat "$W/err.txt" >&2; fail "an unknown dialect was not refused (exit $rc)"; }
 no_crash_in "$W/err.txt"
 pass "an unknown dialect is refused: $(cat "$W/err.txt")"
 
 # --- a restart and an overflow ----------------------------------------------
 echo 16 > /proc/sys/fs/fanotify/max_queued_events  # applies to the next fanotify group
-start_agent 1
+start_agent 1 --bounded-queue
 expect_records "rescan-needed dir $ROOT"
 [ "$(grep -cx "[0-9]* rescan-needed dir $ROOT" "$W/journal.txt")" = 2 ] || fail "the second start did not ask for a rescan"
 mkdir "$ROOT/storm"
