@@ -16,6 +16,7 @@ int cmd_upload(const CommandLine& cl);
 int cmd_status(const CommandLine& cl);
 int cmd_grid(const CommandLine& cl);
 int cmd_repair(const CommandLine& cl);
+int cmd_prune(const CommandLine& cl);
 // The change-journal agent (core/cli/cmd_agent.cpp; linked into gridbackup
 // only, with the agent library).
 int cmd_agent(const CommandLine& cl);

@@ -28,6 +28,9 @@ Commands:
                                restore a snapshot (or only PATHs) below DIR
   verify [--read-data]         check the repository; --read-data reads every object
   cap                          print the root cap
+  prune [--grace 1h] [--dry-run]
+                               delete what no kept snapshot needs (two phases: what is
+                               unused now is deleted by a prune after the grace period)
   grid verify|repair|status|add|retire|suggest-k
                                the grid backend (grid:k=K|URL|URL|...): share health,
                                repair, members, choosing k ('gridbackup grid help')
@@ -80,7 +83,7 @@ int main(int argc, char** argv) {
         {"init", cmd_init},       {"backup", cmd_backup}, {"snapshots", cmd_snapshots}, {"ls", cmd_ls},
         {"restore", cmd_restore}, {"verify", cmd_verify}, {"cap", cmd_cap},     {"upload", cmd_upload},
         {"status", cmd_status},   {"grid", cmd_grid},     {"repair", cmd_repair},
-        {"agent", cmd_agent},
+        {"agent", cmd_agent},     {"prune", cmd_prune},
     };
     auto it = commands.find(cl->command);
     if (it == commands.end())

@@ -12,15 +12,19 @@
 #include <set>
 #include <sstream>
 
+#include "core/repository/repository_lock.h"
+
 namespace gb {
 namespace {
 
 const std::set<std::string> kValueOptions = {"repo",         "cap-file", "cap",      "state-dir",    "target",  "exclude",
                                             "exclude-file", "host",     "priority", "limit-upload", "parallel", "max-delta-chain",
                                             "limit",        "id",       "n",        "availability", "durability", "audit-interval",
-                                            "record",       "roots-file", "since", "unit-dir",    "config-dir", "out", "map"};
+                                            "record",       "roots-file", "since", "unit-dir",    "config-dir", "out", "map",
+                                            "grace", "wait", "max-unused"};
 const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload", "restart",
-                                            "from-journal", "no-journal", "audit", "no-start", "bounded-queue"};
+                                            "from-journal", "no-journal", "audit", "no-start", "bounded-queue",
+                                            "dry-run"};
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
@@ -136,7 +140,9 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool 
   GB_ASSIGN(RootCap cap, load_cap(cl));
   std::string url = repository_url(cl, cap);
   GB_ASSIGN(auto backend, open_backend(url));
-  auto repo = Repository::open(std::move(backend), cap.master, load_index);
+  // Opened without the index: the lock comes first, so a prune that plans
+  // after this process read the index waits for it (repository_lock.h).
+  auto repo = Repository::open(std::move(backend), cap.master, false);
   if (!repo && repo.error().kind == ErrorKind::NotFound) {
     // No config object. When the location itself is missing (a bucket or
     // directory name with a typo, most likely), say that instead.
@@ -148,6 +154,10 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool 
                                       url, url.rfind("s3://", 0) == 0 ? "bucket" : "directory"));
     }
   }
+  if (!repo) return repo;
+  GB_ASSIGN(auto lock, RepositoryLock::shared((*repo)->backend(), (*repo)->keys().metadata, cl.command, host_name(cl)));
+  (*repo)->hold(std::move(lock));
+  if (load_index) GB_CHECK((*repo)->load_index());
   return repo;
 }
 

@@ -2,20 +2,13 @@
 
 #include <fmt/format.h>
 
-#include "core/common/serial.h"
-#include "core/content/pack_format.h"
-#include "core/crypto/sha256.h"
-#include "core/repository/envelope.h"
+#include "core/index/index_object.h"
 
 namespace gb {
 
 Status LinkIndex::load(Backend& backend, const Hash& metadata_key) {
-  GB_ASSIGN(auto objects, backend.list("index/"));
-  for (const auto& obj : objects) {
-    GB_ASSIGN(Bytes sealed, backend.get(obj.name));
-    GB_ASSIGN(Bytes payload, open_envelope(metadata_key, EnvelopeKind::Index, sealed, "index object " + obj.name));
-    GB_CHECK(merge_object(payload));
-  }
+  GB_ASSIGN(auto loaded, load_index_objects(backend, metadata_key));
+  for (const auto& [name, o] : loaded.objects) merge_object(o);
   return {};
 }
 
@@ -25,48 +18,29 @@ uint32_t LinkIndex::intern_pack(const std::string& pack_id) {
   return it->second;
 }
 
-Status LinkIndex::merge_object(ByteView payload) {
-  Reader r(payload);
-  if (r.varint() != 1) return make_error(ErrorKind::Corrupt, "index object has an unknown version");
+void LinkIndex::merge_object(const IndexObject& o) {
   std::lock_guard lock(mu_);
-  uint64_t npacks = r.varint();
-  for (uint64_t p = 0; p < npacks && r.ok(); ++p) {
-    uint32_t pack = intern_pack(r.str());
-    uint64_t n = r.varint();
-    for (uint64_t i = 0; i < n && r.ok(); ++i) {
-      PackedBlob b = decode_packed_blob(r);
-      blobs_.try_emplace(b.hash, BlobLocation{pack, b.type, b.offset, b.length, b.raw_length});
-    }
+  for (const auto& [id, blobs] : o.packs) {
+    uint32_t pack = intern_pack(id);
+    for (const auto& b : blobs) blobs_.try_emplace(b.hash, BlobLocation{pack, b.type, b.offset, b.length, b.raw_length});
   }
-  uint64_t nlinks = r.varint();
-  for (uint64_t l = 0; l < nlinks && r.ok(); ++l) {
-    Hash content = r.hash();
-    uint64_t n = r.varint();
-    std::vector<Hash> segs;
-    for (uint64_t i = 0; i < n && r.ok(); ++i) segs.push_back(r.hash());
-    segments_.try_emplace(content, std::move(segs));
-  }
-  // Signature and delta sections follow; index objects without them end here.
-  if (r.ok() && !r.at_end()) {
-    uint64_t nsigs = r.varint();
-    for (uint64_t i = 0; i < nsigs && r.ok(); ++i) {
-      Hash content = r.hash();
-      signatures_.try_emplace(content, r.hash());
-    }
-    uint64_t ndeltas = r.varint();
-    for (uint64_t i = 0; i < ndeltas && r.ok(); ++i) {
-      Hash content = r.hash();
-      DeltaLink d;
-      d.base = r.hash();
-      d.depth = static_cast<uint32_t>(r.varint());
-      uint64_t n = r.varint();
-      if (n > r.remaining()) r.fail();
-      for (uint64_t k = 0; k < n && r.ok(); ++k) d.blobs.push_back(r.hash());
-      deltas_.try_emplace(content, std::move(d));
-    }
-  }
-  if (!r.ok()) return make_error(ErrorKind::Corrupt, "index object is truncated");
-  return {};
+  for (const auto& [content, segs] : o.links) segments_.try_emplace(content, segs);
+  for (const auto& [content, sig] : o.signatures) signatures_.try_emplace(content, sig);
+  for (const auto& [content, d] : o.deltas) deltas_.try_emplace(content, d);
+}
+
+void LinkIndex::forget_blobs(const std::unordered_set<Hash, HashHasher>& doomed) {
+  if (doomed.empty()) return;
+  std::lock_guard lock(mu_);
+  auto any_doomed = [&](const std::vector<Hash>& hs) {
+    for (const auto& h : hs)
+      if (doomed.count(h)) return true;
+    return false;
+  };
+  for (const auto& h : doomed) blobs_.erase(h);
+  std::erase_if(segments_, [&](const auto& kv) { return any_doomed(kv.second); });
+  std::erase_if(signatures_, [&](const auto& kv) { return doomed.count(kv.second) > 0; });
+  std::erase_if(deltas_, [&](const auto& kv) { return any_doomed(kv.second.blobs); });
 }
 
 std::optional<BlobLocation> LinkIndex::find_blob(const Hash& hash) const {
@@ -147,36 +121,13 @@ Status LinkIndex::flush(Backend& backend, const Hash& metadata_key) {
     deltas.swap(pending_deltas_);
   }
   if (packs.empty() && links.empty() && sigs.empty() && deltas.empty()) return {};
-  Writer w;
-  w.varint(1);
-  w.varint(packs.size());
-  for (const auto& [id, blobs] : packs) {
-    w.str(id);
-    w.varint(blobs.size());
-    for (const auto& b : blobs) encode_packed_blob(b, w);
-  }
-  w.varint(links.size());
-  for (const auto& [content, segs] : links) {
-    w.hash(content);
-    w.varint(segs.size());
-    for (const auto& s : segs) w.hash(s);
-  }
-  w.varint(sigs.size());
-  for (const auto& [content, sig] : sigs) {
-    w.hash(content);
-    w.hash(sig);
-  }
-  w.varint(deltas.size());
-  for (const auto& [content, d] : deltas) {
-    w.hash(content);
-    w.hash(d.base);
-    w.varint(d.depth);
-    w.varint(d.blobs.size());
-    for (const auto& b : d.blobs) w.hash(b);
-  }
-  Bytes sealed = seal_envelope(metadata_key, EnvelopeKind::Index, w.buffer());
-  std::string name = "index/" + to_hex(sha256(sealed));
-  Status st = backend.put(name, sealed);
+  IndexObject o;
+  o.packs = packs;
+  o.links = links;
+  o.signatures = sigs;
+  o.deltas = deltas;
+  auto stored = store_index_object(backend, metadata_key, o);
+  Status st = stored ? Status{} : Status{stored.error()};
   if (!st) {
     // Keep the entries pending so a later flush can still record them.
     std::lock_guard lock(mu_);

@@ -20,6 +20,8 @@
 
 namespace gb {
 
+struct IndexObject;
+
 // A version stored as a librsync delta against an earlier version (its base).
 struct DeltaLink {
   Hash base{};
@@ -47,11 +49,16 @@ class LinkIndex {
   void add_segments(const Hash& content, std::vector<Hash> segments);
   void add_signature(const Hash& content, const Hash& signature_blob);
   void add_delta(const Hash& content, DeltaLink link);
+  // Makes blobs a pending prune will delete look absent (docs/FORMAT.md,
+  // "Prune"): so is everything that needs them (links, deltas, signatures),
+  // so a backup stores such content again instead of referring to it.
+  void forget_blobs(const std::unordered_set<Hash, HashHasher>& doomed);
+  // Merges one decoded index object (first location of a blob wins).
+  void merge_object(const IndexObject& o);
   // Writes everything added since the last flush as one new index object.
   Status flush(Backend& backend, const Hash& metadata_key);
 
  private:
-  Status merge_object(ByteView payload);
   uint32_t intern_pack(const std::string& pack_id);
 
   mutable std::mutex mu_;

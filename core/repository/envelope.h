@@ -7,7 +7,14 @@
 
 namespace gb {
 
-enum class EnvelopeKind : uint8_t { Config = 'C', Index = 'I', Snapshot = 'S', PackHeader = 'H' };
+enum class EnvelopeKind : uint8_t {
+  Config = 'C',
+  Index = 'I',
+  Snapshot = 'S',
+  PackHeader = 'H',
+  Lock = 'L',       // locks/: a process at work in the repository
+  PrunePlan = 'P',  // prune/plan: what the next prune deletes
+};
 
 Bytes seal_envelope(const Hash& key, EnvelopeKind kind, ByteView payload);
 // Fails with Corrupt (naming `what`) if the object was altered or is not of `kind`.

@@ -15,6 +15,9 @@
 #include "core/crypto/keys.h"
 #include "core/crypto/sha256.h"
 #include "core/delta/delta_patcher.h"
+#include "core/index/index_object.h"
+#include "core/prune/prune_plan.h"
+#include "core/repository/repository_lock.h"
 #include "core/repository/envelope.h"
 
 #include <unordered_set>
@@ -112,8 +115,25 @@ Result<std::unique_ptr<Repository>> Repository::open(std::unique_ptr<Backend> ba
 Status Repository::load_index() {
   if (index_loaded_) return {};
   GB_CHECK(index_.load(*backend_, keys_.metadata));
+  // What a pending prune will delete is absent from here on: nothing this
+  // process stores may refer to it (docs/FORMAT.md, "Prune").
+  GB_ASSIGN(auto plan, load_prune_plan(*backend_, keys_.metadata));
+  if (plan) {
+    index_.forget_blobs(plan->candidates);
+    not_adoptable_.insert(plan->unindexed_packs.begin(), plan->unindexed_packs.end());
+    not_adoptable_.insert(plan->condemned_packs.begin(), plan->condemned_packs.end());
+  }
   index_loaded_ = true;
   return {};
+}
+
+void Repository::hold(std::unique_ptr<RepositoryLock> lock) { lock_ = std::move(lock); }
+
+Repository::~Repository() = default;
+
+void Repository::use_index(const LoadedIndexObjects& loaded) {
+  for (const auto& [name, o] : loaded.objects) index_.merge_object(o);
+  index_loaded_ = true;
 }
 
 Result<Bytes> Repository::read_blob(const Hash& hash) {
@@ -206,7 +226,7 @@ Result<size_t> Repository::adopt_unindexed_packs() {
   size_t adopted = 0;
   for (const auto& obj : objects) {
     std::string id = obj.name.substr(obj.name.rfind('/') + 1);
-    if (indexed.count(id)) continue;
+    if (indexed.count(id) || not_adoptable_.count(id)) continue;
     // A pack's bytes are checked against its name before anything in it is trusted.
     auto bytes = backend_->get(obj.name);
     if (!bytes || to_hex(sha256(*bytes)) != id) continue;  // damaged or vanished: verify reports it

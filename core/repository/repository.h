@@ -4,6 +4,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 #include "core/common/result.h"
 #include "core/content/blob.h"
@@ -13,6 +14,8 @@
 #include "core/storage/backend.h"
 
 namespace gb {
+
+class RepositoryLock;
 
 // The content hash of an empty file: it needs no blob.
 extern const Hash kEmptyContent;
@@ -29,6 +32,7 @@ struct RepositoryConfig {
 
 class Repository {
  public:
+  ~Repository();
   // Creates a new repository; fails if one already exists at the backend.
   static Result<std::unique_ptr<Repository>> init(std::unique_ptr<Backend> backend, const Hash& master);
   // Opens an existing repository: NotFound if there is none, WrongKey if the cap does not fit.
@@ -37,6 +41,10 @@ class Repository {
   // and reading every index object would make its cost follow the tree.
   static Result<std::unique_ptr<Repository>> open(std::unique_ptr<Backend> backend, const Hash& master, bool load_index = true);
   Status load_index();
+  // Takes the whole index from objects already read (prune): no prune plan is applied.
+  void use_index(const struct LoadedIndexObjects& loaded);
+  // Keeps a lock of this repository for as long as it is open.
+  void hold(std::unique_ptr<RepositoryLock> lock);
   bool index_loaded() const { return index_loaded_; }
 
   Backend& backend() { return *backend_; }
@@ -83,6 +91,9 @@ class Repository {
   RepositoryConfig config_;
   LinkIndex index_;
   bool index_loaded_ = false;
+  // Packs a pending prune will delete: never adopted into the index.
+  std::unordered_set<std::string> not_adoptable_;
+  std::unique_ptr<RepositoryLock> lock_;  // last: released before the backend goes
 };
 
 }  // namespace gb

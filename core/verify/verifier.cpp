@@ -19,7 +19,13 @@ void check_snapshots(Repository& repo, VerifyReport& report) {
     report.problems.push_back("cannot list snapshots: " + listed.error().message);
     return;
   }
+  // Forgotten snapshots are kept only as ancestors of kept ones (their logs);
+  // their own content may be pruned, so only kept snapshots are checked.
+  std::unordered_set<std::string> forgotten;
+  if (auto f = repo.backend().list("forgotten/"))
+    for (const auto& o : *f) forgotten.insert(o.name.substr(10));
   for (const auto& obj : *listed) {
+    if (forgotten.count(obj.name.substr(10))) continue;
     auto snap = store.load(obj.name.substr(10));
     if (!snap) {
       report.damaged_objects.push_back(fmt::format("{}: {}", obj.name, snap.error().message));

@@ -1,0 +1,101 @@
+// gridbackup prune: delete what no kept snapshot needs (core/prune/pruner.h).
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
+#include "core/prune/pruner.h"
+
+namespace gb {
+namespace {
+
+// "0", "45s", "15m", "2h", "7d" -> seconds.
+Result<int64_t> parse_seconds(const std::string& option, const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  std::string unit = text.substr(digits);
+  static const std::pair<const char*, int64_t> kUnits[] = {{"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}};
+  if (digits > 0 && digits <= 9)
+    for (const auto& [name, scale] : kUnits)
+      if (unit == name) return std::stoll(text.substr(0, digits)) * scale;
+  return make_error(ErrorKind::InvalidArgument, fmt::format("--{} needs a duration such as 0, 90s, 15m, 2h or 7d, not '{}'", option, text));
+}
+
+std::string local_time(int64_t ns) {
+  std::time_t t = static_cast<std::time_t>(ns / 1'000'000'000LL);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&t));
+  return buf;
+}
+
+}  // namespace
+
+int cmd_prune(const CommandLine& cl) {
+  if (!cl.args.empty())
+    return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup prune [--grace DURATION] [--wait DURATION] [--max-unused PERCENT] [--dry-run] [--json]"));
+  PruneOptions options;
+  if (auto v = cl.value("grace")) {
+    auto s = parse_seconds("grace", *v);
+    if (!s) return report_error(s.error());
+    options.grace_seconds = *s;
+  }
+  if (auto v = cl.value("wait")) {
+    auto s = parse_seconds("wait", *v);
+    if (!s) return report_error(s.error());
+    options.wait_seconds = *s;
+  }
+  if (auto v = cl.value("max-unused")) {
+    char* end = nullptr;
+    double pct = std::strtod(v->c_str(), &end);
+    if (v->empty() || *end || !(pct >= 0 && pct <= 100))
+      return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("--max-unused needs a percentage from 0 to 100, not '{}'", *v)));
+    options.max_unused = pct / 100;
+  }
+  options.dry_run = cl.flag("dry-run");
+  options.host = host_name(cl);
+  options.scratch_dir = state_dir(cl);
+  std::error_code ec;
+  std::filesystem::create_directories(options.scratch_dir, ec);
+  const bool json = cl.flag("json"), quiet = cl.flag("quiet");
+  if (!json && !quiet) options.say = [](const std::string& s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); };
+
+  RepositoryOpener open = [&]() -> Result<std::unique_ptr<Repository>> {
+    GB_ASSIGN(RootCap cap, load_cap(cl));
+    GB_ASSIGN(auto backend, open_backend(repository_url(cl, cap)));
+    return Repository::open(std::move(backend), cap.master, false);
+  };
+  {  // the usual sentence and exit code when there is no repository or the cap is wrong
+    std::unique_ptr<Repository> probe;
+    if (int code = open_or_report(cl, probe, false)) return code;
+  }
+  auto r = run_prune(open, options);
+  if (!r) return report_error(r.error());
+  if (json) {
+    std::printf("{\"swept\":%s,\"planned\":%s,\"deferred\":%s,\"dry_run\":%s,\"snapshots_kept\":%llu,\"candidate_blobs\":%llu,"
+                "\"candidate_bytes\":%llu,\"packs_deleted\":%llu,\"packs_rewritten\":%llu,\"snapshots_deleted\":%llu,\"rebased\":%llu,"
+                "\"bytes_deleted\":%llu,\"bytes_written\":%llu,\"plan_ripe\":%s}\n",
+                r->swept ? "true" : "false", r->planned ? "true" : "false", r->deferred ? "true" : "false", options.dry_run ? "true" : "false",
+                (unsigned long long)r->snapshots_kept, (unsigned long long)r->candidate_blobs, (unsigned long long)r->candidate_bytes,
+                (unsigned long long)r->packs_deleted, (unsigned long long)r->packs_rewritten, (unsigned long long)r->snapshots_deleted,
+                (unsigned long long)r->rebased, (unsigned long long)r->bytes_deleted, (unsigned long long)r->bytes_written,
+                r->plan_ripe_ns && !r->swept ? json_string(local_time(r->plan_ripe_ns)).c_str() : "null");
+    return kExitOk;
+  }
+  if (quiet) return kExitOk;
+  if (r->swept)
+    std::printf("deleted %llu pack(s), rewrote %llu, re-based %llu version(s), removed %llu forgotten snapshot(s): %.1f MiB freed, %.1f MiB written\n",
+                (unsigned long long)r->packs_deleted, (unsigned long long)r->packs_rewritten, (unsigned long long)r->rebased,
+                (unsigned long long)r->snapshots_deleted, r->bytes_deleted / 1048576.0, r->bytes_written / 1048576.0);
+  if (r->deferred) std::printf("nothing was deleted yet: run 'gridbackup prune' again later\n");
+  if (r->nothing_to_do && !r->swept) std::printf("nothing to prune: every stored object is needed by a kept snapshot\n");
+  if (options.dry_run) std::printf("dry run: nothing was changed\n");
+  if (r->planned && !r->swept)
+    std::printf("planned: %llu unused blob(s) (%.1f MiB); they are deleted by a prune after %s (--grace; backups running now are waited for)\n",
+                (unsigned long long)r->candidate_blobs, r->candidate_bytes / 1048576.0, local_time(r->plan_ripe_ns).c_str());
+  return kExitOk;
+}
+
+}  // namespace gb

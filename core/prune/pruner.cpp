@@ -1,0 +1,384 @@
+#include "core/prune/pruner.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <fmt/format.h>
+#include <map>
+#include <thread>
+#include <unordered_map>
+
+#include "core/content/pack_format.h"
+#include "core/content/packer.h"
+#include "core/crypto/sha256.h"
+#include "core/index/index_object.h"
+#include "core/prune/prune_plan.h"
+#include "core/prune/reachability.h"
+#include "core/repository/repository_lock.h"
+#include "core/snapshot/snapshot_store.h"
+
+namespace gb {
+namespace {
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20)); }
+
+// The pack ids stored under data/.
+Result<std::unordered_set<std::string>> stored_packs(Backend& backend) {
+  GB_ASSIGN(auto objects, backend.list("data/"));
+  std::unordered_set<std::string> out;
+  for (const auto& o : objects) out.insert(o.name.substr(o.name.rfind('/') + 1));
+  return out;
+}
+
+// Snapshot ids with a tombstone (forgotten/<id>).
+Result<std::vector<std::string>> tombstoned(Backend& backend) {
+  GB_ASSIGN(auto objects, backend.list("forgotten/"));
+  std::vector<std::string> out;
+  for (const auto& o : objects) out.push_back(o.name.substr(10));
+  return out;
+}
+
+// One opened repository with the whole index, as read now.
+struct IndexView {
+  std::unique_ptr<Repository> repo;
+  LoadedIndexObjects loaded;
+  std::vector<Snapshot> kept;
+};
+
+Result<IndexView> read_repository(const RepositoryOpener& open) {
+  IndexView v;
+  GB_ASSIGN(v.repo, open());
+  GB_ASSIGN(v.loaded, load_index_objects(v.repo->backend(), v.repo->keys().metadata));
+  v.repo->use_index(v.loaded);
+  SnapshotStore store(*v.repo);
+  GB_ASSIGN(v.kept, store.list());
+  return v;
+}
+
+class Sweep;
+
+// Waits until none of `names` is a live lock any more. False when `seconds` ran out.
+Result<bool> wait_for_locks(Backend& backend, const Hash& key, const std::unordered_set<std::string>& names, int64_t seconds,
+                            const PruneOptions& options) {
+  if (names.empty()) return true;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  bool said = false;
+  for (;;) {
+    GB_ASSIGN(auto locks, list_locks(backend, key));
+    std::vector<const LockInfo*> waiting;
+    for (const auto& l : locks)
+      if (names.count(l.name) && !l.stale) waiting.push_back(&l);
+    if (waiting.empty()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (!said && options.say) {
+      options.say(fmt::format("waiting for {} process(es) that started before this point (e.g. {} on host {}, pid {})", waiting.size(),
+                              waiting.front()->kind, waiting.front()->host, waiting.front()->pid));
+      said = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
+// The names of the shared locks alive now, except `self`.
+Result<std::unordered_set<std::string>> live_shared_locks(Backend& backend, const Hash& key, const std::string& self) {
+  GB_ASSIGN(auto locks, list_locks(backend, key));
+  std::unordered_set<std::string> out;
+  for (const auto& l : locks)
+    if (!l.stale && l.name != self) out.insert(l.name);
+  return out;
+}
+
+// A new plan: every indexed blob the kept snapshots do not need, every pack
+// no index names, every forgotten snapshot no kept view needs.
+Result<PrunePlan> make_plan(IndexView& v, const Reachability& reach, const std::optional<PrunePlan>& old, PruneResult& result) {
+  PrunePlan plan;
+  std::unordered_set<std::string> indexed;
+  for (const auto& [name, o] : v.loaded.objects)
+    for (const auto& [pack, blobs] : o.packs) {
+      indexed.insert(pack);
+      for (const auto& b : blobs)
+        if (!reach.live_blobs.count(b.hash) && plan.candidates.insert(b.hash).second) result.candidate_bytes += b.length;
+    }
+  GB_ASSIGN(auto packs, stored_packs(v.repo->backend()));
+  std::unordered_set<std::string> condemned;
+  if (old) condemned.insert(old->condemned_packs.begin(), old->condemned_packs.end());
+  for (const auto& p : packs)
+    if (!indexed.count(p)) plan.unindexed_packs.push_back(p);
+  // Packs an earlier sweep condemned but could not delete yet stay condemned.
+  for (const auto& p : condemned)
+    if (packs.count(p) && !indexed.count(p)) plan.condemned_packs.push_back(p);
+  GB_ASSIGN(auto forgotten, tombstoned(v.repo->backend()));
+  for (const auto& id : forgotten)
+    if (!reach.needed_snapshots.count(id)) ++result.candidate_snapshots;
+  result.candidate_blobs = plan.candidates.size();
+  result.candidate_packs = plan.unindexed_packs.size();
+  return plan;
+}
+
+// Carries out `plan` (see pruner.h). `self` is our own lock's name.
+class Sweep {
+ public:
+  Sweep(const RepositoryOpener& open, const PruneOptions& options, PrunePlan plan, const std::string& self, PruneResult& result)
+      : open_(open), options_(options), plan_(std::move(plan)), self_(self), result_(result) {}
+
+  Status run() {
+    say("sweep: waiting for processes older than the plan");
+    std::unordered_set<std::string> older(plan_.locks_at_creation.begin(), plan_.locks_at_creation.end());
+    {
+      GB_ASSIGN(auto probe, open_());
+      GB_ASSIGN(bool done, wait_for_locks(probe->backend(), probe->keys().metadata, older, options_.wait_seconds, options_));
+      if (!done) return defer("processes that started before the plan are still running");
+    }
+    GB_ASSIGN(v_, read_repository(open_));
+    say(fmt::format("sweep: marking again what {} snapshot(s) need", v_.kept.size()));
+    GB_ASSIGN(reach_, find_reachable(*v_.repo, v_.kept));
+    for (const auto& h : plan_.candidates)
+      if (!reach_.live_blobs.count(h)) doomed_.insert(h);
+    choose_homes();
+    if (options_.dry_run) return {};
+    // From here on adopters skip what this sweep deletes.
+    plan_.condemned_packs.insert(plan_.condemned_packs.end(), delete_packs_.begin(), delete_packs_.end());
+    for (const auto& [pack, blobs] : rewrite_) plan_.condemned_packs.push_back(pack);
+    for (const auto& p : plan_.unindexed_packs)
+      if (!indexed_packs_.count(p)) plan_.condemned_packs.push_back(p);
+    GB_CHECK(store_prune_plan(backend(), key(), plan_));
+    GB_CHECK(write_new_packs());
+    GB_CHECK(write_index());
+    say("sweep: waiting for processes that may have read the old index");
+    GB_ASSIGN(auto readers, live_shared_locks(backend(), key(), self_));
+    GB_ASSIGN(bool done, wait_for_locks(backend(), key(), readers, options_.wait_seconds, options_));
+    if (!done) return defer("processes that may have read the old index are still running");
+    GB_CHECK(delete_unreferenced());
+    result_.swept = true;
+    return {};
+  }
+
+ private:
+  Backend& backend() { return v_.repo->backend(); }
+  const Hash& key() { return v_.repo->keys().metadata; }
+  void say(const std::string& s) {
+    if (options_.say) options_.say(s);
+  }
+  Status defer(const std::string& why) {
+    result_.deferred = true;
+    say("sweep deferred: " + why + "; nothing was deleted (the next prune carries the plan out)");
+    return {};
+  }
+
+  // Each blob that stays lives in one place: its first indexed copy.
+  // Packs without such blobs go; packs mostly unused are rewritten.
+  void choose_homes() {
+    std::unordered_map<std::string, uint64_t> total, used;
+    std::unordered_map<std::string, std::vector<PackedBlob>> kept_in;
+    for (const auto& [name, o] : v_.loaded.objects)
+      for (const auto& [pack, blobs] : o.packs) {
+        indexed_packs_.insert(pack);
+        for (const auto& b : blobs) {
+          total[pack] += b.length;
+          if (doomed_.count(b.hash) || !home_.try_emplace(b.hash, pack).second) continue;
+          used[pack] += b.length;
+          kept_in[pack].push_back(b);
+        }
+      }
+    for (const auto& [pack, bytes] : total) {
+      uint64_t u = used[pack];
+      if (u == 0) {
+        delete_packs_.push_back(pack);
+        result_.bytes_deleted += bytes;
+      } else if (static_cast<double>(bytes - u) > options_.max_unused * static_cast<double>(bytes)) {
+        rewrite_.emplace(pack, std::move(kept_in[pack]));
+        result_.bytes_deleted += bytes - u;
+      } else {
+        keep_.emplace(pack, std::move(kept_in[pack]));
+      }
+    }
+    result_.packs_deleted = delete_packs_.size();
+    result_.packs_rewritten = rewrite_.size();
+    result_.rebased = reach_.rebase.size();
+    say(fmt::format("sweep: {} unused blob(s); {} pack(s) to delete, {} to rewrite, {} version(s) to re-base", doomed_.size(),
+                    delete_packs_.size(), rewrite_.size(), reach_.rebase.size()));
+  }
+
+  // Re-based versions in full, and the live blobs of rewritten packs, go to
+  // new packs indexed by an ordinary index object of their own.
+  Status write_new_packs() {
+    if (reach_.rebase.empty() && rewrite_.empty()) return {};
+    Packer packer(v_.repo->upload_backend(), v_.repo->keys(), fresh_, v_.repo->packer_options(options_.workers));
+    for (const auto& [content, size] : reach_.rebase) GB_CHECK(rebase(packer, content, size));
+    for (const auto& [pack, blobs] : rewrite_) {
+      std::string name = pack_object_name(pack);
+      GB_ASSIGN(Bytes bytes, backend().get(name));
+      for (const auto& b : blobs) {
+        if (b.offset + b.length > bytes.size()) return make_error(ErrorKind::Corrupt, fmt::format("object {} is truncated", name));
+        BlobLocation loc{0, b.type, b.offset, b.length, b.raw_length};
+        GB_ASSIGN(Bytes plain, v_.repo->open_packed_blob(name, loc, b.hash, ByteView(bytes).subspan(b.offset, b.length)));
+        packer.add(b.type, b.hash, std::move(plain));
+        moved_.insert(b.hash);
+      }
+      GB_CHECK(packer.status());
+    }
+    GB_CHECK(packer.finish());
+    result_.bytes_written = packer.stored_bytes();
+    return fresh_.flush(v_.repo->upload_backend(), key());
+  }
+
+  // Rebuilds a version through its delta chain and stores it in segments.
+  Status rebase(Packer& packer, const Hash& content, uint64_t size) {
+    int fd = ::open(options_.scratch_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot create a temporary file in {}: {}", options_.scratch_dir, std::strerror(errno)));
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    GB_CHECK(v_.repo->write_content(content, size, fd, options_.scratch_dir));
+    std::vector<Hash> segments;
+    Bytes buf(v_.repo->config().segment_size);
+    for (off_t pos = 0;;) {
+      ssize_t n = ::pread(fd, buf.data(), buf.size(), pos);
+      if (n < 0) return make_error(ErrorKind::Io, fmt::format("cannot read back a re-based version: {}", std::strerror(errno)));
+      if (n == 0) break;
+      Bytes seg(buf.begin(), buf.begin() + n);
+      Hash h = sha256(seg);
+      segments.push_back(h);
+      packer.add(BlobType::Data, h, std::move(seg));
+      pos += n;
+    }
+    GB_CHECK(packer.status());
+    if (segments.size() > 1) fresh_.add_segments(content, segments);
+    rebased_.insert(content);
+    return {};
+  }
+
+  bool survives(const Hash& h) const { return home_.count(h) > 0; }
+
+  // One index object with everything that stays, replacing every index
+  // object read (and any older one still stored).
+  Status write_index() {
+    IndexObject o;
+    for (const auto& [name, obj] : v_.loaded.objects) o.supersedes.push_back(name);
+    o.supersedes.insert(o.supersedes.end(), v_.loaded.superseded_present.begin(), v_.loaded.superseded_present.end());
+    for (auto& [pack, blobs] : keep_) o.packs.emplace_back(pack, blobs);
+    std::unordered_set<Hash, HashHasher> linked, signed_, delta;
+    for (const auto& [name, obj] : v_.loaded.objects) {
+      for (const auto& [content, segs] : obj.links) {
+        bool ok = std::all_of(segs.begin(), segs.end(), [&](const Hash& h) { return survives(h); });
+        if (ok && linked.insert(content).second) o.links.emplace_back(content, segs);
+      }
+      for (const auto& [content, sig] : obj.signatures)
+        if (survives(sig) && signed_.insert(content).second) o.signatures.emplace_back(content, sig);
+      for (const auto& [content, d] : obj.deltas) {
+        if (rebased_.count(content)) continue;
+        bool ok = std::all_of(d.blobs.begin(), d.blobs.end(), [&](const Hash& h) { return survives(h); });
+        if (ok && delta.insert(content).second) o.deltas.emplace_back(content, d);
+      }
+    }
+    if (o.supersedes.empty() && o.packs.empty()) return {};
+    GB_ASSIGN(std::string name, store_index_object(v_.repo->upload_backend(), key(), o));
+    result_.index_objects_replaced = o.supersedes.size();
+    say(fmt::format("sweep: new index {} replaces {} index object(s)", name.substr(6, 12), o.supersedes.size()));
+    return {};
+  }
+
+  // Deletes what no index names any more and forgotten snapshots nothing needs.
+  Status delete_unreferenced() {
+    SnapshotStore store(*v_.repo);
+    GB_ASSIGN(auto kept, store.list());  // again: a backup may have committed while we waited
+    GB_ASSIGN(auto needed, needed_snapshot_ids(*v_.repo, kept));
+    GB_ASSIGN(auto forgotten, tombstoned(backend()));
+    for (const auto& id : forgotten) {
+      if (needed.count(id)) continue;
+      GB_CHECK(remove_if_present("snapshots/" + id));
+      GB_CHECK(remove_if_present("forgotten/" + id));
+      ++result_.snapshots_deleted;
+    }
+    for (const auto& pack : plan_.condemned_packs) GB_CHECK(remove_if_present(pack_object_name(pack)));
+    for (const auto& [name, obj] : v_.loaded.objects) GB_CHECK(remove_if_present(name));
+    for (const auto& name : v_.loaded.superseded_present) GB_CHECK(remove_if_present(name));
+    return remove_if_present(kPrunePlanObject);
+  }
+
+  Status remove_if_present(const std::string& name) {
+    Status st = backend().remove(name);
+    if (!st && st.error().kind != ErrorKind::NotFound) return st;
+    return {};
+  }
+
+  const RepositoryOpener& open_;
+  const PruneOptions& options_;
+  PrunePlan plan_;
+  std::string self_;
+  PruneResult& result_;
+  IndexView v_;
+  Reachability reach_;
+  std::unordered_set<Hash, HashHasher> doomed_, moved_, rebased_;
+  std::unordered_map<Hash, std::string, HashHasher> home_;
+  std::unordered_set<std::string> indexed_packs_;
+  std::vector<std::string> delete_packs_;
+  std::map<std::string, std::vector<PackedBlob>> rewrite_, keep_;
+  LinkIndex fresh_;
+};
+
+}  // namespace
+
+Result<PruneResult> run_prune(const RepositoryOpener& open, const PruneOptions& options) {
+  PruneResult result;
+  auto say = [&](const std::string& s) {
+    if (options.say) options.say(s);
+  };
+  GB_ASSIGN(auto repo, open());
+  std::unique_ptr<RepositoryLock> lock;
+  if (!options.dry_run) {
+    GB_ASSIGN(lock, RepositoryLock::exclusive(repo->backend(), repo->keys().metadata, "prune", options.host));
+  }
+  std::string self = lock ? lock->name() : "";
+  GB_ASSIGN(auto old, load_prune_plan(repo->backend(), repo->keys().metadata));
+
+  // A ripe plan is carried out first.
+  if (old && now_ns() - old->created_ns >= options.grace_seconds * 1'000'000'000LL) {
+    Sweep sweep(open, options, *old, self, result);
+    GB_CHECK(sweep.run());
+    if (result.deferred || options.dry_run) return result;
+    old.reset();
+  } else if (old) {
+    result.plan_ripe_ns = old->created_ns + options.grace_seconds * 1'000'000'000LL;
+  }
+
+  say("mark: reading the index and the snapshots");
+  GB_ASSIGN(auto v, read_repository(open));
+  result.snapshots_kept = v.kept.size();
+  GB_ASSIGN(auto reach, find_reachable(*v.repo, v.kept, [&](size_t done) {
+              if (done % 10 == 0 || done == v.kept.size()) say(fmt::format("mark: {}/{} snapshot views read", done, v.kept.size()));
+            }));
+  result.live_contents = reach.live_contents;
+  GB_ASSIGN(PrunePlan plan, make_plan(v, reach, old, result));
+  if (plan.candidates.empty() && plan.unindexed_packs.empty() && plan.condemned_packs.empty() && result.candidate_snapshots == 0 &&
+      reach.rebase.empty()) {
+    result.nothing_to_do = true;
+    if (old && !options.dry_run) GB_CHECK(v.repo->backend().remove(kPrunePlanObject));
+    return result;
+  }
+  if (options.dry_run) return result;
+  plan.created_ns = now_ns();
+  GB_CHECK(store_prune_plan(v.repo->backend(), v.repo->keys().metadata, plan));
+  // Listed after the plan is stored: a process that starts later reads the plan.
+  GB_ASSIGN(auto at_work, live_shared_locks(v.repo->backend(), v.repo->keys().metadata, self));
+  plan.locks_at_creation.assign(at_work.begin(), at_work.end());
+  GB_CHECK(store_prune_plan(v.repo->backend(), v.repo->keys().metadata, plan));
+  result.planned = true;
+  result.plan_ripe_ns = plan.created_ns + options.grace_seconds * 1'000'000'000LL;
+  say(fmt::format("mark: {} unused blob(s) ({}), {} unindexed pack(s), {} forgotten snapshot(s) planned for deletion",
+                  result.candidate_blobs, mib(result.candidate_bytes), result.candidate_packs, result.candidate_snapshots));
+  if (options.grace_seconds <= 0) {
+    Sweep sweep(open, options, std::move(plan), self, result);
+    GB_CHECK(sweep.run());
+  }
+  return result;
+}
+
+}  // namespace gb
