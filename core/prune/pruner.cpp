@@ -142,6 +142,9 @@ class Sweep {
       if (!reach_.live_blobs.count(h)) doomed_.insert(h);
     choose_homes();
     if (options_.dry_run) return {};
+    // An interrupted sweep may have condemned packs this one keeps: only
+    // packs no index names any more stay condemned.
+    std::erase_if(plan_.condemned_packs, [&](const std::string& p) { return indexed_packs_.count(p) > 0; });
     // From here on adopters skip what this sweep deletes.
     plan_.condemned_packs.insert(plan_.condemned_packs.end(), delete_packs_.begin(), delete_packs_.end());
     for (const auto& [pack, blobs] : rewrite_) plan_.condemned_packs.push_back(pack);
@@ -219,7 +222,6 @@ class Sweep {
         BlobLocation loc{0, b.type, b.offset, b.length, b.raw_length};
         GB_ASSIGN(Bytes plain, v_.repo->open_packed_blob(name, loc, b.hash, ByteView(bytes).subspan(b.offset, b.length)));
         packer.add(b.type, b.hash, std::move(plain));
-        moved_.insert(b.hash);
       }
       GB_CHECK(packer.status());
     }
@@ -246,7 +248,7 @@ class Sweep {
       Bytes seg(buf.begin(), buf.begin() + n);
       Hash h = sha256(seg);
       segments.push_back(h);
-      packer.add(BlobType::Data, h, std::move(seg));
+      if (!survives(h)) packer.add(BlobType::Data, h, std::move(seg));  // else it stays where it is
       pos += n;
     }
     GB_CHECK(packer.status());
@@ -316,7 +318,7 @@ class Sweep {
   PruneResult& result_;
   IndexView v_;
   Reachability reach_;
-  std::unordered_set<Hash, HashHasher> doomed_, moved_, rebased_;
+  std::unordered_set<Hash, HashHasher> doomed_, rebased_;
   std::unordered_map<Hash, std::string, HashHasher> home_;
   std::unordered_set<std::string> indexed_packs_;
   std::vector<std::string> delete_packs_;
