@@ -1,0 +1,97 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "core/crypto/sha256.h"
+#include "core/index/index_object.h"
+#include "core/storage/backend.h"
+#include "tests/unit/test_support.h"
+
+namespace gb {
+namespace {
+
+Hash h(const char* s) { return sha256(as_bytes(s)); }
+
+IndexObject sample(const char* tag) {
+  IndexObject o;
+  o.packs.push_back({std::string("pack-") + tag, {PackedBlob{BlobType::Data, h(tag), 0, 100, 90}}});
+  o.links.push_back({h("content"), {h(tag), h("other")}});
+  o.signatures.push_back({h("content"), h("sig")});
+  o.deltas.push_back({h("v2"), DeltaLink{h("content"), 1, {h("d1"), h("d2")}}});
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("index object: versions 1 and 2 round trip") {
+  IndexObject v1 = sample("a");
+  auto back = decode_index_object(encode_index_object(v1));
+  REQUIRE(back);
+  CHECK(back->supersedes.empty());
+  REQUIRE(back->packs.size() == 1);
+  CHECK(back->packs[0].first == "pack-a");
+  CHECK(back->packs[0].second[0].hash == h("a"));
+  CHECK(back->links[0].second == std::vector<Hash>{h("a"), h("other")});
+  CHECK(back->signatures[0].second == h("sig"));
+  CHECK(back->deltas[0].second.base == h("content"));
+  CHECK(back->deltas[0].second.blobs.size() == 2);
+  CHECK(encode_index_object(v1)[0] == 1);  // what backups write stays version 1
+
+  IndexObject v2 = sample("b");
+  v2.supersedes = {"index/aaaa", "index/bbbb"};
+  auto back2 = decode_index_object(encode_index_object(v2));
+  REQUIRE(back2);
+  CHECK(back2->supersedes == v2.supersedes);
+  CHECK(back2->packs[0].first == "pack-b");
+
+  Bytes truncated = encode_index_object(v2);
+  truncated.resize(truncated.size() - 5);
+  CHECK_FALSE(decode_index_object(truncated));
+}
+
+TEST_CASE("index objects: an object that replaces others hides them from readers") {
+  test::ScratchDir dir;
+  Hash key = h("metadata key");
+  auto backend = open_backend("file://" + dir.path + "/repo");
+  REQUIRE(backend);
+  REQUIRE((*backend)->create());
+  auto a = store_index_object(**backend, key, sample("a"));
+  auto b = store_index_object(**backend, key, sample("b"));
+  REQUIRE(a);
+  REQUIRE(b);
+  IndexObject merged = sample("c");
+  merged.supersedes = {*a};
+  auto c = store_index_object(**backend, key, merged);
+  REQUIRE(c);
+
+  auto loaded = load_index_objects(**backend, key);
+  REQUIRE(loaded);
+  std::vector<std::string> names;
+  for (const auto& [name, o] : loaded->objects) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  std::vector<std::string> want{*b, *c};
+  std::sort(want.begin(), want.end());
+  CHECK(names == want);
+  CHECK(loaded->superseded_present == std::vector<std::string>{*a});
+
+  LinkIndex index;
+  REQUIRE(index.load(**backend, key));
+  CHECK_FALSE(index.has_blob(h("a")));  // only in the replaced object
+  CHECK(index.has_blob(h("b")));
+  CHECK(index.has_blob(h("c")));
+}
+
+TEST_CASE("link index: forgetting blobs also forgets what needs them") {
+  LinkIndex index;
+  index.merge_object(sample("a"));
+  REQUIRE(index.find_segments(h("content")));
+  REQUIRE(index.find_signature(h("content")));
+  REQUIRE(index.find_delta(h("v2")));
+  index.forget_blobs({h("a"), h("d2"), h("sig")});
+  CHECK_FALSE(index.has_blob(h("a")));
+  CHECK_FALSE(index.find_segments(h("content")));  // a segment is gone
+  CHECK_FALSE(index.find_signature(h("content")));
+  CHECK_FALSE(index.find_delta(h("v2")));
+}
+
+}  // namespace gb
