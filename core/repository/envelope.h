@@ -1,4 +1,5 @@
-// Sealed metadata objects (config payload, index, snapshots, pack headers):
+// Sealed metadata objects (config payload, index, snapshots, pack headers,
+// tombstones of forgotten snapshots):
 // magic "GBE1" | kind byte | AES-256-GCM box of the compressed payload, keyed
 // with the repository's metadata key; magic and kind are authenticated too.
 #pragma once
@@ -7,7 +8,7 @@
 
 namespace gb {
 
-enum class EnvelopeKind : uint8_t { Config = 'C', Index = 'I', Snapshot = 'S', PackHeader = 'H' };
+enum class EnvelopeKind : uint8_t { Config = 'C', Index = 'I', Snapshot = 'S', PackHeader = 'H', Tombstone = 'T' };
 
 Bytes seal_envelope(const Hash& key, EnvelopeKind kind, ByteView payload);
 // Fails with Corrupt (naming `what`) if the object was altered or is not of `kind`.
