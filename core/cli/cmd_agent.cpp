@@ -6,13 +6,13 @@
 
 #include <climits>
 #include <cstdio>
-#include <ctime>
 #include <fmt/format.h>
 
 #include "agents/linux/agent_daemon.h"
 #include "agents/linux/agent_install.h"
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/time_text.h"
 #include "core/journal/change_journal.h"
 #include "core/journal/spool_import.h"
 
@@ -40,14 +40,6 @@ const char* kAgentUsage = R"(Usage: gridbackup agent COMMAND [OPTIONS]
 bool exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
-}
-
-std::string local_time(int64_t ns) {
-  time_t t = static_cast<time_t>(ns / 1000000000);
-  struct tm tm;
-  char buf[64];
-  if (!::localtime_r(&t, &tm) || !std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm)) return "?";
-  return buf;
 }
 
 // The journal of the state dir, without creating one where none is.
@@ -87,7 +79,7 @@ int agent_status(const CommandLine& cl) {
   if (*info) {
     const AgentInfo& a = **info;
     std::printf("agent: %s (pid %lld, %s, started %s)\n", running ? "running" : "not running", static_cast<long long>(a.pid), a.mode.c_str(),
-                local_time(a.started_ns).c_str());
+                local_time_text(a.started_ns).c_str());
     for (const auto& r : a.roots) std::printf("root: %s\n", r.c_str());
   } else {
     std::printf("agent: %s (no agent has registered in this journal)\n", running ? "running" : "not running");

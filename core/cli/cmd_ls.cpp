@@ -15,19 +15,6 @@
 namespace gb {
 
 namespace {
-const char* type_name(NodeType t) {
-  switch (t) {
-    case NodeType::File: return "file";
-    case NodeType::Dir: return "dir";
-    case NodeType::Symlink: return "symlink";
-    case NodeType::Fifo: return "fifo";
-    case NodeType::CharDev: return "chardev";
-    case NodeType::BlockDev: return "blockdev";
-    case NodeType::Socket: return "socket";
-  }
-  return "?";
-}
-
 std::string mode_string(const Entry& e) {
   std::string s = e.type == NodeType::Dir ? "d" : e.type == NodeType::Symlink ? "l" : e.type == NodeType::Fifo ? "p"
                 : e.type == NodeType::CharDev ? "c" : e.type == NodeType::BlockDev ? "b" : e.type == NodeType::Socket ? "s" : "-";
@@ -77,7 +64,7 @@ int cmd_ls(const CommandLine& cl) {
       }
       extra += fmt::format(",\"ctime_ns\":{},\"inode\":{}", e.ctime_ns, e.inode);
       std::printf("%s\n{\"path\":%s,\"type\":\"%s\",\"mode\":%u,\"uid\":%u,\"gid\":%u,\"size\":%llu,\"mtime_ns\":%lld%s}", n ? "," : "",
-                  json_string(e.path).c_str(), type_name(e.type), e.mode, e.uid, e.gid, (unsigned long long)e.size, (long long)e.mtime_ns, extra.c_str());
+                  json_string(e.path).c_str(), node_type_name(e.type), e.mode, e.uid, e.gid, (unsigned long long)e.size, (long long)e.mtime_ns, extra.c_str());
     } else {
       std::time_t t = static_cast<std::time_t>(e.mtime_ns / 1000000000);
       std::tm tm{};

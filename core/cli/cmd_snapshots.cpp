@@ -1,4 +1,3 @@
-#include <ctime>
 #include <cstdio>
 #include <fmt/format.h>
 
@@ -6,25 +5,11 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
+#include "core/cli/time_text.h"
 #include "core/snapshot/completeness.h"
 #include "core/snapshot/snapshot_store.h"
 
 namespace gb {
-namespace {
-std::string local_time(int64_t ns, bool iso) {
-  std::time_t t = static_cast<std::time_t>(ns / 1000000000);
-  std::tm tm{};
-  char buf[64];
-  if (iso) {
-    ::gmtime_r(&t, &tm);
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  } else {
-    ::localtime_r(&t, &tm);
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  }
-  return buf;
-}
-}  // namespace
 
 int cmd_snapshots(const CommandLine& cl) {
   std::unique_ptr<Repository> repo;
@@ -50,7 +35,7 @@ int cmd_snapshots(const CommandLine& cl) {
       std::printf("%s\n{\"id\":\"%s\",\"short_id\":\"%s\",\"time\":\"%s\",\"hostname\":%s,\"username\":%s,\"paths\":[%s],"
                   "\"parent\":%s,\"checkpoint\":%s,\"files\":%llu,\"dirs\":%llu,\"bytes\":%llu,\"errors\":%llu,"
                   "\"complete\":%s,\"pending_files\":%llu,\"pending_bytes\":%llu}",
-                  i ? "," : "", s.id.c_str(), s.short_id().c_str(), local_time(s.time_ns, true).c_str(), json_string(s.hostname).c_str(),
+                  i ? "," : "", s.id.c_str(), s.short_id().c_str(), utc_time_text(s.time_ns).c_str(), json_string(s.hostname).c_str(),
                   json_string(s.username).c_str(), paths.c_str(), s.parent.empty() ? "null" : json_string(s.parent).c_str(),
                   s.checkpoint ? "true" : "false", (unsigned long long)s.stats.files, (unsigned long long)s.stats.dirs,
                   (unsigned long long)s.stats.bytes, (unsigned long long)s.stats.errors, stored[i].complete() ? "true" : "false",
@@ -68,7 +53,7 @@ int cmd_snapshots(const CommandLine& cl) {
       if (!paths.empty()) paths += " ";
       paths += p;
     }
-    std::printf("%-8s  %-19s  %-16s  %10llu  %12s  %-18s  %s%s\n", s.short_id().c_str(), local_time(s.time_ns, false).c_str(), s.hostname.c_str(),
+    std::printf("%-8s  %-19s  %-16s  %10llu  %12s  %-18s  %s%s\n", s.short_id().c_str(), local_time_text(s.time_ns).c_str(), s.hostname.c_str(),
                 (unsigned long long)s.stats.files, human_bytes(s.stats.bytes).c_str(), stored_text.c_str(), paths.c_str(),
                 s.stats.errors ? fmt::format("  ({} paths not backed up)", s.stats.errors).c_str() : "");
   }

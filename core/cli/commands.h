@@ -8,6 +8,10 @@ namespace gb {
 int cmd_init(const CommandLine& cl);
 int cmd_backup(const CommandLine& cl);
 int cmd_snapshots(const CommandLine& cl);
+// Lifecycle: forget (tombstones, retention policies), diff, find.
+int cmd_forget(const CommandLine& cl);
+int cmd_diff(const CommandLine& cl);
+int cmd_find(const CommandLine& cl);
 int cmd_ls(const CommandLine& cl);
 int cmd_restore(const CommandLine& cl);
 int cmd_verify(const CommandLine& cl);

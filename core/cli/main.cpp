@@ -24,6 +24,14 @@ Commands:
   status                       the upload queue: files, bytes, ETA, unstable files
   snapshots                    list snapshots
   ls SNAPSHOT [PATH]           list a snapshot's paths (below PATH)
+  forget [ID...] [--keep-last N] [--keep-hourly N] [--keep-daily N] [--keep-weekly N]
+         [--keep-monthly N] [--keep-yearly N] [--keep-within DURATION (7d, 2y5m7d3h)]
+         [--group-by host,paths|host|paths|none] [--host NAME] [--path PATH] [--dry-run]
+                               forget snapshots by id or by policy; 'prune' frees the space
+  diff SNAPSHOT1 SNAPSHOT2     paths added (+), removed (-), modified (M), type changed (T),
+                               metadata changed (U)
+  find PATTERN [--host NAME]   matching paths in every snapshot (a pattern with '/' matches
+                               the whole path, one without the name)
   restore SNAPSHOT|latest --target DIR [PATH...]
                                restore a snapshot (or only PATHs) below DIR
   verify [--read-data]         check the repository; --read-data reads every object
@@ -51,7 +59,7 @@ Options:
   --priority PATTERN=high|normal|low|lowest   upload order rule (repeatable)
   --limit-upload KiB/s, --parallel N          upload rate limit and parallel uploads
   --max-delta-chain N  store a full version after N deltas (default 8; 0: no deltas)
-  --json            machine-readable output (backup, snapshots, ls)
+  --json            machine-readable output (backup, snapshots, ls, forget, diff, find)
   --quiet           print only errors; --no-progress: no progress line
 Environment: GRIDBACKUP_REPO, GRIDBACKUP_CAP, GRIDBACKUP_CAP_FILE, GRIDBACKUP_STATE_DIR, GRIDBACKUP_HOST
 Exit codes: 0 ok, 1 error, 2 bad arguments, 3 some paths not backed up/restored,
@@ -81,6 +89,7 @@ int main(int argc, char** argv) {
     }
     static const std::map<std::string, int (*)(const CommandLine&)> commands = {
         {"init", cmd_init},       {"backup", cmd_backup}, {"snapshots", cmd_snapshots}, {"ls", cmd_ls},
+        {"forget", cmd_forget},   {"diff", cmd_diff},     {"find", cmd_find},
         {"restore", cmd_restore}, {"verify", cmd_verify}, {"cap", cmd_cap},     {"upload", cmd_upload},
         {"status", cmd_status},   {"grid", cmd_grid},     {"repair", cmd_repair},
         {"agent", cmd_agent},     {"prune", cmd_prune},

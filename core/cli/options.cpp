@@ -18,13 +18,16 @@ namespace gb {
 namespace {
 
 const std::set<std::string> kValueOptions = {"repo",         "cap-file", "cap",      "state-dir",    "target",  "exclude",
+                                            // forget (lifecycle)
+                                            "keep-last", "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "keep-yearly",
+                                            "keep-within", "group-by", "path",
                                             "exclude-file", "host",     "priority", "limit-upload", "parallel", "max-delta-chain",
                                             "limit",        "id",       "n",        "availability", "durability", "audit-interval",
                                             "record",       "roots-file", "since", "unit-dir",    "config-dir", "out", "map",
                                             "grace", "wait", "max-unused"};
 const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload", "restart",
-                                            "from-journal", "no-journal", "audit", "no-start", "bounded-queue",
-                                            "dry-run"};
+                                            "dry-run",  // forget, prune (lifecycle)
+                                            "from-journal", "no-journal", "audit", "no-start", "bounded-queue"};
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);

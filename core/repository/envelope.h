@@ -1,4 +1,5 @@
-// Sealed metadata objects (config payload, index, snapshots, pack headers):
+// Sealed metadata objects (config payload, index, snapshots, pack headers,
+// tombstones of forgotten snapshots):
 // magic "GBE1" | kind byte | AES-256-GCM box of the compressed payload, keyed
 // with the repository's metadata key; magic and kind are authenticated too.
 #pragma once
@@ -14,6 +15,7 @@ enum class EnvelopeKind : uint8_t {
   PackHeader = 'H',
   Lock = 'L',       // locks/: a process at work in the repository
   PrunePlan = 'P',  // prune/plan: what the next prune deletes
+  Tombstone = 'T',  // forgotten/<id>: a forgotten snapshot
 };
 
 Bytes seal_envelope(const Hash& key, EnvelopeKind kind, ByteView payload);

@@ -73,6 +73,19 @@ bool same_entry(const Entry& a, const Entry& b) {
   return wa.buffer() == wb.buffer();
 }
 
+const char* node_type_name(NodeType t) {
+  switch (t) {
+    case NodeType::File: return "file";
+    case NodeType::Dir: return "dir";
+    case NodeType::Symlink: return "symlink";
+    case NodeType::Fifo: return "fifo";
+    case NodeType::CharDev: return "chardev";
+    case NodeType::BlockDev: return "blockdev";
+    case NodeType::Socket: return "socket";
+  }
+  return "?";
+}
+
 bool is_valid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {

@@ -1,15 +1,24 @@
 #include "core/snapshot/snapshot_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <fmt/format.h>
+#include <unordered_set>
 
+#include "core/common/serial.h"
 #include "core/crypto/sha256.h"
 #include "core/repository/envelope.h"
 
 namespace gb {
+namespace {
+
+const std::string kSnapshotsPrefix = "snapshots/";
+const std::string kForgottenPrefix = "forgotten/";
+
+}  // namespace
 
 Result<Snapshot> SnapshotStore::load(const std::string& id) {
-  std::string name = "snapshots/" + id;
+  std::string name = kSnapshotsPrefix + id;
   auto sealed = repo_.backend().get(name);
   if (!sealed) {
     if (sealed.error().kind == ErrorKind::NotFound) return make_error(ErrorKind::NotFound, fmt::format("snapshot {} does not exist", id));
@@ -24,10 +33,14 @@ Result<Snapshot> SnapshotStore::load(const std::string& id) {
 }
 
 Result<std::vector<Snapshot>> SnapshotStore::list() {
-  GB_ASSIGN(auto objects, repo_.backend().list("snapshots/"));
+  GB_ASSIGN(auto objects, repo_.backend().list(kSnapshotsPrefix));
+  GB_ASSIGN(auto forgotten, forgotten_ids());
+  std::unordered_set<std::string> gone(forgotten.begin(), forgotten.end());
   std::vector<Snapshot> out;
   for (const auto& o : objects) {
-    GB_ASSIGN(Snapshot s, load(o.name.substr(10)));
+    std::string id = o.name.substr(kSnapshotsPrefix.size());
+    if (gone.count(id)) continue;
+    GB_ASSIGN(Snapshot s, load(id));
     out.push_back(std::move(s));
   }
   std::sort(out.begin(), out.end(), [](const Snapshot& a, const Snapshot& b) {
@@ -40,7 +53,11 @@ Result<Snapshot> SnapshotStore::resolve(const std::string& ref) {
   if (ref.empty()) return make_error(ErrorKind::InvalidArgument, "no snapshot was named");
   if (ref != "latest" && (ref.size() < 4 || ref.find_first_not_of("0123456789abcdef") != std::string::npos))
     return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a snapshot id (use 'latest' or at least 4 hex digits of an id)", ref));
-  if (ref.size() == 64) return load(ref);
+  if (ref.size() == 64) {
+    GB_ASSIGN(bool forgotten, is_forgotten(ref));
+    if (forgotten) return make_error(ErrorKind::NotFound, fmt::format("snapshot {} was forgotten", ref.substr(0, 8)));
+    return load(ref);
+  }
   GB_ASSIGN(auto all, list());
   if (all.empty()) return make_error(ErrorKind::NotFound, "the repository has no snapshots yet");
   if (ref == "latest") return all.back();
@@ -55,7 +72,53 @@ Result<Snapshot> SnapshotStore::resolve(const std::string& ref) {
 Status SnapshotStore::save(Snapshot& s) {
   Bytes sealed = seal_envelope(repo_.keys().metadata, EnvelopeKind::Snapshot, encode_snapshot(s));
   s.id = to_hex(sha256(sealed));
-  return repo_.backend().put("snapshots/" + s.id, sealed);
+  return repo_.backend().put(kSnapshotsPrefix + s.id, sealed);
+}
+
+Status SnapshotStore::forget(const Snapshot& s) {
+  auto id = hash_from_hex(s.id);
+  if (!id) return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a snapshot id", s.id));
+  // The payload names the snapshot too: a tombstone copied to another name
+  // would otherwise hide a snapshot nobody forgot.
+  Writer w;
+  w.varint(1);  // format version
+  w.svarint(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  w.hash(*id);
+  return repo_.backend().put(kForgottenPrefix + s.id, seal_envelope(repo_.keys().metadata, EnvelopeKind::Tombstone, w.buffer()));
+}
+
+Status SnapshotStore::check_tombstone(const std::string& id, ByteView sealed) {
+  std::string name = kForgottenPrefix + id;
+  GB_ASSIGN(Bytes payload, open_envelope(repo_.keys().metadata, EnvelopeKind::Tombstone, sealed, "tombstone " + name));
+  Reader r(payload);
+  uint64_t version = r.varint();
+  r.svarint();  // when it was forgotten: for people, not needed here
+  ByteView named = r.raw(32);
+  if (!r.ok() || version != 1 || !r.at_end() || to_hex(named) != id)
+    return make_error(ErrorKind::Corrupt, fmt::format("tombstone {} is damaged: it does not name snapshot {}", name, id.substr(0, 8)));
+  return {};
+}
+
+Result<std::vector<std::string>> SnapshotStore::forgotten_ids() {
+  GB_ASSIGN(auto objects, repo_.backend().list(kForgottenPrefix));
+  std::vector<std::string> out;
+  for (const auto& o : objects) {
+    std::string id = o.name.substr(kForgottenPrefix.size());
+    GB_ASSIGN(Bytes sealed, repo_.backend().get(o.name));
+    GB_CHECK(check_tombstone(id, sealed));
+    out.push_back(std::move(id));
+  }
+  return out;
+}
+
+Result<bool> SnapshotStore::is_forgotten(const std::string& id) {
+  auto sealed = repo_.backend().get(kForgottenPrefix + id);
+  if (!sealed) {
+    if (sealed.error().kind == ErrorKind::NotFound) return false;
+    return sealed.error();
+  }
+  GB_CHECK(check_tombstone(id, *sealed));
+  return true;
 }
 
 Result<std::vector<std::vector<Hash>>> SnapshotStore::chain(const Snapshot& s) {

@@ -1,0 +1,76 @@
+// gridbackup find PATTERN: the paths matching a glob (core/common/path_glob.h)
+// in every live snapshot, each view streamed.
+#include <algorithm>
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
+#include "core/cli/progress_line.h"
+#include "core/cli/time_text.h"
+#include "core/common/path_glob.h"
+#include "core/snapshot/snapshot_store.h"
+#include "core/snapshot/view_reader.h"
+
+namespace gb {
+
+int cmd_find(const CommandLine& cl) {
+  if (cl.args.size() != 1 || cl.args[0].empty())
+    return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup find PATTERN [--host NAME] [--json]"));
+  PathGlob glob(cl.args[0]);
+  std::vector<std::string> hosts = cl.all("host");
+  std::unique_ptr<Repository> repo;
+  if (int code = open_or_report(cl, repo, false)) return code;
+  SnapshotStore store(*repo);
+  auto all = store.list();
+  if (!all) return report_error(all.error());
+  bool json = cl.flag("json");
+  if (json) std::printf("[");
+  uint64_t matches = 0, snapshots = 0;
+  for (const Snapshot& s : *all) {
+    if (!hosts.empty() && std::find(hosts.begin(), hosts.end(), s.hostname) == hosts.end()) continue;
+    auto logs = store.chain(s);
+    if (!logs) return report_error(logs.error());
+    ViewReader view(*repo, *logs);
+    uint64_t here = 0;
+    Entry e;
+    for (;;) {
+      auto more = view.next(e);
+      if (!more) {
+        if (json) std::printf("%s\n]\n", here ? "]}" : "");
+        return report_error(make_error(more.error().kind, fmt::format("snapshot {}: {}", s.short_id(), more.error().message)));
+      }
+      if (!*more) break;
+      if (!glob.matches(e.path)) continue;
+      if (here++ == 0) {
+        ++snapshots;
+        if (json)
+          std::printf("%s\n{\"id\":\"%s\",\"short_id\":\"%s\",\"time\":\"%s\",\"hostname\":%s,\"matches\":[", snapshots > 1 ? "," : "", s.id.c_str(),
+                      s.short_id().c_str(), utc_time_text(s.time_ns).c_str(), json_string(s.hostname).c_str());
+        else
+          std::printf("snapshot %s  %s  host %s\n", s.short_id().c_str(), local_time_text(s.time_ns).c_str(), s.hostname.c_str());
+      }
+      if (json) {
+        std::string hex = (e.flags & kNameNotUtf8) ? fmt::format(",\"path_hex\":\"{}\"", to_hex(as_bytes(e.path))) : "";
+        std::printf("%s\n{\"path\":%s%s,\"type\":\"%s\",\"size\":%llu,\"mtime_ns\":%lld,\"mtime\":\"%s\"}", here > 1 ? "," : "",
+                    json_string(e.path).c_str(), hex.c_str(), node_type_name(e.type), (unsigned long long)e.size, (long long)e.mtime_ns,
+                    utc_time_text(e.mtime_ns).c_str());
+      } else {
+        std::printf("  %-8s %12s  %s  %s\n", node_type_name(e.type), e.type == NodeType::File ? human_bytes(e.size).c_str() : "-",
+                    local_time_text(e.mtime_ns).c_str(), e.path.c_str());
+      }
+    }
+    if (json && here) std::printf("]}");
+    matches += here;
+  }
+  if (json) {
+    std::printf("\n]\n");
+  } else {
+    std::printf("%llu match%s in %llu snapshot%s\n", (unsigned long long)matches, matches == 1 ? "" : "es", (unsigned long long)snapshots,
+                snapshots == 1 ? "" : "s");
+  }
+  return kExitOk;
+}
+
+}  // namespace gb

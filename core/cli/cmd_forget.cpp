@@ -1,0 +1,214 @@
+// gridbackup forget: tombstones snapshots, named or chosen by a retention
+// policy (core/snapshot/retention.h). Nothing is deleted here: prune frees
+// the space of forgotten snapshots no kept snapshot's view needs.
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <optional>
+#include <set>
+
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
+#include "core/cli/time_text.h"
+#include "core/snapshot/retention.h"
+#include "core/snapshot/snapshot_store.h"
+
+namespace gb {
+namespace {
+
+Result<uint64_t> keep_count(const CommandLine& cl, const std::string& name) {
+  auto v = cl.value(name);
+  if (!v) return uint64_t{0};
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (v->empty() || ec != std::errc() || end != v->data() + v->size() || n == 0 || n > 1000000)
+    return make_error(ErrorKind::InvalidArgument, fmt::format("--{} needs a whole number from 1 to 1000000, not '{}'", name, *v));
+  return n;
+}
+
+Result<RetentionPolicy> policy_from(const CommandLine& cl) {
+  RetentionPolicy p;
+  GB_ASSIGN(p.keep_last, keep_count(cl, "keep-last"));
+  GB_ASSIGN(p.keep_hourly, keep_count(cl, "keep-hourly"));
+  GB_ASSIGN(p.keep_daily, keep_count(cl, "keep-daily"));
+  GB_ASSIGN(p.keep_weekly, keep_count(cl, "keep-weekly"));
+  GB_ASSIGN(p.keep_monthly, keep_count(cl, "keep-monthly"));
+  GB_ASSIGN(p.keep_yearly, keep_count(cl, "keep-yearly"));
+  if (auto v = cl.value("keep-within")) {
+    auto d = parse_calendar_duration(*v);
+    if (!d) return make_error(ErrorKind::InvalidArgument, "--keep-within: " + d.error().message);
+    p.keep_within = *d;
+  }
+  if (auto g = cl.value("group-by")) {
+    if (*g == "host,paths" || *g == "paths,host") p.group_by_host = p.group_by_paths = true;
+    else if (*g == "host") p.group_by_paths = false;
+    else if (*g == "paths") p.group_by_host = false;
+    else if (*g == "none" || g->empty()) p.group_by_host = p.group_by_paths = false;
+    else return make_error(ErrorKind::InvalidArgument, fmt::format("--group-by takes host,paths, host, paths or none, not '{}'", *g));
+  }
+  return p;
+}
+
+Result<std::vector<std::string>> path_filters(const CommandLine& cl) {
+  std::vector<std::string> out;
+  for (const auto& p : cl.all("path")) {
+    std::string n = std::filesystem::path(p).lexically_normal().string();
+    while (n.size() > 1 && n.back() == '/') n.pop_back();
+    if (n.empty() || n[0] != '/') return make_error(ErrorKind::InvalidArgument, fmt::format("--path needs an absolute path, as backed up, not '{}'", p));
+    out.push_back(n);
+  }
+  return out;
+}
+
+// What one group keeps (with reasons) and forgets, newest first.
+struct Plan {
+  std::string title;  // "host h, paths /a /b", or "" when not grouped
+  std::optional<std::string> host;
+  std::optional<std::vector<std::string>> paths;
+  std::vector<std::pair<const Snapshot*, std::vector<std::string>>> keep;
+  std::vector<const Snapshot*> forget;
+};
+
+std::string group_title(const RetentionGroup& g) {
+  std::string t;
+  if (g.host) t = "host " + *g.host;
+  if (g.paths) {
+    t += t.empty() ? "paths" : ", paths";
+    for (const auto& p : *g.paths) t += " " + p;
+  }
+  return t.empty() ? "all snapshots" : t;
+}
+
+std::string json_strings(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + json_string(v[i]);
+  return out + "]";
+}
+
+std::string json_snapshot(const Snapshot& s, const std::vector<std::string>* reasons) {
+  std::string out = fmt::format("{{\"id\":\"{}\",\"short_id\":\"{}\",\"time\":\"{}\",\"hostname\":{},\"paths\":{}", s.id, s.short_id(),
+                                utc_time_text(s.time_ns), json_string(s.hostname), json_strings(s.paths));
+  if (reasons) out += ",\"reasons\":" + json_strings(*reasons);
+  return out + "}";
+}
+
+void print_plans(const std::vector<Plan>& plans, bool json, bool dry_run, size_t kept, size_t forgotten) {
+  if (json) {
+    std::printf("{\"dry_run\":%s,\"kept\":%zu,\"forgotten\":%zu,\"groups\":[", dry_run ? "true" : "false", kept, forgotten);
+    for (size_t i = 0; i < plans.size(); ++i) {
+      const Plan& p = plans[i];
+      std::printf("%s\n{\"host\":%s,\"paths\":%s,\"keep\":[", i ? "," : "", p.host ? json_string(*p.host).c_str() : "null",
+                  p.paths ? json_strings(*p.paths).c_str() : "null");
+      for (size_t k = 0; k < p.keep.size(); ++k) std::printf("%s%s", k ? "," : "", json_snapshot(*p.keep[k].first, &p.keep[k].second).c_str());
+      std::printf("],\"forget\":[");
+      for (size_t k = 0; k < p.forget.size(); ++k) std::printf("%s%s", k ? "," : "", json_snapshot(*p.forget[k], nullptr).c_str());
+      std::printf("]}");
+    }
+    std::printf("\n]}\n");
+    return;
+  }
+  for (const Plan& p : plans) {
+    if (!p.title.empty()) std::printf("%s:\n", p.title.c_str());
+    for (const auto& [s, reasons] : p.keep) {
+      std::string why;
+      for (const auto& r : reasons) why += (why.empty() ? "" : ", ") + r;
+      std::printf("  keep    %s  %s  %s\n", s->short_id().c_str(), local_time_text(s->time_ns).c_str(), why.c_str());
+    }
+    for (const Snapshot* s : p.forget) {
+      std::string where = p.title.empty() ? "  " + s->hostname : "";
+      if (p.title.empty())
+        for (const auto& path : s->paths) where += " " + path;
+      std::printf("  forget  %s  %s%s\n", s->short_id().c_str(), local_time_text(s->time_ns).c_str(), where.c_str());
+    }
+  }
+}
+
+}  // namespace
+
+int cmd_forget(const CommandLine& cl) {
+  auto policy = policy_from(cl);
+  if (!policy) return report_error(policy.error());
+  auto paths = path_filters(cl);
+  if (!paths) return report_error(paths.error());
+  std::vector<std::string> hosts = cl.all("host");
+  bool by_ids = !cl.args.empty();
+  bool selects = !policy->empty() || !hosts.empty() || !paths->empty() || cl.value("group-by");
+  if (by_ids && selects)
+    return report_error(make_error(ErrorKind::InvalidArgument, "forget takes snapshot ids or a policy (--keep-*, --host, --path, --group-by), not both"));
+  if (!by_ids && policy->empty())
+    return report_error(make_error(ErrorKind::InvalidArgument,
+                                   "forget needs snapshot ids or at least one --keep-* rule: a policy without one would forget every snapshot"));
+
+  std::unique_ptr<Repository> repo;
+  if (int code = open_or_report(cl, repo, false)) return code;
+  SnapshotStore store(*repo);
+  auto all = store.list();
+  if (!all) return report_error(all.error());
+
+  std::vector<Plan> plans;
+  std::vector<Snapshot> named;  // by_ids: the snapshots named, in the order given
+  size_t kept = 0, forgotten = 0;
+  if (by_ids) {
+    std::set<std::string> seen;
+    for (const auto& ref : cl.args) {
+      auto s = store.resolve(ref);
+      if (!s) return report_error(s.error());
+      if (seen.insert(s->id).second) named.push_back(std::move(*s));
+    }
+    Plan p;
+    for (const auto& s : named) p.forget.push_back(&s);
+    forgotten = named.size();
+    plans.push_back(std::move(p));
+  } else {
+    std::vector<const Snapshot*> considered;
+    std::vector<RetentionCandidate> candidates;
+    for (const Snapshot& s : *all) {
+      if (!hosts.empty() && std::find(hosts.begin(), hosts.end(), s.hostname) == hosts.end()) continue;
+      bool has_paths = std::all_of(paths->begin(), paths->end(), [&](const std::string& p) {
+        return std::find(s.paths.begin(), s.paths.end(), p) != s.paths.end();
+      });
+      if (!has_paths) continue;
+      considered.push_back(&s);
+      candidates.push_back(RetentionCandidate{s.id, s.time_ns, s.hostname, s.paths});
+    }
+    auto groups = apply_retention(*policy, candidates);
+    if (!groups) return report_error(groups.error());
+    for (const auto& g : *groups) {
+      Plan p;
+      p.title = group_title(g);
+      p.host = g.host;
+      p.paths = g.paths;
+      for (const auto& d : g.decisions) {
+        if (d.keep) p.keep.emplace_back(considered[d.candidate], d.reasons);
+        else p.forget.push_back(considered[d.candidate]);
+      }
+      kept += p.keep.size();
+      forgotten += p.forget.size();
+      plans.push_back(std::move(p));
+    }
+  }
+
+  bool dry_run = cl.flag("dry-run"), json = cl.flag("json");
+  print_plans(plans, json, dry_run, kept, forgotten);
+  if (!dry_run) {
+    for (const Plan& p : plans)
+      for (const Snapshot* s : p.forget)
+        if (auto done = store.forget(*s); !done)
+          return report_error(make_error(done.error().kind, fmt::format("could not forget snapshot {}: {}", s->short_id(), done.error().message)));
+  }
+  if (json) return kExitOk;
+  if (forgotten == 0) {
+    std::printf("nothing to forget: %zu snapshots kept\n", kept);
+  } else if (dry_run) {
+    std::printf("dry run: would forget %zu snapshot%s and keep %zu; nothing was changed\n", forgotten, forgotten == 1 ? "" : "s", kept);
+  } else {
+    std::printf("forgot %zu snapshot%s%s; run 'gridbackup prune' to free the space\n", forgotten, forgotten == 1 ? "" : "s",
+                by_ids ? "" : fmt::format(", kept {}", kept).c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace gb
