@@ -36,14 +36,6 @@ Result<std::unordered_set<std::string>> stored_packs(Backend& backend) {
   return out;
 }
 
-// Snapshot ids with a tombstone (forgotten/<id>).
-Result<std::vector<std::string>> tombstoned(Backend& backend) {
-  GB_ASSIGN(auto objects, backend.list("forgotten/"));
-  std::vector<std::string> out;
-  for (const auto& o : objects) out.push_back(o.name.substr(10));
-  return out;
-}
-
 // One opened repository with the whole index, as read now.
 struct IndexView {
   std::unique_ptr<Repository> repo;
@@ -113,7 +105,7 @@ Result<PrunePlan> make_plan(IndexView& v, const Reachability& reach, const std::
   // Packs an earlier sweep condemned but could not delete yet stay condemned.
   for (const auto& p : condemned)
     if (packs.count(p) && !indexed.count(p)) plan.condemned_packs.push_back(p);
-  GB_ASSIGN(auto forgotten, tombstoned(v.repo->backend()));
+  GB_ASSIGN(auto forgotten, SnapshotStore(*v.repo).forgotten_ids());
   for (const auto& id : forgotten)
     if (!reach.needed_snapshots.count(id)) ++result.candidate_snapshots;
   result.candidate_blobs = plan.candidates.size();
@@ -292,7 +284,7 @@ class Sweep {
     SnapshotStore store(*v_.repo);
     GB_ASSIGN(auto kept, store.list());  // again: a backup may have committed while we waited
     GB_ASSIGN(auto needed, needed_snapshot_ids(*v_.repo, kept));
-    GB_ASSIGN(auto forgotten, tombstoned(backend()));
+    GB_ASSIGN(auto forgotten, store.forgotten_ids());
     for (const auto& id : forgotten) {
       if (needed.count(id)) continue;
       GB_CHECK(remove_if_present("snapshots/" + id));

@@ -40,8 +40,10 @@ Result<std::vector<Snapshot>> SnapshotStore::list() {
   for (const auto& o : objects) {
     std::string id = o.name.substr(kSnapshotsPrefix.size());
     if (gone.count(id)) continue;
-    GB_ASSIGN(Snapshot s, load(id));
-    out.push_back(std::move(s));
+    auto s = load(id);
+    if (!s && s.error().kind == ErrorKind::NotFound) continue;  // a prune deleted it since the listing
+    if (!s) return s.error();
+    out.push_back(std::move(*s));
   }
   std::sort(out.begin(), out.end(), [](const Snapshot& a, const Snapshot& b) {
     return a.time_ns != b.time_ns ? a.time_ns < b.time_ns : a.id < b.id;
@@ -104,8 +106,14 @@ Result<std::vector<std::string>> SnapshotStore::forgotten_ids() {
   std::vector<std::string> out;
   for (const auto& o : objects) {
     std::string id = o.name.substr(kForgottenPrefix.size());
-    GB_ASSIGN(Bytes sealed, repo_.backend().get(o.name));
-    GB_CHECK(check_tombstone(id, sealed));
+    auto sealed = repo_.backend().get(o.name);
+    // Gone since the listing: a prune deleted the snapshot, then this tombstone.
+    if (!sealed && sealed.error().kind == ErrorKind::NotFound) {
+      out.push_back(std::move(id));
+      continue;
+    }
+    if (!sealed) return sealed.error();
+    GB_CHECK(check_tombstone(id, *sealed));
     out.push_back(std::move(id));
   }
   return out;

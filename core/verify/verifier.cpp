@@ -22,8 +22,10 @@ void check_snapshots(Repository& repo, VerifyReport& report) {
   // Forgotten snapshots are kept only as ancestors of kept ones (their logs);
   // their own content may be pruned, so only kept snapshots are checked.
   std::unordered_set<std::string> forgotten;
-  if (auto f = repo.backend().list("forgotten/"))
-    for (const auto& o : *f) forgotten.insert(o.name.substr(10));
+  if (auto f = store.forgotten_ids())
+    forgotten.insert(f->begin(), f->end());
+  else
+    report.damaged_objects.push_back(f.error().message);
   for (const auto& obj : *listed) {
     if (forgotten.count(obj.name.substr(10))) continue;
     auto snap = store.load(obj.name.substr(10));
