@@ -25,7 +25,7 @@ std::string json_side(const Entry* e) {
 int cmd_diff(const CommandLine& cl) {
   if (cl.args.size() != 2) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup diff SNAPSHOT1 SNAPSHOT2 [--json]"));
   std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo, false)) return code;
+  if (int code = open_or_report(cl, repo)) return code;
   SnapshotStore store(*repo);
   std::vector<std::vector<std::vector<Hash>>> logs;
   for (const auto& ref : cl.args) {

@@ -21,7 +21,7 @@ int cmd_find(const CommandLine& cl) {
   PathGlob glob(cl.args[0]);
   std::vector<std::string> hosts = cl.all("host");
   std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo, false)) return code;
+  if (int code = open_or_report(cl, repo)) return code;
   SnapshotStore store(*repo);
   auto all = store.list();
   if (!all) return report_error(all.error());

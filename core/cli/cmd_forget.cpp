@@ -84,14 +84,20 @@ std::string group_title(const RetentionGroup& g) {
 
 std::string json_strings(const std::vector<std::string>& v) {
   std::string out = "[";
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + json_string(v[i]);
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ',';
+    out += json_string(v[i]);
+  }
   return out + "]";
 }
 
 std::string json_snapshot(const Snapshot& s, const std::vector<std::string>* reasons) {
   std::string out = fmt::format("{{\"id\":\"{}\",\"short_id\":\"{}\",\"time\":\"{}\",\"hostname\":{},\"paths\":{}", s.id, s.short_id(),
                                 utc_time_text(s.time_ns), json_string(s.hostname), json_strings(s.paths));
-  if (reasons) out += ",\"reasons\":" + json_strings(*reasons);
+  if (reasons) {
+    out += ",\"reasons\":";
+    out += json_strings(*reasons);
+  }
   return out + "}";
 }
 

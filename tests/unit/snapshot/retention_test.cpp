@@ -186,7 +186,7 @@ TEST_CASE("retention policy table: each rule, combinations, grouping, keep-withi
     auto got = run(row.policy, candidates(row.snaps));
     for (size_t i = 0; i < row.snaps.size(); ++i) {
       CAPTURE(i);
-      CHECK(got[i] == row.snaps[i].expected);
+      CHECK(got[i] == std::string(row.snaps[i].expected));
     }
   }
 }

@@ -12,8 +12,8 @@ namespace {
 Snapshot make_snapshot(SnapshotStore& store, int64_t time_ns, const std::string& parent) {
   Snapshot s;
   s.time_ns = time_ns;
-  s.hostname = "h";
-  s.paths = {"/p"};
+  s.hostname = std::string(1, 'h');
+  s.paths = {std::string(1, '/')};
   s.parent = parent;
   s.checkpoint = parent.empty();
   s.depth = parent.empty() ? 0 : 1;
