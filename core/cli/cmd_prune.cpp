@@ -92,6 +92,8 @@ int cmd_prune(const CommandLine& cl) {
   if (r->deferred) std::printf("nothing was deleted yet: run 'gridbackup prune' again later\n");
   if (r->nothing_to_do && !r->swept) std::printf("nothing to prune: every stored object is needed by a kept snapshot\n");
   if (options.dry_run) std::printf("dry run: nothing was changed\n");
+  if (!r->planned && !r->swept && !r->nothing_to_do && r->plan_ripe_ns)
+    std::printf("an earlier prune's plan waits for its grace period: a prune after %s carries it out\n", local_time(r->plan_ripe_ns).c_str());
   if (r->planned && !r->swept)
     std::printf("planned: %llu unused blob(s) (%.1f MiB); they are deleted by a prune after %s (--grace; backups running now are waited for)\n",
                 (unsigned long long)r->candidate_blobs, r->candidate_bytes / 1048576.0, local_time(r->plan_ripe_ns).c_str());

@@ -18,29 +18,28 @@ uint32_t LinkIndex::intern_pack(const std::string& pack_id) {
   return it->second;
 }
 
-void LinkIndex::merge_object(const IndexObject& o) {
+void LinkIndex::merge_object(const IndexObject& o, const std::unordered_set<Hash, HashHasher>* skip) {
   std::lock_guard lock(mu_);
   for (const auto& [id, blobs] : o.packs) {
     uint32_t pack = intern_pack(id);
-    for (const auto& b : blobs) blobs_.try_emplace(b.hash, BlobLocation{pack, b.type, b.offset, b.length, b.raw_length});
+    for (const auto& b : blobs)
+      if (!skip || !skip->count(b.hash)) blobs_.try_emplace(b.hash, BlobLocation{pack, b.type, b.offset, b.length, b.raw_length});
   }
   for (const auto& [content, segs] : o.links) segments_.try_emplace(content, segs);
   for (const auto& [content, sig] : o.signatures) signatures_.try_emplace(content, sig);
   for (const auto& [content, d] : o.deltas) deltas_.try_emplace(content, d);
 }
 
-void LinkIndex::forget_blobs(const std::unordered_set<Hash, HashHasher>& doomed) {
-  if (doomed.empty()) return;
+void LinkIndex::drop_dangling() {
   std::lock_guard lock(mu_);
-  auto any_doomed = [&](const std::vector<Hash>& hs) {
+  auto any_absent = [&](const std::vector<Hash>& hs) {
     for (const auto& h : hs)
-      if (doomed.count(h)) return true;
+      if (!blobs_.count(h)) return true;
     return false;
   };
-  for (const auto& h : doomed) blobs_.erase(h);
-  std::erase_if(segments_, [&](const auto& kv) { return any_doomed(kv.second); });
-  std::erase_if(signatures_, [&](const auto& kv) { return doomed.count(kv.second) > 0; });
-  std::erase_if(deltas_, [&](const auto& kv) { return any_doomed(kv.second.blobs); });
+  std::erase_if(segments_, [&](const auto& kv) { return any_absent(kv.second); });
+  std::erase_if(signatures_, [&](const auto& kv) { return !blobs_.count(kv.second); });
+  std::erase_if(deltas_, [&](const auto& kv) { return any_absent(kv.second.blobs); });
 }
 
 std::optional<BlobLocation> LinkIndex::find_blob(const Hash& hash) const {

@@ -49,12 +49,13 @@ class LinkIndex {
   void add_segments(const Hash& content, std::vector<Hash> segments);
   void add_signature(const Hash& content, const Hash& signature_blob);
   void add_delta(const Hash& content, DeltaLink link);
-  // Makes blobs a pending prune will delete look absent (docs/FORMAT.md,
-  // "Prune"): so is everything that needs them (links, deltas, signatures),
-  // so a backup stores such content again instead of referring to it.
-  void forget_blobs(const std::unordered_set<Hash, HashHasher>& doomed);
-  // Merges one decoded index object (first location of a blob wins).
-  void merge_object(const IndexObject& o);
+  // Merges one decoded index object (first location of a blob wins),
+  // leaving out the blobs in `skip`: what a pending prune will delete from
+  // the objects it read (docs/FORMAT.md, "Prune").
+  void merge_object(const IndexObject& o, const std::unordered_set<Hash, HashHasher>* skip = nullptr);
+  // Forgets links, deltas and signatures that need a blob the index does
+  // not have, so such content counts as absent and is stored again.
+  void drop_dangling();
   // Writes everything added since the last flush as one new index object.
   Status flush(Backend& backend, const Hash& metadata_key);
 

@@ -32,6 +32,7 @@ Bytes encode_prune_plan(const PrunePlan& p) {
   std::sort(blobs.begin(), blobs.end());
   w.varint(blobs.size());
   for (const auto& h : blobs) w.hash(h);
+  write_strings(w, p.index_objects);
   write_strings(w, p.unindexed_packs);
   write_strings(w, p.locks_at_creation);
   write_strings(w, p.condemned_packs);
@@ -46,6 +47,7 @@ Result<PrunePlan> decode_prune_plan(ByteView payload) {
   uint64_t n = r.varint();
   if (n > r.remaining() / 32) r.fail();
   for (uint64_t i = 0; i < n && r.ok(); ++i) p.candidates.insert(r.hash());
+  p.index_objects = read_strings(r);
   p.unindexed_packs = read_strings(r);
   p.locks_at_creation = read_strings(r);
   p.condemned_packs = read_strings(r);

@@ -91,12 +91,14 @@ Result<std::unordered_set<std::string>> live_shared_locks(Backend& backend, cons
 Result<PrunePlan> make_plan(IndexView& v, const Reachability& reach, const std::optional<PrunePlan>& old, PruneResult& result) {
   PrunePlan plan;
   std::unordered_set<std::string> indexed;
-  for (const auto& [name, o] : v.loaded.objects)
+  for (const auto& [name, o] : v.loaded.objects) {
+    plan.index_objects.push_back(name);
     for (const auto& [pack, blobs] : o.packs) {
       indexed.insert(pack);
       for (const auto& b : blobs)
         if (!reach.live_blobs.count(b.hash) && plan.candidates.insert(b.hash).second) result.candidate_bytes += b.length;
     }
+  }
   GB_ASSIGN(auto packs, stored_packs(v.repo->backend()));
   std::unordered_set<std::string> condemned;
   if (old) condemned.insert(old->condemned_packs.begin(), old->condemned_packs.end());
@@ -193,9 +195,9 @@ class Sweep {
         keep_.emplace(pack, std::move(kept_in[pack]));
       }
     }
-    result_.packs_deleted = delete_packs_.size();
-    result_.packs_rewritten = rewrite_.size();
-    result_.rebased = reach_.rebase.size();
+    result_.packs_deleted += delete_packs_.size();
+    result_.packs_rewritten += rewrite_.size();
+    result_.rebased += reach_.rebase.size();
     say(fmt::format("sweep: {} unused blob(s); {} pack(s) to delete, {} to rewrite, {} version(s) to re-base", doomed_.size(),
                     delete_packs_.size(), rewrite_.size(), reach_.rebase.size()));
   }
@@ -218,7 +220,7 @@ class Sweep {
       GB_CHECK(packer.status());
     }
     GB_CHECK(packer.finish());
-    result_.bytes_written = packer.stored_bytes();
+    result_.bytes_written += packer.stored_bytes();
     return fresh_.flush(v_.repo->upload_backend(), key());
   }
 
@@ -274,7 +276,7 @@ class Sweep {
     }
     if (o.supersedes.empty() && o.packs.empty()) return {};
     GB_ASSIGN(std::string name, store_index_object(v_.repo->upload_backend(), key(), o));
-    result_.index_objects_replaced = o.supersedes.size();
+    result_.index_objects_replaced += o.supersedes.size();
     say(fmt::format("sweep: new index {} replaces {} index object(s)", name.substr(6, 12), o.supersedes.size()));
     return {};
   }
@@ -340,39 +342,51 @@ Result<PruneResult> run_prune(const RepositoryOpener& open, const PruneOptions& 
     if (result.deferred || options.dry_run) return result;
     old.reset();
   } else if (old) {
+    // A plan waits for its grace period; a new one would restart the wait.
     result.plan_ripe_ns = old->created_ns + options.grace_seconds * 1'000'000'000LL;
+    if (!options.dry_run) return result;
   }
 
-  say("mark: reading the index and the snapshots");
-  GB_ASSIGN(auto v, read_repository(open));
-  result.snapshots_kept = v.kept.size();
-  GB_ASSIGN(auto reach, find_reachable(*v.repo, v.kept, [&](size_t done) {
-              if (done % 10 == 0 || done == v.kept.size()) say(fmt::format("mark: {}/{} snapshot views read", done, v.kept.size()));
-            }));
-  result.live_contents = reach.live_contents;
-  GB_ASSIGN(PrunePlan plan, make_plan(v, reach, old, result));
-  if (plan.candidates.empty() && plan.unindexed_packs.empty() && plan.condemned_packs.empty() && result.candidate_snapshots == 0 &&
-      reach.rebase.empty()) {
-    result.nothing_to_do = true;
-    if (old && !options.dry_run) GB_CHECK(v.repo->backend().remove(kPrunePlanObject));
-    return result;
-  }
-  if (options.dry_run) return result;
-  plan.created_ns = now_ns();
-  GB_CHECK(store_prune_plan(v.repo->backend(), v.repo->keys().metadata, plan));
-  // Listed after the plan is stored: a process that starts later reads the plan.
-  GB_ASSIGN(auto at_work, live_shared_locks(v.repo->backend(), v.repo->keys().metadata, self));
-  plan.locks_at_creation.assign(at_work.begin(), at_work.end());
-  GB_CHECK(store_prune_plan(v.repo->backend(), v.repo->keys().metadata, plan));
-  result.planned = true;
-  result.plan_ripe_ns = plan.created_ns + options.grace_seconds * 1'000'000'000LL;
-  say(fmt::format("mark: {} unused blob(s) ({}), {} unindexed pack(s), {} forgotten snapshot(s) planned for deletion",
-                  result.candidate_blobs, mib(result.candidate_bytes), result.candidate_packs, result.candidate_snapshots));
-  if (options.grace_seconds <= 0) {
+  // With no grace the new plan is swept at once; a sweep that re-based
+  // versions has made their old bases unused, which only a new mark finds.
+  for (int round = 0;; ++round) {
+    say("mark: reading the index and the snapshots");
+    GB_ASSIGN(auto v, read_repository(open));
+    result.snapshots_kept = v.kept.size();
+    GB_ASSIGN(auto reach, find_reachable(*v.repo, v.kept, [&](size_t done) {
+                if (done % 10 == 0 || done == v.kept.size()) say(fmt::format("mark: {}/{} snapshot views read", done, v.kept.size()));
+              }));
+    result.live_contents = reach.live_contents;
+    GB_ASSIGN(PrunePlan plan, make_plan(v, reach, old, result));
+    if (plan.candidates.empty() && plan.unindexed_packs.empty() && plan.condemned_packs.empty() && result.candidate_snapshots == 0 &&
+        reach.rebase.empty()) {
+      result.nothing_to_do = true;
+      if (old && !options.dry_run) GB_CHECK(v.repo->backend().remove(kPrunePlanObject));
+      return result;
+    }
+    if (options.dry_run) {
+      result.rebased = reach.rebase.size();
+      return result;
+    }
+    plan.created_ns = now_ns();
+    GB_CHECK(store_prune_plan(v.repo->backend(), v.repo->keys().metadata, plan));
+    // Listed after the plan is stored: a process that starts later reads the plan.
+    GB_ASSIGN(auto at_work, live_shared_locks(v.repo->backend(), v.repo->keys().metadata, self));
+    plan.locks_at_creation.assign(at_work.begin(), at_work.end());
+    GB_CHECK(store_prune_plan(v.repo->backend(), v.repo->keys().metadata, plan));
+    old = plan;
+    result.planned = true;
+    result.plan_ripe_ns = plan.created_ns + options.grace_seconds * 1'000'000'000LL;
+    say(fmt::format("mark: {} unused blob(s) ({}), {} unindexed pack(s), {} forgotten snapshot(s), {} version(s) to re-base",
+                    result.candidate_blobs, mib(result.candidate_bytes), result.candidate_packs, result.candidate_snapshots,
+                    reach.rebase.size()));
+    if (options.grace_seconds > 0) return result;
+    uint64_t rebased_before = result.rebased;
     Sweep sweep(open, options, std::move(plan), self, result);
     GB_CHECK(sweep.run());
+    old.reset();
+    if (result.deferred || result.rebased == rebased_before || round == 2) return result;
   }
-  return result;
 }
 
 }  // namespace gb

@@ -42,19 +42,29 @@ Result<Reachability> find_reachable(Repository& repo, const std::vector<Snapshot
   GB_ASSIGN(out.needed_snapshots, needed_snapshot_ids(repo, kept));
   const LinkIndex& index = repo.index();
   out.live_contents = contents.size();
+  // A version's own blobs, then its base's, down to a version stored in
+  // full or one a kept view has (marked on its own).
+  std::unordered_set<Hash, HashHasher> bases_seen;
+  auto mark_version = [&](Hash version) {
+    for (int guard = 0; guard < 1000; ++guard) {  // chains are capped; a damaged index must not loop
+      auto delta = index.find_delta(version);
+      if (!delta) {
+        for (const Hash& seg : repo.content_segments(version)) out.live_blobs.insert(seg);
+        return;
+      }
+      out.live_blobs.insert(delta->blobs.begin(), delta->blobs.end());
+      if (delta->base == kEmptyContent || contents.count(delta->base) || !bases_seen.insert(delta->base).second) return;
+      version = delta->base;
+    }
+  };
   for (const auto& [content, size] : contents) {
     if (auto sig = index.find_signature(content)) out.live_blobs.insert(*sig);
+    mark_version(content);
+    // A base no kept view has lives on only as a base: re-base. Until the
+    // sweep has stored the version in full the base stays live, so the
+    // version stays readable; the next mark finds the base unused.
     auto delta = index.find_delta(content);
-    if (!delta) {
-      for (const Hash& seg : repo.content_segments(content)) out.live_blobs.insert(seg);
-      continue;
-    }
-    // The base is marked as a content of its own when a kept view has it;
-    // otherwise it would live on only as a base: re-base instead.
-    if (delta->base == kEmptyContent || contents.count(delta->base))
-      out.live_blobs.insert(delta->blobs.begin(), delta->blobs.end());
-    else
-      out.rebase.emplace_back(content, size);
+    if (delta && delta->base != kEmptyContent && !contents.count(delta->base)) out.rebase.emplace_back(content, size);
   }
   return out;
 }

@@ -5,8 +5,8 @@
 // librsync signature (the next version's delta is made against it).
 //
 // A kept version whose delta base no kept snapshot has is listed for
-// re-basing: prune stores it in full, so the base can go instead of living
-// on only as a base.
+// re-basing: the sweep stores it in full, so that the next mark finds the
+// base unused instead of keeping it alive only as a base.
 #pragma once
 #include <functional>
 #include <string>

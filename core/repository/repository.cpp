@@ -114,12 +114,16 @@ Result<std::unique_ptr<Repository>> Repository::open(std::unique_ptr<Backend> ba
 
 Status Repository::load_index() {
   if (index_loaded_) return {};
-  GB_CHECK(index_.load(*backend_, keys_.metadata));
+  GB_ASSIGN(auto loaded, load_index_objects(*backend_, keys_.metadata));
   // What a pending prune will delete is absent from here on: nothing this
-  // process stores may refer to it (docs/FORMAT.md, "Prune").
+  // process stores may refer to it (docs/FORMAT.md, "Prune"). Only the
+  // copies the plan saw go; a copy stored since, in a newer object, stays.
   GB_ASSIGN(auto plan, load_prune_plan(*backend_, keys_.metadata));
+  std::unordered_set<std::string> planned;
+  if (plan) planned.insert(plan->index_objects.begin(), plan->index_objects.end());
+  for (const auto& [name, o] : loaded.objects) index_.merge_object(o, planned.count(name) ? &plan->candidates : nullptr);
   if (plan) {
-    index_.forget_blobs(plan->candidates);
+    index_.drop_dangling();
     not_adoptable_.insert(plan->unindexed_packs.begin(), plan->unindexed_packs.end());
     not_adoptable_.insert(plan->condemned_packs.begin(), plan->condemned_packs.end());
   }

@@ -86,7 +86,7 @@ grep -q "nothing to prune" "$W/prune3.txt" || { cat "$W/prune3.txt"; fail "a rep
 
 step "a backup running when the plan is made defers the sweep"
 head -c 4194304 /dev/urandom > "$SRC/slow.bin"
-gb backup --no-progress --limit-upload 64 "$SRC" > "$W/slow.txt" 2>&1 &
+"$GB" --cap-file "$CAP" backup --no-progress --limit-upload 64 "$SRC" > "$W/slow.txt" 2>&1 &  # not through gb(): $! must be the process itself
 slow=$!
 for _ in $(seq 100); do ls "$REPO/locks" 2>/dev/null | grep -q '^backup-' && break; sleep 0.1; done
 ls "$REPO/locks" | grep -q '^backup-' || fail "the running backup holds no lock"
@@ -98,7 +98,7 @@ find "$REPO/data" -type f | sort > "$W/packs-after"
 [ -z "$(comm -23 "$W/packs-before" "$W/packs-after")" ] || fail "a deferred sweep deleted packs"
 [ -e "$REPO/snapshots/$S5" ] || fail "a deferred sweep deleted a snapshot"
 step "a second prune while one waits is refused in one sentence"
-gb prune --grace 0 --wait 60s > "$W/waiting.txt" 2>&1 &
+"$GB" --cap-file "$CAP" prune --grace 0 --wait 60s > "$W/waiting.txt" 2>&1 &
 waiting=$!
 for _ in $(seq 100); do grep -q "waiting for" "$W/waiting.txt" && break; sleep 0.1; done
 expect_fail 1 "another prune is running" gb prune --grace 0
@@ -115,7 +115,7 @@ for round in $(seq 1 6); do
   printf "round $round" | dd of="$SRC/big.bin" bs=1 seek=$((round * 7000)) conv=notrunc status=none
   backup_and_keep > /dev/null
   gb forget --keep-last 2 > /dev/null
-  gb prune --grace 0 > /dev/null 2>&1 &
+  "$GB" --cap-file "$CAP" prune --grace 0 > /dev/null 2>&1 &
   p=$!
   sleep "0.$((RANDOM % 6))$((RANDOM % 10))"
   kill -9 "$p" 2>/dev/null || true

@@ -31,6 +31,7 @@ TEST_CASE("prune plan round trips; a missing plan is none") {
   PrunePlan p;
   p.created_ns = 1234567890123;
   p.candidates = {sha256(as_bytes("x")), sha256(as_bytes("y"))};
+  p.index_objects = {"index/aa", "index/bb"};
   p.unindexed_packs = {"p1"};
   p.locks_at_creation = {"locks/backup-01", "locks/upload-02"};
   p.condemned_packs = {"p2", "p3"};
@@ -40,6 +41,7 @@ TEST_CASE("prune plan round trips; a missing plan is none") {
   REQUIRE(back->has_value());
   CHECK((*back)->created_ns == p.created_ns);
   CHECK((*back)->candidates == p.candidates);
+  CHECK((*back)->index_objects == p.index_objects);
   CHECK((*back)->unindexed_packs == p.unindexed_packs);
   CHECK((*back)->locks_at_creation == p.locks_at_creation);
   CHECK((*back)->condemned_packs == p.condemned_packs);
