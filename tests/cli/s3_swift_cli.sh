@@ -155,12 +155,17 @@ make_files "$W/queued" 80
 gb backup --no-upload "$W/queued" --json --no-progress > "$W/b6.json"
 queued_id=$(json_field "$W/b6.json" snapshot)
 [ "$(queued_files)" = 80 ] || fail "backup --no-upload should queue 80 files: $(gb status --json)"
-# 80 MB at 10 MiB/s take at least 6 s; stopped after 2.5 s, one or two 16 MiB
-# packs are stored but not yet indexed (the index and the queue are committed
-# every 64 MiB): the next upload must adopt them instead of sending them again.
+# 80 MB at 10 MiB/s take at least 6 s; stopped once the first 16 MiB pack has
+# reached Swift (its PUT is in the proxy log; a fixed sleep was too short on
+# a loaded machine), a pack is stored but not yet indexed (the index and the
+# queue are committed every 64 MiB): the next upload must adopt it instead of
+# sending it again.
+packs_put() { grep -c "PUT /$BUCKET/backups/laptop/data/" "$PROXY_LOG" || true; }
+packs_before=$(packs_put)
 gb upload --limit-upload 10240 --no-progress > "$W/u1.out" 2> "$W/u1.err" &
 upload_pid=$!
-sleep 2.5
+for _ in $(seq 200); do [ "$(packs_put)" -gt "$packs_before" ] && break; sleep 0.1; done
+[ "$(packs_put)" -gt "$packs_before" ] || fail "the upload stored no pack within 20 s"
 kill -0 "$upload_pid" 2>/dev/null || fail "the upload ended before the proxy was stopped"
 swift_stop proxy
 rc=0; wait "$upload_pid" || rc=$?
