@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -158,8 +159,18 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool 
     }
   }
   if (!repo) return repo;
-  GB_ASSIGN(auto lock, RepositoryLock::shared((*repo)->backend(), (*repo)->keys().metadata, cl.command, host_name(cl)));
-  (*repo)->hold(std::move(lock));
+  auto lock = RepositoryLock::shared((*repo)->backend(), (*repo)->keys().metadata, cl.command, host_name(cl));
+  if (lock) {
+    (*repo)->hold(std::move(*lock));
+  } else {
+    // Commands that only read still work on storage they cannot write to
+    // (a read-only mount, a friend's read-only share); those that store
+    // anything must be seen by prune.
+    static const std::set<std::string> kWriters = {"backup", "upload", "forget"};
+    if (kWriters.count(cl.command)) return lock.error();
+    std::fprintf(stderr, "gridbackup: note: no lock could be stored (%s); a prune running now could disturb this %s\n",
+                 lock.error().message.c_str(), cl.command.c_str());
+  }
   if (load_index) GB_CHECK((*repo)->load_index());
   return repo;
 }

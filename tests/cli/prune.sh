@@ -109,6 +109,21 @@ gb prune --grace 0 --wait 5s > "$W/prune5.txt" 2>&1 || { cat "$W/prune5.txt"; fa
 grep -qE "^deleted" "$W/prune5.txt" || { cat "$W/prune5.txt"; fail "prune did not sweep after the backup was killed"; }
 check_kept
 
+step "a repository on read-only storage still lists and restores (no lock can be stored there)"
+mkdir -p "$W/ro"
+if mount --bind "$REPO" "$W/ro" 2>/dev/null && mount -o remount,ro,bind "$W/ro" 2>/dev/null; then
+  latest=$(gb snapshots --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
+  rm -rf "$W/r-ro"
+  gb --repo "file://$W/ro" restore "$latest" --target "$W/r-ro" --quiet 2> "$W/ro.err" || { cat "$W/ro.err"; umount "$W/ro"; fail "restore from read-only storage failed"; }
+  grep -q "no lock could be stored" "$W/ro.err" || { umount "$W/ro"; fail "restore from read-only storage did not say it holds no lock"; }
+  expect_fail 1 "lock|Read-only" gb --repo "file://$W/ro" backup --no-progress "$SRC"
+  umount "$W/ro"
+  compare "$W/expect/$latest" "$W/r-ro$SRC" || fail "restore from read-only storage differs"
+  pass "read-only storage: restore works and says it holds no lock; a backup there fails in one sentence"
+else
+  echo "SKIPPED (loudly) the read-only storage check: cannot make a read-only bind mount here" >&2
+fi
+
 step "kill -9 during prune at random moments, then a rerun"
 for round in $(seq 1 6); do
   for i in $(seq 1 20); do head -c 3000 /dev/urandom > "$SRC/small-$i"; done
