@@ -63,6 +63,9 @@ sshd_stop
 mv "$M/m0" "$M/m0.wiped"
 gb restore latest --target "$W/r2" --quiet || fail "restore with sftp down and m0 wiped failed"
 compare "$SRC" "$W/r2$SRC" > /dev/null || fail "restore with sftp down and m0 wiped differs"
+# The restore stored (and removed) its lock on the members it reached,
+# which recreated m0's directory: clear it before moving m0 back.
+rm -rf "$M/m0"
 mv "$M/m0.wiped" "$M/m0"
 pass "restore byte-exact with the SFTP member down and a file member wiped"
 
