@@ -59,6 +59,8 @@ Options:
   --priority PATTERN=high|normal|low|lowest   upload order rule (repeatable)
   --limit-upload KiB/s, --parallel N          upload rate limit and parallel uploads
   --max-delta-chain N  store a full version after N deltas (default 8; 0: no deltas)
+  --commit-interval S  the uploader records its progress (and takes in a prune plan)
+                    at least every S seconds (default 30)
   --json            machine-readable output (backup, snapshots, ls, forget, diff, find)
   --quiet           print only errors; --no-progress: no progress line
 Environment: GRIDBACKUP_REPO, GRIDBACKUP_CAP, GRIDBACKUP_CAP_FILE, GRIDBACKUP_STATE_DIR, GRIDBACKUP_HOST

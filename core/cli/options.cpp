@@ -25,7 +25,7 @@ const std::set<std::string> kValueOptions = {"repo",         "cap-file", "cap", 
                                             "exclude-file", "host",     "priority", "limit-upload", "parallel", "max-delta-chain",
                                             "limit",        "id",       "n",        "availability", "durability", "audit-interval",
                                             "record",       "roots-file", "since", "unit-dir",    "config-dir", "out", "map",
-                                            "grace", "wait", "max-unused"};
+                                            "grace", "wait", "max-unused", "commit-interval"};
 const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload", "restart",
                                             "dry-run",  // forget, prune (lifecycle)
                                             "from-journal", "no-journal", "audit", "no-start", "bounded-queue"};
@@ -205,6 +205,9 @@ Result<TransferOptions> transfer_options(const CommandLine& cl) {
   if (auto v = cl.value("parallel")) {
     GB_ASSIGN(uint64_t n, number("parallel", *v, 64));
     t.parallel = static_cast<int>(n);
+  }
+  if (auto v = cl.value("commit-interval")) {
+    GB_ASSIGN(t.commit_interval_seconds, number("commit-interval", *v, 86400));
   }
   if (auto v = cl.value("max-delta-chain")) {
     // 0 is allowed: never store deltas.

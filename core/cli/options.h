@@ -49,6 +49,7 @@ struct TransferOptions {
   uint64_t limit_bytes_per_second = 0;  // 0: unlimited
   int parallel = 2;
   uint32_t max_delta_chain = 8;  // --max-delta-chain N: then a full version is stored
+  uint64_t commit_interval_seconds = 30;  // --commit-interval S: the uploader records its progress at least this often
 };
 Result<TransferOptions> transfer_options(const CommandLine& cl);
 

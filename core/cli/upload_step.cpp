@@ -25,6 +25,7 @@ int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, con
   UploadOptions opts;
   opts.adopt_unindexed = adopt_unindexed;
   opts.workers = transfer.parallel;
+  opts.batch_interval = std::chrono::seconds(transfer.commit_interval_seconds);
   opts.reader.max_delta_chain = transfer.max_delta_chain;
   UploadProgress progress;
   auto start = std::chrono::steady_clock::now();

@@ -42,6 +42,14 @@ void LinkIndex::drop_dangling() {
   std::erase_if(deltas_, [&](const auto& kv) { return any_absent(kv.second.blobs); });
 }
 
+void LinkIndex::forget_blobs(const std::unordered_set<Hash, HashHasher>& blobs) {
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& h : blobs) blobs_.erase(h);
+  }
+  drop_dangling();
+}
+
 std::optional<BlobLocation> LinkIndex::find_blob(const Hash& hash) const {
   std::lock_guard lock(mu_);
   auto it = blobs_.find(hash);

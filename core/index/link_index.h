@@ -56,6 +56,8 @@ class LinkIndex {
   // Forgets links, deltas and signatures that need a blob the index does
   // not have, so such content counts as absent and is stored again.
   void drop_dangling();
+  // Forgets these blobs wherever they are, then what needs them.
+  void forget_blobs(const std::unordered_set<Hash, HashHasher>& blobs);
   // Writes everything added since the last flush as one new index object.
   Status flush(Backend& backend, const Hash& metadata_key);
 

@@ -55,9 +55,10 @@ Result<IndexView> read_repository(const RepositoryOpener& open) {
 
 class Sweep;
 
-// Waits until none of `names` is a live lock any more. False when `seconds` ran out.
+// Waits until none of `names` is a live lock any more, or `done` says its
+// holder no longer matters. False when `seconds` ran out.
 Result<bool> wait_for_locks(Backend& backend, const Hash& key, const std::unordered_set<std::string>& names, int64_t seconds,
-                            const PruneOptions& options) {
+                            const PruneOptions& options, const std::function<bool(const LockInfo&)>& done) {
   if (names.empty()) return true;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   bool said = false;
@@ -65,7 +66,7 @@ Result<bool> wait_for_locks(Backend& backend, const Hash& key, const std::unorde
     GB_ASSIGN(auto locks, list_locks(backend, key));
     std::vector<const LockInfo*> waiting;
     for (const auto& l : locks)
-      if (names.count(l.name) && !l.stale) waiting.push_back(&l);
+      if (names.count(l.name) && !l.stale && !done(l)) waiting.push_back(&l);
     if (waiting.empty()) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
     if (!said && options.say) {
@@ -126,7 +127,9 @@ class Sweep {
     std::unordered_set<std::string> older(plan_.locks_at_creation.begin(), plan_.locks_at_creation.end());
     {
       GB_ASSIGN(auto probe, open_());
-      GB_ASSIGN(bool done, wait_for_locks(probe->backend(), probe->keys().metadata, older, options_.wait_seconds, options_));
+      // A process that has taken the plan in refers to no candidate any more.
+      auto took_in_plan = [&](const LockInfo& l) { return l.plan_seen_ns == plan_.created_ns; };
+      GB_ASSIGN(bool done, wait_for_locks(probe->backend(), probe->keys().metadata, older, options_.wait_seconds, options_, took_in_plan));
       if (!done) return defer("processes that started before the plan are still running");
     }
     GB_ASSIGN(v_, read_repository(open_));
@@ -149,7 +152,11 @@ class Sweep {
     GB_CHECK(write_index());
     say("sweep: waiting for processes that may have read the old index");
     GB_ASSIGN(auto readers, live_shared_locks(backend(), key(), self_));
-    GB_ASSIGN(bool done, wait_for_locks(backend(), key(), readers, options_.wait_seconds, options_));
+    // An upload that took the plan in reads nothing by its old locations but
+    // signatures, and a signature it cannot read only costs a delta; every
+    // other process may read a blob where the old index put it.
+    auto harmless = [&](const LockInfo& l) { return l.kind == "upload" && l.plan_seen_ns == plan_.created_ns; };
+    GB_ASSIGN(bool done, wait_for_locks(backend(), key(), readers, options_.wait_seconds, options_, harmless));
     if (!done) return defer("processes that may have read the old index are still running");
     GB_CHECK(delete_unreferenced());
     result_.swept = true;

@@ -124,11 +124,30 @@ Status Repository::load_index() {
   for (const auto& [name, o] : loaded.objects) index_.merge_object(o, planned.count(name) ? &plan->candidates : nullptr);
   if (plan) {
     index_.drop_dangling();
-    not_adoptable_.insert(plan->unindexed_packs.begin(), plan->unindexed_packs.end());
-    not_adoptable_.insert(plan->condemned_packs.begin(), plan->condemned_packs.end());
+    took_in(*plan);
   }
   index_loaded_ = true;
   return {};
+}
+
+void Repository::took_in(const PrunePlan& plan) {
+  not_adoptable_.insert(plan.unindexed_packs.begin(), plan.unindexed_packs.end());
+  not_adoptable_.insert(plan.condemned_packs.begin(), plan.condemned_packs.end());
+  applied_plan_ns_ = plan.created_ns;
+}
+
+Status Repository::refresh_prune_plan() {
+  if (!index_loaded_) return {};
+  GB_ASSIGN(auto plan, load_prune_plan(*backend_, keys_.metadata));
+  if (!plan) return {};
+  if (plan->created_ns != applied_plan_ns_) {
+    index_.forget_blobs(plan->candidates);
+    took_in(*plan);
+  }
+  // Only here, not when the index is loaded: a backup may already refer to
+  // its parent's content, chosen before it read the plan; a caller of this
+  // has stored everything it referred to before.
+  return lock_ ? lock_->note_plan_seen(plan->created_ns) : Status{};
 }
 
 void Repository::hold(std::unique_ptr<RepositoryLock> lock) { lock_ = std::move(lock); }

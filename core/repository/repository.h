@@ -16,6 +16,8 @@
 namespace gb {
 
 class RepositoryLock;
+struct LoadedIndexObjects;
+struct PrunePlan;
 
 // The content hash of an empty file: it needs no blob.
 extern const Hash kEmptyContent;
@@ -41,8 +43,14 @@ class Repository {
   // and reading every index object would make its cost follow the tree.
   static Result<std::unique_ptr<Repository>> open(std::unique_ptr<Backend> backend, const Hash& master, bool load_index = true);
   Status load_index();
+  // Takes in the prune plan if one was made since the index was loaded (its
+  // candidates leave the index), and says so in this process's lock, so
+  // prune need not wait for it. Only for a caller that has stored an index
+  // object with everything it referred to so far (the uploader between
+  // batches).
+  Status refresh_prune_plan();
   // Takes the whole index from objects already read (prune): no prune plan is applied.
-  void use_index(const struct LoadedIndexObjects& loaded);
+  void use_index(const LoadedIndexObjects& loaded);
   // Keeps a lock of this repository for as long as it is open.
   void hold(std::unique_ptr<RepositoryLock> lock);
   bool index_loaded() const { return index_loaded_; }
@@ -85,6 +93,7 @@ class Repository {
 
  private:
   Repository(std::unique_ptr<Backend> backend, const Hash& master);
+  void took_in(const PrunePlan& plan);
   std::unique_ptr<Backend> backend_;
   Backend* upload_backend_ = nullptr;
   RepositoryKeys keys_;
@@ -93,6 +102,7 @@ class Repository {
   bool index_loaded_ = false;
   // Packs a pending prune will delete: never adopted into the index.
   std::unordered_set<std::string> not_adoptable_;
+  int64_t applied_plan_ns_ = 0;  // the prune plan taken in (its creation time), 0: none
   std::unique_ptr<RepositoryLock> lock_;  // last: released before the backend goes
 };
 

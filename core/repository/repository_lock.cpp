@@ -34,6 +34,7 @@ Bytes encode_lock(const LockInfo& l) {
   w.svarint(l.pid);
   w.svarint(l.created_ns);
   w.svarint(l.refreshed_ns);
+  w.svarint(l.plan_seen_ns);
   return w.take();
 }
 
@@ -48,6 +49,7 @@ std::optional<LockInfo> decode_lock(ByteView payload, std::string& machine) {
   l.pid = r.svarint();
   l.created_ns = r.svarint();
   l.refreshed_ns = r.svarint();
+  l.plan_seen_ns = r.svarint();
   if (!r.ok()) return std::nullopt;
   return l;
 }
@@ -82,7 +84,17 @@ Result<std::vector<LockInfo>> list_locks(Backend& backend, const Hash& metadata_
 
 RepositoryLock::RepositoryLock(Backend& backend, const Hash& key, LockInfo info) : backend_(backend), key_(key), info_(std::move(info)) {}
 
+Status RepositoryLock::note_plan_seen(int64_t plan_ns) {
+  {
+    std::lock_guard lk(store_mu_);
+    if (info_.plan_seen_ns == plan_ns) return {};
+    info_.plan_seen_ns = plan_ns;
+  }
+  return store();
+}
+
 Status RepositoryLock::store() {
+  std::lock_guard lk(store_mu_);
   info_.refreshed_ns = now_ns();
   return backend_.put(info_.name, seal_envelope(key_, EnvelopeKind::Lock, encode_lock(info_)));
 }

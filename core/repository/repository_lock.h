@@ -29,6 +29,9 @@ struct LockInfo {
   std::string host;
   int64_t pid = 0;
   int64_t created_ns = 0, refreshed_ns = 0;
+  // The prune plan (its creation time) the holder has taken in: it no
+  // longer refers to that plan's candidates, so the sweep need not wait for it.
+  int64_t plan_seen_ns = 0;
   bool stale = false;
 };
 
@@ -49,6 +52,8 @@ class RepositoryLock {
   RepositoryLock(const RepositoryLock&) = delete;
   RepositoryLock& operator=(const RepositoryLock&) = delete;
   const std::string& name() const { return info_.name; }
+  // Records (and stores at once) that the holder has taken in the plan made at `plan_ns`.
+  Status note_plan_seen(int64_t plan_ns);
 
  private:
   RepositoryLock(Backend& backend, const Hash& key, LockInfo info);
@@ -61,6 +66,7 @@ class RepositoryLock {
   Backend& backend_;
   Hash key_;
   LockInfo info_;
+  std::mutex store_mu_;  // info_ and its put: the refresher and note_plan_seen
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -22,6 +22,7 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
   std::vector<int64_t> settled;  // jobs to remove once their content is durable
   std::vector<std::string> staged;  // staged copies to delete with them
   size_t batch_bytes = 0;
+  auto batch_start = std::chrono::steady_clock::now();
   auto commit = [&]() -> Status {
     GB_CHECK(packer.flush());
     GB_CHECK(repo.index().flush(repo.backend(), repo.keys().metadata));
@@ -30,7 +31,10 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
     for (const auto& copy : staged) StagingArea::release(copy);
     staged.clear();
     batch_bytes = 0;
-    return {};
+    batch_start = std::chrono::steady_clock::now();
+    // Everything referred to so far is in a stored index object: a prune
+    // plan made since can be taken in now.
+    return repo.refresh_prune_plan();
   };
 
   int64_t cursor_priority = INT64_MAX, cursor_id = 0;
@@ -73,7 +77,7 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
       settled.push_back(job.id);
       if (job.staged) staged.push_back(job.path);
       batch_bytes += job.size;
-      if (batch_bytes >= options.batch_bytes) GB_CHECK(commit());
+      if (batch_bytes >= options.batch_bytes || std::chrono::steady_clock::now() - batch_start >= options.batch_interval) GB_CHECK(commit());
     }
   }
   GB_CHECK(commit());

@@ -7,6 +7,7 @@
 // adopted on the next run instead of being uploaded again.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ namespace gb {
 struct UploadOptions {
   int workers = 2;
   size_t batch_bytes = 64 << 20;  // index flush and queue commit at least this often
+  // ... and at least this often in time (between files), so a slow upload
+  // takes in a new prune plan and prune need not wait for it to end.
+  std::chrono::seconds batch_interval{30};
   ReaderOptions reader;
   // Adopt packs a killed run left unindexed first. A plain `backup` has just
   // done so before its own run, and the listing is a full walk of data/.

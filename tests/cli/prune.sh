@@ -143,6 +143,28 @@ grep -q "nothing to prune" "$W/prune7.txt" || { cat "$W/prune7.txt"; fail "garba
 check_kept
 pass "6 killed prunes, every kept snapshot intact, the rerun cleaned up"
 
+step "a slow upload takes the plan in between batches: the sweep does not wait for it to end"
+mkdir -p "$SRC/queued"
+# 48 MiB at 4 MiB/s with one upload thread: the uploader waits while full
+# 16 MiB packs go out, commits (and takes the plan in) once its batch is a
+# second old, seconds before the upload ends.
+for i in $(seq 1 40); do head -c 1258291 /dev/urandom > "$SRC/queued/q$i"; done
+SQ=$(gb backup --json --no-progress --no-upload "$SRC" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["snapshot"])')
+mkdir -p "$W/expect"; rm -rf "$W/expect/$SQ"; cp -a "$SRC" "$W/expect/$SQ"
+"$GB" --cap-file "$CAP" upload --no-progress --limit-upload 4096 --parallel 1 --commit-interval 1 > "$W/slow-upload.txt" 2>&1 &
+uploader=$!
+for _ in $(seq 100); do ls "$REPO/locks" 2>/dev/null | grep -q '^upload-' && break; sleep 0.1; done
+gb forget --keep-last 2 > /dev/null
+SECONDS_BEFORE=$SECONDS
+gb prune --grace 0 --wait 120s > "$W/prune-upload.txt" 2>&1 || { cat "$W/prune-upload.txt"; kill -9 "$uploader"; fail "prune during a slow upload failed"; }
+kill -0 "$uploader" 2>/dev/null || { cat "$W/prune-upload.txt"; fail "the upload ended before the sweep: the test proves nothing (make it slower)"; }
+grep -qE "^deleted" "$W/prune-upload.txt" || { cat "$W/prune-upload.txt"; kill -9 "$uploader"; fail "prune deferred for an upload that took the plan in"; }
+pass "prune swept after $((SECONDS - SECONDS_BEFORE)) s while the upload still ran"
+kill -9 "$uploader"; wait "$uploader" 2>/dev/null || true
+gb upload --no-progress > "$W/upload-rest.txt" 2>&1 || { cat "$W/upload-rest.txt"; fail "the upload after the sweep failed"; }
+check_kept
+rm -rf "$SRC/queued"
+
 step "a new checkpoint, then forgetting everything older: the old chain's objects go"
 S9=$(backup_and_keep --force)
 gb forget --keep-last 1 > /dev/null
