@@ -66,6 +66,12 @@ TEST_CASE("locks: shared ones coexist, the exclusive one is refused while anothe
     REQUIRE_FALSE(x2);
     CHECK(x2.error().message.find("another prune is running") != std::string::npos);
     CHECK(list_locks(*backend, key())->size() == 3);  // the refused one left nothing behind
+    REQUIRE((*s1)->note_plan_seen(777));
+    auto after = list_locks(*backend, key());
+    REQUIRE(after);
+    int seen = 0;
+    for (const auto& l : *after) seen += l.name == (*s1)->name() && l.plan_seen_ns == 777;
+    CHECK(seen == 1);  // stored at once, not at the next refresh
   }
   CHECK(list_locks(*backend, key())->empty());  // released on destruction
 
