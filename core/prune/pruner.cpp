@@ -46,10 +46,13 @@ struct IndexView {
 Result<IndexView> read_repository(const RepositoryOpener& open) {
   IndexView v;
   GB_ASSIGN(v.repo, open());
-  GB_ASSIGN(v.loaded, load_index_objects(v.repo->backend(), v.repo->keys().metadata));
-  v.repo->use_index(v.loaded);
+  // Snapshots first: a snapshot is stored after the index object naming
+  // its logs, so every snapshot listed here finds its logs in the index
+  // read next, even while other hosts back up.
   SnapshotStore store(*v.repo);
   GB_ASSIGN(v.kept, store.list());
+  GB_ASSIGN(v.loaded, load_index_objects(v.repo->backend(), v.repo->keys().metadata));
+  v.repo->use_index(v.loaded);
   return v;
 }
 
