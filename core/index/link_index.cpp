@@ -18,36 +18,39 @@ uint32_t LinkIndex::intern_pack(const std::string& pack_id) {
   return it->second;
 }
 
-void LinkIndex::merge_object(const IndexObject& o, const std::unordered_set<Hash, HashHasher>* skip) {
+void LinkIndex::merge_object(const IndexObject& o) {
   std::lock_guard lock(mu_);
   for (const auto& [id, blobs] : o.packs) {
     uint32_t pack = intern_pack(id);
-    for (const auto& b : blobs)
-      if (!skip || !skip->count(b.hash)) blobs_.try_emplace(b.hash, BlobLocation{pack, b.type, b.offset, b.length, b.raw_length});
+    for (const auto& b : blobs) blobs_.try_emplace(b.hash, BlobLocation{pack, b.type, b.offset, b.length, b.raw_length});
   }
   for (const auto& [content, segs] : o.links) segments_.try_emplace(content, segs);
   for (const auto& [content, sig] : o.signatures) signatures_.try_emplace(content, sig);
   for (const auto& [content, d] : o.deltas) deltas_.try_emplace(content, d);
 }
 
-void LinkIndex::drop_dangling() {
-  std::lock_guard lock(mu_);
-  auto any_absent = [&](const std::vector<Hash>& hs) {
-    for (const auto& h : hs)
-      if (!blobs_.count(h)) return true;
-    return false;
-  };
-  std::erase_if(segments_, [&](const auto& kv) { return any_absent(kv.second); });
-  std::erase_if(signatures_, [&](const auto& kv) { return !blobs_.count(kv.second); });
-  std::erase_if(deltas_, [&](const auto& kv) { return any_absent(kv.second.blobs); });
-}
-
-void LinkIndex::forget_blobs(const std::unordered_set<Hash, HashHasher>& blobs) {
+void LinkIndex::merge_planned(const IndexObject& o, const std::unordered_set<Hash, HashHasher>& candidates) {
+  std::unordered_set<Hash, HashHasher> doomed;
   {
     std::lock_guard lock(mu_);
-    for (const auto& h : blobs) blobs_.erase(h);
+    for (const auto& [id, blobs] : o.packs)
+      for (const auto& b : blobs)
+        if (candidates.count(b.hash) && !blobs_.count(b.hash)) doomed.insert(b.hash);  // no other copy so far
   }
-  drop_dangling();
+  merge_object(o);
+  std::lock_guard lock(mu_);
+  doomed_.insert(doomed.begin(), doomed.end());
+}
+
+void LinkIndex::doom_blobs(const std::unordered_set<Hash, HashHasher>& candidates) {
+  std::lock_guard lock(mu_);
+  for (const auto& h : candidates)
+    if (blobs_.count(h)) doomed_.insert(h);
+}
+
+bool LinkIndex::has_blob(const Hash& hash) const {
+  std::lock_guard lock(mu_);
+  return blobs_.count(hash) && !doomed_.count(hash);
 }
 
 std::optional<BlobLocation> LinkIndex::find_blob(const Hash& hash) const {
@@ -106,7 +109,14 @@ size_t LinkIndex::blob_count() const {
 void LinkIndex::add_pack(const std::string& pack_id, const std::vector<PackedBlob>& blobs) {
   std::lock_guard lock(mu_);
   uint32_t pack = intern_pack(pack_id);
-  for (const auto& b : blobs) blobs_.try_emplace(b.hash, BlobLocation{pack, b.type, b.offset, b.length, b.raw_length});
+  for (const auto& b : blobs) {
+    BlobLocation loc{pack, b.type, b.offset, b.length, b.raw_length};
+    // A new copy of a doomed blob replaces the copy a prune will delete.
+    if (doomed_.erase(b.hash))
+      blobs_[b.hash] = loc;
+    else
+      blobs_.try_emplace(b.hash, loc);
+  }
   pending_packs_.emplace_back(pack_id, blobs);
 }
 

@@ -35,7 +35,9 @@ class LinkIndex {
   Status load(Backend& backend, const Hash& metadata_key);
 
   std::optional<BlobLocation> find_blob(const Hash& hash) const;
-  bool has_blob(const Hash& hash) const { return find_blob(hash).has_value(); }
+  // Whether new content may refer to the blob: stored, and not doomed by a
+  // pending prune (a doomed blob still reads, see merge_planned).
+  bool has_blob(const Hash& hash) const;
   // Segments of a multi-segment file; nullopt means the content is one blob.
   std::optional<std::vector<Hash>> find_segments(const Hash& content) const;
   std::optional<Hash> find_signature(const Hash& content) const;
@@ -49,15 +51,16 @@ class LinkIndex {
   void add_segments(const Hash& content, std::vector<Hash> segments);
   void add_signature(const Hash& content, const Hash& signature_blob);
   void add_delta(const Hash& content, DeltaLink link);
-  // Merges one decoded index object (first location of a blob wins),
-  // leaving out the blobs in `skip`: what a pending prune will delete from
-  // the objects it read (docs/FORMAT.md, "Prune").
-  void merge_object(const IndexObject& o, const std::unordered_set<Hash, HashHasher>* skip = nullptr);
-  // Forgets links, deltas and signatures that need a blob the index does
-  // not have, so such content counts as absent and is stored again.
-  void drop_dangling();
-  // Forgets these blobs wherever they are, then what needs them.
-  void forget_blobs(const std::unordered_set<Hash, HashHasher>& blobs);
+  // Merges one decoded index object (first location of a blob wins).
+  void merge_object(const IndexObject& o);
+  // Merges an object a pending prune read when it planned: its copies of
+  // the plan's candidates are doomed: they still read (a snapshot committed
+  // meanwhile may need them, and the sweep keeps what a snapshot needs) but
+  // count as absent, so nothing stored from now on refers to them. Merge
+  // these after every other object: a copy stored since stays usable.
+  void merge_planned(const IndexObject& o, const std::unordered_set<Hash, HashHasher>& candidates);
+  // Dooms these blobs where they are now (a plan taken in later).
+  void doom_blobs(const std::unordered_set<Hash, HashHasher>& candidates);
   // Writes everything added since the last flush as one new index object.
   Status flush(Backend& backend, const Hash& metadata_key);
 
@@ -68,6 +71,7 @@ class LinkIndex {
   std::vector<std::string> packs_;
   std::unordered_map<std::string, uint32_t> pack_ids_;
   std::unordered_map<Hash, BlobLocation, HashHasher> blobs_;
+  std::unordered_set<Hash, HashHasher> doomed_;  // see merge_planned
   std::unordered_map<Hash, std::vector<Hash>, HashHasher> segments_;
   std::unordered_map<Hash, Hash, HashHasher> signatures_;
   std::unordered_map<Hash, DeltaLink, HashHasher> deltas_;

@@ -2,7 +2,7 @@
 // unreferenced; a later prune deletes it, after a grace period and after
 // every process that was at work when the plan was made has finished. From
 // the moment the plan is stored, every process that loads the index treats
-// its blobs as absent (LinkIndex::forget_blobs) and so never starts to refer
+// its blobs as absent (LinkIndex::merge_planned) and so never starts to refer
 // to them again. Format: docs/FORMAT.md, "Prune".
 #pragma once
 #include <optional>

@@ -115,15 +115,17 @@ Result<std::unique_ptr<Repository>> Repository::open(std::unique_ptr<Backend> ba
 Status Repository::load_index() {
   if (index_loaded_) return {};
   GB_ASSIGN(auto loaded, load_index_objects(*backend_, keys_.metadata));
-  // What a pending prune will delete is absent from here on: nothing this
-  // process stores may refer to it (docs/FORMAT.md, "Prune"). Only the
-  // copies the plan saw go; a copy stored since, in a newer object, stays.
+  // What a pending prune will delete counts as absent from here on: nothing
+  // this process stores may refer to it (docs/FORMAT.md, "Prune"). Only the
+  // copies the plan saw; a copy stored since, in a newer object, stays.
   GB_ASSIGN(auto plan, load_prune_plan(*backend_, keys_.metadata));
   std::unordered_set<std::string> planned;
   if (plan) planned.insert(plan->index_objects.begin(), plan->index_objects.end());
-  for (const auto& [name, o] : loaded.objects) index_.merge_object(o, planned.count(name) ? &plan->candidates : nullptr);
+  for (const auto& [name, o] : loaded.objects)
+    if (!planned.count(name)) index_.merge_object(o);
   if (plan) {
-    index_.drop_dangling();
+    for (const auto& [name, o] : loaded.objects)
+      if (planned.count(name)) index_.merge_planned(o, plan->candidates);
     took_in(*plan);
   }
   index_loaded_ = true;
@@ -141,7 +143,7 @@ Status Repository::refresh_prune_plan() {
   GB_ASSIGN(auto plan, load_prune_plan(*backend_, keys_.metadata));
   if (!plan) return {};
   if (plan->created_ns != applied_plan_ns_) {
-    index_.forget_blobs(plan->candidates);
+    index_.doom_blobs(plan->candidates);
     took_in(*plan);
   }
   // Only here, not when the index is loaded: a backup may already refer to
