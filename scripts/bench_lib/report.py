@@ -12,7 +12,7 @@ per scenario; writes everything to JSON_OUT.  Exit status 0.
 
 A scenario picks its columns with `scen_info metrics NAME` (METRIC_SETS; default
 baseline) and its goals with `scen_info goals issueN` (issue2: baseline,
-issue3: edits, issue5: s3). `scen_info note TEXT` is printed under the title.
+issue3: edits, issue5: s3, issue8: prune -- ratios only). `scen_info note TEXT` is printed under the title.
 """
 
 import json
@@ -63,7 +63,24 @@ S3_METRICS = [
     ("swift_big_bytes", "big Swift MiB", "size"),
     ("swift_small_bytes", "small Swift MiB", "size"),
 ]
-METRIC_SETS = {"baseline": METRICS, "edits": EDITS_METRICS, "s3": S3_METRICS}
+# scenario `prune` (issue 8): 100 snapshots (setup = the sum of their backups,
+# warm cache, untimed), forget all but 10, then the timed reclamation:
+# GridBackup prune --grace 0, restic prune, borg compact. before = after
+# forget, freed = before - after (du -sb).
+PRUNE_METRICS = [
+    ("setup_s", "setup backups s", "time"),
+    ("repo_full_bytes", "repo 100 snaps MiB", "size"),
+    ("forget_s", "forget s", "time"),
+    ("repo_before_bytes", "repo before MiB", "size"),
+    ("prune_s", "prune s", "time"),
+    ("prune_rss_kb", "prune RSS MiB", "rss"),
+    ("forget_prune_s", "forget+prune s", "time"),
+    ("repo_bytes", "repo after MiB", "size"),
+    ("freed_bytes", "freed MiB", "size"),
+    ("restore_oldest_s", "restore oldest s", "time"),
+    ("restore_s", "restore newest s", "time"),
+]
+METRIC_SETS = {"baseline": METRICS, "edits": EDITS_METRICS, "s3": S3_METRICS, "prune": PRUNE_METRICS}
 
 # ratio columns of a metric set: (title, GridBackup key, peer key); the
 # baseline's compare each metric with itself
@@ -75,6 +92,12 @@ RATIOS = {
         ("commit+upload s / change s", "commit_upload_s", "change_s"),
         ("restore s", "restore_s", "restore_s"),
     ],
+    "prune": [
+        ("prune s", "prune_s", "prune_s"),
+        ("prune RSS", "prune_rss_kb", "prune_rss_kb"),
+        ("forget+prune s", "forget_prune_s", "forget_prune_s"),
+        ("repo after", "repo_bytes", "repo_bytes"),
+    ],
     # throughput ratios: higher is better
     "s3": [(t, k, k) for k, t, kind in S3_METRICS if kind == "rate"],
 }
@@ -84,7 +107,8 @@ NUMERIC = {k for ms in METRIC_SETS.values() for k, _, _ in ms} | {
     "init_s", "init_rss_kb", "state_bytes", "dataset_bytes", "dataset_files", "small_files", "big_mb",
     "commit_rss_kb", "upload_rss_kb", "backup_rss_kb", "restore_rss_kb",
     "big_bytes", "small_bytes", "restore_big_rss_kb", "backup_small_rss_kb", "restore_small_rss_kb",
-    "init_big_s", "init_small_s"}
+    "init_big_s", "init_small_s",
+    "setup_rss_kb", "forget_rss_kb", "restore_oldest_rss_kb", "snapshots_kept", "snapshots_after_prune"}
 
 
 def num(v):
@@ -192,13 +216,20 @@ def main():
         g = tools.get(GB, {})
         if isinstance(g.get("commit_s"), (int, float)) and isinstance(g.get("upload_s"), (int, float)):
             g["commit_upload_s"] = round(g["commit_s"] + g["upload_s"], 2)   # derived
+        # derived: borg 1.2 does part of the work in `borg prune` (our forget)
+        for r in tools.values():
+            if isinstance(r.get("forget_s"), (int, float)) and isinstance(r.get("prune_s"), (int, float)):
+                r["forget_prune_s"] = round(r["forget_s"] + r["prune_s"], 2)
 
         # raw figures
         headers = ["tool", "status"] + [t for _, t, _ in metrics] + ["state MiB", "restore check"]
+        if mset == "prune":
+            headers += ["oldest kept check", "edits sha"]
         rows = []
         for tool, r in tools.items():
             rows.append([tool, r.get("status", "?")] + [fmt(k, r.get(k), kind) for k, _, kind in metrics]
-                        + [fmt("state_bytes", r.get("state_bytes")), r.get("verify", "-")])
+                        + [fmt("state_bytes", r.get("state_bytes")), r.get("verify", "-")]
+                        + ([r.get("verify_oldest", "-"), r.get("edits_sha", "-")] if mset == "prune" else []))
         print(table(headers, rows))
         print("    (state = the tool's local cache/state dir, not counted in repo size; "
               "RSS = peak resident set of the command)")
@@ -206,6 +237,15 @@ def main():
             print("    (added = repo after - repo before the change, du -sb; commit = GridBackup backup "
                   "--no-upload,\n     upload = GridBackup upload; change = the peer's incremental backup; "
                   "restore = latest, checked against the edited tree)")
+
+        if mset == "prune":
+            print("    (setup = sum of the 100 backups, warm cache, for information; before = after forget;\n"
+                  "     prune = GridBackup prune --grace 0 / restic prune / borg compact, cold cache; forget+prune: borg prune\n"
+                  "     (our forget) already updates chunk reference counts, compact only frees; freed = before - after, du -sb;\n"
+                  "     restores: the oldest kept and the newest snapshot, each checked against its tree; "
+                  "edits sha: digest of every round's edit plan, equal for all tools)")
+            if isinstance(g.get("prune_json"), str) and g["prune_json"]:
+                print(f"    GridBackup prune --json: {g['prune_json']}")
 
         # ratios
         ratios = {}
@@ -311,7 +351,31 @@ def main():
                        "FAIL" if any(h is False for h in judged) else "UNKNOWN (not all judged)")
             print(f"    {'all issue-5 goals':<55} {overall}")
 
-        bad = [t for t, r in tools.items() if str(r.get("verify", "")).startswith("MISMATCH")]
+        # `scen_info goals issue8` (scenario prune): the issue sets no threshold,
+        # so the ratios are reported without a verdict
+        if info.get("goals") == "issue8":
+            for peer in ("restic", "borg"):
+                for key, what, unit in (("prune_s", "prune time", "s"), ("prune_rss_kb", "prune peak RSS", "MiB"),
+                                        ("forget_prune_s", "forget+prune time", "s")):
+                    gv, pv = g.get(key), tools.get(peer, {}).get(key)
+                    text = f"{what} vs {peer}"
+                    if not isinstance(gv, (int, float)):
+                        verdict = f"UNKNOWN (GridBackup {g.get('status', 'not run')})"
+                    elif not isinstance(pv, (int, float)):
+                        verdict = f"UNKNOWN ({peer} {tools.get(peer, {}).get('status', 'not run')})"
+                    else:
+                        sc = 1024 if unit == "MiB" else 1
+                        rv = gv / pv if pv else float("inf")
+                        verdict = f"ratio {rv:.2f}  ({gv / sc:.2f} {unit} vs {pv / sc:.2f} {unit}; {'GridBackup' if rv < 1 else peer} lower)"
+                    goals.append({"goal": text, "metric": key, "peer": peer, "peer_metric": key, "limit": None,
+                                  "strict": None, "holds": None, "verdict": verdict})
+            print()
+            print("Issue 8 (no threshold set; lower is better):")
+            for gl in goals:
+                print(f"    {gl['goal']:<34} {gl['verdict']}")
+
+        bad = [t for t, r in tools.items()
+               if str(r.get("verify", "")).startswith("MISMATCH") or str(r.get("verify_oldest", "")).startswith("MISMATCH")]
         if bad:
             print()
             print("!" * 78)
