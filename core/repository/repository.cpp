@@ -161,8 +161,23 @@ void Repository::use_index(const LoadedIndexObjects& loaded) {
   index_loaded_ = true;
 }
 
+Status Repository::reload_index_once() {
+  std::lock_guard lock(reload_mu_);
+  if (reloaded_) return {};
+  reloaded_ = true;
+  GB_ASSIGN(auto loaded, load_index_objects(*backend_, keys_.metadata));
+  for (const auto& [name, o] : loaded.objects) index_.merge_object(o);
+  return {};
+}
+
 Result<Bytes> Repository::read_blob(const Hash& hash) {
   auto loc = index_.find_blob(hash);
+  if (!loc && index_loaded_) {
+    // Another host may have committed a snapshot after this process read
+    // the index (restore latest while a backup finishes): read it again, once.
+    GB_CHECK(reload_index_once());
+    loc = index_.find_blob(hash);
+  }
   if (!loc) return make_error(ErrorKind::NotFound, fmt::format("blob {} is not in the index", to_hex(hash).substr(0, 16)));
   std::string name = pack_object_name(index_.pack_name(loc->pack));
   auto box = backend_->get_range(name, loc->offset, loc->length);

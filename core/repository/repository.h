@@ -3,6 +3,7 @@
 // docs/FORMAT.md.
 #pragma once
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_set>
 
@@ -102,6 +103,9 @@ class Repository {
   bool index_loaded_ = false;
   // Packs a pending prune will delete: never adopted into the index.
   std::unordered_set<std::string> not_adoptable_;
+  std::mutex reload_mu_;
+  bool reloaded_ = false;  // read_blob reloads the index at most once
+  Status reload_index_once();
   int64_t applied_plan_ns_ = 0;  // the prune plan taken in (its creation time), 0: none
   std::unique_ptr<RepositoryLock> lock_;  // last: released before the backend goes
 };
