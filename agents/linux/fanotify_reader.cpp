@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 #include <fmt/format.h>
 
 #include "core/common/path_order.h"
@@ -76,6 +78,21 @@ Error mark_error(int err, const std::string& root) {
   if (err == ENOSPC)
     return make_error(ErrorKind::Io, fmt::format("cannot watch {}: too many fanotify marks (fs.fanotify.max_user_marks){}", root, kFallback));
   return make_error(ErrorKind::Io, fmt::format("cannot watch {}: {}{}", root, std::strerror(err), kFallback));
+}
+
+// open_by_handle_at, tried again while it fails with ENOMEM. ext4 (seen on
+// Linux 6.18) answers ENOMEM, not ESTALE, for the handle of an inode that is
+// being evicted at that moment (a file or directory just removed anywhere on
+// the marked filesystem; a retry a moment later says ESTALE). Taken at its
+// word, every such removal anywhere on the filesystem made an unplaceable
+// event, i.e. a rescan of every root on it.
+constexpr int kEnomemRetries = 6;
+int open_handle(int mount_fd, const std::string& handle) {
+  for (int attempt = 0;; ++attempt) {
+    int fd = ::open_by_handle_at(mount_fd, reinterpret_cast<struct file_handle*>(const_cast<char*>(handle.data())), O_PATH | O_CLOEXEC);
+    if (fd >= 0 || errno != ENOMEM || attempt == kEnomemRetries) return fd;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 << attempt));  // 1, 2, 4, ... 32 ms
+  }
 }
 
 // The path an open O_PATH descriptor names, and whether its directory is gone.
@@ -195,7 +212,7 @@ void FanotifyReader::remember(const std::string& key, const std::string& path) {
 uint64_t FanotifyReader::inode_of(const std::string& fsid, const std::string& handle) {
   auto mount = mount_fds_.find(fsid);
   if (mount == mount_fds_.end()) return 0;
-  int fd = ::open_by_handle_at(mount->second, reinterpret_cast<struct file_handle*>(const_cast<char*>(handle.data())), O_PATH | O_CLOEXEC);
+  int fd = open_handle(mount->second, handle);
   if (fd < 0) return 0;  // gone (ESTALE): then no other name of it is left either
   struct stat st;
   uint64_t ino = ::fstat(fd, &st) == 0 ? st.st_ino : 0;
@@ -208,7 +225,7 @@ std::string FanotifyReader::resolve(const std::string& fsid, const std::string& 
   std::string why = "a filesystem with no watched root";
   auto mount = mount_fds_.find(fsid);
   if (mount != mount_fds_.end()) {
-    int dfd = ::open_by_handle_at(mount->second, reinterpret_cast<struct file_handle*>(const_cast<char*>(handle.data())), O_PATH | O_CLOEXEC);
+    int dfd = open_handle(mount->second, handle);
     if (dfd < 0 && errno == ESTALE) flags |= fanotify::kDirDeleted;
     why = fmt::format("open_by_handle_at: {}", std::strerror(errno));
     if (dfd >= 0) {
