@@ -56,7 +56,6 @@ Result<IndexView> read_repository(const RepositoryOpener& open) {
   return v;
 }
 
-class Sweep;
 
 // Waits until none of `names` is a live lock any more, or `done` says its
 // holder no longer matters. False when `seconds` ran out.
