@@ -80,6 +80,12 @@ done
 check_kept
 pass "data went from $before_bytes to $after_bytes bytes"
 
+step "bad arguments: one sentence, exit 2, nothing changed"
+expect_fail 2 "grace needs a duration" gb prune --grace soon
+expect_fail 2 "wait needs a duration" gb prune --wait 5x
+expect_fail 2 "max-unused needs a percentage" gb prune --max-unused 150
+expect_fail 2 "usage: gridbackup prune" gb prune extra-argument
+
 step "a second sweep finds nothing more to do"
 gb prune --grace 0 > "$W/prune3.txt" || fail "prune on a pruned repository failed"
 grep -q "nothing to prune" "$W/prune3.txt" || { cat "$W/prune3.txt"; fail "a repeated prune found something to delete"; }
