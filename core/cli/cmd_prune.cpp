@@ -7,6 +7,7 @@
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
+#include "core/cli/time_text.h"
 #include "core/prune/pruner.h"
 
 namespace gb {
@@ -22,13 +23,6 @@ Result<int64_t> parse_seconds(const std::string& option, const std::string& text
     for (const auto& [name, scale] : kUnits)
       if (unit == name) return std::stoll(text.substr(0, digits)) * scale;
   return make_error(ErrorKind::InvalidArgument, fmt::format("--{} needs a duration such as 0, 90s, 15m, 2h or 7d, not '{}'", option, text));
-}
-
-std::string local_time(int64_t ns) {
-  std::time_t t = static_cast<std::time_t>(ns / 1'000'000'000LL);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&t));
-  return buf;
 }
 
 }  // namespace
@@ -81,7 +75,7 @@ int cmd_prune(const CommandLine& cl) {
                 (unsigned long long)r->snapshots_kept, (unsigned long long)r->candidate_blobs, (unsigned long long)r->candidate_bytes,
                 (unsigned long long)r->packs_deleted, (unsigned long long)r->packs_rewritten, (unsigned long long)r->snapshots_deleted,
                 (unsigned long long)r->rebased, (unsigned long long)r->bytes_deleted, (unsigned long long)r->bytes_written,
-                r->plan_ripe_ns && !r->swept ? json_string(local_time(r->plan_ripe_ns)).c_str() : "null");
+                r->plan_ripe_ns && !r->swept ? json_string(local_time_text(r->plan_ripe_ns)).c_str() : "null");
     return kExitOk;
   }
   if (quiet) return kExitOk;
@@ -93,10 +87,10 @@ int cmd_prune(const CommandLine& cl) {
   if (r->nothing_to_do && !r->swept) std::printf("nothing to prune: every stored object is needed by a kept snapshot\n");
   if (options.dry_run) std::printf("dry run: nothing was changed\n");
   if (!r->planned && !r->swept && !r->nothing_to_do && r->plan_ripe_ns)
-    std::printf("an earlier prune's plan waits for its grace period: a prune after %s carries it out\n", local_time(r->plan_ripe_ns).c_str());
+    std::printf("an earlier prune's plan waits for its grace period: a prune after %s carries it out\n", local_time_text(r->plan_ripe_ns).c_str());
   if (r->planned && !r->swept)
     std::printf("planned: %llu unused blob(s) (%.1f MiB); they are deleted by a prune after %s (--grace; backups running now are waited for)\n",
-                (unsigned long long)r->candidate_blobs, r->candidate_bytes / 1048576.0, local_time(r->plan_ripe_ns).c_str());
+                (unsigned long long)r->candidate_blobs, r->candidate_bytes / 1048576.0, local_time_text(r->plan_ripe_ns).c_str());
   return kExitOk;
 }
 
