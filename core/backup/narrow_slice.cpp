@@ -48,7 +48,9 @@ class SliceBuilder {
     for (const auto& p : plan.paths) GB_CHECK(restat(p));
     // A file changed or unlinked through a name that is gone by now (a
     // temporary hard link) changed its other names too.
+    std::set<uint64_t> elsewhere = inodes_named_elsewhere(plan);
     for (uint64_t ino : plan.inodes) {
+      if (!elsewhere.count(ino)) continue;
       GB_ASSIGN(auto paths, cache_.paths_of_inode(0, ino));
       for (const auto& p : paths) GB_CHECK(restat(p));
     }
@@ -137,6 +139,25 @@ class SliceBuilder {
       if (!item.now && !item.old) item.old = std::move(old);
     }
     return {};
+  }
+
+  // The inodes that may have names the slice does not look at. An inode the
+  // journal saw only under paths whose file is that same inode with no other
+  // name, then and now, has none: looking it up would only cost a search.
+  std::set<uint64_t> inodes_named_elsewhere(const SlicePlan& plan) const {
+    std::set<uint64_t> out;
+    for (const auto& [ino, path] : plan.inode_names) {
+      auto it = items_.find(path);
+      bool sole_name = false;
+      if (it != items_.end()) {
+        const auto& now = it->second.now;
+        const auto& old = it->second.old;
+        sole_name = now && old && now->type == NodeType::File && old->type == NodeType::File && now->inode == ino &&
+                    old->inode == ino && now->device == old->device && !now->hardlink_id && !old->hardlink_id;
+      }
+      if (!sole_name) out.insert(ino);
+    }
+    return out;
   }
 
   // A write or chmod through one name of a hard-linked file changes every

@@ -133,6 +133,8 @@ int agent_import(const CommandLine& cl) {
   if (!journal) return report_error(journal.error());
   auto n = import_spool(**journal, cl.args[0]);
   if (!n) return report_error(n.error());
+  // No daemon of ours runs beside a spool-fed journal to trim it.
+  if (Status st = (*journal)->trim(); !st) return report_error(st.error());
   std::printf("%zu change records imported from %s\n", *n, cl.args[0].c_str());
   return kExitOk;
 }

@@ -29,6 +29,8 @@ int cmd_backup(const CommandLine& cl) {
   // The state dir (queue, journal, caches) is never backed up: it is a
   // cache of the repository, and the agent does not journal it.
   opts.excludes.push_back(std::filesystem::absolute(state_dir(cl)).lexically_normal().string());
+  // So is the system agent's (journal, view caches), which it does not journal either.
+  if (std::string j = journal_dir(cl); j != state_dir(cl)) opts.excludes.push_back(std::filesystem::absolute(j).lexically_normal().string());
   opts.hostname = host_name(cl);
   opts.username = user_name();
   opts.force_full_read = cl.flag("force");

@@ -69,6 +69,7 @@ Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const
       }
   }
   JournalSetup setup;
+  setup.trim_after = from_journal;
   setup.use.repository_id = to_hex(repo.config().repository_id);
   if (from_journal) {
     GB_ASSIGN(setup.use.cut, journal->last_seq());
@@ -83,7 +84,9 @@ Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const
   // One view cache per host and set of roots: each is its own snapshot line.
   std::string key = host;
   for (const auto& r : roots) key += std::string(1, '\0') + r;
-  std::string dir = repository_state_dir(cl, repo) + "/views";
+  // Beside the journal whose cuts it matches, where the agent that owns that
+  // journal folds its write-ahead log between backups.
+  std::string dir = state + "/" + to_hex(repo.config().repository_id) + "/views";
   std::filesystem::create_directories(dir, ec);
   if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the state directory {}: {}", dir, ec.message()));
   GB_ASSIGN(setup.cache, ViewCache::open(dir + "/" + to_hex(ByteView(sha256(as_bytes(key))).first(8)) + ".db"));
@@ -152,7 +155,9 @@ Status finish_journal(JournalSetup& setup, const BackupResult& result, bool quie
       std::printf("  audit: the full scan found no change the journal had missed\n");
     }
   }
-  return j.trim();
+  // A running agent trims the journal between backups, off the clock of the
+  // snapshot (agents/linux/agent_daemon.cpp).
+  return setup.trim_after ? j.trim() : Status{};
 }
 
 }  // namespace gb

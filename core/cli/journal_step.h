@@ -22,6 +22,8 @@ struct JournalSetup {
   std::unique_ptr<ChangeJournal> journal;
   std::unique_ptr<ViewCache> cache;
   JournalUse use;
+  // Without a running agent (--from-journal) nobody else trims the journal.
+  bool trim_after = false;
 };
 
 // A journal to use for this backup, or none (a plain full scan); `note` says

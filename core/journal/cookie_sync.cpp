@@ -61,7 +61,9 @@ Result<int64_t> sync_with_agent(ChangeJournal& journal, const std::vector<std::s
       return make_error(ErrorKind::Io, fmt::format("the change-journal agent did not see a cookie file in {} within {} ms", roots[i], timeout.count()));
     }
     std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::microseconds(20000));
+    // The lookup is one index probe: polling often costs little and every
+    // millisecond of waiting is on the backup's clock.
+    pause = std::min(pause * 2, std::chrono::microseconds(2000));
   }
   remove_all();
   return cut;

@@ -53,6 +53,7 @@ SlicePlan plan_slice(const std::vector<ChangeRecord>& records, const std::vector
   SlicePlan plan;
   std::set<std::string> full, subtrees, vanished, paths;
   std::set<uint64_t> inodes;
+  std::set<std::pair<uint64_t, std::string>> inode_names;
   auto touch = [&](const std::string& p) {
     if (root_of(p, roots)) paths.insert(p);
   };
@@ -77,11 +78,15 @@ SlicePlan plan_slice(const std::vector<ChangeRecord>& records, const std::vector
     if (names_change) touch(parent_of(r.path));
     if (is_cookie_name(r.path)) continue;
     touch(r.path);
-    if (!r.is_dir && r.inode) inodes.insert(r.inode);
+    if (!r.is_dir && r.inode) {
+      inodes.insert(r.inode);
+      inode_names.emplace(r.inode, r.path);
+    }
     if (r.is_dir && (r.kind == ChangeKind::RenamedTo || r.kind == ChangeKind::Created)) subtrees.insert(r.path);
     if (r.is_dir && (r.kind == ChangeKind::RenamedFrom || r.kind == ChangeKind::Deleted)) vanished.insert(r.path);
   }
   plan.inodes.assign(inodes.begin(), inodes.end());
+  plan.inode_names.assign(inode_names.begin(), inode_names.end());
   plan.full_roots.assign(full.begin(), full.end());
   std::sort(plan.full_roots.begin(), plan.full_roots.end(), path_less);
   plan.subtrees = outermost(std::move(subtrees), plan.full_roots);

@@ -31,6 +31,8 @@ struct SlicePlan {
   // Inodes of files the journal saw change (sorted): every name the
   // previous snapshot had for them is stat'ed again too (hard links).
   std::vector<uint64_t> inodes;
+  // Each of those inodes with the names the journal saw it under (sorted).
+  std::vector<std::pair<uint64_t, std::string>> inode_names;
   size_t records = 0;  // records considered (inside the roots)
 
   bool needs_full_scan() const { return !full_roots.empty(); }

@@ -1,5 +1,10 @@
 #include "core/snapshot/view_cache.h"
 
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+
 #include "core/common/serial.h"
 #include "core/common/sqlite_db.h"
 
@@ -20,6 +25,8 @@ bool decode(const std::string& blob, Entry& e) {
 Result<std::unique_ptr<ViewCache>> ViewCache::open(const std::string& path) {
   GB_ASSIGN(sqlite3 * db, open_sqlite(path, kWhat));
   std::unique_ptr<ViewCache> c(new ViewCache(db));
+  sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  GB_CHECK(exec_sql(db, fmt::format("PRAGMA wal_autocheckpoint={};", kFoldPages).c_str(), kWhat));
   GB_CHECK(exec_sql(db,
                     "CREATE TABLE IF NOT EXISTS entries (path BLOB PRIMARY KEY, device INTEGER, inode INTEGER, entry BLOB NOT NULL)"
                     " WITHOUT ROWID;"
@@ -34,6 +41,7 @@ ViewCache::ViewCache(sqlite3* db) : db_(db) {}
 ViewCache::~ViewCache() {
   abandon_update();
   put_.reset();
+  update_.reset();
   get_.reset();
   by_inode_.reset();
   sqlite3_close(db_);
@@ -108,13 +116,28 @@ Status ViewCache::begin_update(bool clear) {
 Status ViewCache::put(const Entry& e) {
   Writer w;
   encode_entry(e, w);
+  std::string entry(w.buffer().begin(), w.buffer().end());
+  // First as an update of the same inode under the same path, which leaves
+  // the inode index alone: INSERT OR REPLACE (and an upsert setting inode)
+  // delete and re-insert the index entry, a page read and written for each
+  // modified file, half of what a narrow slice dirtied.
+  if (!update_)
+    update_ = std::make_unique<Stmt>(db_, "UPDATE entries SET entry = ?1 WHERE path = ?2 AND inode = ?3 AND device = ?4");
+  Stmt& u = *update_;
+  u.reset();
+  u.bind(1, entry);
+  u.bind(2, e.path);
+  u.bind(3, static_cast<int64_t>(e.inode));
+  u.bind(4, static_cast<int64_t>(e.device));
+  if (!u.ok() || u.step() != SQLITE_DONE) return db_error(db_, "put");
+  if (sqlite3_changes(db_) > 0) return {};
   if (!put_) put_ = std::make_unique<Stmt>(db_, "INSERT OR REPLACE INTO entries (path, device, inode, entry) VALUES (?,?,?,?)");
   Stmt& s = *put_;
   s.reset();
   s.bind(1, e.path);
   s.bind(2, static_cast<int64_t>(e.device));
   s.bind(3, static_cast<int64_t>(e.inode));
-  s.bind(4, std::string(w.buffer().begin(), w.buffer().end()));
+  s.bind(4, entry);
   if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db_, "put");
   return {};
 }
@@ -137,6 +160,34 @@ Status ViewCache::commit_update(const std::string& snapshot_id) {
 void ViewCache::abandon_update() {
   if (in_update_) (void)exec_sql(db_, "ROLLBACK", kWhat);
   in_update_ = false;
+}
+
+size_t fold_view_cache_logs(const std::string& state_dir) {
+  namespace fs = std::filesystem;
+  size_t folded = 0;
+  std::error_code ec;
+  for (const auto& repo : fs::directory_iterator(state_dir, ec)) {
+    std::error_code ec2;
+    for (const auto& f : fs::directory_iterator(repo.path() / "views", ec2)) {
+      std::string db_path = f.path().string();
+      if (f.path().extension() != ".db") continue;
+      std::error_code ec3;
+      if (fs::file_size(db_path + "-wal", ec3) == 0 || ec3) continue;
+      sqlite3* db = nullptr;
+      if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+        // No busy timeout: a backup using it now keeps it, the next round
+        // folds it. TRUNCATE empties the log file too: a process that opens
+        // the cache alone reads the whole log to rebuild its index.
+        sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+        // (The pragma, not sqlite3_wal_checkpoint_v2: a fresh connection
+        // has not yet looked at the file and so does not know it has a log.)
+        Stmt s(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+        if (s.ok() && s.step() == SQLITE_ROW && s.i64(0) == 0) ++folded;
+      }
+      sqlite3_close(db);
+    }
+  }
+  return folded;
 }
 
 }  // namespace gb

@@ -88,4 +88,5 @@ TEST_CASE("the inodes of changed files are kept, so their other names are stat'e
   dir.inode = 5;
   auto p = plan_slice({m, d, dir}, {"/r"});
   CHECK(p.inodes == std::vector<uint64_t>{77});
+  CHECK(p.inode_names == std::vector<std::pair<uint64_t, std::string>>{{77, "/r/tmp-link"}});
 }
