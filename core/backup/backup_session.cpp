@@ -136,6 +136,9 @@ Status BackupSession::prehash(const std::vector<std::pair<Entry*, const Entry*>>
     }
     todo.push_back(e);
   }
+  // Largest first: a big file started last would leave the other workers
+  // idle while one hashes it alone.
+  std::stable_sort(todo.begin(), todo.end(), [](const Entry* a, const Entry* b) { return a->size > b->size; });
   std::atomic<size_t> next{0};
   std::vector<char> ok(todo.size(), 0);
   parallel_for(static_cast<size_t>(std::max(1, threads)), [&](size_t) {

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
@@ -40,6 +41,28 @@ ssize_t read_segment(int fd, Bytes& buf) {
   }
   return static_cast<ssize_t>(filled);
 }
+
+// Keeps the disk reading ahead of the hashing. The kernel's own read-ahead
+// is a few hundred KiB: on a disk slower than the hash, a 1 MiB read waits
+// for the disk and the disk then idles while the segment is hashed. With a
+// window of whole segments in flight the two overlap. (On our test machine's
+// 3 GB/s disk the hash is the slower part and this changes nothing.)
+class ReadAhead {
+ public:
+  ReadAhead(int fd, uint64_t size) : fd_(fd), size_(size) {}
+  void advance(uint64_t consumed) {
+    if (size_ <= kWindow / 2 || requested_ >= size_ || requested_ > consumed + kWindow / 2) return;
+    uint64_t to = std::min(size_, consumed + kWindow);
+    ::posix_fadvise(fd_, static_cast<off_t>(requested_), static_cast<off_t>(to - requested_), POSIX_FADV_WILLNEED);
+    requested_ = to;
+  }
+
+ private:
+  static constexpr uint64_t kWindow = 16u << 20;
+  int fd_;
+  uint64_t size_;
+  uint64_t requested_ = 0;
+};
 
 }  // namespace
 
@@ -97,7 +120,9 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
   size_t segment_count = 0;
   uint64_t total = 0;
   Status result;
+  ReadAhead ahead(fd, static_cast<uint64_t>(before.st_size));
   for (;;) {
+    ahead.advance(total);
     ssize_t filled = read_segment(fd, buffer_);
     if (filled < 0) {
       result = make_error(ErrorKind::Io, fmt::format("read failed: {}", std::strerror(errno)));
