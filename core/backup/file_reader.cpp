@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <thread>
 
+#include "core/common/parallel.h"
+#include "core/content/content_id.h"
 #include "core/crypto/sha256.h"
 #include "core/delta/async_signer.h"
 #include "core/delta/delta_builder.h"
@@ -18,6 +20,10 @@
 
 namespace gb {
 namespace {
+
+// A hash-only read of a file of this many segments or more hashes them on
+// up to kMaxHashThreads threads.
+constexpr size_t kParallelFrom = 8, kMaxHashThreads = 4;
 
 int64_t ns(const struct timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; }
 
@@ -64,6 +70,53 @@ class ReadAhead {
   uint64_t requested_ = 0;
 };
 
+// The segment ids of the first `size` bytes of the file at `path`, hashed by
+// `threads` threads at once, each reading its own contiguous run of segments
+// through its own descriptor (so the kernel sees sequential reads and reads
+// ahead for each).
+enum class ParallelRead { Whole, Shorter, Failed };  // Failed: errno says why
+ParallelRead hash_segments_in_parallel(const std::string& path, uint64_t size, size_t segment_size, size_t threads,
+                                       std::vector<Hash>& segments, std::atomic<uint64_t>& bytes_read) {
+  size_t count = static_cast<size_t>((size + segment_size - 1) / segment_size);
+  segments.assign(count, Hash{});
+  std::atomic<int> outcome{static_cast<int>(ParallelRead::Whole)}, error{0};
+  parallel_for(threads, [&](size_t t) {
+    size_t first = count * t / threads, last = count * (t + 1) / threads;
+    int fd = open_for_reading(path);
+    if (fd < 0) {
+      error = errno;
+      outcome = static_cast<int>(ParallelRead::Failed);
+      return;
+    }
+    Bytes buf(segment_size);
+    for (size_t i = first; i < last && outcome == static_cast<int>(ParallelRead::Whole); ++i) {
+      uint64_t offset = static_cast<uint64_t>(i) * segment_size;
+      size_t want = static_cast<size_t>(std::min<uint64_t>(segment_size, size - offset));
+      size_t got = 0;
+      while (got < want) {
+        ssize_t n = ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(offset + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+          error = errno;
+          outcome = static_cast<int>(ParallelRead::Failed);
+        }
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+      }
+      if (got != want) {
+        int expected = static_cast<int>(ParallelRead::Whole);  // a failure outranks a shrink
+        outcome.compare_exchange_strong(expected, static_cast<int>(ParallelRead::Shorter));
+        break;
+      }
+      segments[i] = sha256(ByteView(buf.data(), want));
+      bytes_read += want;
+    }
+    ::close(fd);
+  });
+  if (outcome == static_cast<int>(ParallelRead::Failed)) errno = error;
+  return static_cast<ParallelRead>(outcome.load());
+}
+
 }  // namespace
 
 Status FileReader::read(Entry& e, bool store, int attempts, std::optional<Hash> delta_base) {
@@ -88,8 +141,8 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
   ::fstat(fd, &before);
 
   // Hash-only reads (the commit of `backup --no-upload`) compute nothing but the
-  // content hash: segment hashes and the signature cost 2-3x more CPU than
-  // SHA-256 alone, and the uploader computes them in the read it does anyway.
+  // content hash (the segment ids): the signature costs more CPU than the
+  // hash, and the uploader computes it in the read it does anyway.
   std::optional<SignatureBuilder> signature;
   std::optional<AsyncSigner> async_signature;  // files of more than one segment sign on their own thread
   if (store && e.size >= options_.signature_min_size) {
@@ -115,13 +168,22 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
   }
   bool delta_abandoned = false;
 
-  Sha256 whole;
   std::vector<Hash> segments;
-  size_t segment_count = 0;
   uint64_t total = 0;
   Status result;
   ReadAhead ahead(fd, static_cast<uint64_t>(before.st_size));
-  for (;;) {
+  // A hash-only read of a large file hashes its segments on every core.
+  uint64_t size_now = static_cast<uint64_t>(before.st_size);
+  size_t threads = std::min<size_t>(kMaxHashThreads, std::max(1u, std::thread::hardware_concurrency()));
+  const bool parallel = !store && threads > 1 && size_now >= kParallelFrom * buffer_.size();
+  if (parallel) {
+    switch (hash_segments_in_parallel(e.path, size_now, buffer_.size(), threads, segments, counters_.bytes)) {
+      case ParallelRead::Whole: total = size_now; break;
+      case ParallelRead::Shorter: break;  // it shrank while read: total 0 makes it unstable, read again
+      case ParallelRead::Failed: result = make_error(ErrorKind::Io, fmt::format("read failed: {}", std::strerror(errno))); break;
+    }
+  }
+  while (!parallel) {
     ahead.advance(total);
     ssize_t filled = read_segment(fd, buffer_);
     if (filled < 0) {
@@ -130,16 +192,14 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
     }
     if (filled == 0) break;
     ByteView seg(buffer_.data(), static_cast<size_t>(filled));
-    whole.update(seg);
     total += static_cast<uint64_t>(filled);
     counters_.bytes += static_cast<uint64_t>(filled);
-    ++segment_count;
+    Hash h = sha256(seg);
+    segments.push_back(h);
     if (!store) {
       if (static_cast<size_t>(filled) < buffer_.size()) break;
       continue;
     }
-    Hash h = sha256(seg);
-    segments.push_back(h);
     if (signature) signature->update(seg);
     if (async_signature) async_signature->update(seg);
     if (delta) {
@@ -165,9 +225,8 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
            ns(before.st_mtim) == ns(after.st_mtim) && ns(before.st_ctim) == ns(after.st_ctim) &&
            ns(after.st_mtim) == e.mtime_ns && static_cast<uint64_t>(after.st_size) == e.size;
   if (!stable) return {};
-  // One segment: the content hash is that segment's blob id (the same value as the whole-file hash).
-  e.content = segment_count == 0 ? kEmptyContent : segments.size() == 1 ? segments[0] : whole.finish();
-  if (segments.size() > 1) repo_.index().add_segments(e.content, segments);
+  e.content = content_id_of_segments(segments);
+  if (store && segments.size() > 1) repo_.index().add_segments(e.content, segments);
   if (signature || async_signature) {
     GB_ASSIGN(Bytes sig, signature ? signature->finish() : async_signature->finish());
     Hash sig_hash = sha256(sig);

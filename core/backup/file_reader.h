@@ -1,6 +1,7 @@
 // Reads one regular file for backup in a single pass, computing together
 // (when storing; a hash-only read computes just the content hash):
-// - the whole-file SHA-256 (the content hash) and each segment's hash;
+// - each segment's hash, and from them the content hash (content_id.h);
+//   a hash-only read of a large file hashes its segments on several cores;
 // - the librsync signature of files of at least kSignatureMinSize, stored
 //   (sealed) so the next version can be sent as a delta against it;
 // - when storing and a previous version with a signature is given, a forward

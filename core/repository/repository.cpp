@@ -13,6 +13,7 @@
 #include "core/content/blob_seal.h"
 #include "core/content/pack_format.h"
 #include "core/crypto/keys.h"
+#include "core/content/content_id.h"
 #include "core/crypto/sha256.h"
 #include "core/delta/delta_patcher.h"
 #include "core/index/index_object.h"
@@ -244,17 +245,29 @@ Status Repository::write_content(const Hash& content, uint64_t size, int out_fd,
     if (!st) return make_error(st.error().kind, fmt::format("the delta of version {} does not apply: {}", to_hex(content).substr(0, 16), st.error().message));
   }
   GB_CHECK(patcher.finish());
-  // librsync deltas carry no checksum: check what was written.
-  Sha256 h;
-  Bytes buf(1 << 20);
+  // librsync deltas carry no checksum: check what was written, segment by
+  // segment as the content hash is made (content_id.h). A version written
+  // before format v2 is named by the SHA-256 of the whole file instead.
+  Sha256 whole;
+  std::vector<Hash> segments;
+  Bytes buf(config_.segment_size);
   for (off_t pos = start;;) {
-    ssize_t n = ::pread(out_fd, buf.data(), buf.size(), pos);
-    if (n < 0) return make_error(ErrorKind::Io, fmt::format("cannot read back the rebuilt file: {}", std::strerror(errno)));
-    if (n == 0) break;
-    h.update(ByteView(buf.data(), static_cast<size_t>(n)));
-    pos += n;
+    size_t filled = 0;
+    while (filled < buf.size()) {
+      ssize_t n = ::pread(out_fd, buf.data() + filled, buf.size() - filled, pos + static_cast<off_t>(filled));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return make_error(ErrorKind::Io, fmt::format("cannot read back the rebuilt file: {}", std::strerror(errno)));
+      if (n == 0) break;
+      filled += static_cast<size_t>(n);
+    }
+    if (filled == 0) break;
+    ByteView seg(buf.data(), filled);
+    segments.push_back(sha256(seg));
+    whole.update(seg);
+    pos += static_cast<off_t>(filled);
+    if (filled < buf.size()) break;
   }
-  if (h.finish() != content)
+  if (content_id_of_segments(segments) != content && whole.finish() != content)
     return make_error(ErrorKind::Corrupt, fmt::format("object (delta of version {}) rebuilds to the wrong content", to_hex(content).substr(0, 16)));
   return {};
 }

@@ -8,23 +8,27 @@ SRC=$W/src
 mkdir -p "$SRC/docs" "$SRC/photos"
 for i in $(seq 1 30); do head -c $((i * 3000)) /dev/urandom > "$SRC/docs/d$i.txt"; done
 head -c 3000000 /dev/urandom > "$SRC/photos/big.CR2"
+# 12 segments: the commit hashes them on several threads, the upload in one
+# pass; both must name it alike, or the upload would call it changed.
+head -c 12582912 /dev/urandom > "$SRC/photos/scan.tiff"
 init_repo
 
 gb backup --no-upload "$SRC" --json > "$W/b1.json"
 grep -q '"bytes_stored":[0-9]*' "$W/b1.json"
 gb status --json > "$W/s1.json"
-grep -q '"queued_files":31,' "$W/s1.json" || fail "status should show 31 queued files: $(cat "$W/s1.json")"
-gb snapshots --json | grep -q '"complete":false,"pending_files":31' || fail "snapshot not shown as pending"
+grep -q '"queued_files":32,' "$W/s1.json" || fail "status should show 32 queued files: $(cat "$W/s1.json")"
+gb snapshots --json | grep -q '"complete":false,"pending_files":32' || fail "snapshot not shown as pending"
 pass "snapshot committed before upload; queue and pending files shown"
 
 rc=0; gb restore latest --target "$W/early" > /dev/null 2> "$W/early.err" || rc=$?
 [ "$rc" -eq 3 ] || fail "restore of an incomplete snapshot should exit 3, got $rc"
-grep -q 'incomplete: 31 files were not uploaded yet (still queued, or changed before their upload)' "$W/early.err" || fail "restore did not say what is missing: $(cat "$W/early.err")"
+grep -q 'incomplete: 32 files were not uploaded yet (still queued, or changed before their upload)' "$W/early.err" || fail "restore did not say what is missing: $(cat "$W/early.err")"
 [ -d "$W/early$SRC/docs" ] || fail "restore of an incomplete snapshot did not restore the directories"
 pass "incomplete snapshot restores what is there and lists what is missing"
 
 # The queue survives the process: a separate upload run drains it.
-gb upload > "$W/u1.txt"
+gb upload > "$W/u1.txt" 2> "$W/u1.err"
+grep -q 'changed after its snapshot' "$W/u1.err" && fail "upload took an unchanged file for changed: $(cat "$W/u1.err")"
 gb status --json | grep -q '"queued_files":0,' || fail "queue not drained"
 gb snapshots --json | grep -q '"complete":true' || fail "snapshot not complete after upload"
 gb restore latest --target "$W/r1" --quiet

@@ -1,0 +1,33 @@
+#include "core/content/content_id.h"
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+#include "core/common/le_codec.h"
+#include "core/crypto/sha256.h"
+
+namespace gb {
+
+Hash content_id_of_segments(const std::vector<Hash>& segment_ids) {
+  if (segment_ids.empty()) return sha256({});
+  if (segment_ids.size() == 1) return segment_ids[0];
+  static constexpr char kTag[] = "gridbackup segment list v2";
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha512_256(), nullptr) != 1) {
+    EVP_MD_CTX_free(ctx);
+    throw std::bad_alloc();
+  }
+  std::string count;
+  put_le(segment_ids.size(), 8, count);
+  EVP_DigestUpdate(ctx, kTag, sizeof kTag - 1);
+  EVP_DigestUpdate(ctx, count.data(), count.size());
+  for (const Hash& h : segment_ids) EVP_DigestUpdate(ctx, h.data(), h.size());
+  Hash out;
+  unsigned len = 0;
+  EVP_DigestFinal_ex(ctx, out.data(), &len);
+  EVP_MD_CTX_free(ctx);
+  return out;
+}
+
+}  // namespace gb
