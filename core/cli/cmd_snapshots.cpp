@@ -17,12 +17,9 @@ int cmd_snapshots(const CommandLine& cl) {
   SnapshotStore store(*repo);
   auto all = store.list();
   if (!all) return report_error(all.error());
-  std::vector<Completeness> stored;
-  for (const Snapshot& s : *all) {
-    auto c = snapshot_completeness(*repo, s);
-    if (!c) return report_error(c.error());
-    stored.push_back(*c);
-  }
+  auto completeness = snapshots_completeness(*repo, *all);
+  if (!completeness) return report_error(completeness.error());
+  const std::vector<Completeness>& stored = *completeness;
   if (cl.flag("json")) {
     std::printf("[");
     for (size_t i = 0; i < all->size(); ++i) {
