@@ -28,10 +28,13 @@ struct CurlApi {
 };
 
 // A missing libcurl is a broken installation, not a run-time condition a
-// caller could handle: say so in one sentence and stop.
+// caller could handle: say so in one sentence and stop. (_Exit: other
+// threads may be running; nothing has been stored through the backend yet,
+// since this happens when it is first opened.)
 [[noreturn]] void cannot_load(const char* what) {
   std::fprintf(stderr, "gridbackup: cannot load libcurl (needed for network storage): %s\n", what ? what : "unknown error");
-  std::exit(1);
+  std::fflush(stderr);
+  std::_Exit(1);
 }
 
 template <typename F>
