@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <thread>
 
+#include "core/common/fd_io.h"
 #include "core/common/parallel.h"
 #include "core/content/content_id.h"
 #include "core/crypto/sha256.h"
@@ -92,18 +93,13 @@ ParallelRead hash_segments_in_parallel(const std::string& path, uint64_t size, s
     for (size_t i = first; i < last && outcome == static_cast<int>(ParallelRead::Whole); ++i) {
       uint64_t offset = static_cast<uint64_t>(i) * segment_size;
       size_t want = static_cast<size_t>(std::min<uint64_t>(segment_size, size - offset));
-      size_t got = 0;
-      while (got < want) {
-        ssize_t n = ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(offset + got));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-          error = errno;
-          outcome = static_cast<int>(ParallelRead::Failed);
-        }
-        if (n <= 0) break;
-        got += static_cast<size_t>(n);
+      ssize_t got = pread_fully(fd, buf.data(), want, static_cast<off_t>(offset));
+      if (got < 0) {
+        error = errno;
+        outcome = static_cast<int>(ParallelRead::Failed);
+        break;
       }
-      if (got != want) {
+      if (static_cast<size_t>(got) != want) {
         int expected = static_cast<int>(ParallelRead::Whole);  // a failure outranks a shrink
         outcome.compare_exchange_strong(expected, static_cast<int>(ParallelRead::Shorter));
         break;

@@ -48,9 +48,7 @@ class SliceBuilder {
     for (const auto& p : plan.paths) GB_CHECK(restat(p));
     // A file changed or unlinked through a name that is gone by now (a
     // temporary hard link) changed its other names too.
-    std::set<uint64_t> elsewhere = inodes_named_elsewhere(plan);
-    for (uint64_t ino : plan.inodes) {
-      if (!elsewhere.count(ino)) continue;
+    for (uint64_t ino : inodes_named_elsewhere(plan)) {
       GB_ASSIGN(auto paths, cache_.paths_of_inode(0, ino));
       for (const auto& p : paths) GB_CHECK(restat(p));
     }

@@ -86,7 +86,7 @@ Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const
   for (const auto& r : roots) key += std::string(1, '\0') + r;
   // Beside the journal whose cuts it matches, where the agent that owns that
   // journal folds its write-ahead log between backups.
-  std::string dir = state + "/" + to_hex(repo.config().repository_id) + "/views";
+  std::string dir = repository_state_dir(state, repo) + "/views";
   std::filesystem::create_directories(dir, ec);
   if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the state directory {}: {}", dir, ec.message()));
   GB_ASSIGN(setup.cache, ViewCache::open(dir + "/" + to_hex(ByteView(sha256(as_bytes(key))).first(8)) + ".db"));

@@ -175,9 +175,11 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool 
   return repo;
 }
 
-std::string repository_state_dir(const CommandLine& cl, const Repository& repo) {
-  return state_dir(cl) + "/" + to_hex(repo.config().repository_id);
+std::string repository_state_dir(const std::string& state, const Repository& repo) {
+  return state + "/" + to_hex(repo.config().repository_id);
 }
+
+std::string repository_state_dir(const CommandLine& cl, const Repository& repo) { return repository_state_dir(state_dir(cl), repo); }
 
 Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo) {
   std::string dir = repository_state_dir(cl, repo);

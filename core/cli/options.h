@@ -42,6 +42,8 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool 
 
 // This repository's part of the state dir (queue, staging), keyed by its id.
 std::string repository_state_dir(const CommandLine& cl, const Repository& repo);
+// The same below another state dir (the journal's, when it is the system agent's).
+std::string repository_state_dir(const std::string& state, const Repository& repo);
 // The upload queue of this repository, in the state dir (created if needed).
 Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo);
 // Shared by backup and upload: --limit-upload KiB/s and --parallel N.

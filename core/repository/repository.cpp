@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <fmt/format.h>
 
 #include "core/common/fd_io.h"
@@ -247,27 +248,25 @@ Status Repository::write_content(const Hash& content, uint64_t size, int out_fd,
   GB_CHECK(patcher.finish());
   // librsync deltas carry no checksum: check what was written, segment by
   // segment as the content hash is made (content_id.h). A version written
-  // before format v2 is named by the SHA-256 of the whole file instead.
-  Sha256 whole;
-  std::vector<Hash> segments;
+  // before format v2 is named by the SHA-256 of the whole file instead: that
+  // second pass runs only when the first does not match.
   Bytes buf(config_.segment_size);
-  for (off_t pos = start;;) {
-    size_t filled = 0;
-    while (filled < buf.size()) {
-      ssize_t n = ::pread(out_fd, buf.data() + filled, buf.size() - filled, pos + static_cast<off_t>(filled));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return make_error(ErrorKind::Io, fmt::format("cannot read back the rebuilt file: {}", std::strerror(errno)));
-      if (n == 0) break;
-      filled += static_cast<size_t>(n);
+  auto each_segment = [&](const std::function<void(ByteView)>& use) -> Status {
+    for (off_t pos = start;;) {
+      ssize_t filled = pread_fully(out_fd, buf.data(), buf.size(), pos);
+      if (filled < 0) return make_error(ErrorKind::Io, fmt::format("cannot read back the rebuilt file: {}", std::strerror(errno)));
+      if (filled == 0) return {};
+      use(ByteView(buf.data(), static_cast<size_t>(filled)));
+      pos += filled;
+      if (static_cast<size_t>(filled) < buf.size()) return {};
     }
-    if (filled == 0) break;
-    ByteView seg(buf.data(), filled);
-    segments.push_back(sha256(seg));
-    whole.update(seg);
-    pos += static_cast<off_t>(filled);
-    if (filled < buf.size()) break;
-  }
-  if (content_id_of_segments(segments) != content && whole.finish() != content)
+  };
+  std::vector<Hash> segments;
+  GB_CHECK(each_segment([&](ByteView seg) { segments.push_back(sha256(seg)); }));
+  if (content_id_of_segments(segments) == content) return {};
+  Sha256 whole;
+  GB_CHECK(each_segment([&](ByteView seg) { whole.update(seg); }));
+  if (whole.finish() != content)
     return make_error(ErrorKind::Corrupt, fmt::format("object (delta of version {}) rebuilds to the wrong content", to_hex(content).substr(0, 16)));
   return {};
 }
