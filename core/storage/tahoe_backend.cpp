@@ -168,7 +168,7 @@ std::optional<std::string> tahoe_unhappiness(std::string_view line_view) {
                  : std::string("the reachable storage servers cannot hold the shares spread out enough");
   auto placed = number_after(line, "on only ");
   if (!placed || !happy) return std::string("too few storage servers are reachable");
-  return fmt::format("only {} of the {} storage servers needed are reachable", *placed, *happy);
+  return fmt::format("only {} of the {} storage servers needed {} reachable", *placed, *happy, *placed == 1 ? "is" : "are");
 }
 
 Result<std::unique_ptr<Backend>> TahoeBackend::open(const StorageUrl& url) {
@@ -254,15 +254,26 @@ Status TahoeBackend::ensure_dir(const std::string& dir) {
     dir_mu = m.get();
   }
   if (size_t slash = dir.rfind('/'); slash != std::string::npos) GB_CHECK(ensure_dir(dir.substr(0, slash)));
-  std::lock_guard making(*dir_mu);
+  std::lock_guard making(*dir_mu);  // one maker per directory in this process: the others wait, then find it made
   {
     std::lock_guard lock(dirs_mu_);
     if (known_dirs_.count(dir)) return {};  // another thread made it meanwhile
   }
-  // Changes nothing if the directory exists; its parent does, so at most this one is made.
-  GB_CHECK(send("POST", dir, "t=mkdir", {}, {}));
+  // Makes the directory in its (existing) parent with replace=false: the node
+  // holds the parent's write lock while it adds the child, so of concurrent
+  // makers (other processes, other hosts through this node) the first wins and
+  // the others get 409. DIR?t=mkdir would not do: when DIR is missing, each
+  // maker links a new directory over the others' and their children are lost.
+  size_t slash = dir.rfind('/');
+  std::string parent = slash == std::string::npos ? "" : dir.substr(0, slash);
+  std::string leaf = slash == std::string::npos ? dir : dir.substr(slash + 1);
+  GB_CHECK(send("POST", parent, "t=mkdir&replace=false&name=" + percent_encode(leaf, false), {}, {}, {409}));
   GB_ASSIGN(HttpResponse listing, send("GET", dir, "t=json", {}, {}));
-  GB_CHECK(parse_tahoe_children(to_string(listing.body)));
+  if (auto children = parse_tahoe_children(to_string(listing.body)); !children) {
+    if (children.error().kind != ErrorKind::NotFound) return children.error();
+    return make_error(ErrorKind::Permanent, fmt::format("{}/{} is a file, not a directory: objects cannot be stored below it",
+                                                        shown_url_, dir));
+  }
   std::lock_guard lock(dirs_mu_);
   known_dirs_.insert(dir);
   return {};

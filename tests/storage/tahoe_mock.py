@@ -15,12 +15,15 @@ shares.needed=2, happy=3, total=4):
   PUT  /uri/$DIRCAP/[SUBDIRS../]NAME     -> upload + link; 201 new, 200 replaced;
                                             400 where a directory is, 409 below a file
   POST /uri/$DIRCAP/[SUBDIRS../]DIR?t=mkdir -> make the directory and parents
+  POST /uri/$DIRCAP/[SUBDIRS../]?t=mkdir&name=NAME[&replace=false]
+                                         -> make NAME in an existing directory
+                                            (409 if it exists and replace=false)
   DELETE /uri/$DIRCAP/[SUBDIRS../]NAME   -> unlink (404 if there is no such child)
 PUT, POST and DELETE answer chunked text/html, like the real node.
 
 What the real node does and this imitation copies:
-- A PUT whose parent directories are missing creates them without any
-  coordination: it makes a new directory (which takes a while: a mutable
+- A PUT whose parent directories are missing (and POST DIR?t=mkdir where
+  DIR is missing) creates them without any coordination: it makes a new directory (which takes a while: a mutable
   file needs a new RSA key) and links it over whatever is there. Concurrent
   PUTs into one missing directory each answer 201, yet only the last one's
   child stays linked; every third such collision answers 500
@@ -240,7 +243,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         data = self.body() if self.command in ("PUT", "POST") else b""
         try:
-            if self.command == "PUT" and len(segments) > 3 and query.get("t", "") == "":
+            t = query.get("t", "")
+            if (self.command == "PUT" and len(segments) > 3 and t == "") or \
+               (self.command == "POST" and len(segments) > 2 and t == "mkdir" and "name" not in query):
                 result = self.put_creating_parents(segments, data)
             else:
                 with LOCK:
@@ -278,24 +283,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return (200 if old else 201), child_cap, "text/html; charset=utf-8"
 
     def put_creating_parents(self, segments, data):
-        """PUT of a file whose parent directories may be missing, made as the
-        real node makes them: look, make new directories (slowly), link them
-        over whatever is there by then."""
+        """PUT of a file whose parent directories may be missing, or POST
+        DIR?t=mkdir, made as the real node makes them: look, make new
+        directories (slowly), link them over whatever is there by then."""
         names = [s for s in segments[2:] if s != ""]
+        mkdir = self.command == "POST"
+        dirs = names if mkdir else names[:-1]
         with LOCK:
             cap = self.writable_root(segments)
-            existing, first_missing = missing_parents(cap, names[:-1])
-            if first_missing == len(names) - 1:
-                return self.store(existing, names[-1], data)
+            existing, first_missing = missing_parents(cap, dirs)
+            if first_missing == len(dirs):
+                return (200, existing, "text/html; charset=utf-8") if mkdir else self.store(existing, names[-1], data)
         time.sleep(MKDIR_DELAY)
         with LOCK:
             top = new_dircap()
             parent = top
-            for name in names[first_missing + 1:-1]:
+            for name in dirs[first_missing + 1:]:
                 child = new_dircap()
                 DIRS[parent][name] = ("dir", child, link_metadata())
                 parent = child
-            result = self.store(parent, names[-1], data)
+            result = (200, parent, "text/html; charset=utf-8") if mkdir else self.store(parent, names[-1], data)
             if names[first_missing] in DIRS[existing]:  # another PUT made it meanwhile
                 STATE["collisions"] += 1
                 if STATE["collisions"] % 3 == 0:
@@ -327,17 +334,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.get(root[0], root[1], names, t)
         cap = self.writable_root(segments)
         if self.command == "POST" and t == "mkdir":
-            for name in names:
-                entry = DIRS[cap].get(name)
-                if entry is None:
-                    child = new_dircap()
-                    DIRS[cap][name] = ("dir", child, link_metadata())
-                    cap = child
-                elif entry[0] == "dir":
-                    cap = entry[1]
-                else:
-                    raise html_failure(409, "Conflict", "Unable to create directory '%s': a file was in the way" % name)
-            return 200, cap, "text/html; charset=utf-8"
+            if "name" not in query:  # the root itself (other paths: put_creating_parents)
+                return 200, cap, "text/html; charset=utf-8"
+            # DIR?t=mkdir&name=NAME: one new directory in an existing one, made
+            # while the node holds DIR's write lock: with replace=false only
+            # the first of concurrent makers wins, the others get 409.
+            parent = walk(cap, names)
+            name = query["name"]
+            if name in DIRS[parent] and query.get("replace", "true") in ("false", "0", "off"):
+                raise html_failure(409, "Conflict", "There was already a child by that name, and you asked me to not replace it.")
+            child = new_dircap()
+            DIRS[parent][name] = ("dir", child, link_metadata())
+            return 200, child, "text/html; charset=utf-8"
         if self.command == "PUT" and t == "":
             if not names:
                 raise Failure(400, "PUT to a directory")
