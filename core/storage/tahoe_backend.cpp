@@ -300,17 +300,21 @@ Status TahoeBackend::put(const std::string& name, ByteView data) {
   size_t slash = name.rfind('/');
   std::string dir = slash == std::string::npos ? "" : name.substr(0, slash);
   for (int attempt = 1;; ++attempt) {
-    GB_CHECK(ensure_dir(dir));
-    // format=CHK: an immutable file, whatever the node's default for new files.
-    GB_CHECK(send("PUT", name, "format=CHK", {}, data));
-    GB_ASSIGN(bool listed, linked(name));
-    if (listed) return {};
+    Status made = ensure_dir(dir);
+    // NotFound: a parent vanished between making and listing (replaced by another maker).
+    if (!made && made.error().kind != ErrorKind::NotFound) return made;
+    if (made) {
+      // format=CHK: an immutable file, whatever the node's default for new files.
+      GB_CHECK(send("PUT", name, "format=CHK", {}, data));
+      GB_ASSIGN(bool listed, linked(name));
+      if (listed) return {};
+    }
     // Someone linked a new directory over ours meanwhile (another host making it too).
     forget_dir(dir);
     if (attempt >= config_.retry.attempts)
       return make_error(ErrorKind::Transient,
-                        fmt::format("Tahoe-LAFS PUT {}/{}: the node stored the object but it is not linked in its directory "
-                                    "(tried {} times)", shown_url_, name, attempt));
+                        fmt::format("Tahoe-LAFS PUT {}/{}: the object is still not linked in its directory after {} "
+                                    "attempts (another process may be making the same directories)", shown_url_, name, attempt));
     config_.retry.wait_before(attempt + 1);
   }
 }
