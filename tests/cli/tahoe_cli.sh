@@ -36,6 +36,14 @@ gb restore latest --target "$W/r1" --quiet 2> "$W/r1.err" || { cat "$W/r1.err" >
 compare "$W/src" "$W/r1$W/src" || fail "the restore differs from the source"
 pass "every pack is linked: verify --read-data and a byte-exact restore"
 
+echo "--- a read-only cap (URI:DIR2-RO) lists and restores"
+ro=$(python3 -c 'import json, sys, urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1]))[1]["ro_uri"])' "http://127.0.0.1:$TAHOE_PORT/uri/$TAHOE_CAP?t=json")
+RO_URL="tahoe://127.0.0.1:$TAHOE_PORT/uri/$ro/gb"
+gb snapshots --repo "$RO_URL" > "$W/ro.txt" 2>&1 || { cat "$W/ro.txt" >&2; fail "snapshots through the read-only cap failed"; }
+gb restore latest --repo "$RO_URL" --target "$W/r-ro" --quiet 2> "$W/ro.err" || { cat "$W/ro.err" >&2; fail "restore through the read-only cap failed"; }
+compare "$W/src" "$W/r-ro$W/src" || fail "the restore through the read-only cap differs"
+pass "a read-only cap lists and restores"
+
 echo "--- no command prints the whole cap"
 for cmd in "snapshots" "status" "verify" "ls latest"; do
   gb $cmd > "$W/o.txt" 2>&1 || true
