@@ -31,8 +31,6 @@ source "$tests/tools/tahoe_lib.sh"
 trap 'stop_tahoe_mock; rm -rf "$t"' EXIT
 start_tahoe_mock "$t"
 port=$TAHOE_PORT cap=$TAHOE_CAP
-# mock_control QUERY: the imitation's own settings (servers=N, unavailable=NAME)
-mock_control() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method="POST"))' "http://127.0.0.1:$port/mock?$1"; }
 base="tahoe://127.0.0.1:$port/uri/$cap"
 
 echo "--- conformance in a subdirectory of the cap"
@@ -78,7 +76,7 @@ echo "ok: 6 of 6 linked"
 
 echo "--- a read-only cap (URI:DIR2-RO) reads; a write through it fails at once"
 "$probe" put "$base" ro/object 100000 > /dev/null
-ro=$(python3 -c 'import json, sys, urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1]))[1]["ro_uri"])' "http://127.0.0.1:$port/uri/$cap?t=json")
+ro=$(tahoe_readonly_cap)
 ro_base="tahoe://127.0.0.1:$port/uri/$ro"
 "$probe" check "$ro_base" ro/object 100000
 out=$("$probe" expect "$ro_base" Permanent put ro/other 100000)
@@ -88,18 +86,18 @@ grep -q 'read-only' <<<"$out" || fail "the refusal does not say the cap is read-
 if grep -qF "${ro#URI:DIR2-RO:}" <<<"$out"; then fail "the read-only cap was printed"; fi
 
 echo "--- 2 of the 3 storage servers needed (shares.happy=3): Permanent, in words, not retried"
-mock_control servers=2
+tahoe_mock_control servers=2
 out=$("$probe" expect "$base" Permanent put unhappy/object 100000)
 echo "$out"
 grep -q 'only 2 of the 3 storage servers needed are reachable' <<<"$out" || fail "unhappiness not said in words"
 [ "$(grep -c '^PUT [^ ]*/unhappy/object' "$t/requests.log")" = 1 ] || fail "an unhappy upload was retried"
-mock_control servers=1
+tahoe_mock_control servers=1
 "$probe" expect "$base" Permanent put unhappy/object2 100000 | grep 'only 1 of the 3 storage servers needed is reachable' || fail "one server: not said in words"
-mock_control servers=4
+tahoe_mock_control servers=4
 
 echo "--- a file with too few shares (410, one line): Transient, the line shown"
 "$probe" put "$base" shares/gone 100000 > /dev/null
-mock_control unavailable=gone
+tahoe_mock_control unavailable=gone
 out=$("$probe" expect "$base?retries=1" Transient get shares/gone)
 echo "$out"
 grep -q 'HTTP 410: NotEnoughSharesError' <<<"$out" || fail "the 410 line is not shown"

@@ -37,7 +37,7 @@ compare "$W/src" "$W/r1$W/src" || fail "the restore differs from the source"
 pass "every pack is linked: verify --read-data and a byte-exact restore"
 
 echo "--- a read-only cap (URI:DIR2-RO) lists and restores"
-ro=$(python3 -c 'import json, sys, urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1]))[1]["ro_uri"])' "http://127.0.0.1:$TAHOE_PORT/uri/$TAHOE_CAP?t=json")
+ro=$(tahoe_readonly_cap)
 RO_URL="tahoe://127.0.0.1:$TAHOE_PORT/uri/$ro/gb"
 gb snapshots --repo "$RO_URL" > "$W/ro.txt" 2>&1 || { cat "$W/ro.txt" >&2; fail "snapshots through the read-only cap failed"; }
 gb restore latest --repo "$RO_URL" --target "$W/r-ro" --quiet 2> "$W/ro.err" || { cat "$W/ro.err" >&2; fail "restore through the read-only cap failed"; }

@@ -20,3 +20,13 @@ stop_tahoe_mock() {
     TAHOE_MOCK_PID=
   fi
 }
+# tahoe_readonly_cap: the read-only cap (URI:DIR2-RO:...) of the imitation's root cap.
+tahoe_readonly_cap() {
+  python3 -c 'import json, sys, urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1]))[1]["ro_uri"])' \
+    "http://127.0.0.1:$TAHOE_PORT/uri/$TAHOE_CAP?t=json"
+}
+# tahoe_mock_control QUERY: the imitation's own settings (servers=N, unavailable=NAME).
+tahoe_mock_control() {
+  python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method="POST"))' \
+    "http://127.0.0.1:$TAHOE_PORT/mock?$1"
+}
