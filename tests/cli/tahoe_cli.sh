@@ -5,7 +5,8 @@
 # directory each answer 201, only the last child stays linked).
 # Checks: a first backup whose packs go up in parallel into missing data/XX/
 # directories keeps every pack (verify --read-data, byte-exact restore);
-# init and every other command print the dircap only redacted.
+# a read-only cap lists and restores; init and every other command print the
+# dircap only redacted; too few storage servers: one sentence, no retries.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/tahoe_lib.sh"
 command -v python3 >/dev/null || skip "no python3 to run the web API imitation; tahoe:// was NOT tested"
@@ -52,4 +53,12 @@ done
 gb backup "$W/src" --no-progress --repo "$URL?retries=1" > "$W/o.txt" 2>&1 || true
 if grep -qF "$secret" "$W/o.txt"; then fail "backup printed the whole dircap"; fi
 pass "snapshots, status, verify, ls and backup show the cap redacted"
+echo "--- 2 of the 3 storage servers needed: backup fails at once with one sentence in words"
+tahoe_mock_control servers=2
+before=$(grep -c '^PUT' "$W/requests.log")
+head -c 100000 /dev/urandom > "$W/src/new.bin"
+expect_fail 1 'only 2 of the 3 storage servers needed are reachable' gb backup "$W/src" --no-progress
+one_clear_sentence "$W/err.txt" 'storage servers needed'
+[ $(($(grep -c '^PUT' "$W/requests.log") - before)) = 1 ] || fail "the unhappy upload was retried"
+tahoe_mock_control servers=4
 echo "--- all passed (against the imitation of the web API, not a live grid)"
