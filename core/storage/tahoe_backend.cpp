@@ -259,24 +259,36 @@ Status TahoeBackend::ensure_dir(const std::string& dir) {
     std::lock_guard lock(dirs_mu_);
     if (known_dirs_.count(dir)) return {};  // another thread made it meanwhile
   }
-  // Makes the directory in its (existing) parent with replace=false: the node
-  // holds the parent's write lock while it adds the child, so of concurrent
-  // makers (other processes, other hosts through this node) the first wins and
-  // the others get 409. DIR?t=mkdir would not do: when DIR is missing, each
-  // maker links a new directory over the others' and their children are lost.
-  size_t slash = dir.rfind('/');
-  std::string parent = slash == std::string::npos ? "" : dir.substr(0, slash);
-  std::string leaf = slash == std::string::npos ? dir : dir.substr(slash + 1);
-  GB_CHECK(send("POST", parent, "t=mkdir&replace=false&name=" + percent_encode(leaf, false), {}, {}, {409}));
-  GB_ASSIGN(HttpResponse listing, send("GET", dir, "t=json", {}, {}));
-  if (auto children = parse_tahoe_children(to_string(listing.body)); !children) {
-    if (children.error().kind != ErrorKind::NotFound) return children.error();
-    return make_error(ErrorKind::Permanent, fmt::format("{}/{} is a file, not a directory: objects cannot be stored below it",
-                                                        shown_url_, dir));
+  // Listed already (an existing repository): a lookup is much cheaper than
+  // a write of the parent, which is a mutable file.
+  GB_ASSIGN(bool there, is_dir(dir));
+  if (!there) {
+    // Makes the directory in its (existing) parent with replace=false: the
+    // node holds the parent's write lock while it adds the child, so of
+    // concurrent makers (other processes, other hosts through this node) the
+    // first wins and the others get 409. DIR?t=mkdir would not do: when DIR
+    // is missing, each maker links a new directory over the others' and
+    // their children are lost.
+    size_t slash = dir.rfind('/');
+    std::string parent = slash == std::string::npos ? "" : dir.substr(0, slash);
+    std::string leaf = slash == std::string::npos ? dir : dir.substr(slash + 1);
+    GB_CHECK(send("POST", parent, "t=mkdir&replace=false&name=" + percent_encode(leaf, false), {}, {}, {409}));
+    GB_ASSIGN(there, is_dir(dir));
+    if (!there) return make_error(ErrorKind::NotFound, fmt::format("{}/{} vanished as it was made", shown_url_, dir));
   }
   std::lock_guard lock(dirs_mu_);
   known_dirs_.insert(dir);
   return {};
+}
+
+Result<bool> TahoeBackend::is_dir(const std::string& dir) {
+  GB_ASSIGN(HttpResponse listing, send("GET", dir, "t=json", {}, {}, {404}));
+  if (listing.status == 404) return false;
+  auto children = parse_tahoe_children(to_string(listing.body));
+  if (children) return true;
+  if (children.error().kind != ErrorKind::NotFound) return children.error();
+  return make_error(ErrorKind::Permanent,
+                    fmt::format("{}/{} is a file, not a directory: objects cannot be stored below it", shown_url_, dir));
 }
 
 void TahoeBackend::forget_dir(const std::string& dir) {

@@ -97,6 +97,9 @@ class TahoeBackend final : public Backend {
   // one thread at a time per directory.
   Status ensure_dir(const std::string& dir);
   void forget_dir(const std::string& dir);
+  // True when `dir` is listed as a directory, false when it is missing;
+  // Permanent when a file is in its place.
+  Result<bool> is_dir(const std::string& dir);
   // True when `name` is linked as a file.
   Result<bool> linked(const std::string& name);
 
