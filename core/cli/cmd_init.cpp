@@ -40,6 +40,8 @@ int cmd_init(const CommandLine& cl) {
   std::string url = cl.value("repo").value_or(std::getenv("GRIDBACKUP_REPO") ? std::getenv("GRIDBACKUP_REPO") : default_repository_url());
   auto backend = open_backend(url);
   if (!backend) return report_error(backend.error());
+  // The backend's own form of the URL: a secret in it (a Tahoe dircap) is redacted.
+  std::string shown_url = (*backend)->url();
   std::string file = cap_file(cl);
   std::error_code exists_error;
   if (std::filesystem::exists(file, exists_error))
@@ -57,7 +59,7 @@ int cmd_init(const CommandLine& cl) {
     std::fprintf(stderr,
                  "Created repository %s\nIts root cap is saved in %s (mode 0600). Keep a copy somewhere safe:\n"
                  "with it alone, any machine can list and restore everything; without it, nothing can.\n",
-                 url.c_str(), file.c_str());
+                 shown_url.c_str(), file.c_str());
   std::printf("%s\n", text.c_str());
   return kExitOk;
 }

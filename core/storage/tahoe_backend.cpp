@@ -1,6 +1,7 @@
 #include "core/storage/tahoe_backend.h"
 
 #include <algorithm>
+#include <cstring>
 #include <fmt/format.h>
 
 #include "core/storage/json_value.h"
@@ -23,13 +24,53 @@ Error malformed(const std::string& what) {
   return make_error(ErrorKind::Corrupt, fmt::format("the Tahoe-LAFS node sent an unexpected answer: {}", what));
 }
 
-// The first line of a plain-text error body, without the cap in it.
+// The meaningful line of an error body, without the cap in it.
 std::string error_line(const Bytes& body, const std::string& cap, const std::string& shown_cap) {
-  std::string text = to_string(body);
-  text = text.substr(0, text.find('\n'));
+  std::string text = tahoe_error_text(to_string(body));
   if (text.size() > 300) text = text.substr(0, 300) + "…";
   for (size_t at; !cap.empty() && (at = text.find(cap)) != std::string::npos;) text.replace(at, cap.size(), shown_cap);
   return text;
+}
+
+std::string trimmed(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::vector<std::string> nonempty_lines(std::string_view text) {
+  std::vector<std::string> out;
+  for (size_t at = 0; at <= text.size();) {
+    size_t end = std::min(text.find('\n', at), text.size());
+    if (std::string line = trimmed(text.substr(at, end - at)); !line.empty()) out.push_back(std::move(line));
+    at = end + 1;
+  }
+  return out;
+}
+
+// The text of an HTML page: tags dropped, the common entities decoded.
+std::string html_text(std::string_view html) {
+  std::string out;
+  bool in_tag = false;
+  for (char c : html) {
+    if (c == '<') in_tag = true;
+    else if (c == '>') in_tag = false;
+    else if (!in_tag) out += c;
+  }
+  for (auto [entity, plain] : {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&#x27;", "'"}, {"&amp;", "&"}})
+    for (size_t at; (at = out.find(entity)) != std::string::npos;) out.replace(at, std::strlen(entity), plain);
+  return out;
+}
+
+// The first whole number after `marker` in `text`.
+std::optional<unsigned> number_after(const std::string& text, const std::string& marker) {
+  size_t at = text.find(marker);
+  if (at == std::string::npos) return std::nullopt;
+  at += marker.size();
+  size_t end = text.find_first_not_of("0123456789", at);
+  if (end == at) return std::nullopt;
+  return static_cast<unsigned>(std::stoul(text.substr(at, end - at)));
 }
 
 }  // namespace
@@ -105,6 +146,31 @@ Result<uint64_t> parse_tahoe_file_size(std::string_view json) {
   return *n;
 }
 
+std::string tahoe_error_text(std::string_view body) {
+  std::string text = trimmed(body);
+  if (!text.empty() && text[0] == '<') {
+    auto lines = nonempty_lines(html_text(text));
+    return lines.empty() ? "" : lines.back();  // Twisted's error page: title, heading, then the message
+  }
+  auto lines = nonempty_lines(text);
+  if (lines.empty()) return "";
+  if (lines.front().rfind("Traceback (most recent call last)", 0) == 0) return lines.back();
+  return lines.front();
+}
+
+// The three forms of allmydata/util/happinessutil.py failure_message().
+std::optional<std::string> tahoe_unhappiness(std::string_view line_view) {
+  std::string line(line_view);
+  if (line.find("UploadUnhappinessError") == std::string::npos) return std::nullopt;
+  auto happy = number_after(line, "at least ");
+  if (line.find("not spread out evenly") != std::string::npos)
+    return happy ? fmt::format("the reachable storage servers cannot hold the shares spread over {} of them", *happy)
+                 : std::string("the reachable storage servers cannot hold the shares spread out enough");
+  auto placed = number_after(line, "on only ");
+  if (!placed || !happy) return std::string("too few storage servers are reachable");
+  return fmt::format("only {} of the {} storage servers needed {} reachable", *placed, *happy, *placed == 1 ? "is" : "are");
+}
+
 Result<std::unique_ptr<Backend>> TahoeBackend::open(const StorageUrl& url) {
   GB_ASSIGN(TahoeConfig config, parse_tahoe_config(url));
   std::string shown = "tahoe://" + url.authority() + "/uri/" + redact_cap(config.dircap) +
@@ -138,6 +204,15 @@ Result<HttpResponse> TahoeBackend::send(const std::string& method, const std::st
     // grid may well fix (servers come back); worth retrying.
     ErrorKind kind = response.status == 410 ? ErrorKind::Transient : http_status_kind(response.status);
     std::string line = error_line(response.body, config_.dircap, redact_cap(config_.dircap));
+    // Two 500s that no retry fixes: too few storage servers for shares.happy
+    // (the node tried them all already), and a write through a read-only cap.
+    if (auto unhappy = tahoe_unhappiness(line)) {
+      kind = ErrorKind::Permanent;
+      line = *unhappy + " (shares.happy in the node's tahoe.cfg)";
+    } else if (line.find("NotWriteableError") != std::string::npos) {
+      kind = ErrorKind::Permanent;
+      line = "the directory cap is read-only (URI:DIR2-RO:): it can read this repository but not write to it";
+    }
     return make_error(kind, fmt::format("Tahoe-LAFS {} {} failed: HTTP {}{}{}", method, request.label, response.status,
                                         line.empty() ? "" : ": ", line));
   });
@@ -157,15 +232,103 @@ Status TahoeBackend::create() {
 Result<bool> TahoeBackend::exists() {
   GB_ASSIGN(HttpResponse response, send("GET", "", "t=json", {}, {}, {404}));
   if (response.status == 404) return false;
+  // A cap the node cannot parse (a character missing, say) is no error to it:
+  // it answers 200 ["unknown", {}].
+  if (auto root = parse_json(to_string(response.body));
+      root && root->type == JsonValue::Type::Array && !root->items.empty() && root->items[0].text == "unknown")
+    return make_error(ErrorKind::InvalidArgument,
+                      fmt::format("the Tahoe-LAFS node does not recognise {} as a cap (is it complete?)", redact_cap(config_.dircap)));
   auto children = parse_tahoe_children(to_string(response.body));
   if (!children && children.error().kind != ErrorKind::NotFound) return children.error();
   return children.ok();
 }
 
-Status TahoeBackend::put(const std::string& name, ByteView data) {
-  // format=CHK: an immutable file, whatever the node's default for new files.
-  GB_CHECK(send("PUT", name, "format=CHK", {}, data));
+Status TahoeBackend::ensure_dir(const std::string& dir) {
+  if (dir.empty()) return {};  // the repository root: made by create()
+  std::mutex* dir_mu;
+  {
+    std::lock_guard lock(dirs_mu_);
+    if (known_dirs_.count(dir)) return {};
+    auto& m = dir_mu_[dir];
+    if (!m) m = std::make_unique<std::mutex>();
+    dir_mu = m.get();
+  }
+  if (size_t slash = dir.rfind('/'); slash != std::string::npos) GB_CHECK(ensure_dir(dir.substr(0, slash)));
+  std::lock_guard making(*dir_mu);  // one maker per directory in this process: the others wait, then find it made
+  {
+    std::lock_guard lock(dirs_mu_);
+    if (known_dirs_.count(dir)) return {};  // another thread made it meanwhile
+  }
+  // Listed already (an existing repository): a lookup is much cheaper than
+  // a write of the parent, which is a mutable file.
+  GB_ASSIGN(bool there, is_dir(dir));
+  if (!there) {
+    // Makes the directory in its (existing) parent with replace=false: the
+    // node holds the parent's write lock while it adds the child, so of
+    // concurrent makers (other processes, other hosts through this node) the
+    // first wins and the others get 409. DIR?t=mkdir would not do: when DIR
+    // is missing, each maker links a new directory over the others' and
+    // their children are lost.
+    size_t slash = dir.rfind('/');
+    std::string parent = slash == std::string::npos ? "" : dir.substr(0, slash);
+    std::string leaf = slash == std::string::npos ? dir : dir.substr(slash + 1);
+    GB_CHECK(send("POST", parent, "t=mkdir&replace=false&name=" + percent_encode(leaf, false), {}, {}, {409}));
+    GB_ASSIGN(there, is_dir(dir));
+    if (!there) return make_error(ErrorKind::NotFound, fmt::format("{}/{} vanished as it was made", shown_url_, dir));
+  }
+  std::lock_guard lock(dirs_mu_);
+  known_dirs_.insert(dir);
   return {};
+}
+
+Result<bool> TahoeBackend::is_dir(const std::string& dir) {
+  GB_ASSIGN(HttpResponse listing, send("GET", dir, "t=json", {}, {}, {404}));
+  if (listing.status == 404) return false;
+  auto children = parse_tahoe_children(to_string(listing.body));
+  if (children) return true;
+  if (children.error().kind != ErrorKind::NotFound) return children.error();
+  return make_error(ErrorKind::Permanent,
+                    fmt::format("{}/{} is a file, not a directory: objects cannot be stored below it", shown_url_, dir));
+}
+
+void TahoeBackend::forget_dir(const std::string& dir) {
+  std::lock_guard lock(dirs_mu_);
+  for (std::string d = dir; !d.empty();) {  // its parents too: one of them may have been replaced
+    known_dirs_.erase(d);
+    size_t slash = d.rfind('/');
+    d = slash == std::string::npos ? "" : d.substr(0, slash);
+  }
+}
+
+Result<bool> TahoeBackend::linked(const std::string& name) {
+  GB_ASSIGN(HttpResponse response, send("GET", name, "t=json", {}, {}, {404}));
+  if (response.status == 404) return false;
+  auto size = parse_tahoe_file_size(to_string(response.body));
+  if (!size && size.error().kind != ErrorKind::NotFound) return size.error();
+  return size.ok();
+}
+
+Status TahoeBackend::put(const std::string& name, ByteView data) {
+  size_t slash = name.rfind('/');
+  std::string dir = slash == std::string::npos ? "" : name.substr(0, slash);
+  for (int attempt = 1;; ++attempt) {
+    Status made = ensure_dir(dir);
+    // NotFound: a parent vanished between making and listing (replaced by another maker).
+    if (!made && made.error().kind != ErrorKind::NotFound) return made;
+    if (made) {
+      // format=CHK: an immutable file, whatever the node's default for new files.
+      GB_CHECK(send("PUT", name, "format=CHK", {}, data));
+      GB_ASSIGN(bool listed, linked(name));
+      if (listed) return {};
+    }
+    // Someone linked a new directory over ours meanwhile (another host making it too).
+    forget_dir(dir);
+    if (attempt >= config_.retry.attempts)
+      return make_error(ErrorKind::Transient,
+                        fmt::format("Tahoe-LAFS PUT {}/{}: the object is still not linked in its directory after {} "
+                                    "attempts (another process may be making the same directories)", shown_url_, name, attempt));
+    config_.retry.wait_before(attempt + 1);
+  }
 }
 
 Result<Bytes> TahoeBackend::get(const std::string& name) {

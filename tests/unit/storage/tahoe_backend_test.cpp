@@ -133,3 +133,52 @@ TEST_CASE("tree listing: walks only where the prefix leads, skips the staging di
   CHECK((*one)[0].name == "data/ab/abd");
   CHECK((*one)[0].size == 4);
 }
+
+// Error bodies as a Tahoe-LAFS 1.17.1 node sends them (issue 20), whatever Accept says.
+TEST_CASE("tahoe: the meaningful line of HTML pages, tracebacks and one-line errors") {
+  // twisted.web.resource.ErrorPage: begins with an empty line
+  CHECK(tahoe_error_text("\n<html>\n  <head><title>404 - No Such Resource</title></head>\n  <body>\n    <h1>No Such Resource</h1>\n"
+                         "    <p>No such child: data</p>\n  </body>\n</html>\n") == "No such child: data");
+  CHECK(tahoe_error_text("\n<html><body><h1>Conflict</h1>\n<p>Unable to create directory &#x27;a&#x27;: a file &lt;was&gt; in the way &amp; more</p></body></html>") ==
+        "Unable to create directory 'a': a file <was> in the way & more");
+  const char* traceback =
+      "Traceback (most recent call last):\n"
+      "  File \"/usr/lib/python3/dist-packages/allmydata/immutable/upload.py\", line 729, in _done\n"
+      "    raise UploadUnhappinessError(msg)\n"
+      "allmydata.interfaces.UploadUnhappinessError: shares could be placed on only 2 server(s) such that any 2 of them "
+      "have enough shares to recover the file, but we were asked to place shares on at least 3 such servers.\n\n";
+  std::string last = tahoe_error_text(traceback);
+  CHECK(last.rfind("allmydata.interfaces.UploadUnhappinessError: shares could be placed on only 2", 0) == 0);
+  CHECK(tahoe_error_text("NotEnoughSharesError: This indicates that some servers were unavailable\n") ==
+        "NotEnoughSharesError: This indicates that some servers were unavailable");
+  CHECK(tahoe_error_text("") == "");
+  CHECK(tahoe_error_text("\n\n<html></html>") == "");
+  CHECK(tahoe_error_text("Traceback (most recent call last):\n  File \"x\"\nallmydata.mutable.common.NotWriteableError\n") ==
+        "allmydata.mutable.common.NotWriteableError");
+}
+
+TEST_CASE("tahoe: the three forms of UploadUnhappinessError in words") {
+  CHECK(tahoe_unhappiness("allmydata.interfaces.UploadUnhappinessError: shares could be placed on only 2 server(s) such that any "
+                          "2 of them have enough shares to recover the file, but we were asked to place shares on at least 3 such "
+                          "servers.") == "only 2 of the 3 storage servers needed are reachable");
+  CHECK(tahoe_unhappiness("UploadUnhappinessError: shares could be placed or found on only 1 server(s). We were asked to place "
+                          "shares on at least 3 server(s) such that any 2 of them have enough shares to recover the file.") ==
+        "only 1 of the 3 storage servers needed is reachable");
+  CHECK(tahoe_unhappiness("UploadUnhappinessError: shares could be placed or found on 4 server(s), but they are not spread out "
+                          "evenly enough to ensure that any 2 of these servers would have enough shares to recover the file. We "
+                          "were asked to place shares on at least 3 servers such that any 2 of them have enough shares to recover "
+                          "the file.") == "the reachable storage servers cannot hold the shares spread over 3 of them");
+  CHECK(tahoe_unhappiness("UploadUnhappinessError: something new") == "too few storage servers are reachable");
+  CHECK_FALSE(tahoe_unhappiness("NotEnoughSharesError: shares could be placed on only 2 server(s)"));
+}
+
+TEST_CASE("tahoe: literal (URI:LIT:) children, an unknown node at the cap") {
+  auto children = parse_tahoe_children(R"(["dirnode", {"rw_uri": "URI:DIR2:a:b", "children": {
+      "small": ["filenode", {"ro_uri": "URI:LIT:nbswy3dp", "size": 5, "mutable": false, "metadata": {}}],
+      "empty": ["filenode", {"ro_uri": "URI:LIT:", "size": 0, "mutable": false}]}}])");
+  REQUIRE(children);
+  REQUIRE(children->size() == 2);
+  for (const auto& c : *children) CHECK(c.is_file);
+  CHECK(parse_tahoe_file_size(R"(["filenode", {"ro_uri": "URI:LIT:nbswy3dp", "size": 5, "mutable": false}])").value() == 5);
+  CHECK(parse_tahoe_children(R"(["unknown", {}])").error().kind == ErrorKind::NotFound);
+}
