@@ -21,10 +21,16 @@ int cmd_backup(const CommandLine& cl) {
   opts.paths = cl.args;
   opts.excludes = cl.all("exclude");
   for (const auto& file : cl.all("exclude-file")) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec))
+      return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("--exclude-file {} is a directory, not a file of patterns", file)));
     std::ifstream in(file);
     if (!in) return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("cannot read exclude file {}", file)));
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty() && line[0] != '#') opts.excludes.push_back(line);
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty() || line[0] == '#') continue;
+      if (Status st = check_exclude_pattern(line, "the pattern in " + file); !st) return report_error(st.error());
+      opts.excludes.push_back(line);
+    }
   }
   // The state dir (queue, journal, caches) is never backed up: it is a
   // cache of the repository, and the agent does not journal it.
@@ -117,6 +123,9 @@ int cmd_backup(const CommandLine& cl) {
     std::fprintf(stderr, "gridbackup: %zu paths could not be backed up (listed above); the snapshot holds everything else\n", result->problems.size());
     return kExitPartial;
   }
+  // An audit that found misses is a failure of the journal, said above; the
+  // snapshot itself is right, so this comes after the partial-backup code.
+  if (upload_code == kExitOk && result->audited && !result->audit_missed.empty()) return kExitAuditMissed;
   return upload_code;
 }
 

@@ -7,6 +7,7 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
+#include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_diff.h"
 #include "core/snapshot/view_reader.h"
@@ -24,12 +25,14 @@ std::string json_side(const Entry* e) {
 
 int cmd_diff(const CommandLine& cl) {
   if (cl.args.size() != 2) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup diff SNAPSHOT1 SNAPSHOT2 [--json]"));
+  auto filter = snapshot_filter(cl, true);
+  if (!filter) return report_error(filter.error());
   std::unique_ptr<Repository> repo;
   if (int code = open_or_report(cl, repo)) return code;
   SnapshotStore store(*repo);
   std::vector<std::vector<std::vector<Hash>>> logs;
   for (const auto& ref : cl.args) {
-    auto snap = store.resolve(ref);
+    auto snap = resolve_snapshot(store, ref, *filter);
     if (!snap) return report_error(snap.error());
     auto chain = store.chain(*snap);
     if (!chain) return report_error(chain.error());

@@ -9,6 +9,7 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/common/path_order.h"
+#include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_reader.h"
 
@@ -33,10 +34,12 @@ int cmd_ls(const CommandLine& cl) {
     while (under.size() > 1 && under.back() == '/') under.pop_back();
     if (under.empty() || under[0] != '/') return report_error(make_error(ErrorKind::InvalidArgument, "the PATH given to ls must be absolute, as stored"));
   }
+  auto filter = snapshot_filter(cl, true);
+  if (!filter) return report_error(filter.error());
   std::unique_ptr<Repository> repo;
   if (int code = open_or_report(cl, repo)) return code;
   SnapshotStore store(*repo);
-  auto snap = store.resolve(cl.args[0]);
+  auto snap = resolve_snapshot(store, cl.args[0], *filter);
   if (!snap) return report_error(snap.error());
   auto logs = store.chain(*snap);
   if (!logs) return report_error(logs.error());

@@ -7,11 +7,14 @@
 #include "core/cli/progress_line.h"
 #include "core/cli/time_text.h"
 #include "core/snapshot/completeness.h"
+#include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
 
 namespace gb {
 
 int cmd_snapshots(const CommandLine& cl) {
+  auto filter = snapshot_filter(cl, false);  // every host's, unless --host/--path narrow them
+  if (!filter) return report_error(filter.error());
   std::unique_ptr<Repository> repo;
   if (int code = open_or_report(cl, repo)) return code;
   SnapshotStore store(*repo);
@@ -19,7 +22,15 @@ int cmd_snapshots(const CommandLine& cl) {
   if (!all) return report_error(all.error());
   auto completeness = snapshots_completeness(*repo, *all);
   if (!completeness) return report_error(completeness.error());
-  const std::vector<Completeness>& stored = *completeness;
+  // Completeness needs every snapshot (a log builds on its parent's); the filter applies to what is shown.
+  std::vector<Snapshot> shown;
+  std::vector<Completeness> stored;
+  for (size_t i = 0; i < all->size(); ++i)
+    if (snapshot_matches((*all)[i], *filter)) {
+      shown.push_back((*all)[i]);
+      stored.push_back((*completeness)[i]);
+    }
+  all = std::move(shown);
   if (cl.flag("json")) {
     std::printf("[");
     for (size_t i = 0; i < all->size(); ++i) {

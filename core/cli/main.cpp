@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   try {
     auto cl = parse_command_line(argc, argv);
     if (!cl) return report_error(cl.error());
+    if (Status st = check_command_options(*cl); !st) return report_error(st.error());
     if (cl->command.empty() || cl->command == "help" || cl->flag("help")) {
       std::fputs(kUsage, stdout);
       return cl->command.empty() && !cl->flag("help") ? kExitUsage : kExitOk;
