@@ -224,15 +224,21 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool 
   // Opened without the index: the lock comes first, so a prune that plans
   // after this process read the index waits for it (repository_lock.h).
   auto repo = Repository::open(std::move(backend), cap.master, false);
-  if (!repo && repo.error().kind == ErrorKind::NotFound) {
-    // No config object. When the location itself is missing (a bucket or
-    // directory name with a typo, most likely), say that instead.
+  if (!repo && (repo.error().kind == ErrorKind::NotFound || repo.error().kind == ErrorKind::Io)) {
+    // No config object (or a path below a regular file, ENOTDIR). When the
+    // location itself is missing or not a directory (a bucket or directory
+    // name with a typo, most likely), say that instead: no repository, exit 10.
     if (auto again = open_backend(url)) {
       auto there = (*again)->exists();
-      if (there && !*there)
+      if (there && !*there) {
+        std::string path = url.rfind("file://", 0) == 0 ? url.substr(7) : "";
+        std::error_code ec;
+        bool is_other = !path.empty() && std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec);
         return make_error(ErrorKind::NotFound,
-                          fmt::format("there is no GridBackup repository at {}: the {} it names does not exist (check the URL, or run 'gridbackup init' to create one)",
-                                      url, url.rfind("s3://", 0) == 0 ? "bucket" : "directory"));
+                          fmt::format("there is no GridBackup repository at {}: the {} it names {} (check the URL, or run 'gridbackup init' to create one)",
+                                      url, url.rfind("s3://", 0) == 0 ? "bucket" : "directory",
+                                      is_other ? "is not a directory" : "does not exist"));
+      }
     }
   }
   if (!repo) return repo;
