@@ -5,6 +5,7 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/interrupt.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
 #include "core/snapshot/snapshot_select.h"
@@ -54,9 +55,12 @@ int cmd_diff(const CommandLine& cl) {
                                 std::printf("%c %s\n", kind, c.path().c_str());
                               }
                               first = false;
+                              // The reader went away: stop; main ends as SIGPIPE would.
+                              if (stdout_closed()) return make_error(ErrorKind::Io, "the output was closed");
                               return {};
                             });
   if (!summary) {
+    if (stdout_closed()) return kExitOk;
     if (json) std::printf("\n]}\n");
     return report_error(summary.error());
   }

@@ -6,6 +6,7 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/interrupt.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
 #include "core/cli/time_text.h"
@@ -44,6 +45,7 @@ int cmd_find(const CommandLine& cl) {
         return report_error(make_error(more.error().kind, fmt::format("snapshot {}: {}", s.short_id(), more.error().message)));
       }
       if (!*more) break;
+    if (stdout_closed()) return kExitOk;  // the reader went away; main ends as SIGPIPE would
       if (!glob.matches(e.path)) continue;
       if (here++ == 0) {
         ++snapshots;

@@ -7,6 +7,7 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/interrupt.h"
 #include "core/cli/json.h"
 #include "core/common/path_order.h"
 #include "core/snapshot/snapshot_select.h"
@@ -52,6 +53,7 @@ int cmd_ls(const CommandLine& cl) {
     auto more = view.next(e);
     if (!more) return report_error(more.error());
     if (!*more) break;
+    if (stdout_closed()) return kExitOk;  // the reader went away; main ends as SIGPIPE would
     if (!under.empty() && !path_within(e.path, under)) continue;
     if (json) {
       std::string extra = (e.flags & kNameNotUtf8) ? fmt::format(",\"path_hex\":\"{}\"", to_hex(as_bytes(e.path))) : "";

@@ -1,7 +1,9 @@
 // gridbackup: the command-line interface. Every failure ends in one sentence
 // on stderr and a documented exit code (exit_codes.h), never an abort.
 #include <malloc.h>
+#include <signal.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -9,6 +11,7 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/interrupt.h"
 
 namespace {
 
@@ -95,12 +98,22 @@ int main(int argc, char** argv) {
         {"forget", cmd_forget},   {"diff", cmd_diff},     {"find", cmd_find},
         {"restore", cmd_restore}, {"verify", cmd_verify}, {"cap", cmd_cap},     {"upload", cmd_upload},
         {"status", cmd_status},   {"grid", cmd_grid},     {"repair", cmd_repair},
-        {"agent", cmd_agent},     {"prune", cmd_prune},
+        {"agent", cmd_agent},     {"prune", cmd_prune},    {"unlock", cmd_unlock},
     };
     auto it = commands.find(cl->command);
     if (it == commands.end())
       return report_error(make_error(ErrorKind::InvalidArgument, "unknown command '" + cl->command + "' (see 'gridbackup help')"));
-    return it->second(*cl);
+    // The agent receives its signals itself (signalfd, agents/linux/agent_daemon.cpp).
+    if (cl->command != "agent") install_interrupt_handling();
+    int code = it->second(*cl);
+    // Output to a reader that went away (`gridbackup ls latest | head`): the
+    // command stopped early and released its lock; end as SIGPIPE would, silently.
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      if (stdout_closed()) return 128 + SIGPIPE;
+      std::fprintf(stderr, "gridbackup: cannot write the output: %s\n", std::strerror(errno));
+      return code == kExitOk ? kExitError : code;
+    }
+    return code;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "gridbackup: out of memory\n");
   } catch (const std::exception& e) {
