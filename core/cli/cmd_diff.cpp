@@ -7,6 +7,7 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/json.h"
+#include "core/cli/name_text.h"
 #include "core/cli/progress_line.h"
 #include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
@@ -52,7 +53,7 @@ int cmd_diff(const CommandLine& cl) {
                                 std::printf("%s\n{\"change\":\"%c\",\"path\":%s%s,\"before\":%s,\"after\":%s}", first ? "" : ",", kind,
                                             json_string(e.path).c_str(), hex.c_str(), json_side(c.before).c_str(), json_side(c.after).c_str());
                               } else {
-                                std::printf("%c %s\n", kind, c.path().c_str());
+                                std::printf("%c %s\n", kind, printable_name(c.path()).c_str());
                               }
                               first = false;
                               // The reader went away: stop; main ends as SIGPIPE would.

@@ -8,6 +8,7 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/json.h"
+#include "core/cli/name_text.h"
 #include "core/cli/progress_line.h"
 #include "core/cli/time_text.h"
 #include "core/common/path_glob.h"
@@ -62,7 +63,7 @@ int cmd_find(const CommandLine& cl) {
                     utc_time_text(e.mtime_ns).c_str());
       } else {
         std::printf("  %-8s %12s  %s  %s\n", node_type_name(e.type), e.type == NodeType::File ? human_bytes(e.size).c_str() : "-",
-                    local_time_text(e.mtime_ns).c_str(), e.path.c_str());
+                    local_time_text(e.mtime_ns).c_str(), printable_name(e.path).c_str());
       }
     }
     if (json && here) std::printf("]}");

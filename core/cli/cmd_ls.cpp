@@ -9,6 +9,7 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/json.h"
+#include "core/cli/name_text.h"
 #include "core/common/path_order.h"
 #include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
@@ -76,8 +77,8 @@ int cmd_ls(const CommandLine& cl) {
       ::localtime_r(&t, &tm);
       char when[32];
       std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-      std::printf("%s %6u %6u %12llu %s %s%s\n", mode_string(e).c_str(), e.uid, e.gid, (unsigned long long)e.size, when, e.path.c_str(),
-                  e.type == NodeType::Symlink ? (" -> " + e.symlink_target).c_str() : "");
+      std::printf("%s %6u %6u %12llu %s %s%s\n", mode_string(e).c_str(), e.uid, e.gid, (unsigned long long)e.size, when, printable_name(e.path).c_str(),
+                  e.type == NodeType::Symlink ? (" -> " + printable_name(e.symlink_target)).c_str() : "");
     }
     ++n;
   }

@@ -4,6 +4,7 @@
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
+#include "core/cli/name_text.h"
 #include "core/cli/progress_line.h"
 #include "core/cli/time_text.h"
 #include "core/snapshot/completeness.h"
@@ -59,7 +60,7 @@ int cmd_snapshots(const CommandLine& cl) {
     std::string paths;
     for (const auto& p : s.paths) {
       if (!paths.empty()) paths += " ";
-      paths += p;
+      paths += printable_name(p);
     }
     std::printf("%-8s  %-19s  %-16s  %10llu  %12s  %-18s  %s%s\n", s.short_id().c_str(), local_time_text(s.time_ns).c_str(), s.hostname.c_str(),
                 (unsigned long long)s.stats.files, human_bytes(s.stats.bytes).c_str(), stored_text.c_str(), paths.c_str(),
