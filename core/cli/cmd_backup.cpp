@@ -11,6 +11,7 @@
 #include "core/cli/journal_step.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
+#include "core/cli/pseudo_fs.h"
 #include "core/cli/upload_step.h"
 
 namespace gb {
@@ -18,7 +19,17 @@ namespace gb {
 int cmd_backup(const CommandLine& cl) {
   if (cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "backup needs at least one path to back up"));
   BackupOptions opts;
-  opts.paths = cl.args;
+  size_t pseudo_roots = 0;
+  for (const auto& p : cl.args) {
+    if (auto kind = pseudo_filesystem(p)) {
+      std::fprintf(stderr, "warning: not backed up: %s: a %s pseudo-filesystem (kernel state, no files to keep); skipped\n", p.c_str(), kind->c_str());
+      ++pseudo_roots;
+    } else {
+      opts.paths.push_back(p);
+    }
+  }
+  if (opts.paths.empty())
+    return report_error(make_error(ErrorKind::InvalidArgument, "every path given is on a kernel pseudo-filesystem (proc, sysfs, ...); nothing to back up"));
   opts.excludes = cl.all("exclude");
   for (const auto& file : cl.all("exclude-file")) {
     std::error_code ec;
@@ -119,8 +130,12 @@ int cmd_backup(const CommandLine& cl) {
       std::printf("  %llu files (%s) queued for upload; 'gridbackup upload' stores them\n", (unsigned long long)result->queued_files,
                   human_bytes(result->queued_bytes).c_str());
   }
+  if (pseudo_roots && result->problems.empty()) {
+    std::fprintf(stderr, "gridbackup: %zu paths on pseudo-filesystems were skipped (listed above); the snapshot holds the others\n", pseudo_roots);
+    return kExitPartial;
+  }
   if (!result->problems.empty()) {
-    std::fprintf(stderr, "gridbackup: %zu paths could not be backed up (listed above); the snapshot holds everything else\n", result->problems.size());
+    std::fprintf(stderr, "gridbackup: %zu paths could not be backed up (listed above); the snapshot holds everything else\n", result->problems.size() + pseudo_roots);
     return kExitPartial;
   }
   // An audit that found misses is a failure of the journal, said above; the
