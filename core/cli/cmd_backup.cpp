@@ -11,6 +11,7 @@
 #include "core/cli/journal_step.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
+#include "core/cli/pseudo_fs.h"
 #include "core/cli/upload_step.h"
 
 namespace gb {
@@ -18,13 +19,29 @@ namespace gb {
 int cmd_backup(const CommandLine& cl) {
   if (cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "backup needs at least one path to back up"));
   BackupOptions opts;
-  opts.paths = cl.args;
+  size_t pseudo_roots = 0;
+  for (const auto& p : cl.args) {
+    if (auto kind = pseudo_filesystem(p)) {
+      std::fprintf(stderr, "warning: not backed up: %s: a %s pseudo-filesystem (kernel state, no files to keep); skipped\n", p.c_str(), kind->c_str());
+      ++pseudo_roots;
+    } else {
+      opts.paths.push_back(p);
+    }
+  }
+  if (opts.paths.empty())
+    return report_error(make_error(ErrorKind::InvalidArgument, "every path given is on a kernel pseudo-filesystem (proc, sysfs, ...); nothing to back up"));
   opts.excludes = cl.all("exclude");
   for (const auto& file : cl.all("exclude-file")) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec))
+      return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("--exclude-file {} is a directory, not a file of patterns", file)));
     std::ifstream in(file);
     if (!in) return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("cannot read exclude file {}", file)));
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty() && line[0] != '#') opts.excludes.push_back(line);
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty() || line[0] == '#') continue;
+      if (Status st = check_exclude_pattern(line, "the pattern in " + file); !st) return report_error(st.error());
+      opts.excludes.push_back(line);
+    }
   }
   // The state dir (queue, journal, caches) is never backed up: it is a
   // cache of the repository, and the agent does not journal it.
@@ -113,10 +130,17 @@ int cmd_backup(const CommandLine& cl) {
       std::printf("  %llu files (%s) queued for upload; 'gridbackup upload' stores them\n", (unsigned long long)result->queued_files,
                   human_bytes(result->queued_bytes).c_str());
   }
-  if (!result->problems.empty()) {
-    std::fprintf(stderr, "gridbackup: %zu paths could not be backed up (listed above); the snapshot holds everything else\n", result->problems.size());
+  if (pseudo_roots && result->problems.empty()) {
+    std::fprintf(stderr, "gridbackup: %zu paths on pseudo-filesystems were skipped (listed above); the snapshot holds the others\n", pseudo_roots);
     return kExitPartial;
   }
+  if (!result->problems.empty()) {
+    std::fprintf(stderr, "gridbackup: %zu paths could not be backed up (listed above); the snapshot holds everything else\n", result->problems.size() + pseudo_roots);
+    return kExitPartial;
+  }
+  // An audit that found misses is a failure of the journal, said above; the
+  // snapshot itself is right, so this comes after the partial-backup code.
+  if (upload_code == kExitOk && result->audited && !result->audit_missed.empty()) return kExitAuditMissed;
   return upload_code;
 }
 

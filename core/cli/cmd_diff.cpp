@@ -5,8 +5,11 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/interrupt.h"
 #include "core/cli/json.h"
+#include "core/cli/name_text.h"
 #include "core/cli/progress_line.h"
+#include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_diff.h"
 #include "core/snapshot/view_reader.h"
@@ -24,12 +27,14 @@ std::string json_side(const Entry* e) {
 
 int cmd_diff(const CommandLine& cl) {
   if (cl.args.size() != 2) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup diff SNAPSHOT1 SNAPSHOT2 [--json]"));
+  auto filter = snapshot_filter(cl, true);
+  if (!filter) return report_error(filter.error());
   std::unique_ptr<Repository> repo;
   if (int code = open_or_report(cl, repo)) return code;
   SnapshotStore store(*repo);
   std::vector<std::vector<std::vector<Hash>>> logs;
   for (const auto& ref : cl.args) {
-    auto snap = store.resolve(ref);
+    auto snap = resolve_snapshot(store, ref, *filter);
     if (!snap) return report_error(snap.error());
     auto chain = store.chain(*snap);
     if (!chain) return report_error(chain.error());
@@ -48,12 +53,15 @@ int cmd_diff(const CommandLine& cl) {
                                 std::printf("%s\n{\"change\":\"%c\",\"path\":%s%s,\"before\":%s,\"after\":%s}", first ? "" : ",", kind,
                                             json_string(e.path).c_str(), hex.c_str(), json_side(c.before).c_str(), json_side(c.after).c_str());
                               } else {
-                                std::printf("%c %s\n", kind, c.path().c_str());
+                                std::printf("%c %s\n", kind, printable_name(c.path()).c_str());
                               }
                               first = false;
+                              // The reader went away: stop; main ends as SIGPIPE would.
+                              if (stdout_closed()) return make_error(ErrorKind::Io, "the output was closed");
                               return {};
                             });
   if (!summary) {
+    if (stdout_closed()) return kExitOk;
     if (json) std::printf("\n]}\n");
     return report_error(summary.error());
   }

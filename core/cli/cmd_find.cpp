@@ -6,10 +6,13 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/interrupt.h"
 #include "core/cli/json.h"
+#include "core/cli/name_text.h"
 #include "core/cli/progress_line.h"
 #include "core/cli/time_text.h"
 #include "core/common/path_glob.h"
+#include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_reader.h"
 
@@ -19,7 +22,8 @@ int cmd_find(const CommandLine& cl) {
   if (cl.args.size() != 1 || cl.args[0].empty())
     return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup find PATTERN [--host NAME] [--json]"));
   PathGlob glob(cl.args[0]);
-  std::vector<std::string> hosts = cl.all("host");
+  auto filter = snapshot_filter(cl, false);  // every host's snapshots unless --host/--path narrow them
+  if (!filter) return report_error(filter.error());
   std::unique_ptr<Repository> repo;
   if (int code = open_or_report(cl, repo)) return code;
   SnapshotStore store(*repo);
@@ -29,7 +33,7 @@ int cmd_find(const CommandLine& cl) {
   if (json) std::printf("[");
   uint64_t matches = 0, snapshots = 0;
   for (const Snapshot& s : *all) {
-    if (!hosts.empty() && std::find(hosts.begin(), hosts.end(), s.hostname) == hosts.end()) continue;
+    if (!snapshot_matches(s, *filter)) continue;
     auto logs = store.chain(s);
     if (!logs) return report_error(logs.error());
     ViewReader view(*repo, *logs);
@@ -42,6 +46,7 @@ int cmd_find(const CommandLine& cl) {
         return report_error(make_error(more.error().kind, fmt::format("snapshot {}: {}", s.short_id(), more.error().message)));
       }
       if (!*more) break;
+    if (stdout_closed()) return kExitOk;  // the reader went away; main ends as SIGPIPE would
       if (!glob.matches(e.path)) continue;
       if (here++ == 0) {
         ++snapshots;
@@ -58,7 +63,7 @@ int cmd_find(const CommandLine& cl) {
                     utc_time_text(e.mtime_ns).c_str());
       } else {
         std::printf("  %-8s %12s  %s  %s\n", node_type_name(e.type), e.type == NodeType::File ? human_bytes(e.size).c_str() : "-",
-                    local_time_text(e.mtime_ns).c_str(), e.path.c_str());
+                    local_time_text(e.mtime_ns).c_str(), printable_name(e.path).c_str());
       }
     }
     if (json && here) std::printf("]}");

@@ -160,7 +160,8 @@ int cmd_forget(const CommandLine& cl) {
   if (by_ids) {
     std::set<std::string> seen;
     for (const auto& ref : cl.args) {
-      auto s = store.resolve(ref);
+      // "latest" is this host's newest snapshot (snapshot_select.h), never another machine's.
+      auto s = resolve_snapshot(store, ref, SnapshotFilter{hosts.empty() ? std::vector<std::string>{host_name(cl)} : hosts, {}});
       if (!s) return report_error(s.error());
       if (seen.insert(s->id).second) named.push_back(std::move(*s));
     }

@@ -7,8 +7,11 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/interrupt.h"
 #include "core/cli/json.h"
+#include "core/cli/name_text.h"
 #include "core/common/path_order.h"
+#include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_reader.h"
 
@@ -33,10 +36,12 @@ int cmd_ls(const CommandLine& cl) {
     while (under.size() > 1 && under.back() == '/') under.pop_back();
     if (under.empty() || under[0] != '/') return report_error(make_error(ErrorKind::InvalidArgument, "the PATH given to ls must be absolute, as stored"));
   }
+  auto filter = snapshot_filter(cl, true);
+  if (!filter) return report_error(filter.error());
   std::unique_ptr<Repository> repo;
   if (int code = open_or_report(cl, repo)) return code;
   SnapshotStore store(*repo);
-  auto snap = store.resolve(cl.args[0]);
+  auto snap = resolve_snapshot(store, cl.args[0], *filter);
   if (!snap) return report_error(snap.error());
   auto logs = store.chain(*snap);
   if (!logs) return report_error(logs.error());
@@ -49,6 +54,7 @@ int cmd_ls(const CommandLine& cl) {
     auto more = view.next(e);
     if (!more) return report_error(more.error());
     if (!*more) break;
+    if (stdout_closed()) return kExitOk;  // the reader went away; main ends as SIGPIPE would
     if (!under.empty() && !path_within(e.path, under)) continue;
     if (json) {
       std::string extra = (e.flags & kNameNotUtf8) ? fmt::format(",\"path_hex\":\"{}\"", to_hex(as_bytes(e.path))) : "";
@@ -71,8 +77,8 @@ int cmd_ls(const CommandLine& cl) {
       ::localtime_r(&t, &tm);
       char when[32];
       std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-      std::printf("%s %6u %6u %12llu %s %s%s\n", mode_string(e).c_str(), e.uid, e.gid, (unsigned long long)e.size, when, e.path.c_str(),
-                  e.type == NodeType::Symlink ? (" -> " + e.symlink_target).c_str() : "");
+      std::printf("%s %6u %6u %12llu %s %s%s\n", mode_string(e).c_str(), e.uid, e.gid, (unsigned long long)e.size, when, printable_name(e.path).c_str(),
+                  e.type == NodeType::Symlink ? (" -> " + printable_name(e.symlink_target)).c_str() : "");
     }
     ++n;
   }

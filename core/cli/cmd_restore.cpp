@@ -7,6 +7,7 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/progress_line.h"
 #include "core/restore/restorer.h"
+#include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
 
 namespace gb {
@@ -23,10 +24,12 @@ int cmd_restore(const CommandLine& cl) {
     if (p.empty() || p[0] != '/') return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not an absolute path as stored in the snapshot", cl.args[i])));
     opts.include.push_back(p);
   }
+  auto filter = snapshot_filter(cl, true);  // "latest" is this host's
+  if (!filter) return report_error(filter.error());
   std::unique_ptr<Repository> repo;
   if (int code = open_or_report(cl, repo)) return code;
   SnapshotStore store(*repo);
-  auto snap = store.resolve(cl.args[0]);
+  auto snap = resolve_snapshot(store, cl.args[0], *filter);
   if (!snap) return report_error(snap.error());
   auto start = std::chrono::steady_clock::now();
   RestoreProgress progress;

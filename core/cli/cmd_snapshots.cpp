@@ -4,14 +4,18 @@
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
+#include "core/cli/name_text.h"
 #include "core/cli/progress_line.h"
 #include "core/cli/time_text.h"
 #include "core/snapshot/completeness.h"
+#include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
 
 namespace gb {
 
 int cmd_snapshots(const CommandLine& cl) {
+  auto filter = snapshot_filter(cl, false);  // every host's, unless --host/--path narrow them
+  if (!filter) return report_error(filter.error());
   std::unique_ptr<Repository> repo;
   if (int code = open_or_report(cl, repo)) return code;
   SnapshotStore store(*repo);
@@ -19,7 +23,15 @@ int cmd_snapshots(const CommandLine& cl) {
   if (!all) return report_error(all.error());
   auto completeness = snapshots_completeness(*repo, *all);
   if (!completeness) return report_error(completeness.error());
-  const std::vector<Completeness>& stored = *completeness;
+  // Completeness needs every snapshot (a log builds on its parent's); the filter applies to what is shown.
+  std::vector<Snapshot> shown;
+  std::vector<Completeness> stored;
+  for (size_t i = 0; i < all->size(); ++i)
+    if (snapshot_matches((*all)[i], *filter)) {
+      shown.push_back((*all)[i]);
+      stored.push_back((*completeness)[i]);
+    }
+  all = std::move(shown);
   if (cl.flag("json")) {
     std::printf("[");
     for (size_t i = 0; i < all->size(); ++i) {
@@ -48,7 +60,7 @@ int cmd_snapshots(const CommandLine& cl) {
     std::string paths;
     for (const auto& p : s.paths) {
       if (!paths.empty()) paths += " ";
-      paths += p;
+      paths += printable_name(p);
     }
     std::printf("%-8s  %-19s  %-16s  %10llu  %12s  %-18s  %s%s\n", s.short_id().c_str(), local_time_text(s.time_ns).c_str(), s.hostname.c_str(),
                 (unsigned long long)s.stats.files, human_bytes(s.stats.bytes).c_str(), stored_text.c_str(), paths.c_str(),

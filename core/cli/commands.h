@@ -21,6 +21,8 @@ int cmd_status(const CommandLine& cl);
 int cmd_grid(const CommandLine& cl);
 int cmd_repair(const CommandLine& cl);
 int cmd_prune(const CommandLine& cl);
+// Removes lock objects whose process is gone (--remove-all: every lock).
+int cmd_unlock(const CommandLine& cl);
 // The change-journal agent (core/cli/cmd_agent.cpp; linked into gridbackup
 // only, with the agent library).
 int cmd_agent(const CommandLine& cl);

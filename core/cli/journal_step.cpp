@@ -148,7 +148,9 @@ Status finish_journal(JournalSetup& setup, const BackupResult& result, bool quie
     for (size_t i = 0; i < result.audit_missed.size() && i < 10; ++i) sample += result.audit_missed[i] + "\n";
     GB_CHECK(j.set_value("audit.sample", sample));
     if (!result.audit_missed.empty()) {
-      std::fprintf(stderr, "gridbackup: AUDIT FAILED: the change journal missed %zu changes that the full scan found (the snapshot has them):\n",
+      std::fprintf(stderr,
+                   "gridbackup: AUDIT FAILED: the change journal missed %zu changes that the full scan found; this snapshot was taken by that "
+                   "full scan, so it has them (exit 4; report the paths below as a journal bug):\n",
                    result.audit_missed.size());
       std::fputs(sample.c_str(), stderr);
     } else if (!quiet) {

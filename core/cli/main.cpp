@@ -1,7 +1,9 @@
 // gridbackup: the command-line interface. Every failure ends in one sentence
 // on stderr and a documented exit code (exit_codes.h), never an abort.
 #include <malloc.h>
+#include <signal.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -9,6 +11,7 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/interrupt.h"
 
 namespace {
 
@@ -22,7 +25,8 @@ Commands:
   backup --no-upload PATH...   commit the snapshot at once; content waits in the upload queue
   upload                       drain the upload queue, highest priority first
   status                       the upload queue: files, bytes, ETA, unstable files
-  snapshots                    list snapshots
+  snapshots [--host NAME] [--path PATH]
+                               list snapshots (every host's unless --host/--path narrow them)
   ls SNAPSHOT [PATH]           list a snapshot's paths (below PATH)
   forget [ID...] [--keep-last N] [--keep-hourly N] [--keep-daily N] [--keep-weekly N]
          [--keep-monthly N] [--keep-yearly N] [--keep-within DURATION (7d, 2y5m7d3h)]
@@ -30,12 +34,15 @@ Commands:
                                forget snapshots by id or by policy; 'prune' frees the space
   diff SNAPSHOT1 SNAPSHOT2     paths added (+), removed (-), modified (M), type changed (T),
                                metadata changed (U)
-  find PATTERN [--host NAME]   matching paths in every snapshot (a pattern with '/' matches
+  find PATTERN [--host NAME] [--path PATH]
+                               matching paths in every snapshot (a pattern with '/' matches
                                the whole path, one without the name)
   restore SNAPSHOT|latest --target DIR [PATH...]
                                restore a snapshot (or only PATHs) below DIR
   verify [--read-data]         check the repository; --read-data reads every object
   cap                          print the root cap
+  unlock [--remove-all]        remove locks whose process is gone (--remove-all: every lock,
+                               only when no gridbackup runs anywhere)
   prune [--grace 1h] [--dry-run]
                                delete what no kept snapshot needs (two phases: what is
                                unused now is deleted by a prune after the grace period)
@@ -54,7 +61,9 @@ Options:
   --cap CAP         the root cap itself (or GRIDBACKUP_CAP)
   --state-dir DIR   local state and caches (deletable at any time)
   --exclude PATTERN, --exclude-file FILE   skip matching paths (backup)
-  --host NAME       host name recorded in the snapshot
+  --host NAME       host name recorded in the snapshot (default GRIDBACKUP_HOST, then the
+                    machine's name); SNAPSHOT 'latest' is this host's newest snapshot
+                    (of every --path PATH given); an id names any host's
   --force           read every file again, ignoring the previous snapshot
   --priority PATTERN=high|normal|low|lowest   upload order rule (repeatable)
   --limit-upload KiB/s, --parallel N          upload rate limit and parallel uploads
@@ -64,8 +73,13 @@ Options:
   --json            machine-readable output (backup, snapshots, ls, forget, diff, find)
   --quiet           print only errors; --no-progress: no progress line
 Environment: GRIDBACKUP_REPO, GRIDBACKUP_CAP, GRIDBACKUP_CAP_FILE, GRIDBACKUP_STATE_DIR, GRIDBACKUP_HOST
-Exit codes: 0 ok, 1 error, 2 bad arguments, 3 some paths not backed up/restored,
-            10 no repository, 11 wrong or malformed cap, 12 repository data damaged
+Each command takes only its own options; any other is refused (exit 2).
+Names with control characters or bytes not UTF-8 are shown in $'...' quoting (--json: exact).
+Exit codes: 0 ok, 1 error, 2 bad arguments, 3 some paths not backed up/restored (or skipped:
+            pseudo-filesystems), 4 backup --audit found changes the journal missed (the
+            snapshot is right), 10 no repository, 11 wrong or malformed cap, 12 repository
+            data damaged, 128+N ended by signal N after removing its lock (130 SIGINT,
+            143 SIGTERM, 129 SIGHUP), 141 output closed by its reader
 )";
 
 }  // namespace
@@ -81,6 +95,7 @@ int main(int argc, char** argv) {
   try {
     auto cl = parse_command_line(argc, argv);
     if (!cl) return report_error(cl.error());
+    if (Status st = check_command_options(*cl); !st) return report_error(st.error());
     if (cl->command.empty() || cl->command == "help" || cl->flag("help")) {
       std::fputs(kUsage, stdout);
       return cl->command.empty() && !cl->flag("help") ? kExitUsage : kExitOk;
@@ -94,12 +109,22 @@ int main(int argc, char** argv) {
         {"forget", cmd_forget},   {"diff", cmd_diff},     {"find", cmd_find},
         {"restore", cmd_restore}, {"verify", cmd_verify}, {"cap", cmd_cap},     {"upload", cmd_upload},
         {"status", cmd_status},   {"grid", cmd_grid},     {"repair", cmd_repair},
-        {"agent", cmd_agent},     {"prune", cmd_prune},
+        {"agent", cmd_agent},     {"prune", cmd_prune},    {"unlock", cmd_unlock},
     };
     auto it = commands.find(cl->command);
     if (it == commands.end())
       return report_error(make_error(ErrorKind::InvalidArgument, "unknown command '" + cl->command + "' (see 'gridbackup help')"));
-    return it->second(*cl);
+    // The agent receives its signals itself (signalfd, agents/linux/agent_daemon.cpp).
+    if (cl->command != "agent") install_interrupt_handling();
+    int code = it->second(*cl);
+    // Output to a reader that went away (`gridbackup ls latest | head`): the
+    // command stopped early and released its lock; end as SIGPIPE would, silently.
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      if (stdout_closed()) return 128 + SIGPIPE;
+      std::fprintf(stderr, "gridbackup: cannot write the output: %s\n", std::strerror(errno));
+      return code == kExitOk ? kExitError : code;
+    }
+    return code;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "gridbackup: out of memory\n");
   } catch (const std::exception& e) {

@@ -28,7 +28,35 @@ const std::set<std::string> kValueOptions = {"repo",         "cap-file", "cap", 
                                             "grace", "wait", "max-unused", "commit-interval"};
 const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload", "restart",
                                             "dry-run",  // forget, prune (lifecycle)
-                                            "from-journal", "no-journal", "audit", "no-start", "bounded-queue"};
+                                            "from-journal", "no-journal", "audit", "no-start", "bounded-queue", "remove-all"};
+
+// The options each command takes, beyond the global ones. An option a command
+// does not take is refused rather than ignored: `backup --dry-run` once saved
+// a real snapshot. (A later move to CLI11 makes this per-subcommand parsing.)
+const std::set<std::string> kGlobalOptions = {"repo", "cap-file", "cap", "state-dir", "help", "quiet"};
+const std::map<std::string, std::set<std::string>> kCommandOptions = {
+    {"init", {}},
+    {"backup", {"exclude", "exclude-file", "priority", "force", "json", "no-progress", "no-upload", "host", "limit-upload", "parallel",
+                "max-delta-chain", "commit-interval", "audit", "from-journal", "no-journal", "audit-interval"}},
+    {"upload", {"limit-upload", "parallel", "max-delta-chain", "commit-interval", "json", "no-progress", "host"}},
+    {"status", {"json"}},
+    {"snapshots", {"json", "host", "path"}},
+    {"ls", {"json", "host", "path"}},
+    {"restore", {"target", "no-progress", "verbose", "host", "path"}},
+    {"diff", {"json", "host", "path"}},
+    {"find", {"json", "host", "path"}},
+    {"forget", {"keep-last", "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "keep-yearly", "keep-within", "group-by", "host",
+                "path", "dry-run", "json"}},
+    {"verify", {"read-data", "no-progress"}},
+    {"cap", {}},
+    {"prune", {"grace", "wait", "max-unused", "dry-run", "json", "no-progress", "host"}},
+    {"grid", {"json", "no-progress", "restart", "verbose", "id", "limit", "n", "availability", "durability"}},
+    {"repair", {"json", "no-progress", "restart", "verbose", "limit"}},
+    {"agent", {"record", "roots-file", "since", "unit-dir", "config-dir", "bounded-queue", "no-start", "json", "host", "verbose"}},
+    {"unlock", {"remove-all", "json"}},
+    {"help", {}},
+    {"version", {}},
+};
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
@@ -105,6 +133,55 @@ Result<CommandLine> parse_command_line(int argc, char** argv) {
   return cl;
 }
 
+Status check_command_options(const CommandLine& cl) {
+  auto it = kCommandOptions.find(cl.command);
+  if (it == kCommandOptions.end()) return {};  // an unknown command is reported by the dispatcher
+  auto refuse = [&](const std::string& name) -> Status {
+    return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' does not take --{} (see 'gridbackup help')", cl.command, name));
+  };
+  for (const auto& [name, _] : cl.flags)
+    if (!kGlobalOptions.count(name) && !it->second.count(name)) return refuse(name);
+  for (const auto& [name, _] : cl.values)
+    if (!kGlobalOptions.count(name) && !it->second.count(name)) return refuse(name);
+  for (const auto& h : cl.all("host"))
+    if (h.empty()) return make_error(ErrorKind::InvalidArgument, "--host needs a host name, not an empty string");
+  for (const auto& x : cl.all("exclude")) GB_CHECK(check_exclude_pattern(x, "--exclude"));
+  return {};
+}
+
+Status check_exclude_pattern(const std::string& pattern, const std::string& where) {
+  if (pattern.empty()) return make_error(ErrorKind::InvalidArgument, fmt::format("{} needs a pattern, not an empty string (it would match nothing)", where));
+  // fnmatch(3) takes an unclosed '[' literally; the user almost surely meant a class.
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (pattern[i] != '[') continue;
+    size_t j = i + 1;
+    if (j < pattern.size() && (pattern[j] == '!' || pattern[j] == '^')) ++j;
+    if (j < pattern.size() && pattern[j] == ']') ++j;  // a leading ']' is a member
+    j = pattern.find(']', j);
+    if (j == std::string::npos)
+      return make_error(ErrorKind::InvalidArgument, fmt::format("{} '{}' has a '[' that is never closed (write '\\[' for a literal '[')", where, pattern));
+    i = j;
+  }
+  return {};
+}
+
+Result<SnapshotFilter> snapshot_filter(const CommandLine& cl, bool this_host_by_default) {
+  SnapshotFilter f;
+  f.hosts = cl.all("host");
+  if (f.hosts.empty() && this_host_by_default) f.hosts.push_back(host_name(cl));
+  for (const auto& given : cl.all("path")) {
+    std::string p = std::filesystem::path(given).lexically_normal().string();
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    if (p.empty() || p[0] != '/') return make_error(ErrorKind::InvalidArgument, fmt::format("--path '{}' must be an absolute path, as backed up", given));
+    f.paths.push_back(p);
+  }
+  return f;
+}
+
 std::string default_repository_url() { return "file://" + xdg("XDG_DATA_HOME", ".local/share") + "/gridbackup/repository"; }
 std::string default_cap_file() { return xdg("XDG_CONFIG_HOME", ".config") + "/gridbackup/cap"; }
 
@@ -147,15 +224,21 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool 
   // Opened without the index: the lock comes first, so a prune that plans
   // after this process read the index waits for it (repository_lock.h).
   auto repo = Repository::open(std::move(backend), cap.master, false);
-  if (!repo && repo.error().kind == ErrorKind::NotFound) {
-    // No config object. When the location itself is missing (a bucket or
-    // directory name with a typo, most likely), say that instead.
+  if (!repo && (repo.error().kind == ErrorKind::NotFound || repo.error().kind == ErrorKind::Io)) {
+    // No config object (or a path below a regular file, ENOTDIR). When the
+    // location itself is missing or not a directory (a bucket or directory
+    // name with a typo, most likely), say that instead: no repository, exit 10.
     if (auto again = open_backend(url)) {
       auto there = (*again)->exists();
-      if (there && !*there)
+      if (there && !*there) {
+        std::string path = url.rfind("file://", 0) == 0 ? url.substr(7) : "";
+        std::error_code ec;
+        bool is_other = !path.empty() && std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec);
         return make_error(ErrorKind::NotFound,
-                          fmt::format("there is no GridBackup repository at {}: the {} it names does not exist (check the URL, or run 'gridbackup init' to create one)",
-                                      url, url.rfind("s3://", 0) == 0 ? "bucket" : "directory"));
+                          fmt::format("there is no GridBackup repository at {}: the {} it names {} (check the URL, or run 'gridbackup init' to create one)",
+                                      url, url.rfind("s3://", 0) == 0 ? "bucket" : "directory",
+                                      is_other ? "is not a directory" : "does not exist"));
+      }
     }
   }
   if (!repo) return repo;

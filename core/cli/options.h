@@ -11,6 +11,7 @@
 #include "core/repository/repository.h"
 #include "core/queue/upload_queue.h"
 #include "core/repository/root_cap.h"
+#include "core/snapshot/snapshot_select.h"
 
 namespace gb {
 
@@ -26,6 +27,14 @@ struct CommandLine {
 
 // Fails with a sentence on unknown options or missing values.
 Result<CommandLine> parse_command_line(int argc, char** argv);
+
+// Refuses, with one sentence, an option the command does not take.
+Status check_command_options(const CommandLine& cl);
+// Refuses an empty exclude pattern or one with an unclosed '['; `where` names it.
+Status check_exclude_pattern(const std::string& pattern, const std::string& where);
+// --host (repeatable) and --path (repeatable, absolute). With no --host and
+// this_host_by_default, the filter names this host (host_name): what "latest" means.
+Result<SnapshotFilter> snapshot_filter(const CommandLine& cl, bool this_host_by_default);
 
 std::string default_repository_url();
 std::string default_cap_file();

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <chrono>
 #include <fmt/format.h>
+#include <mutex>
+#include <vector>
 
 #include "core/common/serial.h"
 #include "core/crypto/keys.h"
@@ -54,7 +56,24 @@ std::optional<LockInfo> decode_lock(ByteView payload, std::string& machine) {
   return l;
 }
 
+// The locks this process holds, for release_all_locks_now.
+std::mutex g_held_mu;
+std::vector<RepositoryLock*> g_held;
+
 }  // namespace
+
+size_t release_all_locks_now() {
+  std::lock_guard lk(g_held_mu);
+  for (RepositoryLock* l : g_held) l->release_now();
+  return g_held.size();
+}
+
+void RepositoryLock::release_now() {
+  std::lock_guard lk(store_mu_);
+  if (released_) return;
+  released_ = true;
+  (void)backend_.remove(info_.name);
+}
 
 Result<std::vector<LockInfo>> list_locks(Backend& backend, const Hash& metadata_key) {
   GB_ASSIGN(auto objects, backend.list("locks/"));
@@ -77,6 +96,7 @@ Result<std::vector<LockInfo>> list_locks(Backend& backend, const Hash& metadata_
     // A holder on this machine that no longer exists was killed: its lock is stale at once.
     bool dead = machine == me && info->pid > 0 && ::kill(static_cast<pid_t>(info->pid), 0) != 0 && errno == ESRCH;
     info->stale = expired || dead;
+    info->stale_reason = dead ? "its process is gone" : expired ? "its lease ran out" : "";
     out.push_back(std::move(*info));
   }
   return out;
@@ -95,6 +115,7 @@ Status RepositoryLock::note_plan_seen(int64_t plan_ns) {
 
 Status RepositoryLock::store() {
   std::lock_guard lk(store_mu_);
+  if (released_) return {};
   info_.refreshed_ns = now_ns();
   return backend_.put(info_.name, seal_envelope(key_, EnvelopeKind::Lock, encode_lock(info_)));
 }
@@ -119,6 +140,8 @@ Result<std::unique_ptr<RepositoryLock>> RepositoryLock::stored(Backend& backend,
   info.name = "locks/" + kind + "-" + to_hex(random_bytes(8));
   std::unique_ptr<RepositoryLock> lock(new RepositoryLock(backend, metadata_key, std::move(info)));
   GB_CHECK(lock->store());
+  std::lock_guard lk(g_held_mu);
+  g_held.push_back(lock.get());
   return lock;
 }
 
@@ -159,12 +182,16 @@ Result<std::unique_ptr<RepositoryLock>> RepositoryLock::exclusive(Backend& backe
 
 RepositoryLock::~RepositoryLock() {
   {
+    std::lock_guard lk(g_held_mu);
+    std::erase(g_held, this);
+  }
+  {
     std::lock_guard lk(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
   if (refresher_.joinable()) refresher_.join();
-  (void)backend_.remove(info_.name);
+  release_now();
 }
 
 }  // namespace gb

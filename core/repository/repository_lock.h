@@ -33,6 +33,7 @@ struct LockInfo {
   // longer refers to that plan's candidates, so the sweep need not wait for it.
   int64_t plan_seen_ns = 0;
   bool stale = false;
+  std::string stale_reason;  // "its process is gone", "its lease ran out"
 };
 
 // How long a lock lives without a refresh; refreshed every kLockRefresh.
@@ -54,6 +55,9 @@ class RepositoryLock {
   const std::string& name() const { return info_.name; }
   // Records (and stores at once) that the holder has taken in the plan made at `plan_ns`.
   Status note_plan_seen(int64_t plan_ns);
+  // Removes the lock object now and never stores it again (the refresher
+  // stops writing): for a process about to end on a signal.
+  void release_now();
 
  private:
   RepositoryLock(Backend& backend, const Hash& key, LockInfo info);
@@ -70,10 +74,16 @@ class RepositoryLock {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  bool released_ = false;  // under store_mu_: release_now ran, store() writes nothing
   std::thread refresher_;
 };
 
-// Every lock in the repository, stale ones marked. Locks that vanish or do
+// Removes the objects of every lock this process holds (release_now on
+// each) and returns how many. Called from a normal thread, never from a
+// signal handler: core/cli/interrupt.cpp receives signals with sigwait.
+size_t release_all_locks_now();
+
+// Every lock in the repository, stale ones marked (stale_reason says why). Locks that vanish or do
 // not open (another repository's key, damage) are skipped.
 Result<std::vector<LockInfo>> list_locks(Backend& backend, const Hash& metadata_key);
 

@@ -21,7 +21,8 @@ class SnapshotStore {
   // Any stored snapshot, forgotten or not (a chain may need a forgotten one).
   Result<Snapshot> load(const std::string& id);
   // "latest", a full id, or a unique id prefix (at least 4 hex digits), among
-  // the live snapshots.
+  // the live snapshots. "latest" here is the newest of *any* host: commands
+  // resolve through resolve_snapshot (snapshot_select.h), this host's.
   Result<Snapshot> resolve(const std::string& ref);
   // Stores the snapshot and sets its id.
   Status save(Snapshot& s);

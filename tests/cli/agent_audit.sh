@@ -28,7 +28,9 @@ n = db.execute("DELETE FROM changes WHERE path = ?", (sys.argv[2].encode(),)).ro
 db.commit()
 assert n > 0, "no record to hide"
 PY
-gb backup "$DATA" --no-upload --no-progress --audit > "$W/audit.out" 2> "$W/audit.err" || true
+rc=0; gb backup "$DATA" --no-upload --no-progress --audit > "$W/audit.out" 2> "$W/audit.err" || rc=$?
+[ "$rc" = 4 ] || { cat "$W/audit.err" >&2; fail "an audit that found misses exited $rc, not 4"; }
+grep -q "this snapshot was taken by that full scan" "$W/audit.err" || fail "the audit did not say what it did about the misses"
 grep -q "AUDIT FAILED: the change journal missed 1 changes" "$W/audit.err" || { cat "$W/audit.out" "$W/audit.err" >&2; fail "the audit did not report the hidden change"; }
 grep -q "^$DATA/b/two$" "$W/audit.err" || fail "the audit did not name the missed path"
 gb ls latest --json | grep -q "\"path\":\"$DATA/b/two\",\"type\":\"file\",\"mode\":420,\"uid\":0,\"gid\":0,\"size\":12" ||

@@ -30,6 +30,32 @@ expect_fail 2 'cap file already exists' "$GB" init --repo "file://$W/x" --cap-fi
 expect_fail 1 'no snapshot has an id starting with' gb restore abcd1234 --target "$W/t"
 expect_fail 2 'is not a snapshot id' gb restore 'x!' --target "$W/t"
 
+# An option a command does not take is refused, never ignored: backup
+# --dry-run once saved a real snapshot. Every command, exit 2, nothing written.
+snaps_before=$(ls "$REPO/snapshots" | wc -l)
+for c in init backup upload status snapshots ls restore diff find verify cap grid repair agent unlock; do
+  expect_fail 2 "'$c' does not take --dry-run" gb $c --dry-run
+done
+for c in forget prune; do expect_fail 2 "'$c' does not take --target" gb $c --target "$W/t"; done
+expect_fail 2 "'backup' does not take --dry-run" gb backup --dry-run "$SRC"
+expect_fail 2 "'snapshots' does not take --exclude" gb snapshots --exclude x
+expect_fail 2 "'verify' does not take --json" gb verify --json
+[ "$(ls "$REPO/snapshots" | wc -l)" = "$snaps_before" ] || fail "a refused command wrote a snapshot"
+# Accepted silently before: each gets one sentence and exit 2.
+expect_fail 2 'exclude-file .* is a directory' gb backup --exclude-file /tmp "$SRC"
+expect_fail 2 "exclude '\\[' has a '\\[' that is never closed" gb backup --exclude '[' "$SRC"
+expect_fail 2 'exclude needs a pattern, not an empty string' gb backup --exclude '' "$SRC"
+expect_fail 2 'host needs a host name' gb backup --host '' "$SRC"
+expect_fail 2 'host needs a host name' gb snapshots --host ''
+expect_fail 2 "path 'rel' must be an absolute path" gb ls latest --path rel
+printf '*.tmp\n[abc\n' > "$W/bad-excludes"
+expect_fail 2 "has a '\\[' that is never closed" gb backup --exclude-file "$W/bad-excludes" "$SRC"
+[ "$(ls "$REPO/snapshots" | wc -l)" = "$snaps_before" ] || fail "a refused backup wrote a snapshot"
+gb backup --host other-host --exclude '[ab]*' --exclude '\[' --quiet "$SRC"   # closed classes and an escaped '[' are fine
+# A repository URL naming a regular file: no repository there (exit 10).
+: > "$W/regular-file"
+expect_fail 10 'no GridBackup repository at .*is not a directory' "$GB" snapshots --cap "$good_cap" --repo "file://$W/regular-file"
+
 # An unreadable source file: reported, the rest is backed up, exit 3.
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
   chmod 755 "$W"; U=$W/user; mkdir -p "$U/src"; echo readable > "$U/src/ok"; echo secret > "$U/src/locked"; chmod 000 "$U/src/locked"

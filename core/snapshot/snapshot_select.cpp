@@ -1,0 +1,50 @@
+#include "core/snapshot/snapshot_select.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <set>
+
+namespace gb {
+namespace {
+
+std::string joined(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+}  // namespace
+
+bool snapshot_matches(const Snapshot& s, const SnapshotFilter& filter) {
+  if (!filter.hosts.empty() && std::find(filter.hosts.begin(), filter.hosts.end(), s.hostname) == filter.hosts.end()) return false;
+  for (const auto& p : filter.paths)
+    if (std::find(s.paths.begin(), s.paths.end(), p) == s.paths.end()) return false;
+  return true;
+}
+
+std::vector<Snapshot> select_snapshots(const std::vector<Snapshot>& all, const SnapshotFilter& filter) {
+  std::vector<Snapshot> out;
+  for (const auto& s : all)
+    if (snapshot_matches(s, filter)) out.push_back(s);
+  return out;
+}
+
+Result<Snapshot> resolve_snapshot(SnapshotStore& store, const std::string& ref, const SnapshotFilter& latest) {
+  if (ref != "latest") return store.resolve(ref);
+  GB_ASSIGN(auto all, store.list());
+  if (all.empty()) return make_error(ErrorKind::NotFound, "the repository has no snapshots yet");
+  auto hits = select_snapshots(all, latest);
+  if (!hits.empty()) return hits.back();
+  std::string host_text = latest.hosts.empty() ? "any host" : "host " + joined(latest.hosts, ", ");
+  SnapshotFilter by_host{latest.hosts, {}};
+  if (!latest.paths.empty() && !select_snapshots(all, by_host).empty())
+    return make_error(ErrorKind::NotFound, fmt::format("no snapshot of {} includes {} (see 'gridbackup snapshots --host NAME')", host_text,
+                                                      joined(latest.paths, " and ")));
+  std::set<std::string> others;
+  for (const auto& s : all)
+    if (std::find(latest.hosts.begin(), latest.hosts.end(), s.hostname) == latest.hosts.end()) others.insert(s.hostname);
+  return make_error(ErrorKind::NotFound, fmt::format("no snapshot of {}; other hosts: {} — use --host NAME, or a snapshot id", host_text,
+                                                    joined(std::vector<std::string>(others.begin(), others.end()), ", ")));
+}
+
+}  // namespace gb

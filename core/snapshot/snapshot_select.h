@@ -1,0 +1,29 @@
+// Choosing snapshots by host and paths (restic's --host/--path semantics),
+// and what "latest" means: the newest snapshot of one host (this machine's,
+// unless --host names others) that includes the given paths. In a repository
+// shared by several hosts, "latest" must never be another machine's snapshot
+// (`restore latest --target /` would restore the wrong machine). A snapshot id
+// names one snapshot whatever its host.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/snapshot/snapshot.h"
+#include "core/snapshot/snapshot_store.h"
+
+namespace gb {
+
+struct SnapshotFilter {
+  std::vector<std::string> hosts;  // empty: any host; else the snapshot's host is one of them
+  std::vector<std::string> paths;  // the snapshot's paths include every one of these
+};
+
+bool snapshot_matches(const Snapshot& s, const SnapshotFilter& filter);
+// `all` (oldest first) less those the filter does not match.
+std::vector<Snapshot> select_snapshots(const std::vector<Snapshot>& all, const SnapshotFilter& filter);
+// "latest": the newest snapshot that `latest` matches, else NotFound with one
+// sentence naming the hosts that have snapshots. Anything else: an id or id
+// prefix, resolved among all live snapshots (the filter does not apply).
+Result<Snapshot> resolve_snapshot(SnapshotStore& store, const std::string& ref, const SnapshotFilter& latest);
+
+}  // namespace gb
