@@ -197,25 +197,35 @@ Result<Bytes> Repository::open_packed_blob(const std::string& object, const Blob
   return plain;
 }
 
+bool Repository::full_version_present(const Hash& content) const {
+  for (const Hash& h : content_segments(content))
+    if (!index_.has_blob(h)) return false;
+  return true;
+}
+
 bool Repository::content_present(const Hash& content, uint64_t size) const {
   if (size == 0 || content == kEmptyContent) return true;
   Hash current = content;
-  // A delta is present when its blobs are and its base is; the chain is short
-  // (capped when written), and the guard stops a damaged index from looping.
+  // Present means restorable from what the index names now: a version stored
+  // in full, or a delta whose blobs are stored and whose base is present. A
+  // delta record alone proves nothing: its base may have lost its index
+  // object, and the version may since have been stored again in full (the
+  // healing backup of issue 21). The chain is short (capped when written),
+  // and the guard stops a damaged index from looping.
   for (int guard = 0; guard < 1000; ++guard) {
+    if (full_version_present(current)) return true;
     auto delta = index_.find_delta(current);
-    if (!delta) break;
+    if (!delta) return false;
     for (const Hash& h : delta->blobs)
       if (!index_.has_blob(h)) return false;
     if (delta->base == kEmptyContent) return true;
     current = delta->base;
   }
-  for (const Hash& h : content_segments(current))
-    if (!index_.has_blob(h)) return false;
-  return true;
+  return false;
 }
 
 uint32_t Repository::delta_depth(const Hash& content) const {
+  if (full_version_present(content)) return 0;
   auto delta = index_.find_delta(content);
   return delta ? delta->depth : 0;
 }
@@ -223,7 +233,13 @@ uint32_t Repository::delta_depth(const Hash& content) const {
 Status Repository::write_content(const Hash& content, uint64_t size, int out_fd, const std::string& scratch_dir) {
   if (size == 0 || content == kEmptyContent) return {};
   auto delta = index_.find_delta(content);
-  if (!delta) {
+  // A full copy, when the index names every segment, needs no base.
+  auto segments_known = [&] {
+    for (const Hash& seg : content_segments(content))
+      if (!index_.find_blob(seg)) return false;
+    return true;
+  };
+  if (!delta || segments_known()) {
     for (const Hash& seg : content_segments(content)) {
       GB_ASSIGN(Bytes data, read_blob(seg));
       if (!write_fully(out_fd, data)) return make_error(ErrorKind::Io, fmt::format("cannot write: {}", std::strerror(errno)));

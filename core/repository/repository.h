@@ -82,6 +82,8 @@ class Repository {
   std::vector<Hash> content_segments(const Hash& content) const;
   // Whether every blob a file's content needs is stored (through its delta chain).
   bool content_present(const Hash& content, uint64_t size) const;
+  // Whether every segment of this version is stored in full (no delta needed).
+  bool full_version_present(const Hash& content) const;
   // How many deltas separate this content from a fully stored version (0: full).
   uint32_t delta_depth(const Hash& content) const;
   // Writes a file's content to `out_fd`, applying delta chains; a base is
