@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fmt/format.h>
@@ -160,6 +161,12 @@ class Sweep {
     auto harmless = [&](const LockInfo& l) { return l.kind == "upload" && l.plan_seen_ns == plan_.created_ns; };
     GB_ASSIGN(bool done, wait_for_locks(backend(), key(), readers, options_.wait_seconds, options_, harmless));
     if (!done) return defer("processes that may have read the old index are still running");
+    // Mark again after the last wait: a backup that read the index before
+    // the new one was stored may have committed a snapshot meanwhile that
+    // needs a doomed copy (it stored it again after the plan was made, in
+    // an object this sweep replaced). Once every such process has finished,
+    // the snapshots listed now are all that can need what is deleted next.
+    GB_CHECK(keep_what_new_snapshots_need());
     GB_CHECK(delete_unreferenced());
     result_.swept = true;
     return {};
@@ -287,6 +294,49 @@ class Sweep {
     GB_ASSIGN(std::string name, store_index_object(v_.repo->upload_backend(), key(), o));
     result_.index_objects_replaced += o.supersedes.size();
     say(fmt::format("sweep: new index {} replaces {} index object(s)", name.substr(6, 12), o.supersedes.size()));
+    return {};
+  }
+
+  // Snapshots committed since the sweep marked keep what they need: their
+  // doomed blobs are indexed again where they are (one more index object)
+  // and their packs leave the deletion list.
+  Status keep_what_new_snapshots_need() {
+    GB_ASSIGN(auto now_kept, SnapshotStore(*v_.repo).list());
+    std::unordered_set<std::string> marked;
+    for (const auto& s : v_.kept) marked.insert(s.id);
+    std::vector<Snapshot> fresh;
+    for (auto& s : now_kept)
+      if (!marked.count(s.id)) fresh.push_back(std::move(s));
+    if (fresh.empty()) return {};
+    say(fmt::format("sweep: marking what {} snapshot(s) committed meanwhile need", fresh.size()));
+    // v_.repo's index is the one read before the new index: it names the doomed copies.
+    GB_ASSIGN(auto reach, find_reachable(*v_.repo, fresh));
+    std::unordered_set<Hash, HashHasher> placed;
+    std::unordered_set<std::string> rescued_packs;
+    IndexObject o;
+    for (const auto& [name, obj] : v_.loaded.objects)
+      for (const auto& [pack, blobs] : obj.packs) {
+        std::vector<PackedBlob> keep;
+        for (const auto& b : blobs)
+          if (doomed_.count(b.hash) && reach.live_blobs.count(b.hash) && placed.insert(b.hash).second) keep.push_back(b);
+        if (keep.empty()) continue;
+        o.packs.emplace_back(pack, std::move(keep));
+        rescued_packs.insert(pack);
+      }
+    if (placed.empty()) return {};
+    auto usable = [&](const Hash& h) { return survives(h) || placed.count(h) > 0; };
+    auto any_placed = [&](const std::vector<Hash>& hs) { return std::any_of(hs.begin(), hs.end(), [&](const Hash& h) { return placed.count(h) > 0; }); };
+    for (const auto& [name, obj] : v_.loaded.objects) {
+      for (const auto& [content, segs] : obj.links)
+        if (any_placed(segs) && std::all_of(segs.begin(), segs.end(), usable)) o.links.emplace_back(content, segs);
+      for (const auto& [content, sig] : obj.signatures)
+        if (placed.count(sig)) o.signatures.emplace_back(content, sig);
+      for (const auto& [content, d] : obj.deltas)
+        if (any_placed(d.blobs) && std::all_of(d.blobs.begin(), d.blobs.end(), usable)) o.deltas.emplace_back(content, d);
+    }
+    GB_CHECK(store_index_object(v_.repo->upload_backend(), key(), o));
+    std::erase_if(plan_.condemned_packs, [&](const std::string& p) { return rescued_packs.count(p) > 0; });
+    say(fmt::format("sweep: {} blob(s) in {} pack(s) stay for them", placed.size(), rescued_packs.size()));
     return {};
   }
 
