@@ -37,6 +37,14 @@ Result<std::unordered_set<std::string>> stored_packs(Backend& backend) {
   return out;
 }
 
+// The snapshot ids stored under snapshots/ (forgotten or not).
+Result<std::unordered_set<std::string>> stored_snapshot_ids(Backend& backend) {
+  GB_ASSIGN(auto objects, backend.list("snapshots/"));
+  std::unordered_set<std::string> out;
+  for (const auto& o : objects) out.insert(o.name.substr(10));
+  return out;
+}
+
 // One opened repository with the whole index, as read now.
 struct IndexView {
   std::unique_ptr<Repository> repo;
@@ -112,8 +120,9 @@ Result<PrunePlan> make_plan(IndexView& v, const Reachability& reach, const std::
   for (const auto& p : condemned)
     if (packs.count(p) && !indexed.count(p)) plan.condemned_packs.push_back(p);
   GB_ASSIGN(auto forgotten, SnapshotStore(*v.repo).forgotten_ids());
+  GB_ASSIGN(auto stored, stored_snapshot_ids(v.repo->backend()));
   for (const auto& id : forgotten)
-    if (!reach.needed_snapshots.count(id)) ++result.candidate_snapshots;
+    if (!reach.needed_snapshots.count(id) && stored.count(id)) ++result.candidate_snapshots;
   result.candidate_blobs = plan.candidates.size();
   result.candidate_packs = plan.unindexed_packs.size();
   return plan;
@@ -346,10 +355,12 @@ class Sweep {
     GB_ASSIGN(auto kept, store.list());  // again: a backup may have committed while we waited
     GB_ASSIGN(auto needed, needed_snapshot_ids(*v_.repo, kept));
     GB_ASSIGN(auto forgotten, store.forgotten_ids());
+    GB_ASSIGN(auto stored, stored_snapshot_ids(backend()));
+    // The tombstone stays (a few dozen bytes): without it a deleted snapshot
+    // could not be told apart from one rolled back (seen_objects.h).
     for (const auto& id : forgotten) {
-      if (needed.count(id)) continue;
+      if (needed.count(id) || !stored.count(id)) continue;
       GB_CHECK(remove_if_present("snapshots/" + id));
-      GB_CHECK(remove_if_present("forgotten/" + id));
       ++result_.snapshots_deleted;
     }
     for (const auto& pack : plan_.condemned_packs) GB_CHECK(remove_if_present(pack_object_name(pack)));
