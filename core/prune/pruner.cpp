@@ -403,7 +403,18 @@ Result<PruneResult> run_prune(const RepositoryOpener& open, const PruneOptions& 
     GB_ASSIGN(lock, RepositoryLock::exclusive(repo->backend(), repo->keys().metadata, "prune", options.host));
   }
   std::string self = lock ? lock->name() : "";
-  GB_ASSIGN(auto old, load_prune_plan(repo->backend(), repo->keys().metadata));
+  auto read_plan = load_prune_plan(repo->backend(), repo->keys().metadata);
+  std::optional<PrunePlan> old;
+  if (read_plan) {
+    old = std::move(*read_plan);
+  } else if (read_plan.error().kind == ErrorKind::Corrupt) {
+    // A damaged plan is replaced by a new one: what an interrupted sweep
+    // condemned is no longer indexed, so the new mark finds it unindexed;
+    // meanwhile processes that met the damage adopt nothing (Repository::load_index).
+    if (options.say) options.say(read_plan.error().message + "; a new plan replaces it");
+  } else {
+    return read_plan.error();
+  }
 
   // A ripe plan is carried out first.
   if (old && now_ns() - old->created_ns >= options.grace_seconds * 1'000'000'000LL) {

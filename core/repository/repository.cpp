@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <functional>
@@ -116,22 +117,46 @@ Result<std::unique_ptr<Repository>> Repository::open(std::unique_ptr<Backend> ba
 
 Status Repository::load_index() {
   if (index_loaded_) return {};
-  GB_ASSIGN(auto loaded, load_index_objects(*backend_, keys_.metadata));
+  // A damaged index object or plan must not block restores (issue 21): it is
+  // left out and said in one line. Nothing stored from here on may trust the
+  // rest, though: a damaged object may have superseded others (stale ones
+  // naming deleted packs would come back), and a damaged plan hides what a
+  // prune will delete. So for a process that stores (prepare_to_store)
+  // everything counts as absent (content is stored again) and no pack is
+  // adopted, until the damage is repaired; readers read what is named.
+  GB_ASSIGN(auto loaded, load_index_objects(*backend_, keys_.metadata, /*skip_damaged=*/true));
+  for (const auto& d : loaded.damaged)
+    warn(fmt::format("{}; left out: files that need only it do not restore, and backups store content again until it is "
+                     "repaired (delete it, then 'gridbackup upload' re-indexes its packs from their own headers, and 'gridbackup prune')",
+                     d));
   // What a pending prune will delete counts as absent from here on: nothing
   // this process stores may refer to it (docs/FORMAT.md, "Prune"). Only the
   // copies the plan saw; a copy stored since, in a newer object, stays.
-  GB_ASSIGN(auto plan, load_prune_plan(*backend_, keys_.metadata));
+  auto plan = load_prune_plan(*backend_, keys_.metadata);
+  if (!plan) {
+    if (plan.error().kind != ErrorKind::Corrupt) return plan.error();
+    warn(plan.error().message + "; restores are not affected, backups store content again until 'gridbackup prune' rewrites the plan");
+    plan = std::optional<PrunePlan>{};
+    distrusted_ = true;
+  }
+  if (!loaded.damaged.empty()) distrusted_ = true;
   std::unordered_set<std::string> planned;
-  if (plan) planned.insert(plan->index_objects.begin(), plan->index_objects.end());
+  if (*plan) planned.insert((*plan)->index_objects.begin(), (*plan)->index_objects.end());
   for (const auto& [name, o] : loaded.objects)
     if (!planned.count(name)) index_.merge_object(o);
-  if (plan) {
+  if (*plan) {
     for (const auto& [name, o] : loaded.objects)
-      if (planned.count(name)) index_.merge_planned(o, plan->candidates);
-    took_in(*plan);
+      if (planned.count(name)) index_.merge_planned(o, (*plan)->candidates);
+    took_in(**plan);
   }
   index_loaded_ = true;
   return {};
+}
+
+void Repository::warn(const std::string& sentence) const {
+  // Core code does not print as a rule; these damage lines are the exception
+  // every command shares (restore, snapshots, backup), said once per process.
+  std::fprintf(stderr, "warning: %s\n", sentence.c_str());
 }
 
 void Repository::took_in(const PrunePlan& plan) {
@@ -142,7 +167,16 @@ void Repository::took_in(const PrunePlan& plan) {
 
 Status Repository::refresh_prune_plan() {
   if (!index_loaded_) return {};
-  GB_ASSIGN(auto plan, load_prune_plan(*backend_, keys_.metadata));
+  auto read = load_prune_plan(*backend_, keys_.metadata);
+  if (!read && read.error().kind == ErrorKind::Corrupt) {
+    // Damaged since the index was loaded: trust nothing stored before (see load_index).
+    if (!distrusted_) warn(read.error().message + "; content is stored again until 'gridbackup prune' rewrites the plan");
+    distrusted_ = true;
+    index_.doom_all();
+    return {};
+  }
+  if (!read) return read.error();
+  const std::optional<PrunePlan>& plan = *read;
   if (!plan) return {};
   if (plan->created_ns != applied_plan_ns_) {
     index_.doom_blobs(plan->candidates);
@@ -167,7 +201,7 @@ Status Repository::reload_index_once() {
   std::lock_guard lock(reload_mu_);
   if (reloaded_) return {};
   reloaded_ = true;
-  GB_ASSIGN(auto loaded, load_index_objects(*backend_, keys_.metadata));
+  GB_ASSIGN(auto loaded, load_index_objects(*backend_, keys_.metadata, /*skip_damaged=*/true));
   for (const auto& [name, o] : loaded.objects) index_.merge_object(o);
   return {};
 }
@@ -287,7 +321,13 @@ Status Repository::write_content(const Hash& content, uint64_t size, int out_fd,
   return {};
 }
 
+void Repository::prepare_to_store() {
+  if (distrusted_) index_.doom_all();
+}
+
 Result<size_t> Repository::adopt_unindexed_packs() {
+  prepare_to_store();
+  if (distrusted_) return 0;  // a pack may be one a prune is deleting (load_index)
   GB_ASSIGN(auto objects, backend_->list("data/"));
   auto known = index_.pack_names();
   std::unordered_set<std::string> indexed(known.begin(), known.end());
