@@ -33,6 +33,7 @@ int cmd_verify(const CommandLine& cl) {
   else
     for (auto& p : *went_back) (p.front() == '(' ? r.notes : r.problems).push_back(std::move(p));
   for (const auto& d : r.damaged_objects) std::fprintf(stderr, "damaged: %s\n", d.c_str());
+  for (const auto& f : r.damaged_files) std::fprintf(stderr, "damaged file: %s\n", f.c_str());
   for (const auto& p : r.problems) std::fprintf(stderr, "problem: %s\n", p.c_str());
   for (const auto& n : r.notes) std::printf("note: %s\n", n.c_str());
   if (dynamic_cast<GridBackend*>(&repo->backend()))

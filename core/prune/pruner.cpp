@@ -60,7 +60,13 @@ Result<IndexView> read_repository(const RepositoryOpener& open) {
   // read next, even while other hosts back up.
   SnapshotStore store(*v.repo);
   GB_ASSIGN(v.kept, store.list());
-  GB_ASSIGN(v.loaded, load_index_objects(v.repo->backend(), v.repo->keys().metadata));
+  auto loaded = load_index_objects(v.repo->backend(), v.repo->keys().metadata);
+  // A damaged object's packs would look unindexed, and go: refuse, and say how to repair.
+  if (!loaded && loaded.error().kind == ErrorKind::Corrupt)
+    return make_error(ErrorKind::Corrupt, loaded.error().message +
+                                              "; prune does not run while an index object is damaged (delete it, then 'gridbackup upload' "
+                                              "re-indexes its packs from their own headers)");
+  GB_ASSIGN(v.loaded, std::move(loaded));
   v.repo->use_index(v.loaded);
   return v;
 }
@@ -403,6 +409,17 @@ Result<PruneResult> run_prune(const RepositoryOpener& open, const PruneOptions& 
     GB_ASSIGN(lock, RepositoryLock::exclusive(repo->backend(), repo->keys().metadata, "prune", options.host));
   }
   std::string self = lock ? lock->name() : "";
+  if (lock) {
+    // Lock objects that do not open are garbage (damage, a stray put): no
+    // process holds them, and verify reports them until they go.
+    std::vector<std::string> garbage;
+    GB_CHECK(list_locks(repo->backend(), repo->keys().metadata, &garbage));
+    for (const auto& name : garbage) {
+      Status st = repo->backend().remove(name);
+      if (!st && st.error().kind != ErrorKind::NotFound) return st.error();
+      if (options.say) options.say("removed " + name + ": not a lock of this repository (damaged)");
+    }
+  }
   auto read_plan = load_prune_plan(repo->backend(), repo->keys().metadata);
   std::optional<PrunePlan> old;
   if (read_plan) {

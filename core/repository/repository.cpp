@@ -214,7 +214,10 @@ Result<Bytes> Repository::read_blob(const Hash& hash) {
     GB_CHECK(reload_index_once());
     loc = index_.find_blob(hash);
   }
-  if (!loc) return make_error(ErrorKind::NotFound, fmt::format("blob {} is not in the index", to_hex(hash).substr(0, 16)));
+  if (!loc)
+    return make_error(ErrorKind::NotFound, fmt::format("blob {} is not in the index (the index object naming it is missing or damaged; "
+                                                       "'gridbackup upload' re-indexes packs no index object names)",
+                                                       to_hex(hash).substr(0, 16)));
   std::string name = pack_object_name(index_.pack_name(loc->pack));
   auto box = backend_->get_range(name, loc->offset, loc->length);
   if (!box) {

@@ -74,7 +74,8 @@ class RepositoryLock {
 };
 
 // Every lock in the repository, stale ones marked. Locks that vanish or do
-// not open (another repository's key, damage) are skipped.
-Result<std::vector<LockInfo>> list_locks(Backend& backend, const Hash& metadata_key);
+// not open (another repository's key, damage) are skipped, and named in
+// `garbage` when given (verify reports them, prune removes them).
+Result<std::vector<LockInfo>> list_locks(Backend& backend, const Hash& metadata_key, std::vector<std::string>* garbage = nullptr);
 
 }  // namespace gb
