@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "core/common/parallel.h"
+#include "core/common/test_pause.h"
 
 namespace gb {
 namespace {
@@ -181,6 +182,7 @@ Status BackupSession::finish(SnapshotStore& store) {
   for (const auto& copy : staged_to_release_) StagingArea::release(copy);
   snap.stats.bytes_stored = packer_.stored_bytes();
   snap.stats.errors = result_.problems.size();
+  test_pause_at("snapshot-save");  // tests only (test_pause.h): the window a prune sweep must not miss
   GB_CHECK(store.save(snap));
   if (const JournalUse* j = options_.journal) {
     // The cut first: a cache naming a snapshot without a cut only costs a

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
@@ -116,12 +117,16 @@ ParallelRead hash_segments_in_parallel(const std::string& path, uint64_t size, s
 }  // namespace
 
 Status FileReader::read(Entry& e, bool store, int attempts, std::optional<Hash> delta_base) {
+  // The attempts are bounded by time as well as by count: a large file that
+  // never stops changing must not hold the backup (issue 21 saw 18-60 s per
+  // file inside librsync); past the budget it goes to the staging area.
+  const auto deadline = std::chrono::steady_clock::now() + options_.unstable_budget;
   for (int attempt = 1;; ++attempt) {
     bool stable = false;
     GB_CHECK(read_once(e, store, delta_base, stable));
     if (stable) return {};
-    if (attempt >= attempts)
-      return make_error(ErrorKind::Io, fmt::format("it kept changing while being read ({} attempts); not stored", attempts));
+    if (attempt >= attempts || std::chrono::steady_clock::now() >= deadline)
+      return make_error(ErrorKind::Io, fmt::format("it kept changing while being read ({} attempts); not stored", attempt));
     std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
     std::string problem;
     Entry fresh;
@@ -211,6 +216,11 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
     }
     if (!delta && !repo_.index().has_blob(h)) packer_.add(BlobType::Data, h, Bytes(seg.begin(), seg.end()));
     if (static_cast<size_t>(filled) < buffer_.size()) break;
+    // Changed under us: this read cannot be stable, stop now rather than
+    // hash, sign and delta the rest (one fstat per segment is cheap).
+    struct stat now;
+    if (::fstat(fd, &now) == 0 && (now.st_size != before.st_size || ns(now.st_mtim) != ns(before.st_mtim) || ns(now.st_ctim) != ns(before.st_ctim)))
+      break;
   }
   struct stat after;
   ::fstat(fd, &after);

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
+#include <chrono>
 #include <thread>
 
 #include "core/crypto/keys.h"
@@ -34,7 +35,10 @@ Result<std::string> StagingArea::stage(Entry& e, int attempts) {
   std::filesystem::create_directories(dir_, ec);
   if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the staging area {}: {}", dir_, ec.message()));
   std::string copy = dir_ + "/" + to_hex(random_bytes(12));
-  for (int attempt = 1; attempt <= attempts; ++attempt) {
+  // Bounded by time too (see FileReader::read): a copy that keeps failing
+  // gives up after a few seconds, whatever the count.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  for (int attempt = 1; attempt <= attempts && (attempt == 1 || std::chrono::steady_clock::now() < deadline); ++attempt) {
     int in = ::open(e.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (in < 0) return make_error(ErrorKind::Io, fmt::format("cannot open: {}", std::strerror(errno)));
     int out = ::open(copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -12,6 +12,7 @@
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
 #include "core/cli/pseudo_fs.h"
+#include "core/repository/seen_objects.h"
 #include "core/cli/upload_step.h"
 
 namespace gb {
@@ -93,6 +94,9 @@ int cmd_backup(const CommandLine& cl) {
     result = run_backup(*repo, opts, progress);
   }
   if (!result) return report_error(result.error());
+  // This machine's own snapshot counts as seen: a rollback past it is noticed (seen_objects.h).
+  if (Status st = record_seen_snapshot(seen_objects_path(repository_state_dir(cl, *repo)), result->snapshot.id); !st)
+    std::fprintf(stderr, "warning: %s\n", st.error().message.c_str());
   if (*journal) {
     if (Status st = finish_journal(**journal, *result, cl.flag("quiet") || cl.flag("json")); !st) return report_error(st.error());
   }

@@ -56,7 +56,10 @@ int cmd_snapshots(const CommandLine& cl) {
   std::printf("%-8s  %-19s  %-16s  %10s  %12s  %-18s  %s\n", "ID", "Time", "Host", "Files", "Size", "Stored", "Paths");
   for (size_t i = 0; i < all->size(); ++i) {
     const Snapshot& s = (*all)[i];
-    std::string stored_text = stored[i].complete() ? "complete" : fmt::format("{} files pending", stored[i].pending_files);
+    std::string stored_text = !stored[i].unreadable.empty() ? "unreadable (damaged)"
+                              : stored[i].complete()          ? "complete"
+                                                              : fmt::format("{} files pending", stored[i].pending_files);
+    if (!stored[i].unreadable.empty()) std::fprintf(stderr, "warning: snapshot %s: %s\n", (*all)[i].short_id().c_str(), stored[i].unreadable.c_str());
     std::string paths;
     for (const auto& p : s.paths) {
       if (!paths.empty()) paths += " ";

@@ -3,7 +3,9 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/options.h"
 #include "core/cli/progress_line.h"
+#include "core/repository/seen_objects.h"
 #include "core/storage/grid_backend.h"
 #include "core/verify/verifier.h"
 
@@ -23,8 +25,15 @@ int cmd_verify(const CommandLine& cl) {
     report = run_verify(*repo, opts, progress);
   }
   if (!report) return report_error(report.error());
-  const VerifyReport& r = *report;
+  VerifyReport& r = *report;
+  // What this machine saw before and the repository no longer has: a rollback (seen_objects.h).
+  auto went_back = check_seen_objects(repo->backend(), seen_objects_path(repository_state_dir(cl, *repo)));
+  if (!went_back)
+    r.notes.push_back("cannot keep the record of what this machine saw: " + went_back.error().message);
+  else
+    for (auto& p : *went_back) (p.front() == '(' ? r.notes : r.problems).push_back(std::move(p));
   for (const auto& d : r.damaged_objects) std::fprintf(stderr, "damaged: %s\n", d.c_str());
+  for (const auto& f : r.damaged_files) std::fprintf(stderr, "damaged file: %s\n", f.c_str());
   for (const auto& p : r.problems) std::fprintf(stderr, "problem: %s\n", p.c_str());
   for (const auto& n : r.notes) std::printf("note: %s\n", n.c_str());
   if (dynamic_cast<GridBackend*>(&repo->backend()))

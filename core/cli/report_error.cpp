@@ -2,6 +2,8 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/options.h"
+#include "core/repository/seen_objects.h"
 
 namespace gb {
 
@@ -22,6 +24,13 @@ int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out, bool
     return repo.error().kind == ErrorKind::NotFound ? kExitNoRepository : code;
   }
   out = std::move(*repo);
+  // A repository that went back (issue 21) is said loudly by every command;
+  // verify reports it as damage itself (cmd_verify.cpp).
+  if (cl.command != "verify") {
+    auto went_back = check_seen_objects(out->backend(), seen_objects_path(repository_state_dir(cl, *out)));
+    if (went_back)
+      for (const auto& p : *went_back) std::fprintf(stderr, "WARNING: %s\n", p.c_str());
+  }
   return kExitOk;
 }
 

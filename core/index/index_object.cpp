@@ -103,7 +103,7 @@ Result<std::string> store_index_object(Backend& backend, const Hash& metadata_ke
   return name;
 }
 
-Result<LoadedIndexObjects> load_index_objects(Backend& backend, const Hash& metadata_key) {
+Result<LoadedIndexObjects> load_index_objects(Backend& backend, const Hash& metadata_key, bool skip_damaged) {
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
     GB_ASSIGN(auto listing, backend.list("index/"));
@@ -116,9 +116,14 @@ Result<LoadedIndexObjects> load_index_objects(Backend& backend, const Hash& meta
         break;
       }
       if (!sealed) return sealed.error();
-      GB_ASSIGN(Bytes payload, open_envelope(metadata_key, EnvelopeKind::Index, *sealed, "index object " + obj.name));
-      auto decoded = decode_index_object(payload);
-      if (!decoded) return make_error(ErrorKind::Corrupt, "index object " + obj.name + " is damaged: " + decoded.error().message);
+      auto payload = open_envelope(metadata_key, EnvelopeKind::Index, *sealed, "index object " + obj.name);
+      Result<IndexObject> decoded = payload ? decode_index_object(*payload) : Result<IndexObject>(payload.error());
+      if (!decoded) {
+        Error e = payload ? make_error(ErrorKind::Corrupt, "index object " + obj.name + " is damaged: " + decoded.error().message) : payload.error();
+        if (!skip_damaged || e.kind != ErrorKind::Corrupt) return e;
+        out.damaged.push_back(e.message);
+        continue;
+      }
       out.objects.emplace_back(obj.name, std::move(decoded).value());
     }
     if (vanished) {

@@ -37,7 +37,11 @@ Result<std::string> store_index_object(Backend& backend, const Hash& metadata_ke
 struct LoadedIndexObjects {
   std::vector<std::pair<std::string, IndexObject>> objects;  // name -> decoded, superseded ones left out
   std::vector<std::string> superseded_present;               // superseded objects still stored
+  std::vector<std::string> damaged;  // with skip_damaged: "index/<hex> is damaged: why", left out
 };
-Result<LoadedIndexObjects> load_index_objects(Backend& backend, const Hash& metadata_key);
+// With `skip_damaged` an object that does not open or decode is left out and
+// named in `damaged` instead of failing the load (readers: one bad byte must
+// not block every restore); without, it fails (prune must see every object).
+Result<LoadedIndexObjects> load_index_objects(Backend& backend, const Hash& metadata_key, bool skip_damaged = false);
 
 }  // namespace gb

@@ -48,6 +48,11 @@ void LinkIndex::doom_blobs(const std::unordered_set<Hash, HashHasher>& candidate
     if (blobs_.count(h)) doomed_.insert(h);
 }
 
+void LinkIndex::doom_all() {
+  std::lock_guard lock(mu_);
+  for (const auto& [h, loc] : blobs_) doomed_.insert(h);
+}
+
 bool LinkIndex::has_blob(const Hash& hash) const {
   std::lock_guard lock(mu_);
   return blobs_.count(hash) && !doomed_.count(hash);

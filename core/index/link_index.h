@@ -61,6 +61,9 @@ class LinkIndex {
   void merge_planned(const IndexObject& o, const std::unordered_set<Hash, HashHasher>& candidates);
   // Dooms these blobs where they are now (a plan taken in later).
   void doom_blobs(const std::unordered_set<Hash, HashHasher>& candidates);
+  // Dooms every blob known now (the index cannot be trusted for storing:
+  // Repository::load_index); copies added later are usable.
+  void doom_all();
   // Writes everything added since the last flush as one new index object.
   Status flush(Backend& backend, const Hash& metadata_key);
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fmt/format.h>
@@ -36,6 +37,14 @@ Result<std::unordered_set<std::string>> stored_packs(Backend& backend) {
   return out;
 }
 
+// The snapshot ids stored under snapshots/ (forgotten or not).
+Result<std::unordered_set<std::string>> stored_snapshot_ids(Backend& backend) {
+  GB_ASSIGN(auto objects, backend.list("snapshots/"));
+  std::unordered_set<std::string> out;
+  for (const auto& o : objects) out.insert(o.name.substr(10));
+  return out;
+}
+
 // One opened repository with the whole index, as read now.
 struct IndexView {
   std::unique_ptr<Repository> repo;
@@ -51,7 +60,13 @@ Result<IndexView> read_repository(const RepositoryOpener& open) {
   // read next, even while other hosts back up.
   SnapshotStore store(*v.repo);
   GB_ASSIGN(v.kept, store.list());
-  GB_ASSIGN(v.loaded, load_index_objects(v.repo->backend(), v.repo->keys().metadata));
+  auto loaded = load_index_objects(v.repo->backend(), v.repo->keys().metadata);
+  // A damaged object's packs would look unindexed, and go: refuse, and say how to repair.
+  if (!loaded && loaded.error().kind == ErrorKind::Corrupt)
+    return make_error(ErrorKind::Corrupt, loaded.error().message +
+                                              "; prune does not run while an index object is damaged (delete it, then 'gridbackup upload' "
+                                              "re-indexes its packs from their own headers)");
+  GB_ASSIGN(v.loaded, std::move(loaded));
   v.repo->use_index(v.loaded);
   return v;
 }
@@ -111,8 +126,9 @@ Result<PrunePlan> make_plan(IndexView& v, const Reachability& reach, const std::
   for (const auto& p : condemned)
     if (packs.count(p) && !indexed.count(p)) plan.condemned_packs.push_back(p);
   GB_ASSIGN(auto forgotten, SnapshotStore(*v.repo).forgotten_ids());
+  GB_ASSIGN(auto stored, stored_snapshot_ids(v.repo->backend()));
   for (const auto& id : forgotten)
-    if (!reach.needed_snapshots.count(id)) ++result.candidate_snapshots;
+    if (!reach.needed_snapshots.count(id) && stored.count(id)) ++result.candidate_snapshots;
   result.candidate_blobs = plan.candidates.size();
   result.candidate_packs = plan.unindexed_packs.size();
   return plan;
@@ -160,6 +176,12 @@ class Sweep {
     auto harmless = [&](const LockInfo& l) { return l.kind == "upload" && l.plan_seen_ns == plan_.created_ns; };
     GB_ASSIGN(bool done, wait_for_locks(backend(), key(), readers, options_.wait_seconds, options_, harmless));
     if (!done) return defer("processes that may have read the old index are still running");
+    // Mark again after the last wait: a backup that read the index before
+    // the new one was stored may have committed a snapshot meanwhile that
+    // needs a doomed copy (it stored it again after the plan was made, in
+    // an object this sweep replaced). Once every such process has finished,
+    // the snapshots listed now are all that can need what is deleted next.
+    GB_CHECK(keep_what_new_snapshots_need());
     GB_CHECK(delete_unreferenced());
     result_.swept = true;
     return {};
@@ -290,16 +312,61 @@ class Sweep {
     return {};
   }
 
+  // Snapshots committed since the sweep marked keep what they need: their
+  // doomed blobs are indexed again where they are (one more index object)
+  // and their packs leave the deletion list.
+  Status keep_what_new_snapshots_need() {
+    GB_ASSIGN(auto now_kept, SnapshotStore(*v_.repo).list());
+    std::unordered_set<std::string> marked;
+    for (const auto& s : v_.kept) marked.insert(s.id);
+    std::vector<Snapshot> fresh;
+    for (auto& s : now_kept)
+      if (!marked.count(s.id)) fresh.push_back(std::move(s));
+    if (fresh.empty()) return {};
+    say(fmt::format("sweep: marking what {} snapshot(s) committed meanwhile need", fresh.size()));
+    // v_.repo's index is the one read before the new index: it names the doomed copies.
+    GB_ASSIGN(auto reach, find_reachable(*v_.repo, fresh));
+    std::unordered_set<Hash, HashHasher> placed;
+    std::unordered_set<std::string> rescued_packs;
+    IndexObject o;
+    for (const auto& [name, obj] : v_.loaded.objects)
+      for (const auto& [pack, blobs] : obj.packs) {
+        std::vector<PackedBlob> keep;
+        for (const auto& b : blobs)
+          if (doomed_.count(b.hash) && reach.live_blobs.count(b.hash) && placed.insert(b.hash).second) keep.push_back(b);
+        if (keep.empty()) continue;
+        o.packs.emplace_back(pack, std::move(keep));
+        rescued_packs.insert(pack);
+      }
+    if (placed.empty()) return {};
+    auto usable = [&](const Hash& h) { return survives(h) || placed.count(h) > 0; };
+    auto any_placed = [&](const std::vector<Hash>& hs) { return std::any_of(hs.begin(), hs.end(), [&](const Hash& h) { return placed.count(h) > 0; }); };
+    for (const auto& [name, obj] : v_.loaded.objects) {
+      for (const auto& [content, segs] : obj.links)
+        if (any_placed(segs) && std::all_of(segs.begin(), segs.end(), usable)) o.links.emplace_back(content, segs);
+      for (const auto& [content, sig] : obj.signatures)
+        if (placed.count(sig)) o.signatures.emplace_back(content, sig);
+      for (const auto& [content, d] : obj.deltas)
+        if (any_placed(d.blobs) && std::all_of(d.blobs.begin(), d.blobs.end(), usable)) o.deltas.emplace_back(content, d);
+    }
+    GB_CHECK(store_index_object(v_.repo->upload_backend(), key(), o));
+    std::erase_if(plan_.condemned_packs, [&](const std::string& p) { return rescued_packs.count(p) > 0; });
+    say(fmt::format("sweep: {} blob(s) in {} pack(s) stay for them", placed.size(), rescued_packs.size()));
+    return {};
+  }
+
   // Deletes what no index names any more and forgotten snapshots nothing needs.
   Status delete_unreferenced() {
     SnapshotStore store(*v_.repo);
     GB_ASSIGN(auto kept, store.list());  // again: a backup may have committed while we waited
     GB_ASSIGN(auto needed, needed_snapshot_ids(*v_.repo, kept));
     GB_ASSIGN(auto forgotten, store.forgotten_ids());
+    GB_ASSIGN(auto stored, stored_snapshot_ids(backend()));
+    // The tombstone stays (a few dozen bytes): without it a deleted snapshot
+    // could not be told apart from one rolled back (seen_objects.h).
     for (const auto& id : forgotten) {
-      if (needed.count(id)) continue;
+      if (needed.count(id) || !stored.count(id)) continue;
       GB_CHECK(remove_if_present("snapshots/" + id));
-      GB_CHECK(remove_if_present("forgotten/" + id));
       ++result_.snapshots_deleted;
     }
     for (const auto& pack : plan_.condemned_packs) GB_CHECK(remove_if_present(pack_object_name(pack)));
@@ -342,7 +409,29 @@ Result<PruneResult> run_prune(const RepositoryOpener& open, const PruneOptions& 
     GB_ASSIGN(lock, RepositoryLock::exclusive(repo->backend(), repo->keys().metadata, "prune", options.host));
   }
   std::string self = lock ? lock->name() : "";
-  GB_ASSIGN(auto old, load_prune_plan(repo->backend(), repo->keys().metadata));
+  if (lock) {
+    // Lock objects that do not open are garbage (damage, a stray put): no
+    // process holds them, and verify reports them until they go.
+    std::vector<std::string> garbage;
+    GB_CHECK(list_locks(repo->backend(), repo->keys().metadata, &garbage));
+    for (const auto& name : garbage) {
+      Status st = repo->backend().remove(name);
+      if (!st && st.error().kind != ErrorKind::NotFound) return st.error();
+      if (options.say) options.say("removed " + name + ": not a lock of this repository (damaged)");
+    }
+  }
+  auto read_plan = load_prune_plan(repo->backend(), repo->keys().metadata);
+  std::optional<PrunePlan> old;
+  if (read_plan) {
+    old = std::move(*read_plan);
+  } else if (read_plan.error().kind == ErrorKind::Corrupt) {
+    // A damaged plan is replaced by a new one: what an interrupted sweep
+    // condemned is no longer indexed, so the new mark finds it unindexed;
+    // meanwhile processes that met the damage adopt nothing (Repository::load_index).
+    if (options.say) options.say(read_plan.error().message + "; a new plan replaces it");
+  } else {
+    return read_plan.error();
+  }
 
   // A ripe plan is carried out first.
   if (old && now_ns() - old->created_ns >= options.grace_seconds * 1'000'000'000LL) {

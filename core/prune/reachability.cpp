@@ -47,7 +47,8 @@ Result<Reachability> find_reachable(Repository& repo, const std::vector<Snapshot
   std::unordered_set<Hash, HashHasher> bases_seen;
   auto mark_version = [&](Hash version) {
     for (int guard = 0; guard < 1000; ++guard) {  // chains are capped; a damaged index must not loop
-      auto delta = index.find_delta(version);
+      // A version stored in full needs no base (Repository::content_present).
+      auto delta = repo.full_version_present(version) ? std::nullopt : index.find_delta(version);
       if (!delta) {
         for (const Hash& seg : repo.content_segments(version)) out.live_blobs.insert(seg);
         return;
@@ -63,7 +64,7 @@ Result<Reachability> find_reachable(Repository& repo, const std::vector<Snapshot
     // A base no kept view has lives on only as a base: re-base. Until the
     // sweep has stored the version in full the base stays live, so the
     // version stays readable; the next mark finds the base unused.
-    auto delta = index.find_delta(content);
+    auto delta = repo.full_version_present(content) ? std::nullopt : index.find_delta(content);
     if (delta && delta->base != kEmptyContent && !contents.count(delta->base)) out.rebase.emplace_back(content, size);
   }
   return out;

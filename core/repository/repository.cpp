@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <functional>
@@ -116,22 +117,46 @@ Result<std::unique_ptr<Repository>> Repository::open(std::unique_ptr<Backend> ba
 
 Status Repository::load_index() {
   if (index_loaded_) return {};
-  GB_ASSIGN(auto loaded, load_index_objects(*backend_, keys_.metadata));
+  // A damaged index object or plan must not block restores (issue 21): it is
+  // left out and said in one line. Nothing stored from here on may trust the
+  // rest, though: a damaged object may have superseded others (stale ones
+  // naming deleted packs would come back), and a damaged plan hides what a
+  // prune will delete. So for a process that stores (prepare_to_store)
+  // everything counts as absent (content is stored again) and no pack is
+  // adopted, until the damage is repaired; readers read what is named.
+  GB_ASSIGN(auto loaded, load_index_objects(*backend_, keys_.metadata, /*skip_damaged=*/true));
+  for (const auto& d : loaded.damaged)
+    warn(fmt::format("{}; left out: files that need only it do not restore, and backups store content again until it is "
+                     "repaired (delete it, then 'gridbackup upload' re-indexes its packs from their own headers, and 'gridbackup prune')",
+                     d));
   // What a pending prune will delete counts as absent from here on: nothing
   // this process stores may refer to it (docs/FORMAT.md, "Prune"). Only the
   // copies the plan saw; a copy stored since, in a newer object, stays.
-  GB_ASSIGN(auto plan, load_prune_plan(*backend_, keys_.metadata));
+  auto plan = load_prune_plan(*backend_, keys_.metadata);
+  if (!plan) {
+    if (plan.error().kind != ErrorKind::Corrupt) return plan.error();
+    warn(plan.error().message + "; restores are not affected, backups store content again until 'gridbackup prune' rewrites the plan");
+    plan = std::optional<PrunePlan>{};
+    distrusted_ = true;
+  }
+  if (!loaded.damaged.empty()) distrusted_ = true;
   std::unordered_set<std::string> planned;
-  if (plan) planned.insert(plan->index_objects.begin(), plan->index_objects.end());
+  if (*plan) planned.insert((*plan)->index_objects.begin(), (*plan)->index_objects.end());
   for (const auto& [name, o] : loaded.objects)
     if (!planned.count(name)) index_.merge_object(o);
-  if (plan) {
+  if (*plan) {
     for (const auto& [name, o] : loaded.objects)
-      if (planned.count(name)) index_.merge_planned(o, plan->candidates);
-    took_in(*plan);
+      if (planned.count(name)) index_.merge_planned(o, (*plan)->candidates);
+    took_in(**plan);
   }
   index_loaded_ = true;
   return {};
+}
+
+void Repository::warn(const std::string& sentence) const {
+  // Core code does not print as a rule; these damage lines are the exception
+  // every command shares (restore, snapshots, backup), said once per process.
+  std::fprintf(stderr, "warning: %s\n", sentence.c_str());
 }
 
 void Repository::took_in(const PrunePlan& plan) {
@@ -142,7 +167,16 @@ void Repository::took_in(const PrunePlan& plan) {
 
 Status Repository::refresh_prune_plan() {
   if (!index_loaded_) return {};
-  GB_ASSIGN(auto plan, load_prune_plan(*backend_, keys_.metadata));
+  auto read = load_prune_plan(*backend_, keys_.metadata);
+  if (!read && read.error().kind == ErrorKind::Corrupt) {
+    // Damaged since the index was loaded: trust nothing stored before (see load_index).
+    if (!distrusted_) warn(read.error().message + "; content is stored again until 'gridbackup prune' rewrites the plan");
+    distrusted_ = true;
+    index_.doom_all();
+    return {};
+  }
+  if (!read) return read.error();
+  const std::optional<PrunePlan>& plan = *read;
   if (!plan) return {};
   if (plan->created_ns != applied_plan_ns_) {
     index_.doom_blobs(plan->candidates);
@@ -167,7 +201,7 @@ Status Repository::reload_index_once() {
   std::lock_guard lock(reload_mu_);
   if (reloaded_) return {};
   reloaded_ = true;
-  GB_ASSIGN(auto loaded, load_index_objects(*backend_, keys_.metadata));
+  GB_ASSIGN(auto loaded, load_index_objects(*backend_, keys_.metadata, /*skip_damaged=*/true));
   for (const auto& [name, o] : loaded.objects) index_.merge_object(o);
   return {};
 }
@@ -180,7 +214,10 @@ Result<Bytes> Repository::read_blob(const Hash& hash) {
     GB_CHECK(reload_index_once());
     loc = index_.find_blob(hash);
   }
-  if (!loc) return make_error(ErrorKind::NotFound, fmt::format("blob {} is not in the index", to_hex(hash).substr(0, 16)));
+  if (!loc)
+    return make_error(ErrorKind::NotFound, fmt::format("blob {} is not in the index (the index object naming it is missing or damaged; "
+                                                       "'gridbackup upload' re-indexes packs no index object names)",
+                                                       to_hex(hash).substr(0, 16)));
   std::string name = pack_object_name(index_.pack_name(loc->pack));
   auto box = backend_->get_range(name, loc->offset, loc->length);
   if (!box) {
@@ -197,25 +234,35 @@ Result<Bytes> Repository::open_packed_blob(const std::string& object, const Blob
   return plain;
 }
 
+bool Repository::full_version_present(const Hash& content) const {
+  for (const Hash& h : content_segments(content))
+    if (!index_.has_blob(h)) return false;
+  return true;
+}
+
 bool Repository::content_present(const Hash& content, uint64_t size) const {
   if (size == 0 || content == kEmptyContent) return true;
   Hash current = content;
-  // A delta is present when its blobs are and its base is; the chain is short
-  // (capped when written), and the guard stops a damaged index from looping.
+  // Present means restorable from what the index names now: a version stored
+  // in full, or a delta whose blobs are stored and whose base is present. A
+  // delta record alone proves nothing: its base may have lost its index
+  // object, and the version may since have been stored again in full (the
+  // healing backup of issue 21). The chain is short (capped when written),
+  // and the guard stops a damaged index from looping.
   for (int guard = 0; guard < 1000; ++guard) {
+    if (full_version_present(current)) return true;
     auto delta = index_.find_delta(current);
-    if (!delta) break;
+    if (!delta) return false;
     for (const Hash& h : delta->blobs)
       if (!index_.has_blob(h)) return false;
     if (delta->base == kEmptyContent) return true;
     current = delta->base;
   }
-  for (const Hash& h : content_segments(current))
-    if (!index_.has_blob(h)) return false;
-  return true;
+  return false;
 }
 
 uint32_t Repository::delta_depth(const Hash& content) const {
+  if (full_version_present(content)) return 0;
   auto delta = index_.find_delta(content);
   return delta ? delta->depth : 0;
 }
@@ -223,7 +270,13 @@ uint32_t Repository::delta_depth(const Hash& content) const {
 Status Repository::write_content(const Hash& content, uint64_t size, int out_fd, const std::string& scratch_dir) {
   if (size == 0 || content == kEmptyContent) return {};
   auto delta = index_.find_delta(content);
-  if (!delta) {
+  // A full copy, when the index names every segment, needs no base.
+  auto segments_known = [&] {
+    for (const Hash& seg : content_segments(content))
+      if (!index_.find_blob(seg)) return false;
+    return true;
+  };
+  if (!delta || segments_known()) {
     for (const Hash& seg : content_segments(content)) {
       GB_ASSIGN(Bytes data, read_blob(seg));
       if (!write_fully(out_fd, data)) return make_error(ErrorKind::Io, fmt::format("cannot write: {}", std::strerror(errno)));
@@ -271,7 +324,13 @@ Status Repository::write_content(const Hash& content, uint64_t size, int out_fd,
   return {};
 }
 
+void Repository::prepare_to_store() {
+  if (distrusted_) index_.doom_all();
+}
+
 Result<size_t> Repository::adopt_unindexed_packs() {
+  prepare_to_store();
+  if (distrusted_) return 0;  // a pack may be one a prune is deleting (load_index)
   GB_ASSIGN(auto objects, backend_->list("data/"));
   auto known = index_.pack_names();
   std::unordered_set<std::string> indexed(known.begin(), known.end());

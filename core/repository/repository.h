@@ -82,12 +82,18 @@ class Repository {
   std::vector<Hash> content_segments(const Hash& content) const;
   // Whether every blob a file's content needs is stored (through its delta chain).
   bool content_present(const Hash& content, uint64_t size) const;
+  // Whether every segment of this version is stored in full (no delta needed).
+  bool full_version_present(const Hash& content) const;
   // How many deltas separate this content from a fully stored version (0: full).
   uint32_t delta_depth(const Hash& content) const;
   // Writes a file's content to `out_fd`, applying delta chains; a base is
   // rebuilt in an unnamed temporary file under `scratch_dir`. The result is
   // checked against the content hash. Corrupt names the object at fault.
   Status write_content(const Hash& content, uint64_t size, int out_fd, const std::string& scratch_dir);
+  // Called by a process before it stores anything (backup, upload; also by
+  // adopt_unindexed_packs): if load_index met a damaged index object or
+  // prune plan, nothing loaded counts as present for storing from now on.
+  void prepare_to_store();
   // Packs a killed run stored but never indexed are adopted from their own
   // headers, so their blobs are not uploaded again. Returns how many.
   Result<size_t> adopt_unindexed_packs();
@@ -106,6 +112,9 @@ class Repository {
   std::mutex reload_mu_;
   bool reloaded_ = false;  // read_blob reloads the index at most once
   Status reload_index_once();
+  void warn(const std::string& sentence) const;
+  // A damaged index object or prune plan was met: nothing loaded counts as present for storing.
+  bool distrusted_ = false;
   int64_t applied_plan_ns_ = 0;  // the prune plan taken in (its creation time), 0: none
   std::unique_ptr<RepositoryLock> lock_;  // last: released before the backend goes
 };

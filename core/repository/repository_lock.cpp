@@ -75,7 +75,7 @@ void RepositoryLock::release_now() {
   (void)backend_.remove(info_.name);
 }
 
-Result<std::vector<LockInfo>> list_locks(Backend& backend, const Hash& metadata_key) {
+Result<std::vector<LockInfo>> list_locks(Backend& backend, const Hash& metadata_key, std::vector<std::string>* garbage) {
   GB_ASSIGN(auto objects, backend.list("locks/"));
   std::vector<LockInfo> out;
   const int64_t now = now_ns();
@@ -87,10 +87,12 @@ Result<std::vector<LockInfo>> list_locks(Backend& backend, const Hash& metadata_
       return sealed.error();
     }
     auto payload = open_envelope(metadata_key, EnvelopeKind::Lock, *sealed, o.name);
-    if (!payload) continue;
     std::string machine;
-    auto info = decode_lock(*payload, machine);
-    if (!info) continue;
+    auto info = payload ? decode_lock(*payload, machine) : std::nullopt;
+    if (!info) {
+      if (garbage) garbage->push_back(o.name);
+      continue;
+    }
     info->name = o.name;
     bool expired = now - info->refreshed_ns > kLockLeaseSeconds * 1'000'000'000LL;
     // A holder on this machine that no longer exists was killed: its lock is stale at once.

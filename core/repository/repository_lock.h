@@ -83,8 +83,9 @@ class RepositoryLock {
 // signal handler: core/cli/interrupt.cpp receives signals with sigwait.
 size_t release_all_locks_now();
 
-// Every lock in the repository, stale ones marked (stale_reason says why). Locks that vanish or do
-// not open (another repository's key, damage) are skipped.
-Result<std::vector<LockInfo>> list_locks(Backend& backend, const Hash& metadata_key);
+// Every lock in the repository, stale ones marked. Locks that vanish or do
+// not open (another repository's key, damage) are skipped, and named in
+// `garbage` when given (verify reports them, prune removes them).
+Result<std::vector<LockInfo>> list_locks(Backend& backend, const Hash& metadata_key, std::vector<std::string>* garbage = nullptr);
 
 }  // namespace gb

@@ -65,9 +65,15 @@ Result<std::vector<Completeness>> snapshots_completeness(Repository& repo, const
   CompletenessWalk walk(repo, snapshots);
   std::vector<Completeness> out;
   for (const Snapshot& s : snapshots) {
-    GB_ASSIGN(const Pending* set, walk.pending(s, s.depth + 1));
+    auto set = walk.pending(s, s.depth + 1);
     Completeness c;
-    for (const auto& [path, size] : *set) {
+    if (!set) {
+      if (set.error().kind != ErrorKind::Corrupt && set.error().kind != ErrorKind::NotFound) return set.error();
+      c.unreadable = set.error().message;
+      out.push_back(c);
+      continue;
+    }
+    for (const auto& [path, size] : **set) {
       ++c.pending_files;
       c.pending_bytes += size;
     }

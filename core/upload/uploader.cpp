@@ -10,6 +10,7 @@ namespace gb {
 
 Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const UploadOptions& options, UploadProgress& progress) {
   UploadResult result;
+  repo.prepare_to_store();
   if (options.adopt_unindexed) {
     GB_ASSIGN(result.adopted_packs, repo.adopt_unindexed_packs());
   }

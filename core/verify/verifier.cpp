@@ -1,11 +1,13 @@
 #include "core/verify/verifier.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <unordered_set>
 
 #include "core/content/blob_seal.h"
 #include "core/content/pack_format.h"
 #include "core/crypto/sha256.h"
+#include "core/repository/repository_lock.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_reader.h"
 
@@ -27,7 +29,12 @@ void check_snapshots(Repository& repo, VerifyReport& report) {
   else
     report.damaged_objects.push_back(f.error().message);
   for (const auto& obj : *listed) {
-    if (forgotten.count(obj.name.substr(10))) continue;
+    if (forgotten.count(obj.name.substr(10))) {
+      // Still checked as an object: a kept view may need its logs (chain()).
+      if (auto snap = store.load(obj.name.substr(10)); !snap && snap.error().kind != ErrorKind::NotFound)
+        report.damaged_objects.push_back(fmt::format("{} (forgotten): {}", obj.name, snap.error().message));
+      continue;
+    }
     auto snap = store.load(obj.name.substr(10));
     if (!snap) {
       report.damaged_objects.push_back(fmt::format("{}: {}", obj.name, snap.error().message));
@@ -60,7 +67,10 @@ void check_snapshots(Repository& repo, VerifyReport& report) {
   }
 }
 
-void read_pack(Repository& repo, const std::string& id, VerifyReport& report, std::unordered_set<Hash, HashHasher>& seen) {
+// One line per damaged pack, whatever is wrong with it (its name, its
+// blobs); the hashes of its bad blobs go to `bad_blobs` (to name the files).
+void read_pack(Repository& repo, const std::string& id, VerifyReport& report, std::unordered_set<Hash, HashHasher>& seen,
+               std::unordered_set<Hash, HashHasher>& bad_blobs) {
   std::string name = pack_object_name(id);
   auto bytes = repo.backend().get(name);
   if (!bytes) {
@@ -68,21 +78,76 @@ void read_pack(Repository& repo, const std::string& id, VerifyReport& report, st
     return;
   }
   ++report.packs_read;
-  if (to_hex(sha256(*bytes)) != id) report.damaged_objects.push_back(fmt::format("{}: its content does not match its name", name));
+  std::vector<std::string> wrong;
+  if (to_hex(sha256(*bytes)) != id) wrong.push_back("its content does not match its name");
   auto header = read_pack_header(repo.keys().metadata, *bytes, id);
   if (!header) {
-    report.damaged_objects.push_back(fmt::format("{}: {}", name, header.error().message));
-    return;
+    wrong.push_back(header.error().message);
+  } else {
+    uint64_t bad = 0;
+    for (const auto& b : *header) {
+      ++report.blobs_checked;
+      if (!seen.insert(b.hash).second) ++report.duplicate_blobs;
+      if (b.offset + b.length > bytes->size() ||
+          !open_blob(repo.keys(), b.type, b.hash, ByteView(*bytes).subspan(b.offset, b.length))) {
+        ++bad;
+        bad_blobs.insert(b.hash);
+      }
+    }
+    if (bad) wrong.push_back(fmt::format("{} of {} blobs fail authentication", bad, header->size()));
   }
-  uint64_t bad = 0;
-  for (const auto& b : *header) {
-    ++report.blobs_checked;
-    if (!seen.insert(b.hash).second) ++report.duplicate_blobs;
-    if (b.offset + b.length > bytes->size() ||
-        !open_blob(repo.keys(), b.type, b.hash, ByteView(*bytes).subspan(b.offset, b.length)))
-      ++bad;
+  if (wrong.empty()) return;
+  std::string line = name + ": " + wrong[0];
+  for (size_t i = 1; i < wrong.size(); ++i) line += "; " + wrong[i];
+  report.damaged_objects.push_back(line);
+}
+
+// Every blob a version's content is read from: its segments, or its delta
+// blobs and its base's, as Repository::write_content reads them.
+void content_blobs(Repository& repo, Hash content, std::vector<Hash>& out) {
+  for (int guard = 0; guard < 1000; ++guard) {
+    auto delta = repo.full_version_present(content) ? std::nullopt : repo.index().find_delta(content);
+    if (!delta) {
+      auto segs = repo.content_segments(content);
+      out.insert(out.end(), segs.begin(), segs.end());
+      return;
+    }
+    out.insert(out.end(), delta->blobs.begin(), delta->blobs.end());
+    if (delta->base == kEmptyContent) return;
+    content = delta->base;
   }
-  if (bad) report.damaged_objects.push_back(fmt::format("{}: {} of {} blobs fail authentication", name, bad, header->size()));
+}
+
+// Names the files of kept snapshots that need a damaged blob (at most a few per snapshot).
+void name_damaged_files(Repository& repo, const std::unordered_set<Hash, HashHasher>& bad, VerifyReport& report) {
+  SnapshotStore store(repo);
+  auto kept = store.list();
+  if (!kept) return;
+  for (const auto& snap : *kept) {
+    auto logs = store.chain(snap);
+    if (!logs) continue;
+    bool log_damaged = false;
+    for (const auto& log : *logs)
+      for (const Hash& h : log) log_damaged = log_damaged || bad.count(h) > 0;
+    if (log_damaged) {
+      report.damaged_files.push_back(fmt::format("snapshot {}: its backuplog (the list of its files) is damaged", snap.short_id()));
+      continue;
+    }
+    ViewReader view(repo, *logs);
+    Entry e;
+    uint64_t hit = 0;
+    std::vector<Hash> blobs;
+    for (;;) {
+      auto more = view.next(e);
+      if (!more || !*more) break;
+      if (e.type != NodeType::File || e.size == 0) continue;
+      blobs.clear();
+      content_blobs(repo, e.content, blobs);
+      if (std::none_of(blobs.begin(), blobs.end(), [&](const Hash& h) { return bad.count(h) > 0; })) continue;
+      if (++hit <= 10) report.damaged_files.push_back(fmt::format("snapshot {}: {}", snap.short_id(), e.path));
+    }
+    if (hit > 10) report.damaged_files.push_back(fmt::format("snapshot {}: and {} more files", snap.short_id(), hit - 10));
+  }
 }
 
 }  // namespace
@@ -90,14 +155,33 @@ void read_pack(Repository& repo, const std::string& id, VerifyReport& report, st
 Result<VerifyReport> run_verify(Repository& repo, const VerifyOptions& options, VerifyProgress& progress) {
   VerifyReport report;
   check_snapshots(repo, report);
+  std::vector<std::string> garbage;
+  if (auto locks = list_locks(repo.backend(), repo.keys().metadata, &garbage); !locks)
+    report.problems.push_back("cannot list the locks: " + locks.error().message);
+  for (const auto& name : garbage)
+    report.damaged_objects.push_back(name + ": not a lock of this repository (damaged); 'gridbackup prune' removes it");
   if (options.read_data) {
     auto packs = repo.index().pack_names();
     progress.total = packs.size();
-    std::unordered_set<Hash, HashHasher> seen;
+    std::unordered_set<Hash, HashHasher> seen, bad_blobs;
     for (const auto& id : packs) {
-      read_pack(repo, id, report, seen);
+      read_pack(repo, id, report, seen, bad_blobs);
       ++progress.done;
     }
+    if (!bad_blobs.empty()) name_damaged_files(repo, bad_blobs, report);
+  }
+  // Packs no index object names: a killed run's (harmless), or the sign of a
+  // missing index object, whose files then look "not uploaded yet".
+  if (auto stored = repo.backend().list("data/")) {
+    auto known = repo.index().pack_names();
+    std::unordered_set<std::string> indexed(known.begin(), known.end());
+    std::vector<std::string> unindexed;
+    for (const auto& o : *stored)
+      if (!indexed.count(o.name.substr(o.name.rfind('/') + 1))) unindexed.push_back(o.name);
+    if (!unindexed.empty())
+      report.notes.push_back(fmt::format("{} pack(s) no index object names (e.g. {}): a killed run's, or an index object is missing; "
+                                         "'gridbackup upload' re-indexes them from their own headers",
+                                         unindexed.size(), unindexed.front()));
   }
   return report;
 }

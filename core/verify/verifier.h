@@ -25,6 +25,7 @@ struct VerifyReport {
   uint64_t snapshots = 0, entries = 0, packs_read = 0, blobs_checked = 0;
   std::vector<std::string> damaged_objects;  // "object: what is wrong"
   std::vector<std::string> problems;         // other findings (broken chains, unreadable logs)
+  std::vector<std::string> damaged_files;    // "snapshot <id>: <path>" of files that need a damaged blob
   std::vector<std::string> notes;            // not damage: content not uploaded yet
   uint64_t duplicate_blobs = 0;              // blobs stored in more than one pack (space, not damage)
   bool ok() const { return damaged_objects.empty() && problems.empty(); }
