@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <thread>
 
+#include "core/common/private_files.h"
 #include "core/crypto/keys.h"
 #include "core/scan/scanner.h"
 
@@ -30,9 +31,7 @@ uint64_t StagingArea::used_bytes() const {
 Result<std::string> StagingArea::stage(Entry& e, int attempts) {
   if (used_bytes() + e.size > limit_)
     return make_error(ErrorKind::Io, fmt::format("the staging area ({} bytes) has no room for it", limit_));
-  std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
-  if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the staging area {}: {}", dir_, ec.message()));
+  GB_CHECK(make_private_dir(dir_));
   std::string copy = dir_ + "/" + to_hex(random_bytes(12));
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     int in = ::open(e.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);

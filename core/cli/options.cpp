@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/common/private_files.h"
 #include "core/repository/repository_lock.h"
 
 namespace gb {
@@ -183,9 +184,8 @@ std::string repository_state_dir(const CommandLine& cl, const Repository& repo) 
 
 Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo) {
   std::string dir = repository_state_dir(cl, repo);
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the state directory {}: {}", dir, ec.message()));
+  GB_CHECK(make_private_dir(state_dir(cl)));
+  GB_CHECK(make_private_dir(dir));
   return UploadQueue::open(dir + "/queue.db");
 }
 

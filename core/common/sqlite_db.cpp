@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "core/common/private_files.h"
+
 namespace gb {
 
 Result<sqlite3*> open_sqlite(const std::string& path, const std::string& what) {
+  // Created 0600 before SQLite sees it, so its -wal and -shm files are too.
+  GB_CHECK(prepare_private_database(path));
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
     Error e = make_error(ErrorKind::Io, fmt::format("cannot open {} {}: {}", what, path, db ? sqlite3_errmsg(db) : "out of memory"));
