@@ -34,3 +34,17 @@ grep -q "made the local state $GRIDBACKUP_STATE_DIR private (mode 0755 -> 0700)"
 grep -q "queue.db private (mode 0644 -> 0600)" "$W/t.err" || { cat "$W/t.err" >&2; fail "no line about tightening the queue"; }
 check_private
 pass "a 0755 state dir and a 0644 queue were tightened and said so"
+
+# Another user's state left open: refused in one sentence (it cannot be tightened).
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+  O=$W/others-state
+  mkdir -m 0755 "$O" && chmod 755 "$W"
+  rc=0
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$GB" agent import "$W/spool" --state-dir "$O" > /dev/null 2> "$W/o.err" || rc=$?
+  [ "$rc" = 1 ] || { cat "$W/o.err" >&2; fail "another user's open state dir: exit $rc, not 1"; }
+  one_clear_sentence "$W/o.err" "^gridbackup: the local state $O is open to other users \(mode 0755\) and cannot be made private"
+  [ -z "$(ls -A "$O")" ] || fail "something was written into another user's open state dir"
+  pass "another user's open state dir refused in one sentence"
+else
+  echo "SKIPPED (loudly): refusing another user's state dir needs root and setpriv" >&2
+fi
