@@ -61,6 +61,10 @@ Status check_free_space(const std::string& path) {
                                                                   free_bytes / 1024, path, kMinFreeBytes / 1024)));
 }
 
+Error full_error(const std::string& what, const std::string& path) {
+  return make_error(ErrorKind::Io, full_sentence("", fmt::format("cannot write {} ({})", what, path)));
+}
+
 bool disk_full(sqlite3* db) { return sqlite3_errcode(db) == SQLITE_FULL || sqlite3_system_errno(db) == ENOSPC; }
 
 std::string db_path(sqlite3* db) {
@@ -77,7 +81,7 @@ Result<sqlite3*> open_sqlite(const std::string& path, const std::string& what) {
   catch_bus_errors(path);
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
-    Error e = db && disk_full(db) ? make_error(ErrorKind::Io, full_sentence("", fmt::format("cannot write {} ({})", what, path)))
+    Error e = db && disk_full(db) ? full_error(what, path)
                                   : make_error(ErrorKind::Io, fmt::format("cannot open {} {}: {}", what, path, db ? sqlite3_errmsg(db) : "out of memory"));
     sqlite3_close(db);
     return e;
@@ -95,7 +99,7 @@ Result<sqlite3*> open_sqlite(const std::string& path, const std::string& what) {
 Status exec_sql(sqlite3* db, const char* sql, const std::string& what) {
   char* err = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    Error e = disk_full(db) ? make_error(ErrorKind::Io, full_sentence("", fmt::format("cannot write {} ({})", what, db_path(db))))
+    Error e = disk_full(db) ? full_error(what, db_path(db))
                             : make_error(ErrorKind::Io, fmt::format("{} failed: {}", what, err ? err : "unknown error"));
     sqlite3_free(err);
     return e;
@@ -104,7 +108,7 @@ Status exec_sql(sqlite3* db, const char* sql, const std::string& what) {
 }
 
 Error sqlite_error(sqlite3* db, const std::string& what, const std::string& doing) {
-  if (disk_full(db)) return make_error(ErrorKind::Io, full_sentence("", fmt::format("cannot write {} ({})", what, db_path(db))));
+  if (disk_full(db)) return full_error(what, db_path(db));
   return make_error(ErrorKind::Io, fmt::format("{} failed ({}): {}", what, doing, sqlite3_errmsg(db)));
 }
 
