@@ -19,6 +19,7 @@
 
 #include "agents/linux/fanotify_reader.h"
 #include "agents/linux/fanotify_translator.h"
+#include "core/common/private_files.h"
 #include "core/common/fd_io.h"
 #include "core/common/path_order.h"
 #include "core/journal/change_journal.h"
@@ -51,10 +52,8 @@ struct OwnedFd {
 // The exclusive flock that makes this the state dir's only agent (and tells
 // backups an agent runs); held until the descriptor closes.
 Status take_agent_lock(const std::string& state_dir, OwnedFd& lock) {
-  std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
-  lock.fd = ::open(agent_lock_path(state_dir).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock.fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot create the agent lock in {}: {}", state_dir, std::strerror(errno)));
+  GB_CHECK(make_private_dir(state_dir));
+  GB_ASSIGN(lock.fd, open_private_file(agent_lock_path(state_dir), O_RDWR));
   if (::flock(lock.fd, LOCK_EX | LOCK_NB) == 0) return {};
   if (errno != EWOULDBLOCK) return make_error(ErrorKind::Io, fmt::format("cannot lock {}: {}", agent_lock_path(state_dir), std::strerror(errno)));
   std::string who = "another change-journal agent";
@@ -79,7 +78,7 @@ class RecordingFile {
  public:
   Status open(const std::string& path, const std::map<std::string, std::string>& context) {
     path_ = path;
-    fd_.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    fd_.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd_.fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot write the recording {}: {}", path, std::strerror(errno)));
     return write(encode_recording_header("fanotify", context));
   }

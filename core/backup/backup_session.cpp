@@ -58,7 +58,7 @@ Status BackupSession::queue_content(const Entry& file, const Entry* staged_copy,
   ++result_.queued_files;
   result_.queued_bytes += file.size;
   if (jobs_.size() >= 4096) {
-    GB_CHECK(options_.queue->enqueue(jobs_));
+    GB_CHECK(queue_step(options_.queue->enqueue(jobs_)));
     jobs_.clear();
   }
   return {};
@@ -77,7 +77,7 @@ Status BackupSession::read_staged(Entry& e) {
   }
   e.content = copy.content;
   ++result_.staged_files;
-  if (options_.queue) GB_CHECK(options_.queue->clear_unstable(e.path));
+  if (options_.queue) GB_CHECK(queue_step(options_.queue->clear_unstable(e.path)));
   if (options_.upload) {
     staged_to_release_.push_back(copy_path);  // once its packs are stored
     return {};
@@ -91,8 +91,9 @@ Status BackupSession::read_staged(Entry& e) {
 // keeps changing while read, otherwise directly.
 Status BackupSession::read_changed(Entry& e, std::optional<Hash> base) {
   if (options_.staging && options_.queue) {
-    GB_ASSIGN(bool unstable, options_.queue->is_unstable(e.path));
-    if (unstable) return read_staged(e);
+    auto unstable = options_.queue->is_unstable(e.path);
+    if (!unstable) return queue_step(unstable.error());
+    if (*unstable) return read_staged(e);
   }
   Status st = reader_.read(e, options_.upload, 3, base);
   if (st) return queue_content(e, nullptr, base);
@@ -116,6 +117,7 @@ Result<bool> BackupSession::fill_content(Entry& e, const Entry* old, const Entry
     if (prehashed_.count(e.path)) {
       GB_CHECK(queue_content(e, nullptr, delta_base));
     } else if (Status st = read_changed(e, delta_base); !st) {
+      if (queue_failed_) return st.error();
       note_problem({e.path, st.error().message});
       return false;
     }

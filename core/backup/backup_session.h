@@ -61,6 +61,13 @@ class BackupSession {
   ViewCache* cache_;
   std::unordered_map<uint64_t, Hash> hardlinks_;  // hardlink id -> content already read this run
   std::vector<UploadJob> jobs_;                   // content the uploader must store, enqueued before the commit
+  // The upload queue failed (a full state disk, most often): that ends the
+  // backup, it is not one file's problem (each later file would retry it).
+  bool queue_failed_ = false;
+  Status queue_step(Status s) {
+    if (!s) queue_failed_ = true;
+    return s;
+  }
   std::vector<std::string> staged_to_release_;
   std::unordered_set<std::string> prehashed_;
 };

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/common/private_files.h"
 #include "core/crypto/keys.h"
 #include "core/scan/scanner.h"
 
@@ -31,9 +32,7 @@ uint64_t StagingArea::used_bytes() const {
 Result<std::string> StagingArea::stage(Entry& e, int attempts) {
   if (used_bytes() + e.size > limit_)
     return make_error(ErrorKind::Io, fmt::format("the staging area ({} bytes) has no room for it", limit_));
-  std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
-  if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the staging area {}: {}", dir_, ec.message()));
+  GB_CHECK(make_private_dir(dir_));
   std::string copy = dir_ + "/" + to_hex(random_bytes(12));
   // Bounded by time too (see FileReader::read): a copy that keeps failing
   // gives up after a few seconds, whatever the count.

@@ -10,6 +10,7 @@
 
 #include "agents/linux/agent_daemon.h"
 #include "agents/linux/agent_install.h"
+#include "core/common/private_files.h"
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/time_text.h"
@@ -128,7 +129,7 @@ int agent_journal(const CommandLine& cl) {
 int agent_import(const CommandLine& cl) {
   if (cl.args.size() != 1) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup agent import SPOOL_DIR [--state-dir D]"));
   std::string dir = state_dir(cl);
-  ::mkdir(dir.c_str(), 0700);
+  if (Status st = make_private_dir(dir); !st) return report_error(st.error());
   auto journal = ChangeJournal::open(journal_path(dir));
   if (!journal) return report_error(journal.error());
   auto n = import_spool(**journal, cl.args[0]);

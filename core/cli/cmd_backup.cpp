@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/backup/backup_run.h"
+#include "core/backup/own_files.h"
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/journal_step.h"
@@ -16,6 +17,28 @@
 #include "core/cli/upload_step.h"
 
 namespace gb {
+
+namespace {
+
+// GridBackup's own files are never backed up (own_files.h): a local
+// repository (it would store itself, growing every run), the state dir (a
+// cache of the repository, which the agent does not journal), the system
+// agent's, and the cap file. One line says so when a path given holds them.
+void exclude_own_files(const CommandLine& cl, Repository& repo, BackupOptions& opts) {
+  std::vector<OwnPath> own;
+  for (const auto& dir : local_repository_dirs(repo.backend().url())) own.push_back({"the repository", dir});
+  own.push_back({"the state dir", absolute_normal(state_dir(cl))});
+  if (std::string j = journal_dir(cl); j != state_dir(cl)) own.push_back({"the agent's state dir", absolute_normal(j)});
+  std::error_code ec;
+  if (std::string cap = cap_file(cl); std::filesystem::exists(cap, ec)) own.push_back({"the cap file", absolute_normal(cap)});
+  for (auto& p : own_exclude_patterns(own)) opts.excludes.push_back(std::move(p));
+  std::vector<std::string> roots;
+  for (const auto& p : opts.paths) roots.push_back(absolute_normal(p));
+  if (std::string note = own_files_note(own, roots); !note.empty() && !cl.flag("quiet") && !cl.flag("json"))
+    std::fprintf(stderr, "gridbackup: note: %s\n", note.c_str());
+}
+
+}  // namespace
 
 int cmd_backup(const CommandLine& cl) {
   if (cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "backup needs at least one path to back up"));
@@ -44,11 +67,6 @@ int cmd_backup(const CommandLine& cl) {
       opts.excludes.push_back(line);
     }
   }
-  // The state dir (queue, journal, caches) is never backed up: it is a
-  // cache of the repository, and the agent does not journal it.
-  opts.excludes.push_back(std::filesystem::absolute(state_dir(cl)).lexically_normal().string());
-  // So is the system agent's (journal, view caches), which it does not journal either.
-  if (std::string j = journal_dir(cl); j != state_dir(cl)) opts.excludes.push_back(std::filesystem::absolute(j).lexically_normal().string());
   opts.hostname = host_name(cl);
   opts.username = user_name();
   opts.force_full_read = cl.flag("force");
@@ -68,6 +86,7 @@ int cmd_backup(const CommandLine& cl) {
   std::unique_ptr<Repository> repo;
   // The index is read by run_backup when it needs it (not for a narrow slice without upload).
   if (int code = open_or_report(cl, repo, /*load_index=*/false)) return code;
+  exclude_own_files(cl, *repo, opts);
   auto queue = open_queue(cl, *repo);
   if (!queue) return report_error(queue.error());
   opts.queue = queue->get();

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 
+#include "core/common/private_files.h"
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
@@ -81,9 +82,8 @@ Result<uint64_t> limit_option(const CommandLine& cl) {
 Result<std::string> cursor_file(const CommandLine& cl, const std::string& url, const std::string& what) {
   Hash h = sha256(as_bytes(url));
   std::string dir = state_dir(cl) + "/grid-" + to_hex(ByteView(h).first(8));
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the state directory {}: {}", dir, ec.message()));
+  GB_CHECK(make_private_dir(state_dir(cl)));
+  GB_CHECK(make_private_dir(dir));
   return dir + "/" + what + ".cursor";
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 
+#include "core/common/private_files.h"
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
@@ -51,8 +52,7 @@ int cmd_prune(const CommandLine& cl) {
   options.dry_run = cl.flag("dry-run");
   options.host = host_name(cl);
   options.scratch_dir = state_dir(cl);
-  std::error_code ec;
-  std::filesystem::create_directories(options.scratch_dir, ec);
+  if (Status st = make_private_dir(options.scratch_dir); !st) return report_error(st.error());
   const bool json = cl.flag("json"), quiet = cl.flag("quiet");
   if (!json && !quiet) options.say = [](const std::string& s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); };
 

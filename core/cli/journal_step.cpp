@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 
+#include "core/common/private_files.h"
 #include "core/common/bytes.h"
 #include "core/crypto/sha256.h"
 #include "core/cli/json.h"
@@ -58,7 +59,7 @@ Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const
     return none;
   }
   GB_ASSIGN(std::vector<std::string> roots, normalise_roots(paths));
-  std::filesystem::create_directories(state, ec);
+  GB_CHECK(make_private_dir(state));
   GB_ASSIGN(auto journal, ChangeJournal::open(journal_path(state)));
   if (!from_journal) {
     GB_ASSIGN(auto agent, journal->agent());
@@ -87,8 +88,8 @@ Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const
   // Beside the journal whose cuts it matches, where the agent that owns that
   // journal folds its write-ahead log between backups.
   std::string dir = repository_state_dir(state, repo) + "/views";
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the state directory {}: {}", dir, ec.message()));
+  GB_CHECK(make_private_dir(repository_state_dir(state, repo)));
+  GB_CHECK(make_private_dir(dir));
   GB_ASSIGN(setup.cache, ViewCache::open(dir + "/" + to_hex(ByteView(sha256(as_bytes(key))).first(8)) + ".db"));
   int64_t interval = 7LL * 86400 * 1000000000;
   if (auto v = cl.value("audit-interval")) {

@@ -58,7 +58,7 @@ Options:
                     default: the cap's, or
                     ~/.local/share/gridbackup/repository for init
   --cap-file FILE   root cap file (default ~/.config/gridbackup/cap)
-  --cap CAP         the root cap itself (or GRIDBACKUP_CAP)
+  --cap CAP         the root cap itself (visible to other users in ps: prefer GRIDBACKUP_CAP or --cap-file)
   --state-dir DIR   local state and caches (deletable at any time)
   --exclude PATTERN, --exclude-file FILE   skip matching paths (backup)
   --host NAME       host name recorded in the snapshot (default GRIDBACKUP_HOST, then the

@@ -1,6 +1,7 @@
 #include "core/cli/options.h"
 
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/common/private_files.h"
 #include "core/repository/repository_lock.h"
 
 namespace gb {
@@ -73,6 +75,25 @@ std::string home() {
 std::string xdg(const char* var, const char* fallback) {
   std::string v = env(var);
   return v.empty() ? home() + "/" + fallback : v;
+}
+
+// The cap opens everything: a cap file others may write could be swapped
+// for one that sends this machine's backups elsewhere (refused); one others
+// may read gives them every backup (warned once, since old installs made it so).
+Status check_cap_file_mode(const std::string& file) {
+  struct stat st;
+  if (::stat(file.c_str(), &st) != 0) return {};
+  unsigned mode = st.st_mode & 07777;
+  if (mode & 022)
+    return make_error(ErrorKind::WrongKey, fmt::format("the cap file {} is writable by other users (mode {:04o}), so it cannot be trusted; "
+                                                       "check its content, then chmod 600 {}", file, mode, file));
+  static bool warned = false;
+  if ((mode & 044) && !warned) {
+    warned = true;
+    std::fprintf(stderr, "gridbackup: warning: the cap file %s is readable by other users (mode %04o), and the cap opens every backup; chmod 600 %s\n",
+                 file.c_str(), mode, file.c_str());
+  }
+  return {};
 }
 
 }  // namespace
@@ -204,6 +225,7 @@ Result<RootCap> load_cap(const CommandLine& cl) {
   std::ifstream in(file);
   if (!in)
     return make_error(ErrorKind::WrongKey, fmt::format("no root cap: the cap file {} cannot be read (give --cap, --cap-file, or run 'gridbackup init')", file));
+  GB_CHECK(check_cap_file_mode(file));
   std::stringstream ss;
   ss << in.rdbuf();
   auto cap = parse_cap(ss.str());
@@ -266,9 +288,8 @@ std::string repository_state_dir(const CommandLine& cl, const Repository& repo) 
 
 Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo) {
   std::string dir = repository_state_dir(cl, repo);
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the state directory {}: {}", dir, ec.message()));
+  GB_CHECK(make_private_dir(state_dir(cl)));
+  GB_CHECK(make_private_dir(dir));
   return UploadQueue::open(dir + "/queue.db");
 }
 

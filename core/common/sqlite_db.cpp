@@ -1,13 +1,88 @@
 #include "core/common/sqlite_db.h"
 
+#include <signal.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fmt/format.h>
+#include <mutex>
+
+#include "core/common/private_files.h"
 
 namespace gb {
+namespace {
+
+// Below this much free space the state databases are not opened: SQLite
+// maps its -shm file and writes through the mapping, and on a filesystem
+// with 1 KiB blocks the pages it has not written yet are holes, so a full
+// disk there is a SIGBUS, not an error code.
+constexpr uint64_t kMinFreeBytes = 1 << 20;
+
+std::string full_sentence(const std::string& dir, const std::string& detail) {
+  return fmt::format("the state directory's filesystem is full: {} (free some space there, or point --state-dir or GRIDBACKUP_STATE_DIR elsewhere)",
+                     detail.empty() ? dir : detail);
+}
+
+// The last resort for the case above: one sentence instead of "Bus error".
+// SQLite's write-ahead log keeps every database whole when the process dies
+// at any point (kill -9 is tested), so nothing is half-written.
+char g_bus_message[1024];
+void on_bus_error(int) {
+  ssize_t n = ::write(2, g_bus_message, std::strlen(g_bus_message));
+  (void)n;
+  ::_exit(1);
+}
+
+void catch_bus_errors(const std::string& path) {
+  static std::mutex m;
+  std::lock_guard<std::mutex> lock(m);
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  std::string text = "gridbackup: " + full_sentence(dir, fmt::format("a memory-mapped SQLite file in {} could not grow", dir)) + "\n";
+  std::snprintf(g_bus_message, sizeof g_bus_message, "%s", text.c_str());
+  static bool installed = false;
+  if (installed) return;
+  installed = true;
+  struct sigaction sa {};
+  sa.sa_handler = on_bus_error;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGBUS, &sa, nullptr);
+}
+
+Status check_free_space(const std::string& path) {
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  struct statvfs fs;
+  if (::statvfs(dir.empty() ? "." : dir.c_str(), &fs) != 0) return {};
+  uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  if (free_bytes >= kMinFreeBytes) return {};
+  return make_error(ErrorKind::Io, full_sentence(dir, fmt::format("only {} KiB are free where {} lives, and GridBackup needs at least {} KiB there",
+                                                                  free_bytes / 1024, path, kMinFreeBytes / 1024)));
+}
+
+Error full_error(const std::string& what, const std::string& path) {
+  return make_error(ErrorKind::Io, full_sentence("", fmt::format("cannot write {} ({})", what, path)));
+}
+
+bool disk_full(sqlite3* db) { return sqlite3_errcode(db) == SQLITE_FULL || sqlite3_system_errno(db) == ENOSPC; }
+
+std::string db_path(sqlite3* db) {
+  const char* f = sqlite3_db_filename(db, "main");
+  return f ? f : "";
+}
+
+}  // namespace
 
 Result<sqlite3*> open_sqlite(const std::string& path, const std::string& what) {
+  // Created 0600 before SQLite sees it, so its -wal and -shm files are too.
+  GB_CHECK(check_free_space(path));
+  GB_CHECK(prepare_private_database(path));
+  catch_bus_errors(path);
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
-    Error e = make_error(ErrorKind::Io, fmt::format("cannot open {} {}: {}", what, path, db ? sqlite3_errmsg(db) : "out of memory"));
+    Error e = db && disk_full(db) ? full_error(what, path)
+                                  : make_error(ErrorKind::Io, fmt::format("cannot open {} {}: {}", what, path, db ? sqlite3_errmsg(db) : "out of memory"));
     sqlite3_close(db);
     return e;
   }
@@ -24,7 +99,8 @@ Result<sqlite3*> open_sqlite(const std::string& path, const std::string& what) {
 Status exec_sql(sqlite3* db, const char* sql, const std::string& what) {
   char* err = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    Error e = make_error(ErrorKind::Io, fmt::format("{} failed: {}", what, err ? err : "unknown error"));
+    Error e = disk_full(db) ? full_error(what, db_path(db))
+                            : make_error(ErrorKind::Io, fmt::format("{} failed: {}", what, err ? err : "unknown error"));
     sqlite3_free(err);
     return e;
   }
@@ -32,6 +108,7 @@ Status exec_sql(sqlite3* db, const char* sql, const std::string& what) {
 }
 
 Error sqlite_error(sqlite3* db, const std::string& what, const std::string& doing) {
+  if (disk_full(db)) return full_error(what, db_path(db));
   return make_error(ErrorKind::Io, fmt::format("{} failed ({}): {}", what, doing, sqlite3_errmsg(db)));
 }
 

@@ -7,6 +7,8 @@
 #ifdef _WIN32
 #include <io.h>
 #else
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
@@ -46,6 +48,9 @@ std::unique_ptr<ChangeSpoolWriter> ChangeSpoolWriter::open(const std::string& di
                                                            uint64_t segment_bytes) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
+#ifndef _WIN32
+  ::chmod(dir.c_str(), 0700);  // local state is private (it names every changed path)
+#endif
   auto segments = list_spool_segments(dir);
   uint64_t seq = 1;
   if (!segments.empty()) seq = std::stoull(std::filesystem::path(segments.back()).filename().string().substr(0, 20)) + 1;
@@ -69,7 +74,13 @@ bool ChangeSpoolWriter::start(uint64_t seq) {
   name = std::string(20 - std::min<size_t>(20, name.size()), '0') + name + std::string(kSegmentSuffix);
   seq_ = seq;
   path_ = (std::filesystem::path(dir_) / name).string();
+#ifdef _WIN32
   file_ = std::fopen(path_.c_str(), "wb");
+#else
+  int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  file_ = fd < 0 ? nullptr : ::fdopen(fd, "wb");
+  if (fd >= 0 && !file_) ::close(fd);
+#endif
   if (!file_) return false;
   size_ = kChangeStreamMagic.size();
   return std::fwrite(kChangeStreamMagic.data(), 1, kChangeStreamMagic.size(), file_) == kChangeStreamMagic.size() &&

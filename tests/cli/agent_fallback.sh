@@ -6,7 +6,7 @@ command -v setpriv > /dev/null || skip "setpriv is missing (Debian: util-linux)"
 mkdir -p "$W/data" "$GRIDBACKUP_STATE_DIR"
 echo hello > "$W/data/file"
 chmod 755 "$W"
-chmod 777 "$GRIDBACKUP_STATE_DIR"
+chmod 700 "$GRIDBACKUP_STATE_DIR" && chown 65534:65534 "$GRIDBACKUP_STATE_DIR"  # the unprivileged agent's own (state dirs open to others are refused)
 set +e
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all \
   "$GB" agent run --state-dir "$GRIDBACKUP_STATE_DIR" "$W/data" > "$W/agent.out" 2> "$W/agent.err"
