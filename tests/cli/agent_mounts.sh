@@ -5,7 +5,7 @@
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/agent_lib.sh"
 scratch_data_tree 64
-trap 'umount "$DATA/over" 2> /dev/null; umount "$DATA/new" 2> /dev/null; stop_agent -KILL; umount_scratch; rm -rf "$W"' EXIT
+trap 'umount "$DATA/over" "$DATA/new" "$DATA/bind" 2> /dev/null || true; stop_agent -KILL; umount_scratch; rm -rf "$W"' EXIT
 J=(--repo "file://$W/journal-repo" --cap-file "$W/cap-j" --state-dir "$W/state-j")
 S=(--repo "file://$W/scan-repo" --cap-file "$W/cap-s" --state-dir "$W/state-s")
 "$GB" "${J[@]}" init --quiet > /dev/null
