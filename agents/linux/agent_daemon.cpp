@@ -19,6 +19,7 @@
 
 #include "agents/linux/fanotify_reader.h"
 #include "agents/linux/fanotify_translator.h"
+#include "agents/linux/mount_watch.h"
 #include "core/common/private_files.h"
 #include "core/common/fd_io.h"
 #include "core/common/path_order.h"
@@ -98,9 +99,11 @@ class RecordingFile {
 
 class Agent {
  public:
-  Agent(const AgentOptions& o, FanotifyReader& reader, ChangeJournal* journal, RecordingFile& recording, std::vector<std::string> own_paths)
+  Agent(const AgentOptions& o, FanotifyReader& reader, MountWatch& mounts, ChangeJournal* journal, RecordingFile& recording,
+        std::vector<std::string> own_paths)
       : options_(o),
         reader_(reader),
+        mounts_(mounts),
         journal_(journal),
         recording_(recording),
         translator_(make_fanotify_translator(reader.context())),
@@ -132,6 +135,12 @@ class Agent {
       }
       if (std::chrono::steady_clock::now() - start > kMaxBatch) break;
     }
+    // A mount or umount before a backup's cookie is in the table by the time
+    // the cookie's event has been read: its rescan goes before the batch, so
+    // inside the backup's cut.
+    std::vector<ChangeRecord> mount_records;
+    mounts_.changes(now_ns(), mount_records);
+    if (!mount_records.empty()) records.insert(records.begin(), mount_records.begin(), mount_records.end());
     if (!frames.empty()) GB_CHECK(recording_.write(frames));
     if (reader_.unresolved() > reported_unresolved_) {
       std::fprintf(stderr, "gridbackup agent: %llu event(s) could not be placed (last: %s); their roots will be rescanned\n",
@@ -144,6 +153,7 @@ class Agent {
  private:
   const AgentOptions& options_;
   FanotifyReader& reader_;
+  MountWatch& mounts_;
   ChangeJournal* journal_;
   RecordingFile& recording_;
   std::unique_ptr<EventTranslator> translator_;
@@ -203,7 +213,11 @@ Status run_agent(const AgentOptions& options) {
   std::vector<std::string> own;
   if (!options.state_dir.empty()) own.push_back(canonical_path(options.state_dir));
   if (!options.record_path.empty()) own.push_back(canonical_path(options.record_path));
-  Agent agent(options, *reader, journal.get(), recording, std::move(own));
+  std::vector<std::string> root_fs_ids;
+  for (size_t start = 0, nl; (nl = reader->context().at("fs_ids").find('\n', start)) != std::string::npos; start = nl + 1)
+    root_fs_ids.push_back(reader->context().at("fs_ids").substr(start, nl - start));
+  GB_ASSIGN(auto mounts, MountWatch::open(roots, root_fs_ids));
+  Agent agent(options, *reader, mounts, journal.get(), recording, std::move(own));
 
   // The marks are in place before these records: a change is either before
   // them (the rescan finds it) or an event — never a gap.
@@ -226,13 +240,14 @@ Status run_agent(const AgentOptions& options) {
   constexpr int64_t kFoldEvery = 2'000'000'000, kTrimEvery = 60'000'000'000;
   int64_t last_fold = now_ns(), last_trim = 0;
   for (;;) {
-    struct pollfd fds[2] = {{reader->fd(), POLLIN, 0}, {signals.fd, POLLIN, 0}};
-    if (::poll(fds, 2, 2'000) < 0) {
+    struct pollfd fds[3] = {{reader->fd(), POLLIN, 0}, {signals.fd, POLLIN, 0}, {mounts.fd(), POLLPRI, 0}};
+    if (::poll(fds, 3, 2'000) < 0) {
       if (errno == EINTR) continue;
       return make_error(ErrorKind::Io, fmt::format("the agent's event loop failed: {}", std::strerror(errno)));
     }
     if (fds[1].revents) break;
-    if (fds[0].revents) GB_CHECK(agent.drain_batch());
+    mounts.notice(fds[2].revents);
+    if (fds[0].revents || fds[2].revents) GB_CHECK(agent.drain_batch());
     if (!options.state_dir.empty() && now_ns() - last_fold >= kFoldEvery) {
       fold_view_cache_logs(options.state_dir);
       last_fold = now_ns();

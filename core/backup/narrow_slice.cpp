@@ -125,10 +125,14 @@ class SliceBuilder {
     bool first = true;
     while (scanner.next(e)) {
       if (first && !on_root_filesystem(e, *root)) break;
+      // A subtree that is itself a mount point (a filesystem mounted on a new
+      // directory) is recorded as the full scan records it, not entered.
+      bool boundary = first && e.path != *root && e.device != root_device_[*root];
       first = false;
       Item& item = items_[e.path];
       GB_ASSIGN(item.old, cache_.get(e.path));
       item.now = e;
+      if (boundary) break;
     }
     if (first) GB_CHECK(restat(dir));
     GB_ASSIGN(auto below, cache_.below(dir));
