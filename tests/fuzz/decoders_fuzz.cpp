@@ -6,16 +6,21 @@
 #include <string_view>
 #include <vector>
 
+#include "core/common/serial.h"
 #include "core/content/pack_format.h"
 #include "core/index/index_object.h"
 #include "core/journal/change_record.h"
+#include "core/prune/prune_plan.h"
+#include "core/repository/root_cap.h"
+#include "core/snapshot/entry.h"
+#include "core/snapshot/snapshot.h"
 #include "core/repository/envelope.h"
 
 using namespace gb;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const uint8_t which = data[0] % 5;
+  const uint8_t which = data[0] % 9;
   ByteView body(data + 1, size - 1);
   const Hash key{};  // fixed key: the fuzzer can seal what it wants opened
   switch (which) {
@@ -39,6 +44,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case 4: {  // a whole pack: trailer, sealed header, blob bounds
       (void)read_pack_header(key, body, "fuzz");
+      break;
+    }
+    case 5: {  // payload of a snapshot object
+      (void)decode_snapshot(body);
+      break;
+    }
+    case 6: {  // backuplog entries, read until the first damaged one
+      Reader r(body);
+      Entry e;
+      for (int i = 0; i < 10000 && !r.at_end() && decode_entry(r, e); ++i) {
+      }
+      break;
+    }
+    case 7: {  // a root cap as typed or pasted by a user
+      (void)parse_cap(std::string_view(reinterpret_cast<const char*>(body.data()), body.size()));
+      break;
+    }
+    case 8: {  // payload of the prune plan
+      (void)decode_prune_plan(body);
       break;
     }
   }
