@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "core/backup/backup_run.h"
+#include "core/prune/pruner.h"
 #include "core/restore/restorer.h"
 #include "core/storage/file_backend.h"
 #include "core/verify/verifier.h"
@@ -82,11 +83,29 @@ std::string compare(const std::string& target, const std::string& src, const Tre
   return {};
 }
 
-std::unique_ptr<Repository> open_repo(const std::string& dir, const Hash& master, uint64_t seed, double rate) {
+std::unique_ptr<Backend> make_backend(const std::string& dir, uint64_t seed, double rate) {
   std::unique_ptr<Backend> b = std::make_unique<FileBackend>(dir + "/repo");
   if (rate > 0) b = std::make_unique<test::FaultyBackend>(std::move(b), seed, rate);
-  auto r = Repository::open(std::move(b), master);
+  return b;
+}
+
+std::unique_ptr<Repository> open_repo(const std::string& dir, const Hash& master, uint64_t seed, double rate) {
+  auto r = Repository::open(make_backend(dir, seed, rate), master);
   return r.ok() ? std::move(*r) : nullptr;
+}
+
+// Prune with no grace period, so that a plan made now is swept by the next call.
+void prune(const std::string& dir, const Hash& master, uint64_t seed, double rate) {
+  uint64_t n = 0;
+  RepositoryOpener opener = [&]() { return Repository::open(make_backend(dir, seed * 31 + n++, rate), master, false); };
+  PruneOptions o;
+  o.grace_seconds = 0;
+  o.wait_seconds = 0;
+  o.host = "faulthost";
+  o.scratch_dir = dir;
+  auto r = run_prune(opener, o);
+  if (std::getenv("GB_FAULT_VERBOSE"))
+    std::fprintf(stderr, "  prune: %s\n", !r.ok() ? r.error().message.c_str() : r->swept ? "swept" : r->planned ? "planned" : "nothing");
 }
 
 Result<BackupResult> backup(Repository& repo, const std::string& src) {
@@ -118,6 +137,7 @@ std::string one_run(uint64_t seed) {
     if (std::getenv("GB_FAULT_VERBOSE"))
       std::fprintf(stderr, "seed %llu round %d: backup %s, %zu files\n", (unsigned long long)seed, round,
                    b.ok() ? "ok" : b.error().message.c_str(), tree.size());
+    prune(dir.path, master, seed * 104729 + round, fault_rate());
     if (!stored.empty()) {  // a faulty restore: may fail, must not lie
       std::string t = dir.path + "/rf" + std::to_string(round);
       RestoreOptions ro;
@@ -130,6 +150,8 @@ std::string one_run(uint64_t seed) {
       }
     }
   }
+  prune(dir.path, master, 0, 0);
+  prune(dir.path, master, 0, 0);
   auto repo = open_repo(dir.path, master, 0, 0);
   if (!repo) return "fault-free open failed";
   VerifyOptions vo;
