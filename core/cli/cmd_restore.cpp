@@ -53,6 +53,8 @@ int cmd_restore(const CommandLine& cl) {
                 human_duration(secs).c_str());
   if (!r.warnings.empty() && !cl.flag("verbose"))
     std::fprintf(stderr, "note: %zu metadata items (owners, attributes, times) could not be applied; --verbose lists them\n", r.warnings.size());
+  for (const auto& l : r.replaced_links)
+    std::fprintf(stderr, "note: %s%s was a symlink in the target; replaced, not followed\n", opts.target == "/" ? "" : target->c_str(), l.c_str());
   for (const auto& f : r.failures) std::fprintf(stderr, "error: not restored: %s: %s\n", f.path.c_str(), f.message.c_str());
   for (const auto& f : r.damaged) std::fprintf(stderr, "error: damaged in the repository: %s: %s\n", f.path.c_str(), f.message.c_str());
   if (!r.damaged.empty()) {

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -21,6 +23,7 @@
 #include "core/common/path_order.h"
 #include "core/common/thread_pool.h"
 #include "core/content/pack_format.h"
+#include "core/restore/target_tree.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_reader.h"
 
@@ -36,83 +39,209 @@ bool included(const std::string& path, const std::vector<std::string>& include) 
   return false;
 }
 
+// True when the block is all zero bytes (then it is skipped, leaving a hole).
+bool all_zero(const uint8_t* p, size_t n) { return n == 0 || (p[0] == 0 && std::memcmp(p, p + 1, n - 1) == 0); }
+
+// Writes data at offset, seeking over runs of all-zero 4 KiB blocks so a
+// fresh file keeps its holes; the caller sets the final size with ftruncate.
+bool write_sparse(int fd, ByteView data, uint64_t offset) {
+  constexpr size_t kBlock = 4096;
+  size_t i = 0;
+  while (i < data.size()) {
+    size_t n = std::min(kBlock, data.size() - i);
+    if (all_zero(data.data() + i, n)) {
+      i += n;
+      continue;
+    }
+    size_t j = i + n;  // a run of blocks with data, written in one call
+    while (j < data.size()) {
+      size_t m = std::min(kBlock, data.size() - j);
+      if (all_zero(data.data() + j, m)) break;
+      j += m;
+    }
+    size_t done = i;
+    while (done < j) {
+      ssize_t w = ::pwrite(fd, data.data() + done, j - done, static_cast<off_t>(offset + done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) return false;
+      done += static_cast<size_t>(w);
+    }
+    i = j;
+  }
+  return true;
+}
+
+std::string temp_name() {
+  static std::atomic<uint64_t> counter{0};
+  return fmt::format("{}{}.{}", kRestoreTempPrefix, ::getpid(), counter++);
+}
+
 class Restorer {
  public:
-  Restorer(Repository& repo, const RestoreOptions& options, RestoreProgress& progress, RestoreResult& result)
-      : repo_(repo), options_(options), progress_(progress), result_(result), am_root_(::geteuid() == 0) {}
+  Restorer(Repository& repo, RestoreProgress& progress, RestoreResult& result)
+      : repo_(repo), progress_(progress), result_(result), am_root_(::geteuid() == 0) {}
+
+  Status open(const std::string& target) { return tree_.open(target); }
 
   void restore(const Entry& e) {
-    std::string dest = options_.target + e.path;
-    ensure_parent(dest);
+    std::vector<std::string> names;
+    if (!split_stored_path(e.path, names)) return refuse(e);
+    if (names.empty()) {  // the root itself: only its metadata
+      if (e.type == NodeType::Dir) dirs_.push_back({names, e});
+      return;
+    }
+    const std::string& name = names.back();
+    if (e.type == NodeType::Symlink) {  // made last, so nothing is ever written through one
+      symlinks_.push_back({names, e});
+      return;
+    }
+    if (e.type == NodeType::File) return queue_file(e, std::move(names));
+    auto parent = tree_.dir(names, names.size() - 1);
+    if (!parent) return fail(e, parent.error().message);
+    int pfd = *parent;
+    if (e.type == NodeType::Dir) {
+      struct stat st;
+      if (::fstatat(pfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode)) {
+        if (!S_ISLNK(st.st_mode)) return fail(e, fmt::format("{} is in the way and not a directory", tree_.shown(names, names.size())));
+        if (::unlinkat(pfd, name.c_str(), 0) != 0) return fail(e, sys_error("cannot remove the symlink in the way"));
+        result_.replaced_links.push_back(e.path);
+      }
+      if (::mkdirat(pfd, name.c_str(), 0700) != 0 && errno != EEXIST) return fail(e, sys_error("cannot create directory"));
+      dirs_.push_back({std::move(names), e});  // metadata after the children, or their creation would change it
+      ++result_.dirs;
+      return;
+    }
+    if (!clear_for_node(pfd, e, names)) return;
     switch (e.type) {
-      case NodeType::Dir:
-        if (::mkdir(dest.c_str(), 0700) != 0 && errno != EEXIST) return fail(e, sys_error("cannot create directory"));
-        dirs_.push_back({dest, e});  // metadata after the children, or their creation would change it
-        ++result_.dirs;
-        return;
-      case NodeType::File:
-        return queue_file(e, dest);
-      case NodeType::Symlink:
-        ::unlink(dest.c_str());
-        if (::symlink(e.symlink_target.c_str(), dest.c_str()) != 0) return fail(e, sys_error("cannot create symlink"));
-        break;
       case NodeType::Fifo:
-        ::unlink(dest.c_str());
-        if (::mkfifo(dest.c_str(), 0600) != 0) return fail(e, sys_error("cannot create FIFO"));
+        if (::mkfifoat(pfd, name.c_str(), 0600) != 0) return fail(e, sys_error("cannot create FIFO"));
         break;
       case NodeType::CharDev:
       case NodeType::BlockDev:
-        ::unlink(dest.c_str());
-        if (::mknod(dest.c_str(), (e.type == NodeType::CharDev ? S_IFCHR : S_IFBLK) | 0600, static_cast<dev_t>(e.rdev)) != 0)
+        if (::mknodat(pfd, name.c_str(), (e.type == NodeType::CharDev ? S_IFCHR : S_IFBLK) | 0600, static_cast<dev_t>(e.rdev)) != 0)
           return fail(e, sys_error("cannot create device node"));
         break;
       case NodeType::Socket:
-        return;  // a socket is meaningless without its server; recorded, not recreated
+        if (!make_socket(pfd, e, name)) return;
+        break;
+      default:
+        return;
     }
     ++result_.others;
-    apply_metadata(dest, e);
+    apply_metadata_at(pfd, name, e);
   }
 
   void finish() {
     while (!pending_.empty()) write_next();
-    for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) apply_metadata(it->first, it->second);
+    for (auto& [names, e] : symlinks_) make_symlink(names, e);
+    for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
+      auto fd = tree_.dir(it->first, it->first.size());
+      if (!fd) {
+        warn(it->second.path, fd.error().message);
+        continue;
+      }
+      apply_metadata_fd(*fd, it->second);
+    }
   }
 
  private:
-  void ensure_parent(const std::string& dest) {
-    std::string parent = dest.substr(0, dest.rfind('/'));
-    if (parent == last_parent_) return;
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-    last_parent_ = parent;
+  // Removes what is in the way of a new node (never a directory, never followed).
+  bool clear_for_node(int pfd, const Entry& e, const std::vector<std::string>& names) {
+    struct stat st;
+    if (::fstatat(pfd, names.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return true;
+    if (S_ISDIR(st.st_mode)) {
+      fail(e, fmt::format("{} is a directory in the way", tree_.shown(names, names.size())));
+      return false;
+    }
+    if (S_ISLNK(st.st_mode)) result_.replaced_links.push_back(e.path);
+    if (::unlinkat(pfd, names.back().c_str(), 0) != 0) {
+      fail(e, sys_error("cannot remove what is in the way"));
+      return false;
+    }
+    return true;
+  }
+
+  // A socket is bound at its path (sun_path is short: the path goes through the parent's fd).
+  bool make_socket(int pfd, const Entry& e, const std::string& name) {
+    std::string at = path_in_dir(pfd, name);
+    struct sockaddr_un addr {};
+    addr.sun_family = AF_UNIX;
+    if (at.size() >= sizeof(addr.sun_path)) {
+      fail(e, "socket skipped: its name is too long to bind");
+      return false;
+    }
+    std::memcpy(addr.sun_path, at.c_str(), at.size() + 1);
+    int s = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || ::bind(s, reinterpret_cast<struct sockaddr*>(&addr), sizeof(addr)) != 0) {
+      fail(e, sys_error("socket skipped: cannot bind it"));
+      if (s >= 0) ::close(s);
+      return false;
+    }
+    ::close(s);
+    return true;
+  }
+
+  void make_symlink(const std::vector<std::string>& names, const Entry& e) {
+    auto parent = tree_.dir(names, names.size() - 1);
+    if (!parent) return fail(e, parent.error().message);
+    int pfd = *parent;
+    const std::string& name = names.back();
+    struct stat st;
+    if (::fstatat(pfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+      return fail(e, fmt::format("{} is a directory in the way of a symlink", tree_.shown(names, names.size())));
+    std::string tmp = temp_name();
+    if (::symlinkat(e.symlink_target.c_str(), pfd, tmp.c_str()) != 0) return fail(e, sys_error("cannot create symlink"));
+    apply_metadata_at(pfd, tmp, e);
+    if (::renameat(pfd, tmp.c_str(), pfd, name.c_str()) != 0) {
+      ::unlinkat(pfd, tmp.c_str(), 0);
+      return fail(e, sys_error("cannot create symlink"));
+    }
+    ++result_.others;
   }
 
   // Files are written in view order while their blobs are fetched, opened
   // and checked ahead by the pool, up to a bounded number of bytes in flight.
+  // A file's segments are requested a window at a time, so memory stays
+  // bounded whatever one file holds (a 2 GiB file of one repeated segment
+  // once kept every copy of it in memory).
   struct PendingFile {
     Entry entry;
-    std::string dest;
-    std::vector<std::future<Result<Bytes>>> blobs;
-    uint64_t bytes;
-    bool delta = false;  // rebuilt from a delta chain when written
-    uint64_t last_request = 0;  // sequence number of its last blob request (0: none)
+    std::vector<std::string> names;
+    std::vector<Hash> segments;
+    size_t next_segment = 0;
+    std::deque<std::pair<uint64_t, std::future<Result<Bytes>>>> blobs;  // request number, content
+    uint64_t bytes;             // counted in flight
+    bool delta = false;         // rebuilt from a delta chain when written
+    bool needs_content = false;
   };
 
-  void queue_file(const Entry& e, const std::string& dest) {
+  uint64_t window_bytes() const { return std::max<uint64_t>(repo_.config().segment_size, 1) * kSegmentWindow; }
+
+  void request_more(PendingFile& p) {
+    while (p.next_segment < p.segments.size() && p.blobs.size() < kSegmentWindow) {
+      auto f = request_blob(p.segments[p.next_segment++]);
+      p.blobs.emplace_back(requests_made_, std::move(f));
+    }
+  }
+
+  void queue_file(const Entry& e, std::vector<std::string> names) {
     if (!repo_.content_present(e.content, e.size)) {
       // Committed but not uploaded yet: not damage, and nothing half-made is left.
       result_.not_uploaded.push_back(e.path);
       return;
     }
-    PendingFile p{e, dest, {}, e.size};
+    PendingFile p{e, std::move(names), {}, 0, {}, 0};
     p.delta = repo_.index().find_delta(e.content).has_value();
     // A hard link to a file already written needs no content; nor does an empty file.
     bool linked = e.hardlink_id && (links_.count(e.hardlink_id) || queued_links_.count(e.hardlink_id));
-    if (!linked && e.size > 0 && !p.delta)
-      for (const Hash& seg : repo_.content_segments(e.content)) p.blobs.push_back(request_blob(seg));
-    if (!p.blobs.empty()) p.last_request = requests_made_;
+    p.needs_content = !linked && e.size > 0 && !p.delta;
+    if (p.needs_content) {
+      p.segments = repo_.content_segments(e.content);
+      request_more(p);
+      p.bytes = std::min<uint64_t>(e.size, window_bytes());
+    }
     if (e.hardlink_id) queued_links_.insert(e.hardlink_id);
-    in_flight_ += p.blobs.empty() ? 0 : p.bytes;
+    in_flight_ += p.bytes;
     pending_.push_back(std::move(p));
     while (!pending_.empty() && (in_flight_ > kMaxInFlight || pending_.size() > 1024)) write_next();
   }
@@ -132,7 +261,9 @@ class Restorer {
     auto future = promise->get_future();
     auto loc = repo_.index().find_blob(hash);
     if (!loc) {
-      promise->set_value(repo_.read_blob(hash));  // says what is missing
+      auto blob = repo_.read_blob(hash);  // says what is missing
+      if (!blob && blob.error().kind == ErrorKind::NotFound) blob = make_error(ErrorKind::Corrupt, blob.error().message);
+      promise->set_value(std::move(blob));
       return future;
     }
     batch_bytes_ += loc->length;
@@ -178,97 +309,156 @@ class Restorer {
     requests_dispatched_ = requests_made_;
   }
 
+  // The next blob of a file, once fetched; more of its segments are requested as it is consumed.
+  Result<Bytes> next_blob(PendingFile& p) {
+    request_more(p);
+    if (p.blobs.front().first > requests_dispatched_) dispatch();
+    auto data = p.blobs.front().second.get();
+    p.blobs.pop_front();
+    return data;
+  }
+
   void write_next() {
-    // Send what is gathered only when the file to write next waits on it:
-    // otherwise the gathering goes on, and reads stay large.
-    if (pending_.front().last_request > requests_dispatched_) dispatch();
     PendingFile p = std::move(pending_.front());
     pending_.pop_front();
-    if (!p.blobs.empty()) in_flight_ -= p.bytes;
+    in_flight_ -= p.bytes;
     restore_file(p);
   }
 
+  // Every file is written under a temporary name and renamed into place when
+  // whole, so a killed restore leaves each file whole or absent.
   void restore_file(PendingFile& p) {
     const Entry& e = p.entry;
-    const std::string& dest = p.dest;
+    auto parent = tree_.dir(p.names, p.names.size() - 1);
+    if (!parent) return fail(e, parent.error().message);
+    int pfd = *parent;
+    const std::string& name = p.names.back();
+    struct stat st;
+    if (::fstatat(pfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      if (S_ISDIR(st.st_mode)) return fail(e, fmt::format("{} is a directory in the way", tree_.shown(p.names, p.names.size())));
+      if (S_ISLNK(st.st_mode)) result_.replaced_links.push_back(e.path);
+    }
+    std::string tmp = temp_name();
     if (e.hardlink_id) {
       auto first = links_.find(e.hardlink_id);
-      if (first != links_.end()) {
-        ::unlink(dest.c_str());
-        if (::link(first->second.c_str(), dest.c_str()) == 0) {
+      if (first != links_.end() && link_to(first->second, pfd, tmp)) {
+        parent = tree_.dir(p.names, p.names.size() - 1);  // the walk to the first link moved
+        if (!parent) return fail(e, parent.error().message);
+        pfd = *parent;
+        if (::renameat(pfd, tmp.c_str(), pfd, name.c_str()) == 0) {
           ++result_.files;
           return;
         }
+        ::unlinkat(pfd, tmp.c_str(), 0);
       }
       if (p.blobs.empty() && e.size > 0 && !p.delta) {  // its first link failed: fetch the content after all
-        for (const Hash& seg : repo_.content_segments(e.content)) p.blobs.push_back(request_blob(seg));
-        dispatch();  // waited on right below
+        p.segments = repo_.content_segments(e.content);
+        p.next_segment = 0;
       }
+      // The walk above may have moved: open the parent again.
+      parent = tree_.dir(p.names, p.names.size() - 1);
+      if (!parent) return fail(e, parent.error().message);
+      pfd = *parent;
     }
-    ::unlink(dest.c_str());  // never write through an existing hard link or symlink
     // Read-write: a file rebuilt from a delta is read back to check its hash.
-    int fd = ::open(dest.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = ::openat(pfd, tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return fail(e, sys_error("cannot create file"));
+    auto discard = [&] {
+      ::close(fd);
+      ::unlinkat(pfd, tmp.c_str(), 0);
+    };
     uint64_t written = 0;
     if (p.delta) {
-      Status st = repo_.write_content(e.content, e.size, fd, dest.substr(0, dest.rfind('/')));
-      if (!st) {
-        ::close(fd);
-        ::unlink(dest.c_str());
-        return st.error().kind == ErrorKind::Io ? fail(e, st.error().message) : damaged(e, st.error());
+      Status st2 = repo_.write_content(e.content, e.size, fd, path_in_dir(pfd, "."));
+      if (!st2) {
+        discard();
+        return st2.error().kind == ErrorKind::Io ? fail(e, st2.error().message) : damaged(e, st2.error());
       }
       written = e.size;
       progress_.bytes += e.size;
     }
-    for (auto& blob : p.blobs) {
-      auto data = blob.get();
+    while (!p.blobs.empty() || p.next_segment < p.segments.size()) {
+      auto data = next_blob(p);
       if (!data) {
-        ::close(fd);
-        ::unlink(dest.c_str());
+        discard();
         return damaged(e, data.error());
       }
-      if (!write_fully(fd, *data)) {
+      if (!write_sparse(fd, *data, written)) {
         std::string why = sys_error("cannot write");
-        ::close(fd);
-        ::unlink(dest.c_str());
+        discard();
         return fail(e, why);
       }
       written += data->size();
       progress_.bytes += data->size();
     }
     if (written != e.size) {
-      ::close(fd);
-      ::unlink(dest.c_str());
+      discard();
       return damaged(e, make_error(ErrorKind::Corrupt, fmt::format("its stored content has {} bytes, expected {}", written, e.size)));
     }
+    if (::ftruncate(fd, static_cast<off_t>(e.size)) != 0) {
+      std::string why = sys_error("cannot set the size");
+      discard();
+      return fail(e, why);
+    }
+    apply_metadata_fd(fd, e);
     ::close(fd);
-    apply_metadata(dest, e);
-    if (e.hardlink_id) links_.emplace(e.hardlink_id, dest);
+    if (::renameat(pfd, tmp.c_str(), pfd, name.c_str()) != 0) {
+      std::string why = sys_error("cannot rename the file into place");
+      ::unlinkat(pfd, tmp.c_str(), 0);
+      return fail(e, why);
+    }
+    if (e.hardlink_id) links_.emplace(e.hardlink_id, p.names);
     ++result_.files;
     result_.bytes += e.size;
   }
 
-  void apply_metadata(const std::string& dest, const Entry& e) {
-    const char* p = dest.c_str();
-    if (am_root_ && ::lchown(p, e.uid, e.gid) != 0) warn(dest, sys_error("cannot set owner"));
+  // Links `to` in dir fd `to_dir` to the file already restored at names (walked again, no links followed).
+  bool link_to(const std::vector<std::string>& names, int to_dir, const std::string& to) {
+    int keep = ::dup(to_dir);  // the walk below may close to_dir
+    if (keep < 0) return false;
+    auto from = tree_.dir(names, names.size() - 1);
+    bool ok = from && ::linkat(*from, names.back().c_str(), keep, to.c_str(), 0) == 0;
+    ::close(keep);
+    return ok;
+  }
+
+  void apply_metadata_fd(int fd, const Entry& e) {
+    if (am_root_ && ::fchown(fd, e.uid, e.gid) != 0) warn(e.path, sys_error("cannot set owner"));
     for (const auto& [name, value] : e.xattrs)
-      if (::lsetxattr(p, name.c_str(), value.data(), value.size(), 0) != 0 && !(e.type == NodeType::Symlink && errno == EPERM))
-        warn(dest, sys_error("cannot set extended attribute " + name));
+      if (::fsetxattr(fd, name.c_str(), value.data(), value.size(), 0) != 0) warn(e.path, sys_error("cannot set extended attribute " + name));
     // chmod after chown: chown clears setuid/setgid bits.
-    if (e.type != NodeType::Symlink && ::chmod(p, e.mode) != 0) warn(dest, sys_error("cannot set permissions"));
-    struct timespec times[2];
-    times[0].tv_sec = 0;
-    times[0].tv_nsec = UTIME_OMIT;
-    times[1].tv_sec = e.mtime_ns / 1000000000;
-    times[1].tv_nsec = e.mtime_ns % 1000000000;
-    if (times[1].tv_nsec < 0) {
-      times[1].tv_nsec += 1000000000;
-      times[1].tv_sec -= 1;
+    if (::fchmod(fd, e.mode) != 0) warn(e.path, sys_error("cannot set permissions"));
+    struct timespec times[2] = {{0, UTIME_OMIT}, mtime(e)};
+    if (::futimens(fd, times) != 0) warn(e.path, sys_error("cannot set modification time"));
+  }
+
+  // For nodes that cannot be opened (symlinks, FIFOs, devices, sockets): never followed.
+  void apply_metadata_at(int pfd, const std::string& name, const Entry& e) {
+    if (am_root_ && ::fchownat(pfd, name.c_str(), e.uid, e.gid, AT_SYMLINK_NOFOLLOW) != 0) warn(e.path, sys_error("cannot set owner"));
+    std::string at = path_in_dir(pfd, name);
+    for (const auto& [xname, value] : e.xattrs)
+      if (::lsetxattr(at.c_str(), xname.c_str(), value.data(), value.size(), 0) != 0 && !(e.type == NodeType::Symlink && errno == EPERM))
+        warn(e.path, sys_error("cannot set extended attribute " + xname));
+    if (e.type != NodeType::Symlink && ::fchmodat(pfd, name.c_str(), e.mode, 0) != 0) warn(e.path, sys_error("cannot set permissions"));
+    struct timespec times[2] = {{0, UTIME_OMIT}, mtime(e)};
+    if (::utimensat(pfd, name.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) warn(e.path, sys_error("cannot set modification time"));
+  }
+
+  static struct timespec mtime(const Entry& e) {
+    struct timespec t;
+    t.tv_sec = e.mtime_ns / 1000000000;
+    t.tv_nsec = e.mtime_ns % 1000000000;
+    if (t.tv_nsec < 0) {
+      t.tv_nsec += 1000000000;
+      t.tv_sec -= 1;
     }
-    if (::utimensat(AT_FDCWD, p, times, AT_SYMLINK_NOFOLLOW) != 0) warn(dest, sys_error("cannot set modification time"));
+    return t;
   }
 
   void fail(const Entry& e, std::string message) { result_.failures.push_back({e.path, std::move(message)}); }
+  void refuse(const Entry& e) {
+    result_.damaged.push_back({e.path, "the snapshot names it with an empty, '.' or '..' component or not as an absolute path; refused"});
+  }
   void damaged(const Entry& e, const Error& err) {
     result_.damaged.push_back({e.path, err.message});
     auto pos = err.message.find("object ");
@@ -277,18 +467,18 @@ class Restorer {
       result_.damaged_objects.insert(err.message.substr(pos + 7, end - pos - 7));
     }
   }
-  void warn(const std::string& dest, std::string message) { result_.warnings.push_back(dest + ": " + message); }
+  void warn(const std::string& path, std::string message) { result_.warnings.push_back(path + ": " + message); }
 
   Repository& repo_;
-  const RestoreOptions& options_;
   RestoreProgress& progress_;
   RestoreResult& result_;
   bool am_root_;
-  std::string last_parent_;
-  std::vector<std::pair<std::string, Entry>> dirs_;
-  std::unordered_map<uint64_t, std::string> links_;
+  TargetTree tree_;
+  std::vector<std::pair<std::vector<std::string>, Entry>> dirs_, symlinks_;
+  std::unordered_map<uint64_t, std::vector<std::string>> links_;
   std::unordered_set<uint64_t> queued_links_;
   static constexpr uint64_t kMaxInFlight = 64 << 20;
+  static constexpr size_t kSegmentWindow = 16;
   std::deque<PendingFile> pending_;
   std::vector<BlobRequest> batch_;
   uint64_t batch_bytes_ = 0;
@@ -310,15 +500,25 @@ Result<RestoreResult> run_restore(Repository& repo, const Snapshot& snapshot, co
   if (opts.target == "/") opts.target.clear();  // restoring in place
 
   SnapshotStore store(repo);
-  GB_ASSIGN(auto logs, store.chain(snapshot));
+  auto chain = store.chain(snapshot);
+  if (!chain && chain.error().kind == ErrorKind::NotFound)
+    return make_error(ErrorKind::Corrupt, fmt::format("snapshot {} cannot be read: {}", snapshot.short_id(), chain.error().message));
+  GB_ASSIGN(auto logs, std::move(chain));
   ViewReader view(repo, logs);
   RestoreResult result;
-  Restorer restorer(repo, opts, progress, result);
+  Restorer restorer(repo, progress, result);
+  GB_CHECK(restorer.open(opts.target));
   Entry e;
   uint64_t matched = 0;
   for (;;) {
-    GB_ASSIGN(bool more, view.next(e));
-    if (!more) break;
+    auto more = view.next(e);
+    if (!more) {
+      // A log blob the index no longer names is damage (exit 12), not a plain failure.
+      if (more.error().kind != ErrorKind::NotFound) return more.error();
+      return make_error(ErrorKind::Corrupt, fmt::format("snapshot {} cannot be read after {}: {}", snapshot.short_id(),
+                                                        e.path.empty() ? std::string("its start") : e.path, more.error().message));
+    }
+    if (!*more) break;
     if (!included(e.path, opts.include)) continue;
     ++matched;
     ++progress.entries;
