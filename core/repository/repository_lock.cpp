@@ -1,5 +1,6 @@
 #include "core/repository/repository_lock.h"
 
+#include <algorithm>
 #include <signal.h>
 #include <unistd.h>
 
@@ -60,6 +61,11 @@ std::optional<LockInfo> decode_lock(ByteView payload, std::string& machine) {
 std::mutex g_held_mu;
 std::vector<RepositoryLock*> g_held;
 
+bool held_here(const std::string& name) {
+  std::lock_guard lk(g_held_mu);
+  return std::any_of(g_held.begin(), g_held.end(), [&](RepositoryLock* l) { return l->name() == name; });
+}
+
 }  // namespace
 
 size_t release_all_locks_now() {
@@ -97,8 +103,12 @@ Result<std::vector<LockInfo>> list_locks(Backend& backend, const Hash& metadata_
     bool expired = now - info->refreshed_ns > kLockLeaseSeconds * 1'000'000'000LL;
     // A holder on this machine that no longer exists was killed: its lock is stale at once.
     bool dead = machine == me && info->pid > 0 && ::kill(static_cast<pid_t>(info->pid), 0) != 0 && errno == ESRCH;
-    info->stale = expired || dead;
-    info->stale_reason = dead ? "its process is gone" : expired ? "its lease ran out" : "";
+    // One of this process's own that it no longer holds: a release whose
+    // remove failed (a long-lived process, e.g. the service, would otherwise
+    // keep itself out of prune until the lease runs out).
+    bool dropped = machine == me && info->pid == ::getpid() && !held_here(o.name);
+    info->stale = expired || dead || dropped;
+    info->stale_reason = dead ? "its process is gone" : dropped ? "this process released it" : expired ? "its lease ran out" : "";
     out.push_back(std::move(*info));
   }
   return out;
