@@ -314,8 +314,10 @@ int cmd_grid_status(const CommandLine& cl) {
   int down = 0;
   for (size_t i = 0; i < c.members.size(); ++i) {
     down += states[i] != "reachable";
-    std::printf("  %s%s  %s\n", c.members[i].id.c_str(), c.members[i].id == c.members[i].url ? "" : (" = " + c.members[i].url).c_str(),
-                states[i].c_str());
+    // The member backend's url(), not the configured one: it hides secrets such as a Tahoe dircap.
+    const std::string shown = (*grid)->member(i).url();
+    const std::string id = c.members[i].id == c.members[i].url ? shown : c.members[i].id;
+    std::printf("  %s%s  %s\n", id.c_str(), id == shown ? "" : (" = " + shown).c_str(), states[i].c_str());
   }
   if (auto under = (*grid)->under_replicated(); under && !under->empty())
     std::printf("%zu objects are recorded as under-replicated at upload: run 'gridbackup repair'\n", under->size());

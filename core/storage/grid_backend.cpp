@@ -139,6 +139,15 @@ Result<std::unique_ptr<GridBackend>> GridBackend::open(const std::string& url) {
     grid->members_.push_back(std::move(member));
     grid->member_ids_.push_back(m.id);
   }
+  // url() is for people: built from each member's own url(), which keeps a
+  // member's secrets (a Tahoe dircap) out of messages and output.
+  GridConfig shown = config;
+  for (size_t i = 0; i < shown.members.size(); ++i) {
+    GridMember& m = shown.members[i];
+    if (m.id == m.url) m.id = grid->members_[i]->backend->url();
+    m.url = grid->members_[i]->backend->url();
+  }
+  grid->url_ = shown.format();
   return grid;
 }
 

@@ -53,6 +53,14 @@ done
 gb backup "$W/src" --no-progress --repo "$URL?retries=1" > "$W/o.txt" 2>&1 || true
 if grep -qF "$secret" "$W/o.txt"; then fail "backup printed the whole dircap"; fi
 pass "snapshots, status, verify, ls and backup show the cap redacted"
+echo "--- a grid with a Tahoe member: init and grid status show the member's cap redacted"
+G_URL="grid:k=1|$URL-grid|$W/grid-m2"
+# (init's standard output is the root cap itself, which holds the URL: only its messages count)
+"$GB" init --repo "$G_URL" --cap-file "$W/grid.cap" > /dev/null 2> "$W/o.txt" || { cat "$W/o.txt" >&2; fail "init of a grid with a Tahoe member failed"; }
+"$GB" grid status --cap-file "$W/grid.cap" >> "$W/o.txt" 2>&1 || { cat "$W/o.txt" >&2; fail "grid status failed"; }
+grep -q 'reachable' "$W/o.txt" || { cat "$W/o.txt" >&2; fail "grid status listed no member"; }
+if grep -qF "$secret" "$W/o.txt"; then cat "$W/o.txt" >&2; fail "init or grid status printed a member's whole dircap"; fi
+pass "a grid's Tahoe member is shown redacted"
 echo "--- 2 of the 3 storage servers needed: backup fails at once with one sentence in words"
 tahoe_mock_control servers=2
 before=$(grep -c '^PUT' "$W/requests.log")
