@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "core/common/fd_io.h"
+#include "core/common/private_files.h"
 
 namespace gb {
 namespace {
@@ -32,11 +33,9 @@ Status write_record(const std::string& path, const std::set<std::string>& snaps,
   std::string text = std::string(kHeader) + "\n";
   for (const auto& s : snaps) text += "snapshot " + s + "\n";
   for (const auto& t : stones) text += "tombstone " + t + "\n";
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  GB_CHECK(make_private_dir(std::filesystem::path(path).parent_path().string()));  // it names every snapshot
   std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
+  GB_ASSIGN(int fd, open_private_file(tmp, O_WRONLY | O_TRUNC | O_CLOEXEC));
   bool ok = write_fully(fd, as_bytes(text)) && ::fsync(fd) == 0;
   int err = errno;
   ::close(fd);
