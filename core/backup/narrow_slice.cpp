@@ -1,7 +1,5 @@
 #include "core/backup/narrow_slice.h"
 
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -9,6 +7,7 @@
 #include <set>
 
 #include "core/common/path_order.h"
+#include "core/scan/device_boundary.h"
 
 namespace gb {
 namespace {
@@ -32,10 +31,7 @@ class SliceBuilder {
  public:
   SliceBuilder(const std::vector<std::string>& roots, const BackupOptions& options, BackupSession& session, ViewCache& cache)
       : roots_(roots), excludes_(options.excludes), session_(session), cache_(cache) {
-    for (const auto& r : roots) {
-      struct stat st;
-      root_device_[r] = ::lstat(r.c_str(), &st) == 0 ? st.st_dev : 0;
-    }
+    for (const auto& r : roots) reach_.emplace(r, ScanReach(r));
   }
 
   Status gather(const SlicePlan& plan) {
@@ -91,27 +87,21 @@ class SliceBuilder {
     return false;
   }
 
-  // The full scan records a mount point below a root but does not enter it.
-  bool on_root_filesystem(const Entry& e, const std::string& root) {
-    uint64_t dev = root_device_[root];
-    if (e.device == dev || e.path == root) return true;
-    struct stat st;
-    return ::lstat(parent_of(e.path).c_str(), &st) == 0 && st.st_dev == dev;
-  }
-
   Status restat(const std::string& path) {
     if (items_.count(path)) return {};
     Item& item = items_[path];
     GB_ASSIGN(item.old, cache_.get(path));
     const std::string* root = root_of(path);
-    if (!root || excluded(path, *root)) return {};
+    // Behind a device boundary (a mount point, a btrfs subvolume): not in a
+    // full scan of the root, so not in the slice.
+    if (!root || excluded(path, *root) || !reach_.at(*root).lists(path)) return {};
     Entry e;
     std::string problem;
     if (!stat_entry(path, e, problem)) {
       if (problem != std::strerror(ENOENT) && problem != std::strerror(ENOTDIR)) session_.note_problem({path, problem});
       return {};
     }
-    if (on_root_filesystem(e, *root)) item.now = std::move(e);
+    item.now = std::move(e);
     return {};
   }
 
@@ -120,21 +110,23 @@ class SliceBuilder {
   Status rescan(const std::string& dir) {
     const std::string* root = root_of(dir);
     if (!root || excluded(dir, *root)) return restat(dir);
-    Scanner scanner({dir}, excludes_, [&](ScanProblem p) { session_.note_problem(std::move(p)); });
-    Entry e;
-    bool first = true;
-    while (scanner.next(e)) {
-      if (first && !on_root_filesystem(e, *root)) break;
-      // A subtree that is itself a mount point (a filesystem mounted on a new
-      // directory) is recorded as the full scan records it, not entered.
-      bool boundary = first && e.path != *root && e.device != root_device_[*root];
-      first = false;
-      Item& item = items_[e.path];
-      GB_ASSIGN(item.old, cache_.get(e.path));
-      item.now = e;
-      if (boundary) break;
+    bool found = false;
+    // The full scan gets here only through directories it enters; a subtree
+    // that is itself a boundary (a filesystem mounted on a new directory, a
+    // new subvolume) is recorded, not entered: the scanner applies the same
+    // rule to it, given the device of the directory listing it.
+    std::optional<uint64_t> listing;
+    if (dir == *root || (listing = reach_.at(*root).entered(parent_of(dir)))) {
+      Scanner scanner({dir}, excludes_, [&](ScanProblem p) { session_.note_problem(std::move(p)); }, listing);
+      Entry e;
+      while (scanner.next(e)) {
+        found = true;
+        Item& item = items_[e.path];
+        GB_ASSIGN(item.old, cache_.get(e.path));
+        item.now = e;
+      }
     }
-    if (first) GB_CHECK(restat(dir));
+    if (!found) GB_CHECK(restat(dir));
     GB_ASSIGN(auto below, cache_.below(dir));
     for (auto& old : below) {
       Item& item = items_[old.path];
@@ -191,7 +183,7 @@ class SliceBuilder {
   Excludes excludes_;
   BackupSession& session_;
   ViewCache& cache_;
-  std::map<std::string, uint64_t> root_device_;
+  std::map<std::string, ScanReach> reach_;  // per root
   std::map<std::string, Item, PathLess> items_;
 };
 

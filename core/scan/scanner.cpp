@@ -15,6 +15,7 @@
 
 #include "core/common/path_order.h"
 #include "core/journal/slice_plan.h"
+#include "core/scan/device_boundary.h"
 
 namespace gb {
 namespace {
@@ -118,8 +119,9 @@ bool stat_entry(const std::string& path, Entry& e, std::string& problem) {
   return read_xattrs(path, e, problem);
 }
 
-Scanner::Scanner(std::vector<std::string> roots, Excludes excludes, std::function<void(ScanProblem)> on_problem)
-    : roots_(std::move(roots)), excludes_(std::move(excludes)), on_problem_(std::move(on_problem)) {}
+Scanner::Scanner(std::vector<std::string> roots, Excludes excludes, std::function<void(ScanProblem)> on_problem,
+                 std::optional<uint64_t> listing_device)
+    : roots_(std::move(roots)), excludes_(std::move(excludes)), listing_device_(listing_device), on_problem_(std::move(on_problem)) {}
 
 void Scanner::enter(const Entry& dir) {
   Frame f{dir.path, {}, 0, dir.device};
@@ -161,8 +163,11 @@ bool Scanner::next(Entry& e) {
       if (problem != std::strerror(ENOENT)) on_problem_({path, problem});  // vanished since listed: not a problem
       continue;
     }
-    // A directory on another device (a mount point) is recorded, not entered.
-    if (e.type == NodeType::Dir && (stack_.empty() || stack_.back().device == e.device)) enter(e);
+    // A directory on another device (a mount point, a btrfs subvolume) is
+    // recorded, not entered; a root is entered unless it is such a directory
+    // of a scan from above.
+    std::optional<uint64_t> listing = stack_.empty() ? listing_device_ : std::optional<uint64_t>(stack_.back().device);
+    if (e.type == NodeType::Dir && (!listing || enters_directory(e.device, *listing))) enter(e);
     return true;
   }
 }

@@ -1,9 +1,11 @@
 // The full scanner: walks the backup roots depth-first, each directory's
 // names sorted bytewise, so entries come out in path order (path_order.h).
-// It never crosses a device boundary: a mount point below a root is recorded
-// as a directory but not entered, and each root is its own filesystem.
+// It never crosses a device boundary (device_boundary.h): a mount point or
+// btrfs subvolume below a root is recorded as a directory but not entered,
+// and each root is its own filesystem.
 #pragma once
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +37,11 @@ bool stat_entry(const std::string& path, Entry& e, std::string& problem);
 class Scanner {
  public:
   // `roots` are absolute, normalised, sorted in path order and not nested.
-  Scanner(std::vector<std::string> roots, Excludes excludes, std::function<void(ScanProblem)> on_problem);
+  // `listing_device`: for a scan of one subtree as part of a scan from above
+  // (the narrow slice's rescans), the device of the directory that lists it;
+  // the subtree is then entered only as the scan from above would enter it.
+  Scanner(std::vector<std::string> roots, Excludes excludes, std::function<void(ScanProblem)> on_problem,
+          std::optional<uint64_t> listing_device = std::nullopt);
   // The next entry in path order; false at the end.
   bool next(Entry& e);
 
@@ -50,6 +56,7 @@ class Scanner {
   std::vector<std::string> roots_;
   size_t next_root_ = 0;
   Excludes excludes_;
+  std::optional<uint64_t> listing_device_;
   std::function<void(ScanProblem)> on_problem_;
   std::vector<Frame> stack_;
 };

@@ -15,6 +15,19 @@ mount_scratch_ext4() {
   MOUNTED=$1
 }
 
+# mount_scratch_btrfs DIR SIZE_MB: a btrfs image mounted at DIR (its top-level
+# subvolume; removed by umount_scratch). Skips loudly like mount_scratch_ext4.
+mount_scratch_btrfs() {
+  [ "$(id -u)" = 0 ] || skip "needs root (fanotify and a loop-mounted btrfs image)"
+  command -v mkfs.btrfs > /dev/null || skip "mkfs.btrfs is missing (Debian: btrfs-progs)"
+  IMG=$W/btrfs.img
+  truncate -s "${2}M" "$IMG"
+  mkfs.btrfs -q -f "$IMG" > /dev/null 2>&1 || skip "mkfs.btrfs failed"
+  mkdir -p "$1"
+  mount -o loop "$IMG" "$1" || skip "cannot loop-mount a btrfs image here (no btrfs module?)"
+  MOUNTED=$1
+}
+
 # scratch_data_tree SIZE_MB: a scratch ext4 at $W/mnt with an empty $DATA in
 # it, unmounted (and any agent killed) when the test exits.
 scratch_data_tree() {

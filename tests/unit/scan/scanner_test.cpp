@@ -4,6 +4,7 @@
 
 #include "../test_support.h"
 #include "core/common/path_order.h"
+#include "core/scan/device_boundary.h"
 #include "core/scan/scanner.h"
 
 using namespace gb;
@@ -33,4 +34,34 @@ TEST_CASE("normalise_roots makes roots absolute, drops nested ones and refuses m
   auto missing = normalise_roots({dir.path + "/nope"});
   REQUIRE(!missing);
   CHECK(missing.error().message.find("No such file") != std::string::npos);
+}
+
+TEST_CASE("the device boundary: a subtree scan and ScanReach enter what a scan from above enters") {
+  test::ScratchDir dir;
+  std::string root = dir.path + "/root";
+  std::filesystem::create_directories(root + "/d/e");
+  std::ofstream(root + "/d/e/f") << "x";
+  std::ofstream(root + "/file") << "x";
+  Entry d;
+  std::string problem;
+  REQUIRE(stat_entry(root + "/d", d, problem));
+  auto scan = [](const std::string& top, std::optional<uint64_t> listing) {
+    Scanner scanner({top}, Excludes({}), [](ScanProblem) {}, listing);
+    std::vector<std::string> paths;
+    Entry e;
+    while (scanner.next(e)) paths.push_back(e.path);
+    return paths;
+  };
+  // Listed in a directory on its own device: entered. On another device (a
+  // mount point, a btrfs subvolume): recorded alone.
+  CHECK(scan(root + "/d", d.device) == std::vector<std::string>{root + "/d", root + "/d/e", root + "/d/e/f"});
+  CHECK(scan(root + "/d", d.device + 1) == std::vector<std::string>{root + "/d"});
+  ScanReach reach(root);
+  CHECK(reach.lists(root));
+  CHECK(reach.lists(root + "/d/e/f"));
+  CHECK(reach.entered(root + "/d/e") == d.device);
+  CHECK(!reach.entered(root + "/file"));               // not a directory
+  CHECK(!reach.lists(root + "/file/x"));               // below a file
+  CHECK(!reach.lists(root + "/gone/x"));               // below nothing
+  CHECK(reach.lists(root + "/gone"));                  // a name in an entered directory: its stat decides
 }

@@ -1,0 +1,87 @@
+# btrfs subvolumes inside a watched root (issue 20). The rule (README, "Device
+# boundaries"): every btrfs subvolume is a device boundary, mounted or not, as
+# its own st_dev says: its directory is recorded, its contents are not, unless
+# it is named as a path of its own. The narrow slice cut from the agent's
+# journal must keep that boundary exactly as the full scan does, whatever
+# happens inside, around and on top of the subvolumes.
+source "$GB_TESTS/tools/cli_lib.sh"
+source "$GB_TESTS/tools/agent_lib.sh"
+command -v btrfs > /dev/null || skip "the btrfs tool is missing (Debian: btrfs-progs)"
+trap 'umount "$DATA/vol/bind" 2> /dev/null || true; stop_agent -KILL; umount_scratch; rm -rf "$W"' EXIT
+MNT=$W/mnt
+mount_scratch_btrfs "$MNT" 256
+DATA=$MNT/data
+mkdir -p "$DATA/plain"
+echo plain > "$DATA/plain/file"
+btrfs -q subvolume create "$DATA/vol" > /dev/null
+mkdir "$DATA/vol/dir"
+echo in-vol > "$DATA/vol/dir/file"
+btrfs -q subvolume create "$DATA/vol/inner" > /dev/null
+echo in-inner > "$DATA/vol/inner/file"
+btrfs -q subvolume snapshot "$DATA/vol" "$DATA/snap" > /dev/null
+
+J=(--repo "file://$W/journal-repo" --cap-file "$W/cap-j" --state-dir "$W/state-j")
+S=(--repo "file://$W/scan-repo" --cap-file "$W/cap-s" --state-dir "$W/state-s")
+"$GB" "${J[@]}" init --quiet > /dev/null
+"$GB" "${S[@]}" init --quiet > /dev/null
+
+# step NAME [PATH...]: a journal-driven backup and a full scan of the same
+# paths (default: $DATA) must list the same entries.
+step() {
+  local what=$1
+  shift
+  local paths=("$@")
+  [ ${#paths[@]} -gt 0 ] || paths=("$DATA")
+  "$GB" "${J[@]}" backup "${paths[@]}" --no-upload --no-progress > "$W/j.out" 2> "$W/j.err" || { cat "$W/j.out" "$W/j.err" >&2; fail "$what: the journal backup failed"; }
+  "$GB" "${S[@]}" backup "${paths[@]}" --no-upload --no-progress --no-journal > /dev/null 2>&1 || fail "$what: the full-scan backup failed"
+  same_view "${J[@]}" -- "${S[@]}" || { cat "$W/view.diff" >&2; fail "$what: the journal-driven snapshot differs from the full scan"; }
+}
+# slice NAME: the last journal backup was a narrow slice.
+slice() { grep -q "narrow slice" "$W/j.out" || { cat "$W/j.out" "$W/agent.log" >&2; fail "$1: the backup was not a narrow slice"; }; }
+listed() { "$GB" "${S[@]}" ls latest | grep -q " $1$"; }
+
+start_agent "$W/state-j" "$DATA"
+step "first backup"
+# The rule itself, on the full scan: the subvolume's directory is there, its
+# contents are not.
+listed "$DATA/vol" || fail "the subvolume's directory is not recorded"
+listed "$DATA/plain/file" || fail "a file beside the subvolumes is missing"
+listed "$DATA/vol/dir/file" && fail "the full scan entered a subvolume below the root"
+listed "$DATA/snap/dir/file" && fail "the full scan entered a snapshot below the root"
+step "second backup"
+slice "second backup"
+
+# Changes inside the subvolumes reach the journal (one filesystem mark covers
+# every subvolume) and must stay out of the slice.
+echo more >> "$DATA/vol/dir/file"
+echo new > "$DATA/vol/new"
+mkdir "$DATA/vol/newdir"
+echo deep > "$DATA/vol/newdir/f"
+mv "$DATA/snap/dir" "$DATA/snap/moved"
+echo inner >> "$DATA/vol/inner/file"
+echo beside > "$DATA/plain/beside"
+step "changes inside the subvolumes"
+slice "changes inside the subvolumes"
+
+# New subvolumes and snapshots, one renamed, one deleted.
+btrfs -q subvolume create "$DATA/plain/newvol" > /dev/null
+echo x > "$DATA/plain/newvol/x"
+btrfs -q subvolume snapshot "$DATA/vol" "$DATA/plain/snap2" > /dev/null
+step "new subvolume and snapshot"
+listed "$DATA/plain/newvol" || fail "a new subvolume's directory is not recorded"
+"$GB" "${J[@]}" ls latest | grep -q "newvol/x" && fail "the narrow slice entered a new subvolume"
+mv "$DATA/plain/snap2" "$DATA/plain/snap3"
+btrfs -q subvolume delete "$DATA/snap" > /dev/null
+step "subvolume renamed, snapshot deleted"
+
+# A bind mount of the root's own filesystem inside a subvolume: it has the
+# root's device number, but the full scan never gets there (it does not enter
+# the subvolume), so neither may the slice.
+mkdir "$DATA/vol/bind"
+mount --bind "$DATA/plain" "$DATA/vol/bind"
+echo through-bind > "$DATA/plain/bound"
+step "bind mount inside a subvolume"
+"$GB" "${J[@]}" ls latest | grep -q "vol/bind/" && fail "the narrow slice entered a bind mount inside a subvolume"
+umount "$DATA/vol/bind"
+step "after the bind umount"
+pass "btrfs subvolumes inside a root: every narrow slice equals the full scan, which records them and does not enter them"
