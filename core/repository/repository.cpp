@@ -96,23 +96,33 @@ Result<std::unique_ptr<Repository>> Repository::init(std::unique_ptr<Backend> ba
 }
 
 Result<std::unique_ptr<Repository>> Repository::open(std::unique_ptr<Backend> backend, const Hash& master, bool load_index) {
-  auto raw = backend->get("config");
+  std::unique_ptr<Repository> repo(new Repository(std::move(backend), master));
+  auto config = repo->read_config();
+  // A torn transfer can end short without an error from the backend; a config
+  // that does not read as one is read once more before it is called damaged
+  // (fault.robustness saw a short read reported as a damaged repository).
+  if (!config && config.error().kind == ErrorKind::Corrupt) config = repo->read_config();
+  if (!config) return config.error();
+  repo->config_ = *config;
+  if (load_index) GB_CHECK(repo->load_index());
+  return repo;
+}
+
+Result<RepositoryConfig> Repository::read_config() {
+  auto raw = backend_->get("config");
   if (!raw) {
     if (raw.error().kind == ErrorKind::NotFound)
-      return make_error(ErrorKind::NotFound, fmt::format("there is no GridBackup repository at {} (run 'gridbackup init' to create one)", backend->url()));
+      return make_error(ErrorKind::NotFound, fmt::format("there is no GridBackup repository at {} (run 'gridbackup init' to create one)", backend_->url()));
     return raw.error();
   }
   const Bytes& obj = *raw;
   if (obj.size() < 28 || std::memcmp(obj.data(), kConfigMagic, 4) != 0)
-    return make_error(ErrorKind::Corrupt, fmt::format("the object 'config' at {} is not a GridBackup repository config", backend->url()));
-  std::unique_ptr<Repository> repo(new Repository(std::move(backend), master));
-  Bytes check = key_check(repo->keys_);
+    return make_error(ErrorKind::Corrupt, fmt::format("the object 'config' at {} is not a GridBackup repository config", backend_->url()));
+  Bytes check = key_check(keys_);
   if (!std::equal(check.begin(), check.end(), obj.begin() + 20))
-    return make_error(ErrorKind::WrongKey, fmt::format("this cap does not open the repository at {} (it belongs to another repository)", repo->backend_->url()));
-  GB_ASSIGN(Bytes payload, open_envelope(repo->keys_.metadata, EnvelopeKind::Config, ByteView(obj).subspan(28), "the repository config"));
-  GB_ASSIGN(repo->config_, decode_config(payload));
-  if (load_index) GB_CHECK(repo->load_index());
-  return repo;
+    return make_error(ErrorKind::WrongKey, fmt::format("this cap does not open the repository at {} (it belongs to another repository)", backend_->url()));
+  GB_ASSIGN(Bytes payload, open_envelope(keys_.metadata, EnvelopeKind::Config, ByteView(obj).subspan(28), "the repository config"));
+  return decode_config(payload);
 }
 
 Status Repository::load_index() {

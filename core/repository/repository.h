@@ -99,6 +99,7 @@ class Repository {
   Result<size_t> adopt_unindexed_packs();
 
  private:
+  Result<RepositoryConfig> read_config();
   Repository(std::unique_ptr<Backend> backend, const Hash& master);
   void took_in(const PrunePlan& plan);
   std::unique_ptr<Backend> backend_;

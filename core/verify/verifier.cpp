@@ -73,6 +73,10 @@ void read_pack(Repository& repo, const std::string& id, VerifyReport& report, st
                std::unordered_set<Hash, HashHasher>& bad_blobs) {
   std::string name = pack_object_name(id);
   auto bytes = repo.backend().get(name);
+  // A torn transfer can end short without an error from the backend: a pack
+  // whose bytes do not match its name is read once more before it is damage.
+  if (bytes && to_hex(sha256(*bytes)) != id)
+    if (auto again = repo.backend().get(name)) bytes = std::move(again);
   if (!bytes) {
     report.damaged_objects.push_back(fmt::format("{}: cannot be read: {}", name, bytes.error().message));
     return;

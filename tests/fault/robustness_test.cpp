@@ -7,6 +7,7 @@
 // GB_FAULT_SEED (first seed) make longer runs by hand; see tests/fault/README.md.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -18,7 +19,9 @@
 #include "core/backup/backup_run.h"
 #include "core/prune/pruner.h"
 #include "core/restore/restorer.h"
+#include "core/snapshot/snapshot_store.h"
 #include "core/storage/file_backend.h"
+#include "core/upload/uploader.h"
 #include "core/verify/verifier.h"
 #include "tests/fault/faulty_backend.h"
 #include "tests/unit/test_support.h"
@@ -110,13 +113,38 @@ std::string prune(const std::string& dir, const Hash& master, uint64_t seed, dou
   return r.ok() ? "" : r.error().message;
 }
 
-Result<BackupResult> backup(Repository& repo, const std::string& src) {
+// With a queue: `backup --no-upload` (commit now, content left queued).
+Result<BackupResult> backup(Repository& repo, const std::string& src, UploadQueue* queue = nullptr) {
   BackupOptions o;
   o.paths = {src};
   o.hostname = "faulthost";
   o.username = "fault";
+  o.upload = queue == nullptr;
+  o.queue = queue;
   BackupProgress p;
   return run_backup(repo, o, p);
+}
+
+// `gridbackup upload`; `whole` says it drained the queue and stored every job.
+Status upload(Repository& repo, UploadQueue& queue, bool* whole = nullptr) {
+  UploadOptions o;
+  UploadProgress p;
+  auto r = run_upload(repo, queue, o, p);
+  auto left = queue.stats();
+  if (whole) *whole = r.ok() && r->unstable.empty() && r->vanished.empty() && left.ok() && left->jobs == 0;
+  if (!r.ok()) return r.error();
+  return {};
+}
+
+// Whether `id` carries a tombstone, asked without faults (a forget whose
+// answer was lost did take effect).
+bool forgotten(const std::string& dir, const Hash& master, const std::string& id);
+
+bool forgotten(const std::string& dir, const Hash& master, const std::string& id) {
+  auto repo = open_repo(dir, master, 0, 0);
+  if (!repo) return false;
+  auto ids = SnapshotStore(*repo).forgotten_ids();
+  return ids.ok() && std::find(ids->begin(), ids->end(), id) != ids->end();
 }
 
 // One seeded run; returns "" or what went wrong.
@@ -130,15 +158,33 @@ std::string one_run(uint64_t seed) {
   fs::create_directories(src);
   Tree tree;
   std::vector<std::pair<Snapshot, Tree>> stored;
+  auto queue = UploadQueue::open(dir.path + "/queue.db");
+  if (!queue.ok()) return "queue: " + queue.error().message;
   for (int round = 0; round < 3; ++round) {
     mutate(src, tree, rng);
     auto repo = open_repo(dir.path, master, seed * 7919 + round, fault_rate());
     if (!repo) continue;
-    auto b = backup(*repo, src);
-    if (b.ok() && b->problems.empty()) stored.push_back({b->snapshot, tree});
+    // Half the rounds take the separate uploader's path: commit with the
+    // content queued, then upload. Such a snapshot counts as stored only
+    // when the upload stored all of it before the next change of the tree
+    // (what changes before its upload is legitimately never stored).
+    bool queued = rng() % 2 == 0;
+    auto b = backup(*repo, src, queued ? queue->get() : nullptr);
+    bool uploaded = true;
+    if (queued && b.ok()) (void)upload(*repo, **queue, &uploaded);
+    bool whole = b.ok() && b->problems.empty() && uploaded;
+    if (whole) stored.push_back({b->snapshot, tree});
     if (std::getenv("GB_FAULT_VERBOSE"))
-      std::fprintf(stderr, "seed %llu round %d: backup %s, %zu files\n", (unsigned long long)seed, round,
-                   b.ok() ? "ok" : b.error().message.c_str(), tree.size());
+      std::fprintf(stderr, "seed %llu round %d: %s %s%s, %zu files\n", (unsigned long long)seed, round, queued ? "backup+upload" : "backup",
+                   b.ok() ? "ok" : b.error().message.c_str(), b.ok() && !whole ? " (not whole)" : "", tree.size());
+    // Sometimes forget a stored snapshot first, so prune deletes what only
+    // it needed while the others must survive.
+    if (stored.size() > 1 && rng() % 3 == 0) {
+      size_t victim = rng() % (stored.size() - 1);
+      std::string id = stored[victim].first.id;
+      (void)SnapshotStore(*repo).forget(stored[victim].first);
+      if (forgotten(dir.path, master, id)) stored.erase(stored.begin() + static_cast<long>(victim));
+    }
     prune(dir.path, master, seed * 104729 + round, fault_rate());
     if (!stored.empty()) {  // a faulty restore: may fail, must not lie
       std::string t = dir.path + "/rf" + std::to_string(round);
@@ -169,6 +215,7 @@ std::string one_run(uint64_t seed) {
     for (auto& d : v->problems) s += " [" + d + "]";
     return s;
   }
+  if (Status u = upload(*repo, **queue); !u.ok()) return "fault-free upload of the queue failed: " + u.error().message;
   auto healed = backup(*repo, src);
   if (!healed.ok()) return "fault-free backup failed: " + healed.error().message;
   stored.push_back({healed->snapshot, tree});

@@ -59,3 +59,46 @@ TEST_CASE("repository: a flipped byte in a pack is reported as damage naming the
   CHECK(got.error().kind == ErrorKind::Corrupt);
   CHECK(got.error().message.find(pack) != std::string::npos);
 }
+
+namespace {
+// Hands back the first `torn` gets of one object cut short, without an error:
+// what a torn transfer can give a backend that does not check lengths.
+class TornGets final : public Backend {
+ public:
+  TornGets(std::unique_ptr<Backend> inner, std::string name, int torn) : inner_(std::move(inner)), name_(std::move(name)), torn_(torn) {}
+  std::string url() const override { return inner_->url(); }
+  Status create() override { return inner_->create(); }
+  Result<bool> exists() override { return inner_->exists(); }
+  Status put(const std::string& n, ByteView d) override { return inner_->put(n, d); }
+  Result<Bytes> get(const std::string& n) override {
+    auto r = inner_->get(n);
+    if (n == name_ && torn_ > 0 && r.ok()) {
+      --torn_;
+      r->resize(r->size() / 2);
+    }
+    return r;
+  }
+  Result<Bytes> get_range(const std::string& n, uint64_t o, uint64_t l) override { return inner_->get_range(n, o, l); }
+  Result<std::vector<ObjectInfo>> list(const std::string& p) override { return inner_->list(p); }
+  Result<ObjectInfo> stat(const std::string& n) override { return inner_->stat(n); }
+  Status remove(const std::string& n) override { return inner_->remove(n); }
+
+ private:
+  std::unique_ptr<Backend> inner_;
+  std::string name_;
+  int torn_;
+};
+}  // namespace
+
+TEST_CASE("repository: a config read short once is read again; short every time it is damaged") {
+  test::ScratchDir dir;
+  Hash master = random_hash();
+  test::make_repository(dir.path, master);
+  auto torn = [&](int times) {
+    return Repository::open(std::make_unique<TornGets>(std::move(*open_backend("file://" + dir.path + "/repo")), "config", times), master);
+  };
+  CHECK(torn(1).ok());
+  auto twice = torn(2);
+  REQUIRE(!twice);
+  CHECK(twice.error().kind == ErrorKind::Corrupt);
+}
