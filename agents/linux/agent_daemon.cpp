@@ -20,6 +20,7 @@
 #include "agents/linux/fanotify_reader.h"
 #include "agents/linux/fanotify_translator.h"
 #include "agents/linux/mount_watch.h"
+#include "core/common/clock.h"
 #include "core/common/private_files.h"
 #include "core/common/fd_io.h"
 #include "core/common/path_order.h"
@@ -33,10 +34,6 @@ namespace {
 // A backup waits for its cookie file's record, so a batch is committed after
 // at most this much reading, even while events keep coming.
 constexpr auto kMaxBatch = std::chrono::milliseconds(50);
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // Closes a descriptor when it goes out of scope.
 struct OwnedFd {

@@ -26,6 +26,7 @@
 #include "agents/macos/fsevents_cursor.h"
 #include "agents/macos/fsevents_event.h"
 #include "agents/macos/fsevents_translator.h"
+#include "core/common/clock.h"
 #include "core/journal/change_spool.h"
 #include "core/journal/recording.h"
 
@@ -39,12 +40,6 @@ struct Agent {
   gb::fsevents::SinceWhenTracker since{gb::fsevents::kSinceNow};
   std::string cursor_path() const { return state + "/fsevents.cursor"; }
 };
-
-int64_t now_ns() {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 void log(const std::string& s) { std::fprintf(stderr, "gridbackup-fsevents-agent: %s\n", s.c_str()); }
 

@@ -2,14 +2,11 @@
 
 #include <chrono>
 
+#include "core/common/clock.h"
 #include "core/journal/recording.h"
 
 namespace gb {
 namespace {
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::map<std::string, std::string> context_of(const UsnAgentOptions& o) {
   return {{"volume", o.volume}, {"fs_id", o.fs_id}, {"root_frn", o.root_frn}};

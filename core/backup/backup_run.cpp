@@ -1,11 +1,11 @@
 #include "core/backup/backup_run.h"
 
-#include <chrono>
 #include <fmt/format.h>
 #include <optional>
 
 #include "core/backup/backup_session.h"
 #include "core/backup/narrow_slice.h"
+#include "core/common/clock.h"
 #include "core/common/path_order.h"
 #include "core/journal/slice_plan.h"
 #include "core/snapshot/view_reader.h"
@@ -133,7 +133,7 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
 
   BackupResult result;
   Snapshot& snap = result.snapshot;
-  snap.time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  snap.time_ns = now_ns();
   snap.hostname = options.hostname;
   snap.username = options.username;
   snap.paths = roots;

@@ -97,7 +97,7 @@ Status BackupSession::read_changed(Entry& e, std::optional<Hash> base) {
   }
   Status st = reader_.read(e, options_.upload, 3, base);
   if (st) return queue_content(e, nullptr, base);
-  if (options_.staging && st.error().message.find("kept changing") != std::string::npos) return read_staged(e);
+  if (options_.staging && st.error().cause == Cause::Unstable) return read_staged(e);
   return st;
 }
 

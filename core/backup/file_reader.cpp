@@ -126,7 +126,7 @@ Status FileReader::read(Entry& e, bool store, int attempts, std::optional<Hash> 
     GB_CHECK(read_once(e, store, delta_base, stable));
     if (stable) return {};
     if (attempt >= attempts || std::chrono::steady_clock::now() >= deadline)
-      return make_error(ErrorKind::Io, fmt::format("it kept changing while being read ({} attempts); not stored", attempt));
+      return make_error(ErrorKind::Io, fmt::format("it kept changing while being read ({} attempts); not stored", attempt)).because(Cause::Unstable);
     std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
     std::string problem;
     Entry fresh;
@@ -267,7 +267,7 @@ Status FileReader::store_segments(const Entry& e, const std::vector<Hash>& expec
     ByteView seg(buffer_.data(), filled > 0 ? static_cast<size_t>(filled) : 0);
     if (filled <= 0 || sha256(seg) != want) {
       ::close(fd);
-      return make_error(ErrorKind::Io, "it kept changing while being read (it changed between two passes); not stored");
+      return make_error(ErrorKind::Io, "it kept changing while being read (it changed between two passes); not stored").because(Cause::Unstable);
     }
     if (!repo_.index().has_blob(want)) packer_.add(BlobType::Data, want, Bytes(seg.begin(), seg.end()));
   }

@@ -73,7 +73,7 @@ Result<std::string> StagingArea::stage(Entry& e, int attempts) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
   }
   ::unlink(copy.c_str());
-  return make_error(ErrorKind::Io, fmt::format("it kept changing even while being copied aside ({} attempts); not stored", attempts));
+  return make_error(ErrorKind::Io, fmt::format("it kept changing even while being copied aside ({} attempts); not stored", attempts)).because(Cause::Unstable);
 }
 
 void StagingArea::release(const std::string& staged_path) { ::unlink(staged_path.c_str()); }

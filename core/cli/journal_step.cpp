@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 
+#include "core/common/clock.h"
 #include "core/common/private_files.h"
 #include "core/common/bytes.h"
 #include "core/crypto/sha256.h"
@@ -14,10 +15,6 @@
 
 namespace gb {
 namespace {
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // "7d", "12h", "30m", "45s" or plain seconds.
 Result<int64_t> parse_duration_ns(const std::string& text) {

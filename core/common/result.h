@@ -2,6 +2,7 @@
 // never as exceptions, so every caller decides what a failure means.
 #pragma once
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -18,9 +19,43 @@ enum class ErrorKind {
   Unsupported,      // the platform or repository lacks a feature
 };
 
+// What went wrong, for callers that act on it (retry from a staged copy,
+// list the damaged object, ...): they read this, never the message text.
+enum class Cause {
+  Unspecified,
+  Unstable,       // a file kept changing while it was read
+  MissingObject,  // a repository object is absent or shorter than its index says
+  Damaged,        // stored data is there but fails authentication or does not parse
+  NotFound,       // a local file or directory does not exist (ENOENT, ENOTDIR)
+  Permission,     // the system refused access (EACCES, EPERM)
+  NoSpace,        // the local disk or quota is full (ENOSPC, EDQUOT)
+};
+
 struct Error {
   ErrorKind kind;
   std::string message;  // one sentence a user can read
+  Cause cause = Cause::Unspecified;
+  std::string object;  // the repository object at fault, when one is
+  std::string path;    // the local path at fault, when one is
+
+  Error because(Cause c) && {
+    cause = c;
+    return std::move(*this);
+  }
+  Error about_object(std::string name) && {
+    object = std::move(name);
+    return std::move(*this);
+  }
+  Error about_path(std::string p) && {
+    path = std::move(p);
+    return std::move(*this);
+  }
+  // The same error, its message prefixed with "context: ", its fields kept.
+  Error in_context(std::string_view context) const {
+    Error e = *this;
+    e.message = std::string(context) + ": " + message;
+    return e;
+  }
 };
 
 template <class T>
@@ -58,7 +93,7 @@ class [[nodiscard]] Result<void> {
 
 using Status = Result<void>;
 
-inline Error make_error(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
+inline Error make_error(ErrorKind kind, std::string message) { return Error{kind, std::move(message), Cause::Unspecified, {}, {}}; }
 
 }  // namespace gb
 

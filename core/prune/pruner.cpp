@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/common/clock.h"
 #include "core/content/pack_format.h"
 #include "core/content/packer.h"
 #include "core/crypto/sha256.h"
@@ -22,10 +23,6 @@
 
 namespace gb {
 namespace {
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20)); }
 
@@ -243,7 +240,8 @@ class Sweep {
       std::string name = pack_object_name(pack);
       GB_ASSIGN(Bytes bytes, backend().get(name));
       for (const auto& b : blobs) {
-        if (b.offset + b.length > bytes.size()) return make_error(ErrorKind::Corrupt, fmt::format("object {} is truncated", name));
+        if (b.offset + b.length > bytes.size())
+          return make_error(ErrorKind::Corrupt, fmt::format("object {} is truncated", name)).about_object(name).because(Cause::MissingObject);
         BlobLocation loc{0, b.type, b.offset, b.length, b.raw_length};
         GB_ASSIGN(Bytes plain, v_.repo->open_packed_blob(name, loc, b.hash, ByteView(bytes).subspan(b.offset, b.length)));
         packer.add(b.type, b.hash, std::move(plain));

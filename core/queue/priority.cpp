@@ -1,7 +1,5 @@
 #include "core/queue/priority.h"
 
-#include <fnmatch.h>
-
 #include <bit>
 #include <fmt/format.h>
 
@@ -18,15 +16,13 @@ Result<PriorityRule> PriorityPolicy::parse_rule(const std::string& text) {
   else if (level == "low") k = PriorityClass::Low;
   else if (level == "lowest") k = PriorityClass::Lowest;
   else return make_error(ErrorKind::InvalidArgument, fmt::format("priority rule '{}': level must be high, normal, low or lowest", text));
-  return PriorityRule{text.substr(0, eq), k};
+  return PriorityRule{PathGlob(text.substr(0, eq)), k};
 }
 
 int64_t PriorityPolicy::priority(const Entry& e) const {
   PriorityClass k = PriorityClass::Normal;
-  std::string name = e.path.substr(e.path.rfind('/') + 1);
   for (const auto& r : rules_) {
-    bool whole = r.pattern.find('/') != std::string::npos;
-    if (::fnmatch(r.pattern.c_str(), whole ? e.path.c_str() : name.c_str(), 0) == 0) {
+    if (r.pattern.matches(e.path)) {
       k = r.klass;
       break;
     }

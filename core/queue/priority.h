@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/path_glob.h"
 #include "core/common/result.h"
 #include "core/snapshot/entry.h"
 
@@ -16,7 +17,7 @@ namespace gb {
 enum class PriorityClass : int { Lowest = 0, Low = 1, Normal = 2, High = 3 };
 
 struct PriorityRule {
-  std::string pattern;  // fnmatch; with '/' against the path, otherwise against the name
+  PathGlob pattern;
   PriorityClass klass;
 };
 

@@ -232,7 +232,7 @@ Result<Bytes> Repository::read_blob(const Hash& hash) {
   auto box = backend_->get_range(name, loc->offset, loc->length);
   if (!box) {
     if (box.error().kind == ErrorKind::NotFound || box.error().kind == ErrorKind::Corrupt)
-      return make_error(ErrorKind::Corrupt, fmt::format("object {} is missing or truncated", name));
+      return make_error(ErrorKind::Corrupt, fmt::format("object {} is missing or truncated", name)).about_object(name).because(Cause::MissingObject);
     return box.error();
   }
   return open_packed_blob(name, *loc, hash, *box);
@@ -240,7 +240,10 @@ Result<Bytes> Repository::read_blob(const Hash& hash) {
 
 Result<Bytes> Repository::open_packed_blob(const std::string& object, const BlobLocation& loc, const Hash& hash, ByteView box) const {
   auto plain = open_blob(keys_, loc.type, hash, box);
-  if (!plain) return make_error(ErrorKind::Corrupt, fmt::format("object {} is damaged: blob {} {}", object, to_hex(hash).substr(0, 16), plain.error().message));
+  if (!plain)
+    return make_error(ErrorKind::Corrupt, fmt::format("object {} is damaged: blob {} {}", object, to_hex(hash).substr(0, 16), plain.error().message))
+        .about_object(object)
+        .because(Cause::Damaged);
   return plain;
 }
 
@@ -306,7 +309,7 @@ Status Repository::write_content(const Hash& content, uint64_t size, int out_fd,
   for (const Hash& blob : delta->blobs) {
     GB_ASSIGN(Bytes chunk, read_blob(blob));
     Status st = patcher.update(chunk);
-    if (!st) return make_error(st.error().kind, fmt::format("the delta of version {} does not apply: {}", to_hex(content).substr(0, 16), st.error().message));
+    if (!st) return st.error().in_context(fmt::format("the delta of version {} does not apply", to_hex(content).substr(0, 16)));
   }
   GB_CHECK(patcher.finish());
   // librsync deltas carry no checksum: check what was written, segment by

@@ -10,16 +10,13 @@
 #include <mutex>
 #include <vector>
 
+#include "core/common/clock.h"
 #include "core/common/serial.h"
 #include "core/crypto/keys.h"
 #include "core/repository/envelope.h"
 
 namespace gb {
 namespace {
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string this_host() {
   char buf[256] = {};

@@ -262,7 +262,11 @@ class Restorer {
     auto loc = repo_.index().find_blob(hash);
     if (!loc) {
       auto blob = repo_.read_blob(hash);  // says what is missing
-      if (!blob && blob.error().kind == ErrorKind::NotFound) blob = make_error(ErrorKind::Corrupt, blob.error().message);
+      if (!blob && blob.error().kind == ErrorKind::NotFound) {
+        Error missing = blob.error();
+        missing.kind = ErrorKind::Corrupt;
+        blob = std::move(missing);
+      }
       promise->set_value(std::move(blob));
       return future;
     }
@@ -295,7 +299,10 @@ class Restorer {
         for (auto& r : group) {
           if (!bytes) {
             bool gone = bytes.error().kind == ErrorKind::NotFound || bytes.error().kind == ErrorKind::Corrupt;
-            r.promise->set_value(gone ? make_error(ErrorKind::Corrupt, fmt::format("object {} is missing or truncated", object)) : bytes.error());
+            r.promise->set_value(gone ? make_error(ErrorKind::Corrupt, fmt::format("object {} is missing or truncated", object))
+                                            .about_object(object)
+                                            .because(Cause::MissingObject)
+                                      : bytes.error());
             continue;
           }
           ByteView box = ByteView(*bytes).subspan(r.loc.offset - start, r.loc.length);
@@ -461,11 +468,7 @@ class Restorer {
   }
   void damaged(const Entry& e, const Error& err) {
     result_.damaged.push_back({e.path, err.message});
-    auto pos = err.message.find("object ");
-    if (pos != std::string::npos) {
-      auto end = err.message.find(' ', pos + 7);
-      result_.damaged_objects.insert(err.message.substr(pos + 7, end - pos - 7));
-    }
+    if (!err.object.empty()) result_.damaged_objects.insert(err.object);
   }
   void warn(const std::string& path, std::string message) { result_.warnings.push_back(path + ": " + message); }
 

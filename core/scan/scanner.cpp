@@ -1,7 +1,6 @@
 #include "core/scan/scanner.h"
 
 #include <dirent.h>
-#include <fnmatch.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -21,11 +20,6 @@ namespace gb {
 namespace {
 
 std::string join(const std::string& dir, const std::string& name) { return dir == "/" ? "/" + name : dir + "/" + name; }
-
-std::string base_name(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 NodeType node_type(mode_t m) {
   if (S_ISDIR(m)) return NodeType::Dir;
@@ -79,10 +73,8 @@ bool read_xattrs(const std::string& path, Entry& e, std::string& problem) {
 }  // namespace
 
 bool Excludes::matches(const std::string& path) const {
-  for (const auto& p : patterns_) {
-    bool whole = p.find('/') != std::string::npos;
-    if (::fnmatch(p.c_str(), whole ? path.c_str() : base_name(path).c_str(), 0) == 0) return true;
-  }
+  for (const auto& g : globs_)
+    if (g.matches(path)) return true;
   return false;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/path_glob.h"
 #include "core/snapshot/entry.h"
 
 namespace gb {
@@ -18,16 +19,17 @@ struct ScanProblem {
   std::string message;
 };
 
-// Exclusion patterns (fnmatch): a pattern with '/' matches the whole path,
-// one without matches any file or directory name; a matched directory is
+// Exclusion patterns (the rule of path_glob.h); a matched directory is
 // skipped with everything below it.
 class Excludes {
  public:
-  explicit Excludes(std::vector<std::string> patterns) : patterns_(std::move(patterns)) {}
+  explicit Excludes(const std::vector<std::string>& patterns) {
+    for (const auto& p : patterns) globs_.emplace_back(p);
+  }
   bool matches(const std::string& path) const;
 
  private:
-  std::vector<std::string> patterns_;
+  std::vector<PathGlob> globs_;
 };
 
 // Reads one path's metadata (lstat, symlink target, xattrs) into an Entry.

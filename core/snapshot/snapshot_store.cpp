@@ -1,10 +1,10 @@
 #include "core/snapshot/snapshot_store.h"
 
 #include <algorithm>
-#include <chrono>
 #include <fmt/format.h>
 #include <unordered_set>
 
+#include "core/common/clock.h"
 #include "core/common/serial.h"
 #include "core/crypto/sha256.h"
 #include "core/repository/envelope.h"
@@ -24,10 +24,13 @@ Result<Snapshot> SnapshotStore::load(const std::string& id) {
     if (sealed.error().kind == ErrorKind::NotFound) return make_error(ErrorKind::NotFound, fmt::format("snapshot {} does not exist", id));
     return sealed.error();
   }
-  if (to_hex(sha256(*sealed)) != id) return make_error(ErrorKind::Corrupt, fmt::format("snapshot object {} is damaged: its content does not match its name", name));
+  if (to_hex(sha256(*sealed)) != id)
+    return make_error(ErrorKind::Corrupt, fmt::format("snapshot object {} is damaged: its content does not match its name", name))
+        .about_object(name)
+        .because(Cause::Damaged);
   GB_ASSIGN(Bytes payload, open_envelope(repo_.keys().metadata, EnvelopeKind::Snapshot, *sealed, "snapshot object " + name));
   auto s = decode_snapshot(payload);
-  if (!s) return make_error(ErrorKind::Corrupt, fmt::format("snapshot object {} is damaged: {}", name, s.error().message));
+  if (!s) return make_error(ErrorKind::Corrupt, fmt::format("snapshot object {} is damaged: {}", name, s.error().message)).about_object(name).because(Cause::Damaged);
   s->id = id;
   return s;
 }
@@ -84,7 +87,7 @@ Status SnapshotStore::forget(const Snapshot& s) {
   // would otherwise hide a snapshot nobody forgot.
   Writer w;
   w.varint(1);  // format version
-  w.svarint(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  w.svarint(now_ns());
   w.hash(*id);
   return repo_.backend().put(kForgottenPrefix + s.id, seal_envelope(repo_.keys().metadata, EnvelopeKind::Tombstone, w.buffer()));
 }

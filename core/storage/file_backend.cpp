@@ -134,7 +134,7 @@ Result<Bytes> FileBackend::get_range(const std::string& name, uint64_t offset, u
   }
   ::close(fd);
   if (done != length)
-    return make_error(ErrorKind::Corrupt, fmt::format("object {} is shorter than expected (truncated?)", name));
+    return make_error(ErrorKind::Corrupt, fmt::format("object {} is shorter than expected (truncated?)", name)).about_object(name).because(Cause::MissingObject);
   return out;
 }
 

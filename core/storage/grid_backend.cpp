@@ -10,6 +10,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/common/clock.h"
 #include "core/common/parallel.h"
 #include "core/grid/placement.h"
 #include "core/storage/object_range.h"
@@ -21,10 +22,6 @@ constexpr std::string_view kReserved = "_grid/";
 constexpr std::string_view kUnderPrefix = "_grid/under/";
 constexpr auto kDownFor = std::chrono::seconds(30);
 constexpr size_t kCacheBytes = 64u << 20;
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 Status check_name(const std::string& name) {
   if (name.empty() || name.back() == '/')
@@ -155,12 +152,12 @@ Backend& GridBackend::member(size_t i) { return *members_[i]->backend; }
 
 std::vector<size_t> GridBackend::placement(const std::string& name) const { return permuted_order(name, member_ids_); }
 
-bool GridBackend::member_down(size_t i) const { return members_[i]->down_until.load() > now_ns(); }
+bool GridBackend::member_down(size_t i) const { return members_[i]->down_until.load() > monotonic_ns(); }
 
 void GridBackend::note_failure(size_t i, const Error& e) {
   if (!is_member_failure(e.kind)) return;
   Member& m = *members_[i];
-  m.down_until = now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(kDownFor).count();
+  m.down_until = monotonic_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(kDownFor).count();
   std::lock_guard lock(m.mu);
   m.last_error = e.message;
 }
@@ -417,7 +414,7 @@ std::vector<const Share*> decodable_version(const std::vector<Share>& shares) {
 
 Error GridBackend::unreadable(const std::string& name, const Gathered& g) const {
   if (g.shares.empty() && g.damaged.empty() && static_cast<int>(g.failed.size()) < config_.n)
-    return make_error(ErrorKind::NotFound, fmt::format("object {} is not stored on the grid", name));
+    return make_error(ErrorKind::NotFound, fmt::format("object {} is not stored on the grid", name)).about_object(name).because(Cause::MissingObject);
   std::set<int> intact, partly;
   for (const auto& s : g.shares) (s.intact() ? intact : partly).insert(s.index);
   for (int i : intact) partly.erase(i);
@@ -429,7 +426,8 @@ Error GridBackend::unreadable(const std::string& name, const Gathered& g) const 
   ErrorKind kind = g.failed.empty() ? ErrorKind::Corrupt : g.failed.front().error.kind;
   if (kind == ErrorKind::NotFound) kind = ErrorKind::Corrupt;  // shares listed, then gone: damage
   return make_error(kind, fmt::format("object {} cannot be rebuilt: {} intact shares found of the {} needed{}", name, intact.size(),
-                                      config_.k, details));
+                                      config_.k, details))
+      .about_object(name);
 }
 
 Result<Bytes> GridBackend::get(const std::string& name) {
@@ -487,7 +485,7 @@ Result<ObjectInfo> GridBackend::stat(const std::string& name) {
   if (lengths.size() == 1) return ObjectInfo{name, *lengths.begin()};
   if (lengths.empty()) {
     if (static_cast<int>(listing.failed.size()) < config_.n)
-      return make_error(ErrorKind::NotFound, fmt::format("object {} is not stored on the grid", name));
+      return make_error(ErrorKind::NotFound, fmt::format("object {} is not stored on the grid", name)).about_object(name).because(Cause::MissingObject);
     return listing.failed.front().error;
   }
   GB_ASSIGN(Bytes bytes, get(name));  // shares of two versions: the readable one decides
@@ -510,7 +508,7 @@ Status GridBackend::remove(const std::string& name) {
     (void)members_[i]->backend->remove(under_replicated_marker(name));
   });
   for (const auto& e : errors)
-    if (e) return make_error(e->kind, fmt::format("object {} may still have shares on the grid: {}", name, e->message));
+    if (e) return make_error(e->kind, fmt::format("object {} may still have shares on the grid: {}", name, e->message)).about_object(name);
   return {};
 }
 

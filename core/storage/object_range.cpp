@@ -5,8 +5,9 @@
 namespace gb {
 
 Error object_too_short(const std::string& name, uint64_t offset, uint64_t length) {
-  return make_error(ErrorKind::Corrupt, fmt::format("object {} is shorter than expected (wanted bytes {} to {})", name,
-                                                    offset, offset + length));
+  return make_error(ErrorKind::Corrupt, fmt::format("object {} is shorter than expected (wanted bytes {} to {})", name, offset, offset + length))
+      .about_object(name)
+      .because(Cause::MissingObject);
 }
 
 Result<Bytes> empty_range(Backend& backend, const std::string& name, uint64_t offset) {
