@@ -5,8 +5,7 @@
 # sentence instead of wrong data. Also: the cap stays short, suggest-k.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/grid_lib.sh"
-probe=${GB_PROBE:-}
-[ -x "$probe" ] || fail "GB_PROBE does not name the backend_probe binary"
+need_probe
 
 "$probe" conformance "grid:k=3|$W/probe/a|$W/probe/b|$W/probe/c|$W/probe/d|$W/probe/e" --objects 60 --threads 4 --big-mib 3 > "$W/probe.txt" ||
   { cat "$W/probe.txt"; fail "the grid backend fails the backend conformance probe"; }

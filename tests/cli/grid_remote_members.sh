@@ -11,8 +11,6 @@ source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/grid_lib.sh"
 source "$GB_TESTS/tools/sshd_lib.sh"
 source "$GB_TESTS/tools/swift_lib.sh"
-start_time=$SECONDS
-step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
 skip() {
   echo "=================================================================" >&2
   echo "SKIPPED grid_remote_members: $*" >&2

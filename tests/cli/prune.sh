@@ -11,8 +11,6 @@
 # second prune while one runs is refused in one sentence; kill -9 at random
 # moments of prune, then a rerun: the repository stays valid and complete.
 source "$GB_TESTS/tools/cli_lib.sh"
-start_time=$SECONDS
-step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
 SRC=$W/src
 mkdir -p "$SRC"
 snap_of() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["snapshot"])' "$1"; }

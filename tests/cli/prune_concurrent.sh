@@ -8,8 +8,6 @@
 # started here; the Swift part skips loudly when Swift cannot run here.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/swift_lib.sh"
-start_time=$SECONDS
-step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
 snap_of() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["snapshot"])' "$1"; }
 head -c 2097152 /dev/urandom > "$W/shared.bin"
 

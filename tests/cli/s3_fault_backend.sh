@@ -5,10 +5,9 @@
 # retried; a multipart upload whose part keeps failing, or whose completion
 # answers 200 with an <Error>, fails as Transient and is aborted.
 set -euo pipefail
-probe=${GB_PROBE:-}
-[ -x "$probe" ] || { echo "FAIL: GB_PROBE does not name the backend_probe binary" >&2; exit 1; }
 tests=${GB_TESTS:-$(cd "$(dirname "$0")/.." && pwd)}
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$tests/tools/test_steps.sh"
+need_probe
 if ! command -v python3 >/dev/null; then
   echo "SKIPPED s3_fault_backend: no python3 for the fault endpoint; these failure paths were NOT tested" >&2
   exit 77

@@ -16,19 +16,9 @@ set -euo pipefail
 
 tests=${GB_TESTS:-$(cd "$(dirname "$0")/.." && pwd)}
 saio="$tests/../scripts/swift-saio"
-probe=${GB_PROBE:-}
-[ -x "$probe" ] || { echo "FAIL: GB_PROBE does not name the backend_probe binary" >&2; exit 1; }
-
-skip() {
-  echo "=================================================================" >&2
-  echo "SKIPPED s3_swift_backend: $*" >&2
-  echo "The s3:// backend was NOT tested against a real server." >&2
-  echo "=================================================================" >&2
-  exit 77
-}
-
-start_time=$SECONDS
-step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
+source "$tests/tools/test_steps.sh"
+need_probe
+skip() { skip_untested s3_swift_backend "The s3:// backend against a real server" "$*"; }
 
 # Install when missing, free ports, setup, start, wait: tests/tools/swift_lib.sh.
 source "$tests/tools/swift_lib.sh"

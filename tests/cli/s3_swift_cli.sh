@@ -21,15 +21,7 @@
 # Exit 77 (skip) only when Swift cannot be installed or started here.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/swift_lib.sh"
-start_time=$SECONDS
-step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
-skip_loudly() {
-  echo "=================================================================" >&2
-  echo "SKIPPED s3_swift_cli: $*" >&2
-  echo "The gridbackup CLI was NOT tested against an S3 server." >&2
-  echo "=================================================================" >&2
-  exit 77
-}
+skip_loudly() { skip_untested s3_swift_cli "The gridbackup CLI against an S3 server" "$*"; }
 swift_ensure_installed || skip_loudly "$SWIFT_ERROR"
 trap 'swift_cleanup; rm -rf "$W"' EXIT
 step "starting Swift (EC 4+2, s3api) in $W/swift"

@@ -13,22 +13,11 @@
 # Exit 77 (skip) only when sshd cannot be installed or started here.
 set -euo pipefail
 
-probe=${GB_PROBE:-}
-[ -x "$probe" ] || { echo "FAIL: GB_PROBE does not name the backend_probe binary" >&2; exit 1; }
-
-skip() {
-  echo "=================================================================" >&2
-  echo "SKIPPED sftp_backend: $*" >&2
-  echo "The sftp:// backend was NOT tested against a real server." >&2
-  echo "=================================================================" >&2
-  exit 77
-}
-fail() { echo "FAIL: $*" >&2; exit 1; }
-start_time=$SECONDS
-step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
-
-# Install when missing, keys, known_hosts, config, start: tests/tools/sshd_lib.sh.
 tests=${GB_TESTS:-$(cd "$(dirname "$0")/.." && pwd)}
+source "$tests/tools/test_steps.sh"
+need_probe
+skip() { skip_untested sftp_backend "The sftp:// backend against a real server" "$*"; }
+# Install when missing, keys, known_hosts, config, start: tests/tools/sshd_lib.sh.
 source "$tests/tools/sshd_lib.sh"
 sshd_ensure_installed || skip "$SSHD_ERROR"
 

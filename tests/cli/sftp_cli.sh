@@ -16,15 +16,7 @@
 # Exit 77 (skip) only when sshd cannot be installed or started here.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/sshd_lib.sh"
-start_time=$SECONDS
-step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
-skip_loudly() {
-  echo "=================================================================" >&2
-  echo "SKIPPED sftp_cli: $*" >&2
-  echo "The gridbackup CLI was NOT tested against an SFTP server." >&2
-  echo "=================================================================" >&2
-  exit 77
-}
+skip_loudly() { skip_untested sftp_cli "The gridbackup CLI against an SFTP server" "$*"; }
 sshd_ensure_installed || skip_loudly "$SSHD_ERROR"
 trap 'sshd_stop; rm -rf "$W"' EXIT
 sshd_start "$W/sshd" || skip_loudly "$SSHD_ERROR"

@@ -3,8 +3,8 @@
 # the probe itself honest (every remote backend must behave like this one)
 # and costs well under a second.
 set -euo pipefail
-probe=${GB_PROBE:-}
-[ -x "$probe" ] || { echo "FAIL: GB_PROBE does not name the backend_probe binary" >&2; exit 1; }
+source "${GB_TESTS:-$(cd "$(dirname "$0")/.." && pwd)}/tools/test_steps.sh"
+need_probe
 t=$(mktemp -d /tmp/gb-fileprobe.XXXXXX)
 trap 'rm -rf "$t"' EXIT
 "$probe" conformance "file://$t/repo" --objects 200 --threads 4 --big-mib 3

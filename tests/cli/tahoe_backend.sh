@@ -17,10 +17,9 @@
 # upload rate limit; a hanging node and a stopped node Transient.
 set -euo pipefail
 
-probe=${GB_PROBE:-}
-[ -x "$probe" ] || { echo "FAIL: GB_PROBE does not name the backend_probe binary" >&2; exit 1; }
 tests=${GB_TESTS:-$(cd "$(dirname "$0")/.." && pwd)}
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$tests/tools/test_steps.sh"
+need_probe
 if ! command -v python3 >/dev/null; then
   echo "SKIPPED tahoe_backend: no python3 to run the web API imitation; tahoe:// was NOT tested" >&2
   exit 77

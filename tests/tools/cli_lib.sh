@@ -9,8 +9,8 @@ export GRIDBACKUP_STATE_DIR=$W/state
 unset GRIDBACKUP_REPO GRIDBACKUP_CAP GRIDBACKUP_CAP_FILE
 CAP=$W/cap
 REPO=$W/repo
+source "$GB_TESTS/tools/test_steps.sh"   # step, fail, skip_untested, need_probe
 compare() { /usr/bin/python3 "$GB_TESTS/tools/treecompare.py" "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
 skip() { echo "SKIPPED (loudly): $*" >&2; exit 77; }
 gb() { "$GB" --cap-file "$CAP" "$@"; }

@@ -1,0 +1,19 @@
+# Shared by every integration test, including those that do not drive the
+# CLI (sourced, not run): timed step lines, failure, and a loud skip.
+start_time=$SECONDS
+step() { echo "--- [$((SECONDS - start_time)) s] $*"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# skip_untested TEST WHAT REASON: exit 77 (ctest: skipped) with a banner that
+# says what was NOT tested, so a skip is never mistaken for a pass.
+skip_untested() {
+  echo "=================================================================" >&2
+  echo "SKIPPED $1: $3" >&2
+  echo "$2 was NOT tested." >&2
+  echo "=================================================================" >&2
+  exit 77
+}
+# need_probe: the backend_probe binary ctest names in GB_PROBE.
+need_probe() {
+  probe=${GB_PROBE:-}
+  [ -x "$probe" ] || fail "GB_PROBE does not name the backend_probe binary"
+}
