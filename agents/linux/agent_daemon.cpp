@@ -20,12 +20,14 @@
 #include "agents/linux/fanotify_reader.h"
 #include "agents/linux/fanotify_translator.h"
 #include "agents/linux/mount_watch.h"
+#include "agents/linux/shared_mappings.h"
 #include "core/common/clock.h"
 #include "core/common/private_files.h"
 #include "core/common/fd_io.h"
 #include "core/common/path_order.h"
 #include "core/journal/change_journal.h"
 #include "core/journal/recording.h"
+#include "core/journal/slice_plan.h"
 #include "core/snapshot/view_cache.h"
 
 namespace gb {
@@ -96,9 +98,11 @@ class RecordingFile {
 
 class Agent {
  public:
-  Agent(const AgentOptions& o, FanotifyReader& reader, MountWatch& mounts, ChangeJournal* journal, RecordingFile& recording,
-        std::vector<std::string> own_paths)
+  Agent(const AgentOptions& o, std::vector<std::string> roots, std::vector<std::string> fs_ids, FanotifyReader& reader, MountWatch& mounts,
+        ChangeJournal* journal, RecordingFile& recording, std::vector<std::string> own_paths)
       : options_(o),
+        roots_(std::move(roots)),
+        fs_ids_(std::move(fs_ids)),
         reader_(reader),
         mounts_(mounts),
         journal_(journal),
@@ -135,9 +139,16 @@ class Agent {
     // A mount or umount before a backup's cookie is in the table by the time
     // the cookie's event has been read: its rescan goes before the batch, so
     // inside the backup's cut.
-    std::vector<ChangeRecord> mount_records;
-    mounts_.changes(now_ns(), mount_records);
-    if (!mount_records.empty()) records.insert(records.begin(), mount_records.begin(), mount_records.end());
+    std::vector<ChangeRecord> ahead;
+    mounts_.changes(now_ns(), ahead);
+    // Stores through a shared mapping raise no event until the file's last
+    // release; a cut must still see them, so a batch that holds a backup's
+    // cookie first records every file mapped shared now (the backup stats
+    // them). A mapping dropped before the cookie raised FAN_CLOSE_WRITE at
+    // its munmap, ahead of the cookie (one dropped after the cookie but
+    // before this read is in the next cut: agents/linux/README.md).
+    if (holds_cookie(records)) mapped_files(ahead);
+    if (!ahead.empty()) records.insert(records.begin(), ahead.begin(), ahead.end());
     if (!frames.empty()) GB_CHECK(recording_.write(frames));
     if (reader_.unresolved() > reported_unresolved_) {
       std::fprintf(stderr, "gridbackup agent: %llu event(s) could not be placed (last: %s); their roots will be rescanned\n",
@@ -149,6 +160,7 @@ class Agent {
 
  private:
   const AgentOptions& options_;
+  std::vector<std::string> roots_, fs_ids_;  // in step
   FanotifyReader& reader_;
   MountWatch& mounts_;
   ChangeJournal* journal_;
@@ -156,6 +168,24 @@ class Agent {
   std::unique_ptr<EventTranslator> translator_;
   std::vector<std::string> own_paths_;
   uint64_t reported_unresolved_ = 0;
+  bool reported_unreadable_ = false;
+
+  // Whether a backup's cookie file was created in this batch: the backup
+  // takes its cut there.
+  static bool holds_cookie(const std::vector<ChangeRecord>& records) {
+    for (const auto& r : records)
+      if (r.kind == ChangeKind::Created && is_cookie_name(r.path)) return true;
+    return false;
+  }
+
+  void mapped_files(std::vector<ChangeRecord>& out) {
+    MappingScan scan = shared_mapping_records(roots_, fs_ids_, own_paths_, now_ns(), out);
+    if (scan.unreadable && !reported_unreadable_) {
+      std::fprintf(stderr, "gridbackup agent: %s (%zu process(es) in all): stores through their shared mappings are seen only at the file's last release\n",
+                   scan.first_unreadable.c_str(), scan.unreadable);
+      reported_unreadable_ = true;
+    }
+  }
 
   // Our own writes (the journal, the recording) raise events too; recording
   // them would write again, and so on forever. The state dir is a cache that
@@ -214,19 +244,15 @@ Status run_agent(const AgentOptions& options) {
   for (size_t start = 0, nl; (nl = reader->context().at("fs_ids").find('\n', start)) != std::string::npos; start = nl + 1)
     root_fs_ids.push_back(reader->context().at("fs_ids").substr(start, nl - start));
   GB_ASSIGN(auto mounts, MountWatch::open(roots, root_fs_ids));
-  Agent agent(options, *reader, mounts, journal.get(), recording, std::move(own));
+  Agent agent(options, roots, root_fs_ids, *reader, mounts, journal.get(), recording, std::move(own));
 
   // The marks are in place before these records: a change is either before
   // them (the rescan finds it) or an event — never a gap.
   int64_t started = now_ns();
   if (journal) GB_CHECK(journal->set_agent(AgentInfo{::getpid(), started, roots, "fanotify"}));
   std::vector<ChangeRecord> restart;
-  const auto& fs_ids = reader->context().at("fs_ids");
-  for (size_t i = 0, start = 0; i < roots.size(); ++i) {
-    size_t nl = fs_ids.find('\n', start);
-    restart.push_back(ChangeRecord{fs_ids.substr(start, nl - start), roots[i], ChangeKind::RescanNeeded, true, started, 0});
-    start = nl + 1;
-  }
+  for (size_t i = 0; i < roots.size(); ++i)
+    restart.push_back(ChangeRecord{i < root_fs_ids.size() ? root_fs_ids[i] : std::string(), roots[i], ChangeKind::RescanNeeded, true, started, 0});
   GB_CHECK(agent.commit(restart));
 
   // Between backups the agent does the upkeep a backup would otherwise do on

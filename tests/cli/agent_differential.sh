@@ -8,10 +8,7 @@ source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/agent_lib.sh"
 scratch_data_tree 128
 OPS=$GB_TESTS/tools/random_ops.py
-J=(--repo "file://$W/journal-repo" --cap-file "$W/cap-j" --state-dir "$W/state-j")
-S=(--repo "file://$W/scan-repo" --cap-file "$W/cap-s" --state-dir "$W/state-s")
-"$GB" "${J[@]}" init --quiet > /dev/null
-"$GB" "${S[@]}" init --quiet > /dev/null
+journal_and_scan_repos
 /usr/bin/python3 "$OPS" "$DATA" 1 60 > "$W/ops.log"
 
 slices=0

@@ -77,3 +77,20 @@ same_view() {
   "$GB" "${b[@]}" ls latest --json > "$W/view-b.json" || fail "ls of the full-scan snapshot failed"
   diff "$W/view-a.json" "$W/view-b.json" > "$W/view.diff"
 }
+
+# journal_and_scan_repos: two empty repositories for one tree, J (backups cut
+# from the agent's journal, state dir $W/state-j) and S (full scans).
+journal_and_scan_repos() {
+  J=(--repo "file://$W/journal-repo" --cap-file "$W/cap-j" --state-dir "$W/state-j")
+  S=(--repo "file://$W/scan-repo" --cap-file "$W/cap-s" --state-dir "$W/state-s")
+  "$GB" "${J[@]}" init --quiet > /dev/null || fail "init of the journal repository failed"
+  "$GB" "${S[@]}" init --quiet > /dev/null || fail "init of the full-scan repository failed"
+}
+
+# backup_both NAME: a journal-driven backup of $DATA (its output in $W/j.out)
+# and a full scan of it; their latest snapshots must list the same entries.
+backup_both() {
+  "$GB" "${J[@]}" backup "$DATA" --no-upload --no-progress > "$W/j.out" 2> "$W/j.err" || { cat "$W/j.out" "$W/j.err" >&2; fail "$1: the journal backup failed"; }
+  "$GB" "${S[@]}" backup "$DATA" --no-upload --no-progress --no-journal > /dev/null 2>&1 || fail "$1: the full-scan backup failed"
+  same_view "${J[@]}" -- "${S[@]}" || { cat "$W/view.diff" >&2; fail "$1: the journal-driven snapshot differs from the full scan"; }
+}
