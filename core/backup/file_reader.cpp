@@ -1,7 +1,5 @@
 #include "core/backup/file_reader.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +16,7 @@
 #include "core/delta/async_signer.h"
 #include "core/delta/delta_builder.h"
 #include "core/delta/signature_builder.h"
+#include "core/fs/file_system.h"
 #include "core/scan/scanner.h"
 
 namespace gb {
@@ -26,16 +25,6 @@ namespace {
 // A hash-only read of a file of this many segments or more hashes them on
 // up to kMaxHashThreads threads.
 constexpr size_t kParallelFrom = 8, kMaxHashThreads = 4;
-
-int64_t ns(const struct timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; }
-
-int open_for_reading(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);  // O_NOATIME needs ownership
-  // Read once, front to back: a larger read-ahead, and no need to keep the pages.
-  if (fd >= 0) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  return fd;
-}
 
 // Fills `buf` from fd; returns bytes read (short only at end of file), or -1.
 ssize_t read_segment(int fd, Bytes& buf) {
@@ -61,7 +50,7 @@ class ReadAhead {
   void advance(uint64_t consumed) {
     if (size_ <= kWindow / 2 || requested_ >= size_ || requested_ > consumed + kWindow / 2) return;
     uint64_t to = std::min(size_, consumed + kWindow);
-    ::posix_fadvise(fd_, static_cast<off_t>(requested_), static_cast<off_t>(to - requested_), POSIX_FADV_WILLNEED);
+    fs::read_ahead(fd_, requested_, to - requested_);
     requested_ = to;
   }
 
@@ -84,8 +73,8 @@ ParallelRead hash_segments_in_parallel(const std::string& path, uint64_t size, s
   std::atomic<int> outcome{static_cast<int>(ParallelRead::Whole)}, error{0};
   parallel_for(threads, [&](size_t t) {
     size_t first = count * t / threads, last = count * (t + 1) / threads;
-    int fd = open_for_reading(path);
-    if (fd < 0) {
+    UniqueFd fd = fs::open_for_reading(path);
+    if (!fd) {
       error = errno;
       outcome = static_cast<int>(ParallelRead::Failed);
       return;
@@ -94,7 +83,7 @@ ParallelRead hash_segments_in_parallel(const std::string& path, uint64_t size, s
     for (size_t i = first; i < last && outcome == static_cast<int>(ParallelRead::Whole); ++i) {
       uint64_t offset = static_cast<uint64_t>(i) * segment_size;
       size_t want = static_cast<size_t>(std::min<uint64_t>(segment_size, size - offset));
-      ssize_t got = pread_fully(fd, buf.data(), want, static_cast<off_t>(offset));
+      ssize_t got = pread_fully(fd.get(), buf.data(), want, static_cast<off_t>(offset));
       if (got < 0) {
         error = errno;
         outcome = static_cast<int>(ParallelRead::Failed);
@@ -108,7 +97,6 @@ ParallelRead hash_segments_in_parallel(const std::string& path, uint64_t size, s
       segments[i] = sha256(ByteView(buf.data(), want));
       bytes_read += want;
     }
-    ::close(fd);
   });
   if (outcome == static_cast<int>(ParallelRead::Failed)) errno = error;
   return static_cast<ParallelRead>(outcome.load());
@@ -136,10 +124,10 @@ Status FileReader::read(Entry& e, bool store, int attempts, std::optional<Hash> 
 }
 
 Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& delta_base, bool& stable) {
-  int fd = open_for_reading(e.path);
-  if (fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot open: {}", std::strerror(errno)));
-  struct stat before;
-  ::fstat(fd, &before);
+  UniqueFd fd = fs::open_for_reading(e.path);
+  if (!fd) return make_error(ErrorKind::Io, fmt::format("cannot open: {}", std::strerror(errno)));
+  fs::FileInfo before;
+  fs::fstat_info(fd.get(), before);
 
   // Hash-only reads (the commit of `backup --no-upload`) compute nothing but the
   // content hash (the segment ids): the signature costs more CPU than the
@@ -172,9 +160,9 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
   std::vector<Hash> segments;
   uint64_t total = 0;
   Status result;
-  ReadAhead ahead(fd, static_cast<uint64_t>(before.st_size));
+  ReadAhead ahead(fd.get(), before.size);
   // A hash-only read of a large file hashes its segments on every core.
-  uint64_t size_now = static_cast<uint64_t>(before.st_size);
+  uint64_t size_now = before.size;
   size_t threads = std::min<size_t>(kMaxHashThreads, std::max(1u, std::thread::hardware_concurrency()));
   const bool parallel = !store && threads > 1 && size_now >= kParallelFrom * buffer_.size();
   if (parallel) {
@@ -186,7 +174,7 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
   }
   while (!parallel) {
     ahead.advance(total);
-    ssize_t filled = read_segment(fd, buffer_);
+    ssize_t filled = read_segment(fd.get(), buffer_);
     if (filled < 0) {
       result = make_error(ErrorKind::Io, fmt::format("read failed: {}", std::strerror(errno)));
       break;
@@ -218,18 +206,17 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
     if (static_cast<size_t>(filled) < buffer_.size()) break;
     // Changed under us: this read cannot be stable, stop now rather than
     // hash, sign and delta the rest (one fstat per segment is cheap).
-    struct stat now;
-    if (::fstat(fd, &now) == 0 && (now.st_size != before.st_size || ns(now.st_mtim) != ns(before.st_mtim) || ns(now.st_ctim) != ns(before.st_ctim)))
+    fs::FileInfo now;
+    if (fs::fstat_info(fd.get(), now) && (now.size != before.size || now.mtime_ns != before.mtime_ns || now.ctime_ns != before.ctime_ns))
       break;
   }
-  struct stat after;
-  ::fstat(fd, &after);
-  ::close(fd);
+  fs::FileInfo after;
+  fs::fstat_info(fd.get(), after);
+  fd.reset();
   GB_CHECK(result);
   counters_.files += 1;
-  stable = total == static_cast<uint64_t>(after.st_size) && before.st_size == after.st_size &&
-           ns(before.st_mtim) == ns(after.st_mtim) && ns(before.st_ctim) == ns(after.st_ctim) &&
-           ns(after.st_mtim) == e.mtime_ns && static_cast<uint64_t>(after.st_size) == e.size;
+  stable = total == after.size && before.size == after.size && before.mtime_ns == after.mtime_ns &&
+           before.ctime_ns == after.ctime_ns && after.mtime_ns == e.mtime_ns && after.size == e.size;
   if (!stable) return {};
   e.content = content_id_of_segments(segments);
   if (store && segments.size() > 1) repo_.index().add_segments(e.content, segments);
@@ -260,18 +247,16 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
 }
 
 Status FileReader::store_segments(const Entry& e, const std::vector<Hash>& expected) {
-  int fd = open_for_reading(e.path);
-  if (fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot open: {}", std::strerror(errno)));
+  UniqueFd fd = fs::open_for_reading(e.path);
+  if (!fd) return make_error(ErrorKind::Io, fmt::format("cannot open: {}", std::strerror(errno)));
   for (const Hash& want : expected) {
-    ssize_t filled = read_segment(fd, buffer_);
+    ssize_t filled = read_segment(fd.get(), buffer_);
     ByteView seg(buffer_.data(), filled > 0 ? static_cast<size_t>(filled) : 0);
     if (filled <= 0 || sha256(seg) != want) {
-      ::close(fd);
       return make_error(ErrorKind::Io, "it kept changing while being read (it changed between two passes); not stored").because(Cause::Unstable);
     }
     if (!repo_.index().has_blob(want)) packer_.add(BlobType::Data, want, Bytes(seg.begin(), seg.end()));
   }
-  ::close(fd);
   return {};
 }
 

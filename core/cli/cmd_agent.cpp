@@ -4,13 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <climits>
 #include <cstdio>
 #include <fmt/format.h>
 
 #include "agents/linux/agent_daemon.h"
 #include "agents/linux/agent_install.h"
 #include "core/common/private_files.h"
+#include "core/fs/file_system.h"
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/time_text.h"
@@ -151,9 +151,8 @@ int agent_install_or_uninstall(const CommandLine& cl, bool install) {
     auto roots = canonical_roots(cl.args);
     if (!roots) return report_error(roots.error());
     o.roots = *roots;
-    char self[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    o.binary = n > 0 ? std::string(self, static_cast<size_t>(n)) : "/usr/local/bin/gridbackup";
+    o.binary = fs::executable_path();
+    if (o.binary.empty()) o.binary = "/usr/local/bin/gridbackup";
     done = install_agent(o, said);
   } else {
     done = uninstall_agent(o, said);

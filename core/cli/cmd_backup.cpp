@@ -12,7 +12,7 @@
 #include "core/cli/journal_step.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
-#include "core/cli/pseudo_fs.h"
+#include "core/fs/file_system.h"
 #include "core/repository/seen_objects.h"
 #include "core/cli/upload_step.h"
 
@@ -45,7 +45,7 @@ int cmd_backup(const CommandLine& cl) {
   BackupOptions opts;
   size_t pseudo_roots = 0;
   for (const auto& p : cl.args) {
-    if (auto kind = pseudo_filesystem(p)) {
+    if (auto kind = fs::pseudo_filesystem(p)) {
       std::fprintf(stderr, "warning: not backed up: %s: a %s pseudo-filesystem (kernel state, no files to keep); skipped\n", p.c_str(), kind->c_str());
       ++pseudo_roots;
     } else {

@@ -1,6 +1,5 @@
 #include "core/prune/pruner.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +14,7 @@
 #include "core/content/pack_format.h"
 #include "core/content/packer.h"
 #include "core/crypto/sha256.h"
+#include "core/fs/file_system.h"
 #include "core/index/index_object.h"
 #include "core/prune/prune_plan.h"
 #include "core/prune/reachability.h"
@@ -255,12 +255,8 @@ class Sweep {
 
   // Rebuilds a version through its delta chain and stores it in segments.
   Status rebase(Packer& packer, const Hash& content, uint64_t size) {
-    int fd = ::open(options_.scratch_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot create a temporary file in {}: {}", options_.scratch_dir, std::strerror(errno)));
-    struct Closer {
-      int fd;
-      ~Closer() { ::close(fd); }
-    } closer{fd};
+    GB_ASSIGN(UniqueFd temp, fs::anonymous_temp_file(options_.scratch_dir));
+    const int fd = temp.get();
     GB_CHECK(v_.repo->write_content(content, size, fd, options_.scratch_dir));
     std::vector<Hash> segments;
     Bytes buf(v_.repo->config().segment_size);

@@ -1,6 +1,5 @@
 #include "core/repository/repository.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,6 +17,7 @@
 #include "core/content/content_id.h"
 #include "core/crypto/sha256.h"
 #include "core/delta/delta_patcher.h"
+#include "core/fs/file_system.h"
 #include "core/index/index_object.h"
 #include "core/prune/prune_plan.h"
 #include "core/repository/repository_lock.h"
@@ -297,12 +297,8 @@ Status Repository::write_content(const Hash& content, uint64_t size, int out_fd,
     return {};
   }
   // Rebuild the base first (itself possibly a delta), then patch it.
-  int base_fd = ::open(scratch_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (base_fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot create a temporary file in {}: {}", scratch_dir, std::strerror(errno)));
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{base_fd};
+  GB_ASSIGN(UniqueFd base, fs::anonymous_temp_file(scratch_dir));
+  const int base_fd = base.get();
   GB_CHECK(write_content(delta->base, 1, base_fd, scratch_dir));
   off_t start = ::lseek(out_fd, 0, SEEK_CUR);
   DeltaPatcher patcher(base_fd, out_fd);

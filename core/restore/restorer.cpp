@@ -2,10 +2,8 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,6 +21,7 @@
 #include "core/common/path_order.h"
 #include "core/common/thread_pool.h"
 #include "core/content/pack_format.h"
+#include "core/fs/file_system.h"
 #include "core/restore/target_tree.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_reader.h"
@@ -163,7 +162,7 @@ class Restorer {
 
   // A socket is bound at its path (sun_path is short: the path goes through the parent's fd).
   bool make_socket(int pfd, const Entry& e, const std::string& name) {
-    std::string at = path_in_dir(pfd, name);
+    std::string at = fs::path_in_dir(pfd, name);
     struct sockaddr_un addr {};
     addr.sun_family = AF_UNIX;
     if (at.size() >= sizeof(addr.sun_path)) {
@@ -376,7 +375,7 @@ class Restorer {
     };
     uint64_t written = 0;
     if (p.delta) {
-      Status st2 = repo_.write_content(e.content, e.size, fd, path_in_dir(pfd, "."));
+      Status st2 = repo_.write_content(e.content, e.size, fd, fs::path_in_dir(pfd, "."));
       if (!st2) {
         discard();
         return st2.error().kind == ErrorKind::Io ? fail(e, st2.error().message) : damaged(e, st2.error());
@@ -432,7 +431,7 @@ class Restorer {
   void apply_metadata_fd(int fd, const Entry& e) {
     if (am_root_ && ::fchown(fd, e.uid, e.gid) != 0) warn(e.path, sys_error("cannot set owner"));
     for (const auto& [name, value] : e.xattrs)
-      if (::fsetxattr(fd, name.c_str(), value.data(), value.size(), 0) != 0) warn(e.path, sys_error("cannot set extended attribute " + name));
+      if (!fs::set_xattr(fd, name, value)) warn(e.path, sys_error("cannot set extended attribute " + name));
     // chmod after chown: chown clears setuid/setgid bits.
     if (::fchmod(fd, e.mode) != 0) warn(e.path, sys_error("cannot set permissions"));
     struct timespec times[2] = {{0, UTIME_OMIT}, mtime(e)};
@@ -442,9 +441,9 @@ class Restorer {
   // For nodes that cannot be opened (symlinks, FIFOs, devices, sockets): never followed.
   void apply_metadata_at(int pfd, const std::string& name, const Entry& e) {
     if (am_root_ && ::fchownat(pfd, name.c_str(), e.uid, e.gid, AT_SYMLINK_NOFOLLOW) != 0) warn(e.path, sys_error("cannot set owner"));
-    std::string at = path_in_dir(pfd, name);
+    std::string at = fs::path_in_dir(pfd, name);
     for (const auto& [xname, value] : e.xattrs)
-      if (::lsetxattr(at.c_str(), xname.c_str(), value.data(), value.size(), 0) != 0 && !(e.type == NodeType::Symlink && errno == EPERM))
+      if (!fs::set_xattr_nofollow(at, xname, value) && !(e.type == NodeType::Symlink && errno == EPERM))
         warn(e.path, sys_error("cannot set extended attribute " + xname));
     if (e.type != NodeType::Symlink && ::fchmodat(pfd, name.c_str(), e.mode, 0) != 0) warn(e.path, sys_error("cannot set permissions"));
     struct timespec times[2] = {{0, UTIME_OMIT}, mtime(e)};

@@ -26,8 +26,6 @@ bool split_stored_path(const std::string& path, std::vector<std::string>& names)
   }
 }
 
-std::string path_in_dir(int dir_fd, const std::string& name) { return fmt::format("/proc/self/fd/{}/{}", dir_fd, name); }
-
 TargetTree::~TargetTree() {
   close_from(0);
   if (root_ >= 0) ::close(root_);

@@ -48,8 +48,4 @@ class TargetTree {
   std::set<std::pair<dev_t, ino_t>> cleaned_;  // directories whose leftovers are gone  // open directories below the root, outermost first
 };
 
-// "/proc/self/fd/N/name": a path naming `name` in the directory fd without
-// resolving anything but that fd, for calls that have no *at form.
-std::string path_in_dir(int dir_fd, const std::string& name);
-
 }  // namespace gb

@@ -2,8 +2,6 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/common/path_order.h"
+#include "core/fs/file_system.h"
 #include "core/journal/slice_plan.h"
 #include "core/scan/device_boundary.h"
 
@@ -21,53 +20,17 @@ namespace {
 
 std::string join(const std::string& dir, const std::string& name) { return dir == "/" ? "/" + name : dir + "/" + name; }
 
-NodeType node_type(mode_t m) {
-  if (S_ISDIR(m)) return NodeType::Dir;
-  if (S_ISLNK(m)) return NodeType::Symlink;
-  if (S_ISFIFO(m)) return NodeType::Fifo;
-  if (S_ISCHR(m)) return NodeType::CharDev;
-  if (S_ISBLK(m)) return NodeType::BlockDev;
-  if (S_ISSOCK(m)) return NodeType::Socket;
+NodeType node_type(fs::FileType t) {
+  switch (t) {
+    case fs::FileType::Dir: return NodeType::Dir;
+    case fs::FileType::Symlink: return NodeType::Symlink;
+    case fs::FileType::Fifo: return NodeType::Fifo;
+    case fs::FileType::CharDev: return NodeType::CharDev;
+    case fs::FileType::BlockDev: return NodeType::BlockDev;
+    case fs::FileType::Socket: return NodeType::Socket;
+    case fs::FileType::File: break;
+  }
   return NodeType::File;
-}
-
-// xattrs, sorted by name. An unsupported filesystem simply has none.
-bool read_xattrs(const std::string& path, Entry& e, std::string& problem) {
-  std::vector<char> names(1024);
-  ssize_t n;
-  for (;;) {
-    n = ::llistxattr(path.c_str(), names.data(), names.size());
-    if (n >= 0) break;
-    if (errno == ERANGE) {
-      names.resize(names.size() * 4);
-      continue;
-    }
-    if (errno == ENOTSUP || errno == ENODATA) return true;
-    problem = fmt::format("cannot list extended attributes: {}", std::strerror(errno));
-    return false;
-  }
-  for (ssize_t i = 0; i < n;) {
-    std::string name(names.data() + i);
-    i += static_cast<ssize_t>(name.size()) + 1;
-    std::string value(256, '\0');
-    for (;;) {
-      ssize_t v = ::lgetxattr(path.c_str(), name.c_str(), value.data(), value.size());
-      if (v >= 0) {
-        value.resize(static_cast<size_t>(v));
-        break;
-      }
-      if (errno == ERANGE) {
-        value.resize(value.size() * 16);
-        continue;
-      }
-      if (errno == ENODATA) break;  // removed while we looked
-      problem = fmt::format("cannot read extended attribute {}: {}", name, std::strerror(errno));
-      return false;
-    }
-    e.xattrs.emplace_back(std::move(name), std::move(value));
-  }
-  std::sort(e.xattrs.begin(), e.xattrs.end());
-  return true;
 }
 
 }  // namespace
@@ -79,36 +42,36 @@ bool Excludes::matches(const std::string& path) const {
 }
 
 bool stat_entry(const std::string& path, Entry& e, std::string& problem) {
-  struct stat st;
-  if (::lstat(path.c_str(), &st) != 0) {
+  fs::FileInfo st;
+  if (!fs::lstat_info(path, st)) {
     problem = std::strerror(errno);
     return false;
   }
   e = Entry{};
   e.path = path;
-  e.type = node_type(st.st_mode);
-  e.mode = st.st_mode & 07777;
-  e.uid = st.st_uid;
-  e.gid = st.st_gid;
-  e.size = e.type == NodeType::File ? static_cast<uint64_t>(st.st_size) : 0;
-  e.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  e.ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
-  e.inode = st.st_ino;
-  e.device = st.st_dev;
-  if (e.type != NodeType::Dir && st.st_nlink > 1) e.hardlink_id = (static_cast<uint64_t>(st.st_dev) << 40) ^ st.st_ino ^ 0x9e3779b97f4a7c15ull;
-  if (e.type == NodeType::CharDev || e.type == NodeType::BlockDev) e.rdev = st.st_rdev;
+  e.type = node_type(st.type);
+  e.mode = st.mode;
+  e.uid = st.uid;
+  e.gid = st.gid;
+  e.size = e.type == NodeType::File ? st.size : 0;
+  e.mtime_ns = st.mtime_ns;
+  e.ctime_ns = st.ctime_ns;
+  e.inode = st.inode;
+  e.device = st.device;
+  if (e.type != NodeType::Dir && st.links > 1) e.hardlink_id = (st.device << 40) ^ st.inode ^ 0x9e3779b97f4a7c15ull;
+  if (e.type == NodeType::CharDev || e.type == NodeType::BlockDev) e.rdev = st.rdev;
   if (!is_valid_utf8(path)) e.flags |= kNameNotUtf8;
-  if (e.type == NodeType::Symlink) {
-    std::string target(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1, '\0');
-    ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
-    if (n < 0) {
-      problem = fmt::format("cannot read symlink: {}", std::strerror(errno));
-      return false;
-    }
-    target.resize(static_cast<size_t>(n));
-    e.symlink_target = std::move(target);
+  if (e.type == NodeType::Symlink && !fs::read_symlink(path, st.size, e.symlink_target)) {
+    problem = fmt::format("cannot read symlink: {}", std::strerror(errno));
+    return false;
   }
-  return read_xattrs(path, e, problem);
+  auto xattrs = fs::read_xattrs(path);
+  if (!xattrs) {
+    problem = xattrs.error().message;
+    return false;
+  }
+  e.xattrs = std::move(*xattrs);
+  return true;
 }
 
 Scanner::Scanner(std::vector<std::string> roots, Excludes excludes, std::function<void(ScanProblem)> on_problem,
