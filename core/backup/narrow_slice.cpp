@@ -30,9 +30,7 @@ struct Item {
 class SliceBuilder {
  public:
   SliceBuilder(const std::vector<std::string>& roots, const BackupOptions& options, BackupSession& session, ViewCache& cache)
-      : roots_(roots), excludes_(options.excludes), session_(session), cache_(cache) {
-    for (const auto& r : roots) reach_.emplace(r, ScanReach(r));
-  }
+      : roots_(roots), excludes_(options.excludes), session_(session), cache_(cache), reach_(roots) {}
 
   Status gather(const SlicePlan& plan) {
     for (const auto& sub : plan.subtrees) GB_CHECK(rescan(sub));
@@ -94,7 +92,7 @@ class SliceBuilder {
     const std::string* root = root_of(path);
     // Behind a device boundary (a mount point, a btrfs subvolume): not in a
     // full scan of the root, so not in the slice.
-    if (!root || excluded(path, *root) || !reach_.at(*root).lists(path)) return {};
+    if (!root || excluded(path, *root) || !reach_.lists(path)) return {};
     Entry e;
     std::string problem;
     if (!stat_entry(path, e, problem)) {
@@ -116,8 +114,8 @@ class SliceBuilder {
     // new subvolume) is recorded, not entered: the scanner applies the same
     // rule to it, given the device of the directory listing it.
     std::optional<uint64_t> listing;
-    if (dir == *root || (listing = reach_.at(*root).entered(parent_of(dir)))) {
-      Scanner scanner({dir}, excludes_, [&](ScanProblem p) { session_.note_problem(std::move(p)); }, listing);
+    if (reach_.boundary().is_root(dir) || (listing = reach_.entered(parent_of(dir)))) {
+      Scanner scanner({dir}, excludes_, [&](ScanProblem p) { session_.note_problem(std::move(p)); }, listing, roots_);
       Entry e;
       while (scanner.next(e)) {
         found = true;
@@ -126,7 +124,12 @@ class SliceBuilder {
         item.now = e;
       }
     }
-    if (!found) GB_CHECK(restat(dir));
+    if (!found) {
+      GB_CHECK(restat(dir));
+      // Unentered, but on the way to roots inside it: those are scanned.
+      for (const auto& r : roots_)
+        if (r != dir && path_within(r, dir)) GB_CHECK(rescan(r));
+    }
     GB_ASSIGN(auto below, cache_.below(dir));
     for (auto& old : below) {
       Item& item = items_[old.path];
@@ -183,7 +186,7 @@ class SliceBuilder {
   Excludes excludes_;
   BackupSession& session_;
   ViewCache& cache_;
-  std::map<std::string, ScanReach> reach_;  // per root
+  ScanReach reach_;
   std::map<std::string, Item, PathLess> items_;
 };
 

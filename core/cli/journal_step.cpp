@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/common/clock.h"
+#include "core/common/path_order.h"
 #include "core/common/private_files.h"
 #include "core/common/bytes.h"
 #include "core/crypto/sha256.h"
@@ -27,9 +28,13 @@ Result<int64_t> parse_duration_ns(const std::string& text) {
   return static_cast<int64_t>(v * scale * 1e9);
 }
 
+// A watched root covers a backed-up path inside it only when a scan of the
+// watched root reaches that path with all below it: a mount point or btrfs
+// subvolume in between is another filesystem, whose events its mark may not
+// bring (README, "Device boundaries").
 bool covered_by(const std::string& path, const std::vector<std::string>& watched) {
   for (const auto& w : watched)
-    if (w == "/" || path == w || (path.size() > w.size() && path.compare(0, w.size(), w) == 0 && path[w.size()] == '/')) return true;
+    if (path_within(path, w) && ScanReach({w}).covers(path)) return true;
   return false;
 }
 

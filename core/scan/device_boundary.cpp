@@ -2,6 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <set>
+
+#include "core/common/path_order.h"
+
 namespace gb {
 namespace {
 
@@ -12,22 +17,46 @@ std::string parent_of(const std::string& path) {
 
 }  // namespace
 
-bool ScanReach::lists(const std::string& path) { return path == root_ || entered(parent_of(path)).has_value(); }
+DeviceBoundary::DeviceBoundary(std::vector<std::string> roots) : roots_(std::move(roots)) {
+  std::sort(roots_.begin(), roots_.end());
+  roots_.erase(std::unique(roots_.begin(), roots_.end()), roots_.end());
+}
+
+bool DeviceBoundary::is_root(const std::string& path) const { return std::binary_search(roots_.begin(), roots_.end(), path); }
+
+std::vector<std::string> DeviceBoundary::names_toward_roots(const std::string& dir) const {
+  std::set<std::string> names;
+  size_t start = dir == "/" ? 1 : dir.size() + 1;
+  for (const auto& r : roots_)
+    if (r != dir && path_within(r, dir)) names.insert(r.substr(start, r.find('/', start) - start));
+  std::vector<std::string> out(names.begin(), names.end());
+  return out;  // std::set's order is bytewise, the scanner's order
+}
+
+bool ScanReach::lists(const std::string& path) { return boundary_.is_root(path) || entered(parent_of(path)).has_value(); }
 
 std::optional<uint64_t> ScanReach::entered(const std::string& dir) {
   if (auto it = entered_.find(dir); it != entered_.end()) return it->second;
-  std::optional<uint64_t> listing;  // the device of the directory listing `dir`; the root has none
-  bool reached = dir == root_;
-  if (!reached && dir.size() > root_.size()) {
-    listing = entered(parent_of(dir));
+  std::optional<uint64_t> listing;  // the device of the directory listing `dir`; a root needs none
+  bool reached = boundary_.is_root(dir);
+  if (!reached && dir != "/") {
+    bool inside = false;
+    for (const auto& r : boundary_.roots()) inside = inside || path_within(dir, r);
+    if (inside) listing = entered(parent_of(dir));
     reached = listing.has_value();
   }
   std::optional<uint64_t> device;
   struct stat st;
-  if (reached && ::lstat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && (!listing || enters_directory(st.st_dev, *listing)))
+  if (reached && ::lstat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && (!listing || boundary_.enters(dir, st.st_dev, *listing)))
     device = st.st_dev;
   entered_[dir] = device;
   return device;
+}
+
+bool ScanReach::covers(const std::string& path) {
+  if (!lists(path)) return false;
+  struct stat st;
+  return ::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || entered(path).has_value();
 }
 
 }  // namespace gb

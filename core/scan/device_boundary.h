@@ -18,28 +18,53 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gb {
 
-// Whether a directory on `dir_device`, listed in a directory on
-// `listing_device`, is entered.
-inline bool enters_directory(uint64_t dir_device, uint64_t listing_device) { return dir_device == listing_device; }
-
-// The same rule asked of single paths, without walking the tree: a path is in
-// a full scan of `root` when every directory from the root down to its parent
-// is entered. Each directory's answer is looked up once (lstat) and kept, so
-// the cost follows the number of distinct directories asked about.
-class ScanReach {
+// The roots of one backup. A root may lie inside another when it is behind a
+// device boundary of it (`backup / /home`, /home a mount or a subvolume):
+// the walk of the outer root enters it where it meets it, so that paths stay
+// in path order, and passes through any unentered directories on the way to
+// it without recording what else they hold.
+class DeviceBoundary {
  public:
-  explicit ScanReach(std::string root) : root_(std::move(root)) {}
-  // `path` is the root or below it.
-  bool lists(const std::string& path);
-  // The device of `dir` when a full scan of the root enters it; none when it
-  // does not (behind a boundary, not a directory, or gone).
-  std::optional<uint64_t> entered(const std::string& dir);
+  explicit DeviceBoundary(std::vector<std::string> roots);
+  bool is_root(const std::string& path) const;
+  // Whether a directory on `device` at `path`, listed in a directory on
+  // `listing_device`, is entered: on the same device, or named as a root.
+  bool enters(const std::string& path, uint64_t device, uint64_t listing_device) const {
+    return device == listing_device || is_root(path);
+  }
+  // The names in `dir` on the way to the roots strictly below it (sorted);
+  // none when no root lies below it.
+  std::vector<std::string> names_toward_roots(const std::string& dir) const;
+  const std::vector<std::string>& roots() const { return roots_; }
 
  private:
-  std::string root_;
+  std::vector<std::string> roots_;
+};
+
+// The same rule asked of single paths, without walking the tree: a path is in
+// a full scan of the roots when it is a root or every directory from its root
+// down to its parent is entered. Each directory's answer is looked up once
+// (lstat) and kept, so the cost follows the number of distinct directories
+// asked about.
+class ScanReach {
+ public:
+  explicit ScanReach(std::vector<std::string> roots) : boundary_(std::move(roots)) {}
+  bool lists(const std::string& path);
+  // The device of `dir` when a full scan enters it; none when it does not
+  // (behind a boundary, not a directory, gone, or outside every root).
+  std::optional<uint64_t> entered(const std::string& dir);
+  // Listed with everything below it: a scan of the roots already covers a
+  // root named here (normalise_roots), or a watched root covers a backed-up
+  // one (the agent's).
+  bool covers(const std::string& path);
+  const DeviceBoundary& boundary() const { return boundary_; }
+
+ private:
+  DeviceBoundary boundary_;
   std::map<std::string, std::optional<uint64_t>> entered_;
 };
 

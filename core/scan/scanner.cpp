@@ -75,8 +75,21 @@ bool stat_entry(const std::string& path, Entry& e, std::string& problem) {
 }
 
 Scanner::Scanner(std::vector<std::string> roots, Excludes excludes, std::function<void(ScanProblem)> on_problem,
-                 std::optional<uint64_t> listing_device)
-    : roots_(std::move(roots)), excludes_(std::move(excludes)), listing_device_(listing_device), on_problem_(std::move(on_problem)) {}
+                 std::optional<uint64_t> listing_device, std::vector<std::string> all_roots)
+    : roots_(std::move(roots)), excludes_(std::move(excludes)), listing_device_(listing_device), boundary_([&] {
+        // A subtree's top is not a root of the scan from above (unless named there).
+        if (!listing_device) all_roots.insert(all_roots.end(), roots_.begin(), roots_.end());
+        return all_roots;
+      }()),
+      on_problem_(std::move(on_problem)) {
+  // A root inside another is met by the walk of the outer one.
+  std::vector<std::string> walked;
+  for (auto& r : roots_)
+    if (walked.empty() || !path_within(r, walked.back())) walked.push_back(std::move(r));
+  roots_ = std::move(walked);
+}
+
+void Scanner::pass_through(const Entry& dir) { stack_.push_back(Frame{dir.path, boundary_.names_toward_roots(dir.path), 0, dir.device, true}); }
 
 void Scanner::enter(const Entry& dir) {
   Frame f{dir.path, {}, 0, dir.device};
@@ -99,6 +112,7 @@ void Scanner::enter(const Entry& dir) {
 bool Scanner::next(Entry& e) {
   for (;;) {
     std::string path;
+    bool passing = !stack_.empty() && stack_.back().pass;
     if (!stack_.empty()) {
       Frame& top = stack_.back();
       if (top.next >= top.names.size()) {
@@ -118,11 +132,18 @@ bool Scanner::next(Entry& e) {
       if (problem != std::strerror(ENOENT)) on_problem_({path, problem});  // vanished since listed: not a problem
       continue;
     }
+    if (passing && !boundary_.is_root(path)) {
+      if (e.type == NodeType::Dir) pass_through(e);
+      continue;
+    }
     // A directory on another device (a mount point, a btrfs subvolume) is
-    // recorded, not entered; a root is entered unless it is such a directory
-    // of a scan from above.
+    // recorded, not entered, unless it is a root; a subtree's top is entered
+    // as the scan from above would.
     std::optional<uint64_t> listing = stack_.empty() ? listing_device_ : std::optional<uint64_t>(stack_.back().device);
-    if (e.type == NodeType::Dir && (!listing || enters_directory(e.device, *listing))) enter(e);
+    if (e.type == NodeType::Dir) {
+      if (!listing || boundary_.enters(path, e.device, *listing)) enter(e);
+      else if (!boundary_.names_toward_roots(path).empty()) pass_through(e);
+    }
     return true;
   }
 }
@@ -141,9 +162,13 @@ Result<std::vector<std::string>> normalise_roots(const std::vector<std::string>&
     roots.push_back(abs);
   }
   std::sort(roots.begin(), roots.end(), path_less);
+  roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
+  // A root inside another is kept only behind a device boundary of it (a
+  // mount point or subvolume the outer scan does not enter); otherwise that
+  // scan already covers it.
   std::vector<std::string> out;
   for (auto& r : roots)
-    if (out.empty() || !path_within(r, out.back())) out.push_back(r);
+    if (out.empty() || !ScanReach(out).covers(r)) out.push_back(r);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/common/path_glob.h"
+#include "core/scan/device_boundary.h"
 #include "core/snapshot/entry.h"
 
 namespace gb {
@@ -38,12 +39,15 @@ bool stat_entry(const std::string& path, Entry& e, std::string& problem);
 
 class Scanner {
  public:
-  // `roots` are absolute, normalised, sorted in path order and not nested.
-  // `listing_device`: for a scan of one subtree as part of a scan from above
-  // (the narrow slice's rescans), the device of the directory that lists it;
-  // the subtree is then entered only as the scan from above would enter it.
+  // `roots` are absolute, normalised and sorted in path order
+  // (normalise_roots); one inside another is entered where the walk of the
+  // outer one meets it (device_boundary.h).
+  // For a scan of one subtree as part of a scan from above (the narrow
+  // slice's rescans), `listing_device` is the device of the directory that
+  // lists it and `all_roots` the roots of the scan from above: the subtree is
+  // then entered only as the scan from above would enter it.
   Scanner(std::vector<std::string> roots, Excludes excludes, std::function<void(ScanProblem)> on_problem,
-          std::optional<uint64_t> listing_device = std::nullopt);
+          std::optional<uint64_t> listing_device = std::nullopt, std::vector<std::string> all_roots = {});
   // The next entry in path order; false at the end.
   bool next(Entry& e);
 
@@ -53,12 +57,15 @@ class Scanner {
     std::vector<std::string> names;
     size_t next = 0;
     uint64_t device = 0;
+    bool pass = false;  // on the way to a root below: nothing here is recorded
   };
   void enter(const Entry& dir);
+  void pass_through(const Entry& dir);
   std::vector<std::string> roots_;
   size_t next_root_ = 0;
   Excludes excludes_;
   std::optional<uint64_t> listing_device_;
+  DeviceBoundary boundary_;
   std::function<void(ScanProblem)> on_problem_;
   std::vector<Frame> stack_;
 };

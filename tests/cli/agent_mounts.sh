@@ -5,7 +5,7 @@
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/agent_lib.sh"
 scratch_data_tree 64
-trap 'umount "$DATA/over" "$DATA/new" "$DATA/bind" 2> /dev/null || true; stop_agent -KILL; umount_scratch; rm -rf "$W"' EXIT
+trap 'umount "$DATA/over" "$DATA/new" "$DATA/bind" "$DATA/named" 2> /dev/null || true; stop_agent -KILL; umount_scratch; rm -rf "$W"' EXIT
 journal_and_scan_repos
 mkdir -p "$DATA/over" "$DATA/keep"
 echo hidden > "$DATA/over/under-the-mount"
@@ -36,4 +36,21 @@ mount --bind "$DATA/keep" "$DATA/bind"
 backup_both "bind mount"
 umount "$DATA/bind"
 backup_both "after the bind umount"
+
+# A filesystem mounted inside a root and named as a path of its own is backed
+# up in its place, by narrow slices too once the agent watches it.
+mkdir "$DATA/named"
+mount -t tmpfs tmpfs "$DATA/named"
+echo on-named > "$DATA/named/f"
+stop_agent
+start_agent "$W/state-j" "$DATA" "$DATA/named"
+backup_both "a mount named as a path (after the agent's restart)" "$DATA" "$DATA/named"
+"$GB" "${S[@]}" ls latest | grep -q " $DATA/named/f$" || fail "a mount point named as a path of its own was not backed up"
+echo more >> "$DATA/named/f"
+mkdir "$DATA/named/d"
+echo g > "$DATA/named/d/g"
+echo beside > "$DATA/keep/beside"
+backup_both "changes in a mount named as a path" "$DATA" "$DATA/named"
+grep -q "narrow slice" "$W/j.out" || { cat "$W/j.out" >&2; fail "the backup of a root and a mount inside it named as a path was not a narrow slice"; }
+"$GB" "${J[@]}" ls latest | grep -q " $DATA/named/d/g$" || fail "the narrow slice missed a change in a mount named as a path"
 pass "mounts and umounts inside a root: every narrow slice equals the full scan"

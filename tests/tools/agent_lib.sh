@@ -87,10 +87,15 @@ journal_and_scan_repos() {
   "$GB" "${S[@]}" init --quiet > /dev/null || fail "init of the full-scan repository failed"
 }
 
-# backup_both NAME: a journal-driven backup of $DATA (its output in $W/j.out)
-# and a full scan of it; their latest snapshots must list the same entries.
+# backup_both NAME [PATH...]: a journal-driven backup of the paths (default
+# $DATA; its output in $W/j.out) and a full scan of them; their latest
+# snapshots must list the same entries.
 backup_both() {
-  "$GB" "${J[@]}" backup "$DATA" --no-upload --no-progress > "$W/j.out" 2> "$W/j.err" || { cat "$W/j.out" "$W/j.err" >&2; fail "$1: the journal backup failed"; }
-  "$GB" "${S[@]}" backup "$DATA" --no-upload --no-progress --no-journal > /dev/null 2>&1 || fail "$1: the full-scan backup failed"
-  same_view "${J[@]}" -- "${S[@]}" || { cat "$W/view.diff" >&2; fail "$1: the journal-driven snapshot differs from the full scan"; }
+  local what=$1
+  shift
+  local paths=("$@")
+  [ ${#paths[@]} -gt 0 ] || paths=("$DATA")
+  "$GB" "${J[@]}" backup "${paths[@]}" --no-upload --no-progress > "$W/j.out" 2> "$W/j.err" || { cat "$W/j.out" "$W/j.err" >&2; fail "$what: the journal backup failed"; }
+  "$GB" "${S[@]}" backup "${paths[@]}" --no-upload --no-progress --no-journal > /dev/null 2>&1 || fail "$what: the full-scan backup failed"
+  same_view "${J[@]}" -- "${S[@]}" || { cat "$W/view.diff" >&2; fail "$what: the journal-driven snapshot differs from the full scan"; }
 }

@@ -56,7 +56,7 @@ TEST_CASE("the device boundary: a subtree scan and ScanReach enter what a scan f
   // mount point, a btrfs subvolume): recorded alone.
   CHECK(scan(root + "/d", d.device) == std::vector<std::string>{root + "/d", root + "/d/e", root + "/d/e/f"});
   CHECK(scan(root + "/d", d.device + 1) == std::vector<std::string>{root + "/d"});
-  ScanReach reach(root);
+  ScanReach reach({root});
   CHECK(reach.lists(root));
   CHECK(reach.lists(root + "/d/e/f"));
   CHECK(reach.entered(root + "/d/e") == d.device);
