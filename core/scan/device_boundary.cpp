@@ -1,11 +1,10 @@
 #include "core/scan/device_boundary.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <set>
 
 #include "core/common/path_order.h"
+#include "core/fs/file_system.h"
 
 namespace gb {
 namespace {
@@ -46,17 +45,17 @@ std::optional<uint64_t> ScanReach::entered(const std::string& dir) {
     reached = listing.has_value();
   }
   std::optional<uint64_t> device;
-  struct stat st;
-  if (reached && ::lstat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && (!listing || boundary_.enters(dir, st.st_dev, *listing)))
-    device = st.st_dev;
+  fs::FileInfo info;
+  if (reached && fs::lstat_info(dir, info) && info.type == fs::FileType::Dir && (!listing || boundary_.enters(dir, info.device, *listing)))
+    device = info.device;
   entered_[dir] = device;
   return device;
 }
 
 bool ScanReach::covers(const std::string& path) {
   if (!lists(path)) return false;
-  struct stat st;
-  return ::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || entered(path).has_value();
+  fs::FileInfo info;
+  return !fs::lstat_info(path, info) || info.type != fs::FileType::Dir || entered(path).has_value();
 }
 
 }  // namespace gb
