@@ -2,8 +2,11 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <climits>
 
 #include <cerrno>
 #include <cstring>
@@ -66,6 +69,59 @@ std::string process_name(const char* pid) {
   return name.empty() ? "?" : name;
 }
 
+void add_mapping(std::string path, uint64_t inode, std::set<std::pair<std::string, uint64_t>>& seen, std::vector<SharedMapping>& out) {
+  if (!seen.emplace(path, inode).second) return;
+  SharedMapping m{std::move(path), {}, inode};
+  if (m.path.size() > kDeleted.size() && std::string_view(m.path).substr(m.path.size() - kDeleted.size()) == kDeleted)
+    m.unlinked = m.path.substr(0, m.path.size() - kDeleted.size());
+  out.push_back(std::move(m));
+}
+
+// Linux 6.11's PROCMAP_QUERY ioctl on a maps file (uapi/linux/fs.h; Debian
+// 12's headers predate it, hence the copy): the kernel finds the next mapping
+// that is shared and file backed, so the text of all the others is never
+// formatted, which is most of the cost of reading the file.
+struct ProcmapQuery {
+  uint64_t size, query_flags, query_addr, vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+  uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+  uint64_t vma_name_addr, build_id_addr;
+};
+static_assert(sizeof(ProcmapQuery) == 104);
+constexpr unsigned long kProcmapQuery = 0xC0686611;  // _IOWR('f', 17, struct procmap_query)
+constexpr uint64_t kVmaShared = 0x08, kCoveringOrNext = 0x10, kFileBacked = 0x20;
+
+enum class Query { Answered, Unsupported, Failed };
+
+// The shared file mappings of the open maps file `fd` (errno set on Failed).
+Query query_shared_mappings(int fd, std::vector<SharedMapping>& out) {
+  std::set<std::pair<std::string, uint64_t>> seen;
+  std::string name(PATH_MAX + 64, '\0');  // d_path's " (deleted)" included
+  for (uint64_t addr = 0;;) {
+    ProcmapQuery q{};
+    q.size = sizeof q;
+    q.query_flags = kVmaShared | kCoveringOrNext | kFileBacked;
+    q.query_addr = addr;
+    q.vma_name_addr = reinterpret_cast<uintptr_t>(name.data());
+    q.vma_name_size = static_cast<uint32_t>(name.size());
+    if (::ioctl(fd, kProcmapQuery, &q) != 0) {
+      if (errno == EINTR) continue;
+      if (errno == ENOENT) return Query::Answered;  // no mapping at or after addr
+      if (errno == ENOTTY && addr == 0) return Query::Unsupported;
+      if (errno != ENAMETOOLONG) return Query::Failed;
+      // A name no path buffer holds cannot be stat'ed either: step over it.
+      q = ProcmapQuery{};
+      q.size = sizeof q;
+      q.query_flags = kVmaShared | kCoveringOrNext | kFileBacked;
+      q.query_addr = addr;
+      if (::ioctl(fd, kProcmapQuery, &q) != 0) return errno == ENOENT ? Query::Answered : Query::Failed;
+      addr = q.vma_end;
+      continue;
+    }
+    if (q.inode != 0 && q.vma_name_size > 1 && name[0] == '/') add_mapping(std::string(name.data(), q.vma_name_size - 1), q.inode, seen, out);
+    addr = q.vma_end;
+  }
+}
+
 }  // namespace
 
 std::vector<SharedMapping> parse_shared_mappings(std::string_view maps) {
@@ -86,9 +142,9 @@ std::vector<SharedMapping> parse_shared_mappings(std::string_view maps) {
     std::string_view inode = next_field(line, pos);
     while (pos < line.size() && line[pos] == ' ') ++pos;
     std::string_view path = line.substr(pos);
-    // Shared anonymous memory and SysV segments have inode 0 or no '/' path
-    // ("/SYSV..." is "/SYSV00000000 (deleted)" on the internal shm mount, its
-    // inode not 0; it falls outside every root below).
+    // Shared anonymous memory shows as "/dev/zero (deleted)" and a SysV
+    // segment as "/SYSV00000000 (deleted)": kept, they cost a backup below
+    // "/" one stat of a name that is not there.
     uint64_t ino = 0;
     for (char c : inode) {
       if (c < '0' || c > '9') {
@@ -98,10 +154,7 @@ std::vector<SharedMapping> parse_shared_mappings(std::string_view maps) {
       ino = ino * 10 + static_cast<uint64_t>(c - '0');
     }
     if (ino == 0 || path.empty() || path[0] != '/') continue;
-    SharedMapping m{unescape_newlines(path), {}, ino};
-    if (m.path.size() > kDeleted.size() && std::string_view(m.path).substr(m.path.size() - kDeleted.size()) == kDeleted)
-      m.unlinked = m.path.substr(0, m.path.size() - kDeleted.size());
-    if (seen.emplace(m.path, ino).second) out.push_back(std::move(m));
+    add_mapping(unescape_newlines(path), ino, seen, out);
   }
   return out;
 }
@@ -124,7 +177,7 @@ void mapping_records(const std::vector<SharedMapping>& mappings, const std::vect
 }
 
 MappingScan shared_mapping_records(const std::vector<std::string>& roots, const std::vector<std::string>& fs_ids, const std::vector<std::string>& own,
-                                   int64_t time_ns, std::vector<ChangeRecord>& out) {
+                                   int64_t time_ns, std::vector<ChangeRecord>& out, bool kernel_query) {
   MappingScan scan;
   std::vector<SharedMapping> all;
   DIR* proc = ::opendir("/proc");
@@ -137,11 +190,18 @@ MappingScan shared_mapping_records(const std::vector<std::string>& roots, const 
     if (d->d_name[0] < '1' || d->d_name[0] > '9') continue;  // processes only
     std::string maps = fmt::format("/proc/{}/maps", d->d_name);
     int fd = ::open(maps.c_str(), O_RDONLY | O_CLOEXEC);
-    std::string text;
+    std::vector<SharedMapping> mine;
     int err = fd < 0 ? errno : 0;
     if (fd >= 0) {
-      // A process that exits while we read gives ESRCH or an empty file.
-      if (!read_all(fd, text)) err = errno;
+      Query answer = kernel_query ? query_shared_mappings(fd, mine) : Query::Unsupported;
+      if (answer == Query::Failed) err = errno;
+      // Before Linux 6.11 (or asked to): read and parse the text. A process
+      // that exits meanwhile gives ESRCH or an empty file.
+      std::string text;
+      if (answer == Query::Unsupported) {
+        if (read_all(fd, text)) mine = parse_shared_mappings(text);
+        else err = errno;
+      }
       ::close(fd);
     }
     // Gone since the listing: its mappings went with it, and their last
@@ -152,7 +212,6 @@ MappingScan shared_mapping_records(const std::vector<std::string>& roots, const 
       continue;
     }
     ++scan.processes;
-    auto mine = parse_shared_mappings(text);
     all.insert(all.end(), std::make_move_iterator(mine.begin()), std::make_move_iterator(mine.end()));
   }
   ::closedir(proc);

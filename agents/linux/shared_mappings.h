@@ -49,12 +49,15 @@ struct MappingScan {
 };
 
 // The change records of one cut: mapping_records() of every process's
-// /proc/PID/maps, each file once. A process whose maps cannot be read (an
+// /proc/PID/maps, each file once, asked of the kernel with PROCMAP_QUERY
+// (Linux 6.11) or, before that or without `kernel_query`, parsed from the
+// text. A process whose maps cannot be read (an
 // LSM's refusal; not one that exited) is counted and skipped: rescanning the
 // roots at every cut instead would make every backup a full scan wherever
 // one such process lives, so the agent says so in its log instead and the
 // audit stays the check.
 MappingScan shared_mapping_records(const std::vector<std::string>& roots, const std::vector<std::string>& fs_ids,
-                                   const std::vector<std::string>& own, int64_t time_ns, std::vector<ChangeRecord>& out);
+                                   const std::vector<std::string>& own, int64_t time_ns, std::vector<ChangeRecord>& out,
+                                   bool kernel_query = true);
 
 }  // namespace gb

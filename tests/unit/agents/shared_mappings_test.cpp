@@ -1,5 +1,11 @@
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "agents/linux/shared_mappings.h"
@@ -58,4 +64,52 @@ TEST_CASE("shared_mappings: records for files below the roots, not the state dir
   REQUIRE(out.size() == 3);
   CHECK(out[0].path == "/srv/data/db.sqlite-shm");
   CHECK(out[2].path == "/srv/data/read-now (deleted)");
+}
+
+namespace {
+
+// A file of one page in `dir`, mapped MAP_SHARED (writable when `write`) or
+// MAP_PRIVATE, its descriptor closed at once (the mapping keeps the file).
+void* map_file(const std::string& path, bool shared, bool write) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  REQUIRE(fd >= 0);
+  REQUIRE(::ftruncate(fd, 4096) == 0);
+  void* p = ::mmap(nullptr, 4096, PROT_READ | (write ? PROT_WRITE : 0), shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  REQUIRE(p != MAP_FAILED);
+  return p;
+}
+
+uint64_t inode_of(const std::string& path) {
+  struct stat st;
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_ino;
+}
+
+}  // namespace
+
+TEST_CASE("shared_mappings: this process's real mappings, from the kernel's query and from the text alike") {
+  char tmpl[] = "/tmp/gb-shared-mappings-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl));
+  std::string dir = tmpl;
+  void* rw = map_file(dir + "/written", true, true);
+  void* ro = map_file(dir + "/read-only", true, false);
+  void* priv = map_file(dir + "/private", false, true);
+  void* gone = map_file(dir + "/unlinked", true, true);
+  uint64_t rw_ino = inode_of(dir + "/written"), ro_ino = inode_of(dir + "/read-only"), gone_ino = inode_of(dir + "/unlinked");
+  REQUIRE(::unlink((dir + "/unlinked").c_str()) == 0);
+  static_cast<char*>(rw)[0] = 'x';
+  for (bool kernel_query : {true, false}) {
+    CAPTURE(kernel_query);
+    std::vector<gb::ChangeRecord> out;
+    auto scan = gb::shared_mapping_records({dir}, {"fs"}, {}, 9, out, kernel_query);
+    CHECK(scan.processes >= 1);
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    REQUIRE(out.size() == 3);
+    CHECK(out[0] == gb::ChangeRecord{"fs", dir + "/read-only", gb::ChangeKind::Modified, false, 9, 0, ro_ino});
+    CHECK(out[1] == gb::ChangeRecord{"fs", dir + "/unlinked", gb::ChangeKind::Modified, false, 9, 0, gone_ino});
+    CHECK(out[2] == gb::ChangeRecord{"fs", dir + "/written", gb::ChangeKind::Modified, false, 9, 0, rw_ino});
+  }
+  for (void* p : {rw, ro, priv, gone}) ::munmap(p, 4096);
+  std::filesystem::remove_all(dir);
 }
