@@ -35,7 +35,8 @@ constexpr unsigned kInitFlags = FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME | FAN_REP
 constexpr unsigned kTargetFid = FAN_REPORT_TARGET_FID;
 constexpr uint64_t kBaseMask = FAN_CREATE | FAN_DELETE | FAN_MODIFY | FAN_ATTRIB | FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR;
 // FAN_CLOSE_WRITE also catches writes through mmap, which raise no
-// FAN_MODIFY; kernels before 5.13-ish refuse it with FID reporting (EINVAL),
+// FAN_MODIFY, at the file's last release (munmap or exit; until then
+// shared_mappings.h finds them at each cut); kernels before 5.13-ish refuse it with FID reporting (EINVAL),
 // then we mark without it.
 constexpr uint64_t kFullMask = kBaseMask | FAN_CLOSE_WRITE;
 constexpr const char* kFallback = "; backups fall back to full scans";
