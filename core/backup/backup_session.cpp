@@ -67,9 +67,9 @@ Status BackupSession::queue_content(const Entry& file, const Entry* staged_copy,
 // Backs a file up from a copy set aside in the staging area.
 Status BackupSession::read_staged(Entry& e) {
   GB_ASSIGN(std::string copy_path, options_.staging->stage(e));
-  Entry copy;
-  std::string problem;
-  if (!stat_entry(copy_path, copy, problem)) return make_error(ErrorKind::Io, "the staged copy vanished: " + problem);
+  auto staged = stat_entry(copy_path);
+  if (!staged) return staged.error().in_context("the staged copy vanished");
+  Entry copy = std::move(*staged);
   Status st = reader_.read(copy, options_.upload, 1);
   if (!st) {
     StagingArea::release(copy_path);

@@ -116,10 +116,7 @@ Status FileReader::read(Entry& e, bool store, int attempts, std::optional<Hash> 
     if (attempt >= attempts || std::chrono::steady_clock::now() >= deadline)
       return make_error(ErrorKind::Io, fmt::format("it kept changing while being read ({} attempts); not stored", attempt)).because(Cause::Unstable);
     std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
-    std::string problem;
-    Entry fresh;
-    if (!stat_entry(e.path, fresh, problem)) return make_error(ErrorKind::Io, problem);
-    e = std::move(fresh);
+    GB_ASSIGN(e, stat_entry(e.path));
   }
 }
 

@@ -1,7 +1,5 @@
 #include "core/backup/narrow_slice.h"
 
-#include <cerrno>
-#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -93,13 +91,12 @@ class SliceBuilder {
     // Behind a device boundary (a mount point, a btrfs subvolume): not in a
     // full scan of the root, so not in the slice.
     if (!root || excluded(path, *root) || !reach_.lists(path)) return {};
-    Entry e;
-    std::string problem;
-    if (!stat_entry(path, e, problem)) {
-      if (problem != std::strerror(ENOENT) && problem != std::strerror(ENOTDIR)) session_.note_problem({path, problem});
+    auto e = stat_entry(path);
+    if (!e) {
+      if (e.error().cause != Cause::NotFound) session_.note_problem({path, e.error().message});  // vanished: not a problem
       return {};
     }
-    item.now = std::move(e);
+    item.now = std::move(*e);
     return {};
   }
 

@@ -46,11 +46,10 @@ Result<std::string> StagingArea::stage(Entry& e, int attempts) {
     in.reset();
     out.reset();
     if (ok && before.size == after.size && done == after.size && before.mtime_ns == after.mtime_ns && before.ctime_ns == after.ctime_ns) {
-      std::string problem;
-      Entry fresh;
-      if (!stat_entry(e.path, fresh, problem)) break;
-      if (fresh.mtime_ns == after.mtime_ns && fresh.size == after.size) {
-        e = std::move(fresh);
+      auto fresh = stat_entry(e.path);
+      if (!fresh) break;
+      if (fresh->mtime_ns == after.mtime_ns && fresh->size == after.size) {
+        e = std::move(*fresh);
         return copy;
       }
     }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/common/path_order.h"
+#include "core/common/posix_error.h"
 #include "core/fs/file_system.h"
 #include "core/journal/slice_plan.h"
 #include "core/scan/device_boundary.h"
@@ -41,13 +42,10 @@ bool Excludes::matches(const std::string& path) const {
   return false;
 }
 
-bool stat_entry(const std::string& path, Entry& e, std::string& problem) {
+Result<Entry> stat_entry(const std::string& path) {
   fs::FileInfo st;
-  if (!fs::lstat_info(path, st)) {
-    problem = std::strerror(errno);
-    return false;
-  }
-  e = Entry{};
+  if (!fs::lstat_info(path, st)) return posix_error("", errno).about_path(path);
+  Entry e;
   e.path = path;
   e.type = node_type(st.type);
   e.mode = st.mode;
@@ -61,17 +59,12 @@ bool stat_entry(const std::string& path, Entry& e, std::string& problem) {
   if (e.type != NodeType::Dir && st.links > 1) e.hardlink_id = (st.device << 40) ^ st.inode ^ 0x9e3779b97f4a7c15ull;
   if (e.type == NodeType::CharDev || e.type == NodeType::BlockDev) e.rdev = st.rdev;
   if (!is_valid_utf8(path)) e.flags |= kNameNotUtf8;
-  if (e.type == NodeType::Symlink && !fs::read_symlink(path, st.size, e.symlink_target)) {
-    problem = fmt::format("cannot read symlink: {}", std::strerror(errno));
-    return false;
-  }
+  if (e.type == NodeType::Symlink && !fs::read_symlink(path, st.size, e.symlink_target))
+    return posix_error("cannot read symlink", errno).about_path(path);
   auto xattrs = fs::read_xattrs(path);
-  if (!xattrs) {
-    problem = xattrs.error().message;
-    return false;
-  }
+  if (!xattrs) return Error(xattrs.error()).about_path(path);
   e.xattrs = std::move(*xattrs);
-  return true;
+  return e;
 }
 
 Scanner::Scanner(std::vector<std::string> roots, Excludes excludes, std::function<void(ScanProblem)> on_problem,
@@ -95,7 +88,7 @@ void Scanner::enter(const Entry& dir) {
   Frame f{dir.path, {}, 0, dir.device};
   DIR* d = ::opendir(dir.path.c_str());
   if (!d) {
-    on_problem_({dir.path, fmt::format("cannot read directory: {}", std::strerror(errno))});
+    on_problem_({dir.path, posix_error("cannot read directory", errno).message});
     return;
   }
   errno = 0;
@@ -103,7 +96,7 @@ void Scanner::enter(const Entry& dir) {
     if (std::strcmp(de->d_name, ".") == 0 || std::strcmp(de->d_name, "..") == 0) continue;
     f.names.emplace_back(de->d_name);
   }
-  if (errno != 0) on_problem_({dir.path, fmt::format("cannot read directory completely: {}", std::strerror(errno))});
+  if (errno != 0) on_problem_({dir.path, posix_error("cannot read directory completely", errno).message});
   ::closedir(d);
   std::sort(f.names.begin(), f.names.end());
   stack_.push_back(std::move(f));
@@ -127,11 +120,12 @@ bool Scanner::next(Entry& e) {
     } else {
       return false;
     }
-    std::string problem;
-    if (!stat_entry(path, e, problem)) {
-      if (problem != std::strerror(ENOENT)) on_problem_({path, problem});  // vanished since listed: not a problem
+    auto found = stat_entry(path);
+    if (!found) {
+      if (found.error().cause != Cause::NotFound) on_problem_({path, found.error().message});  // vanished since listed: not a problem
       continue;
     }
+    e = std::move(*found);
     if (passing && !boundary_.is_root(path)) {
       if (e.type == NodeType::Dir) pass_through(e);
       continue;
@@ -158,7 +152,7 @@ Result<std::vector<std::string>> normalise_roots(const std::vector<std::string>&
     while (abs.size() > 1 && abs.back() == '/') abs.pop_back();
     struct stat st;
     if (::lstat(abs.c_str(), &st) != 0)
-      return make_error(errno == ENOENT ? ErrorKind::NotFound : ErrorKind::Io, fmt::format("cannot back up {}: {}", p, std::strerror(errno)));
+      return posix_error("cannot back up " + p, errno, errno == ENOENT ? ErrorKind::NotFound : ErrorKind::Io).about_path(abs);
     roots.push_back(abs);
   }
   std::sort(roots.begin(), roots.end(), path_less);

@@ -34,8 +34,9 @@ class Excludes {
 };
 
 // Reads one path's metadata (lstat, symlink target, xattrs) into an Entry.
-// Returns false with `problem` set when the path cannot be read.
-bool stat_entry(const std::string& path, Entry& e, std::string& problem);
+// A path that does not exist (or whose parent is no directory) fails with
+// Cause::NotFound; the lstat failure's message is the system's sentence alone.
+Result<Entry> stat_entry(const std::string& path);
 
 class Scanner {
  public:

@@ -53,13 +53,13 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
         if (job.staged) staged.push_back(job.path);
         continue;
       }
-      Entry e;
-      std::string problem;
-      if (!stat_entry(job.path, e, problem)) {
+      auto found = stat_entry(job.path);
+      if (!found) {
         result.vanished.push_back(job.path);
         settled.push_back(job.id);
         continue;
       }
+      Entry e = std::move(*found);
       // Same size, times and inode as when the snapshot hashed it, and the same
       // bytes once read (checked below); otherwise it is not the recorded version.
       bool same = e.type == NodeType::File && e.size == job.size && e.mtime_ns == job.mtime_ns && e.ctime_ns == job.ctime_ns &&

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "../test_support.h"
@@ -42,9 +44,9 @@ TEST_CASE("the device boundary: a subtree scan and ScanReach enter what a scan f
   std::filesystem::create_directories(root + "/d/e");
   std::ofstream(root + "/d/e/f") << "x";
   std::ofstream(root + "/file") << "x";
-  Entry d;
-  std::string problem;
-  REQUIRE(stat_entry(root + "/d", d, problem));
+  auto stat = stat_entry(root + "/d");
+  REQUIRE(stat);
+  const Entry d = *stat;
   auto scan = [](const std::string& top, std::optional<uint64_t> listing) {
     Scanner scanner({top}, Excludes({}), [](ScanProblem) {}, listing);
     std::vector<std::string> paths;
@@ -64,4 +66,21 @@ TEST_CASE("the device boundary: a subtree scan and ScanReach enter what a scan f
   CHECK(!reach.lists(root + "/file/x"));               // below a file
   CHECK(!reach.lists(root + "/gone/x"));               // below nothing
   CHECK(reach.lists(root + "/gone"));                  // a name in an entered directory: its stat decides
+}
+
+TEST_CASE("stat_entry: a missing path fails with Cause::NotFound and names the path; the message is the system's") {
+  test::ScratchDir dir;
+  auto gone = stat_entry(dir.path + "/gone");
+  REQUIRE(!gone);
+  CHECK(gone.error().cause == Cause::NotFound);
+  CHECK(gone.error().path == dir.path + "/gone");
+  CHECK(gone.error().message == std::strerror(ENOENT));
+  std::ofstream(dir.path + "/file") << "x";
+  auto below_file = stat_entry(dir.path + "/file/x");
+  REQUIRE(!below_file);
+  CHECK(below_file.error().cause == Cause::NotFound);
+  auto ok = stat_entry(dir.path + "/file");
+  REQUIRE(ok);
+  CHECK(ok->type == NodeType::File);
+  CHECK(ok->size == 1);
 }
