@@ -2,62 +2,126 @@
 
 #include <fmt/format.h>
 
-#include "core/storage/xml_tree.h"
+#include <pugixml.hpp>
+#include <sstream>
 
 namespace gb {
 namespace {
 
-std::string trimmed(const std::string& s) {
+std::string trimmed(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+  if (b == std::string_view::npos) return "";
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
 }
 
 Error unexpected(const std::string& what) {
   return make_error(ErrorKind::Corrupt, fmt::format("the S3 server sent an unexpected answer: {}", what));
 }
 
+// The element's name without a namespace prefix: Swift's s3api writes "s3:Key".
+std::string_view local_name(const pugi::xml_node& n) {
+  std::string_view name = n.name();
+  auto colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
+  for (auto c : parent.children())
+    if (c.type() == pugi::node_element && local_name(c) == name) return c;
+  return {};
+}
+
+// The character data directly inside an element, text and CDATA sections joined.
+std::string text_of(const pugi::xml_node& n) {
+  std::string text;
+  for (auto c : n.children())
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) text += c.value();
+  return text;
+}
+
+std::string child_text(const pugi::xml_node& parent, std::string_view name) { return text_of(child(parent, name)); }
+
+// A character reference to a surrogate or past U+10FFFF leaves bytes that are
+// not UTF-8; such a key names nothing we stored.
+bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char d = static_cast<unsigned char>(s[i + k]);
+      if ((d >> 6) != 0x2) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+// Parses a whole document; its root element, or Corrupt with pugixml's reason.
+Result<pugi::xml_node> parse(pugi::xml_document& doc, std::string_view xml) {
+  pugi::xml_parse_result r = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!r) return make_error(ErrorKind::Corrupt, fmt::format("malformed XML response ({} at byte {})", r.description(), r.offset));
+  pugi::xml_node root = doc.document_element();
+  if (!root) return make_error(ErrorKind::Corrupt, "malformed XML response (no root element)");
+  return root;
+}
+
 }  // namespace
 
 Result<S3ListPage> parse_s3_list_page(std::string_view xml) {
-  GB_ASSIGN(XmlElement root, parse_xml(xml));
-  if (root.name != "ListBucketResult") return unexpected(fmt::format("<{}> instead of <ListBucketResult>", root.name));
+  pugi::xml_document doc;
+  GB_ASSIGN(pugi::xml_node root, parse(doc, xml));
+  if (local_name(root) != "ListBucketResult") return unexpected(fmt::format("<{}> instead of <ListBucketResult>", local_name(root)));
   S3ListPage page;
-  for (const auto& c : root.children) {
-    if (c.name != "Contents") continue;
-    const XmlElement* key = c.child("Key");
-    std::string size = trimmed(c.child_text("Size"));
+  for (auto c : root.children()) {
+    if (c.type() != pugi::node_element || local_name(c) != "Contents") continue;
+    pugi::xml_node key = child(c, "Key");
     if (!key) return unexpected("a <Contents> entry without <Key>");
+    std::string name = text_of(key);
+    if (!valid_utf8(name)) return unexpected("a key that is not UTF-8");
+    std::string size = trimmed(child_text(c, "Size"));
     if (size.empty() || size.find_first_not_of("0123456789") != std::string::npos || size.size() > 19)
-      return unexpected(fmt::format("the size '{}' of {}", size, key->text));
-    page.objects.push_back({key->text, std::stoull(size)});
+      return unexpected(fmt::format("the size '{}' of {}", size, name));
+    page.objects.push_back({std::move(name), std::stoull(size)});
   }
-  page.truncated = trimmed(root.child_text("IsTruncated")) == "true";
-  page.next_continuation_token = trimmed(root.child_text("NextContinuationToken"));
+  page.truncated = trimmed(child_text(root, "IsTruncated")) == "true";
+  page.next_continuation_token = trimmed(child_text(root, "NextContinuationToken"));
   if (page.truncated && page.next_continuation_token.empty())
     return unexpected("a truncated listing without <NextContinuationToken>");
   return page;
 }
 
 std::optional<S3ErrorBody> parse_s3_error(std::string_view xml) {
-  auto root = parse_xml(xml);
-  if (!root || root->name != "Error") return std::nullopt;
-  return S3ErrorBody{trimmed(root->child_text("Code")), trimmed(root->child_text("Message"))};
+  pugi::xml_document doc;
+  auto root = parse(doc, xml);
+  if (!root || local_name(*root) != "Error") return std::nullopt;
+  return S3ErrorBody{trimmed(child_text(*root, "Code")), trimmed(child_text(*root, "Message"))};
 }
 
 Result<std::string> parse_s3_upload_id(std::string_view xml) {
-  GB_ASSIGN(XmlElement root, parse_xml(xml));
-  std::string id = trimmed(root.child_text("UploadId"));
-  if (root.name != "InitiateMultipartUploadResult" || id.empty())
+  pugi::xml_document doc;
+  GB_ASSIGN(pugi::xml_node root, parse(doc, xml));
+  std::string id = trimmed(child_text(root, "UploadId"));
+  if (local_name(root) != "InitiateMultipartUploadResult" || id.empty())
     return unexpected("no <UploadId> in the answer to a multipart upload");
   return id;
 }
 
 std::string s3_complete_multipart_body(const std::vector<std::string>& etags) {
-  std::string body = "<CompleteMultipartUpload>";
-  for (size_t i = 0; i < etags.size(); ++i)
-    body += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", i + 1, xml_escape(etags[i]));
-  return body + "</CompleteMultipartUpload>";
+  pugi::xml_document doc;
+  pugi::xml_node body = doc.append_child("CompleteMultipartUpload");
+  for (size_t i = 0; i < etags.size(); ++i) {
+    pugi::xml_node part = body.append_child("Part");
+    part.append_child("PartNumber").text().set(static_cast<unsigned long long>(i + 1));
+    part.append_child("ETag").text().set(etags[i].c_str());
+  }
+  std::ostringstream out;
+  doc.save(out, "", pugi::format_raw | pugi::format_no_declaration);
+  return out.str();
 }
 
 }  // namespace gb
