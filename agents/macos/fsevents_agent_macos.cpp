@@ -101,9 +101,9 @@ int main(int argc, char** argv) {
   a.fs_id = volume_uuid(a.root);
   std::map<std::string, std::string> context{{"root", a.root}, {"fs_id", a.fs_id}};
   a.translator = gb::make_fsevents_translator(context);
-  std::string error;
-  a.spool = gb::ChangeSpoolWriter::open(a.state + "/spool", error);
-  if (!a.spool) return log(error), 1;
+  auto spool = gb::ChangeSpoolWriter::open(a.state + "/spool");
+  if (!spool) return log(spool.error().message), 1;
+  a.spool = std::move(*spool);
   if (!record.empty() && (a.recording = std::fopen(record.c_str(), "wb"))) {
     std::string h = gb::encode_recording_header("fsevents", context);
     std::fwrite(h.data(), 1, h.size(), a.recording);

@@ -55,11 +55,10 @@ Result<std::vector<ChangeRecord>> translate_file(const std::string& file, std::v
   std::stringstream ss;
   ss << in.rdbuf();
   Recording rec;
-  std::string error;
-  if (!decode_recording(ss.str(), rec, error)) {
-    if (rec.dialect.empty()) return make_error(ErrorKind::Corrupt, fmt::format("{}: {}", file, error));
+  if (Status decoded = decode_recording(ss.str(), rec); !decoded) {
+    if (rec.dialect.empty()) return decoded.error().in_context(file);
     // A recorder killed mid-frame: the whole frames before it still count.
-    std::fprintf(stderr, "gridbackup-replay: warning: %s: %s\n", file.c_str(), error.c_str());
+    std::fprintf(stderr, "gridbackup-replay: warning: %s: %s\n", file.c_str(), decoded.error().message.c_str());
   }
   auto translator = make_translator(rec.dialect, rec.context);
   if (!translator) {

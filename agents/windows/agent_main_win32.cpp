@@ -91,9 +91,8 @@ int run_agent(const Args& a, const std::atomic<bool>& stop, FileLog& log) {
   o.spool_dir = a.state + "\\spool";
   o.record_path = a.record;
   UsnAgent agent(journal, o, [&](const std::string& s) { log(s); });
-  std::string error;
-  if (!agent.open(error)) {
-    log(error);
+  if (Status opened = agent.open(); !opened) {
+    log(opened.error().message);
     return 1;
   }
   log("watching " + a.volume + " (volume serial " + (o.fs_id.empty() ? "unknown" : o.fs_id) + "), spool " + o.spool_dir);

@@ -21,20 +21,16 @@ UsnAgent::~UsnAgent() {
   if (recording_) std::fclose(recording_);
 }
 
-bool UsnAgent::open(std::string& error) {
-  spool_ = ChangeSpoolWriter::open(options_.spool_dir, error);
-  if (!spool_) return false;
+Status UsnAgent::open() {
+  GB_ASSIGN(spool_, ChangeSpoolWriter::open(options_.spool_dir));
   if (!options_.record_path.empty()) {
     recording_ = std::fopen(options_.record_path.c_str(), "wb");
-    if (!recording_) {
-      error = "cannot write the recording " + options_.record_path;
-      return false;
-    }
+    if (!recording_) return make_error(ErrorKind::Io, "cannot write the recording " + options_.record_path);
     std::string header = encode_recording_header("usn", context_of(options_));
     std::fwrite(header.data(), 1, header.size(), recording_);
     std::fflush(recording_);
   }
-  return true;
+  return {};
 }
 
 void UsnAgent::frame(std::string_view bytes) {

@@ -43,7 +43,7 @@ class UsnAgent {
   using Log = std::function<void(const std::string&)>;
   UsnAgent(UsnJournalSource& source, UsnAgentOptions options, Log log);
   ~UsnAgent();
-  bool open(std::string& error);
+  Status open();
 
   enum class Step {
     Progress,     // records were read and spooled

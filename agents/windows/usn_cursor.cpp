@@ -1,5 +1,6 @@
 #include "agents/windows/usn_cursor.h"
 
+#include <charconv>
 #include <cinttypes>
 #include <cstdio>
 #include <filesystem>
@@ -38,13 +39,9 @@ std::optional<UsnCursor> load_cursor(const std::string& path) {
   UsnCursor c;
   if (!(in >> magic >> version >> k1 >> id >> k2 >> c.next_usn)) return std::nullopt;
   if (magic != "gridbackup-usn-cursor" || version != "1" || k1 != "journal_id" || k2 != "next_usn") return std::nullopt;
-  try {
-    size_t used = 0;
-    c.journal_id = std::stoull(id, &used, 16);
-    if (used != id.size()) return std::nullopt;
-  } catch (const std::exception&) {  // std::invalid_argument / out_of_range: not a cursor
-    return std::nullopt;
-  }
+  // The id is written in hex (the one place a stored number is not decimal).
+  auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), c.journal_id, 16);
+  if (id.empty() || ec != std::errc() || end != id.data() + id.size()) return std::nullopt;
   return c;
 }
 

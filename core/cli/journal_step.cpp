@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/common/clock.h"
+#include "core/common/number_text.h"
 #include "core/common/path_order.h"
 #include "core/common/private_files.h"
 #include "core/common/bytes.h"
@@ -26,6 +27,13 @@ Result<int64_t> parse_duration_ns(const std::string& text) {
   if (end == text.c_str() || scale < 0 || v < 0)
     return make_error(ErrorKind::InvalidArgument, fmt::format("--audit-interval takes a duration such as 7d, 12h or 30m, not '{}'", text));
   return static_cast<int64_t>(v * scale * 1e9);
+}
+
+// A time the journal stored, or none when absent or damaged.
+std::optional<int64_t> stored_time(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  auto t = parse_int(*text);
+  return t ? std::optional<int64_t>(*t) : std::nullopt;
 }
 
 // A watched root covers a backed-up path inside it only when a scan of the
@@ -99,7 +107,8 @@ Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const
   }
   GB_ASSIGN(auto last_audit, journal->value("audit.last_ns"));
   if (!last_audit) GB_CHECK(journal->set_value("audit.last_ns", std::to_string(now_ns())));  // the clock starts with the agent
-  setup.use.audit = cl.flag("audit") || (last_audit && now_ns() - std::stoll(*last_audit) > interval);
+  auto last_audit_ns = stored_time(last_audit);  // damaged: the audit is due
+  setup.use.audit = cl.flag("audit") || (last_audit && (!last_audit_ns || now_ns() - *last_audit_ns > interval));
   setup.use.journal = journal.get();
   setup.use.cache = setup.cache.get();
   setup.journal = std::move(journal);
@@ -131,7 +140,8 @@ Result<AgentStatus> agent_status(const std::string& state, const std::string& re
                          info ? fmt::format(" ({}, pid {}, watching {})", info->mode, info->pid, roots) : "");
   out.text += fmt::format("journal:      {} records; {} rescans pending for the next backup\n", last, rescans.size());
   for (size_t i = 0; i < rescans.size() && i < 5; ++i) out.text += "              " + describe(rescans[i].record) + "\n";
-  double age_days = audit_ns ? static_cast<double>(now_ns() - std::stoll(*audit_ns)) / 86400e9 : -1;
+  auto audit_time = stored_time(audit_ns);
+  double age_days = audit_time ? static_cast<double>(now_ns() - *audit_time) / 86400e9 : -1;
   if (missed)
     out.text += fmt::format("last audit:   {:.1f} days ago, {}\n", age_days,
                             *missed == "0" ? "the journal missed nothing" : "THE JOURNAL MISSED " + *missed + " CHANGES");

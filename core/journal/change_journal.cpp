@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "core/common/number_text.h"
 #include "core/common/sqlite_db.h"
 
 namespace gb {
@@ -193,9 +194,16 @@ Result<std::optional<AgentInfo>> ChangeJournal::agent() {
   GB_ASSIGN(auto pid, value("agent.pid"));
   if (!pid) return std::optional<AgentInfo>();
   AgentInfo info;
-  info.pid = std::stoll(*pid);
+  auto damaged = [&](const Error& e) { return make_error(ErrorKind::Corrupt, std::string(kWhat) + " is damaged: the agent's " + e.message); };
+  auto pid_value = parse_int(*pid);
+  if (!pid_value) return damaged(pid_value.error().in_context("pid"));
+  info.pid = *pid_value;
   GB_ASSIGN(auto started, value("agent.started_ns"));
-  if (started) info.started_ns = std::stoll(*started);
+  if (started) {
+    auto started_value = parse_int(*started);
+    if (!started_value) return damaged(started_value.error().in_context("start time"));
+    info.started_ns = *started_value;
+  }
   GB_ASSIGN(auto mode, value("agent.mode"));
   if (mode) info.mode = *mode;
   GB_ASSIGN(auto roots, value("agent.roots"));

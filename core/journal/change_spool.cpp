@@ -12,6 +12,8 @@
 #include <unistd.h>
 #endif
 
+#include "core/common/number_text.h"
+
 namespace gb {
 namespace {
 
@@ -44,8 +46,7 @@ std::vector<std::string> list_spool_segments(const std::string& dir) {
   return out;
 }
 
-std::unique_ptr<ChangeSpoolWriter> ChangeSpoolWriter::open(const std::string& dir, std::string& error,
-                                                           uint64_t segment_bytes) {
+Result<std::unique_ptr<ChangeSpoolWriter>> ChangeSpoolWriter::open(const std::string& dir, uint64_t segment_bytes) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
 #ifndef _WIN32
@@ -53,14 +54,15 @@ std::unique_ptr<ChangeSpoolWriter> ChangeSpoolWriter::open(const std::string& di
 #endif
   auto segments = list_spool_segments(dir);
   uint64_t seq = 1;
-  if (!segments.empty()) seq = std::stoull(std::filesystem::path(segments.back()).filename().string().substr(0, 20)) + 1;
+  if (!segments.empty()) {
+    // is_segment_name admitted only 20 digits before the suffix.
+    GB_ASSIGN(uint64_t last, parse_uint(std::filesystem::path(segments.back()).filename().string().substr(0, 20)));
+    seq = last + 1;
+  }
   std::unique_ptr<ChangeSpoolWriter> w(new ChangeSpoolWriter);
   w->dir_ = dir;
   w->segment_bytes_ = segment_bytes;
-  if (!w->start(seq)) {
-    error = "cannot create a spool segment in " + dir;
-    return nullptr;
-  }
+  if (!w->start(seq)) return make_error(ErrorKind::Io, "cannot create a spool segment in " + dir);
   return w;
 }
 
@@ -99,24 +101,19 @@ bool ChangeSpoolWriter::append(const std::vector<ChangeRecord>& records) {
 
 bool ChangeSpoolWriter::rotate() { return start(seq_ + 1); }
 
-bool read_spool_segment(const std::string& path, std::vector<ChangeRecord>& out, std::string& error, uint64_t offset,
-                        uint64_t* end) {
+Status read_spool_segment(const std::string& path, std::vector<ChangeRecord>& out, uint64_t offset, uint64_t* end) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot read " + path;
-    return false;
-  }
+  if (!in) return make_error(ErrorKind::Io, "cannot read " + path);
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   size_t pos = offset;
   if (pos == 0) {
     if (data.size() < kChangeStreamMagic.size()) {  // the agent is still writing the magic
       if (end) *end = 0;
-      return kChangeStreamMagic.substr(0, data.size()) == data;
+      if (kChangeStreamMagic.substr(0, data.size()) == data) return {};
+      return make_error(ErrorKind::Corrupt, path + " is not a change-record stream");
     }
-    if (data.compare(0, kChangeStreamMagic.size(), kChangeStreamMagic) != 0) {
-      error = path + " is not a change-record stream";
-      return false;
-    }
+    if (data.compare(0, kChangeStreamMagic.size(), kChangeStreamMagic) != 0)
+      return make_error(ErrorKind::Corrupt, path + " is not a change-record stream");
     pos = kChangeStreamMagic.size();
   }
   // One record at a time, each parsed as a stream of its own, so the offset
@@ -130,13 +127,12 @@ bool read_spool_segment(const std::string& path, std::vector<ChangeRecord>& out,
     one.append(data, pos, 4 + static_cast<size_t>(n));
     if (!parse_change_stream(one, out)) {
       if (end) *end = pos;
-      error = path + " is damaged at byte " + std::to_string(pos);
-      return false;
+      return make_error(ErrorKind::Corrupt, path + " is damaged at byte " + std::to_string(pos));
     }
     pos += 4 + n;
   }
   if (end) *end = pos;
-  return true;
+  return {};
 }
 
 }  // namespace gb

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/result.h"
 #include "core/journal/change_record.h"
 
 namespace gb {
@@ -24,9 +25,8 @@ class ChangeSpoolWriter {
  public:
   static constexpr uint64_t kDefaultSegmentBytes = 4 << 20;
   // Starts a new segment in `dir` (created if missing), numbered one past
-  // the highest segment there. nullptr with `error` set when it cannot.
-  static std::unique_ptr<ChangeSpoolWriter> open(const std::string& dir, std::string& error,
-                                                 uint64_t segment_bytes = kDefaultSegmentBytes);
+  // the highest segment there.
+  static Result<std::unique_ptr<ChangeSpoolWriter>> open(const std::string& dir, uint64_t segment_bytes = kDefaultSegmentBytes);
   ~ChangeSpoolWriter();
   // Appends and makes the records durable (flush + fsync) before returning,
   // so the agent may then persist its journal position. Starts the next
@@ -51,9 +51,8 @@ std::vector<std::string> list_spool_segments(const std::string& dir);
 // start, where the magic is checked) and sets `end` to where they end: the
 // offset to continue from when the segment has grown. An incomplete last
 // record (still being written, or torn by a killed agent) is left for later
-// and is not an error; any other damage returns false, with the records
-// before it in `out` and `end` after them.
-bool read_spool_segment(const std::string& path, std::vector<ChangeRecord>& out, std::string& error,
-                        uint64_t offset = 0, uint64_t* end = nullptr);
+// and is not an error; any other damage is Corrupt (a segment that cannot be
+// read, Io), with the records before it in `out` and `end` after them.
+Status read_spool_segment(const std::string& path, std::vector<ChangeRecord>& out, uint64_t offset = 0, uint64_t* end = nullptr);
 
 }  // namespace gb

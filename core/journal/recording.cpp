@@ -30,11 +30,10 @@ std::string encode_recording(const Recording& r) {
   return out;
 }
 
-bool decode_recording(std::string_view data, Recording& out, std::string& error) {
-  if (data.substr(0, kRecordingMagic.size()) != kRecordingMagic) {
-    error = "not a GridBackup recording (no GBREC1 header)";
-    return false;
-  }
+Status decode_recording(std::string_view data, Recording& out) {
+  out = Recording{};
+  if (data.substr(0, kRecordingMagic.size()) != kRecordingMagic)
+    return make_error(ErrorKind::Corrupt, "not a GridBackup recording (no GBREC1 header)");
   LeReader c{data, kRecordingMagic.size()};
   out.dialect = c.string();
   uint64_t n = c.fixed(4);
@@ -43,21 +42,18 @@ bool decode_recording(std::string_view data, Recording& out, std::string& error)
     out.context[k] = c.string();
   }
   if (!c.ok) {
-    error = "the recording's header is damaged";
-    return false;
+    out.dialect.clear();
+    return make_error(ErrorKind::Corrupt, "the recording's header is damaged");
   }
   while (!c.at_end()) {
     RecordedEvent e;
     e.time_ns = static_cast<int64_t>(c.fixed(8));
     e.bytes = c.string();
-    if (!c.ok) {
-      // A recorder killed mid-frame leaves a torn last frame: keep the prefix.
-      error = "the recording ends in a torn frame after " + std::to_string(out.events.size()) + " events";
-      return false;
-    }
+    // A recorder killed mid-frame leaves a torn last frame: keep the prefix.
+    if (!c.ok) return make_error(ErrorKind::Corrupt, "the recording ends in a torn frame after " + std::to_string(out.events.size()) + " events");
     out.events.push_back(std::move(e));
   }
-  return true;
+  return {};
 }
 
 }  // namespace gb

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/common/result.h"
+
 namespace gb {
 
 struct RecordedEvent {
@@ -30,8 +32,10 @@ struct Recording {
 
 extern const std::string_view kRecordingMagic;
 std::string encode_recording(const Recording& r);
-// False when the bytes are not a recording or are damaged; `error` says where.
-bool decode_recording(std::string_view data, Recording& out, std::string& error);
+// Corrupt when the bytes are not a recording or are damaged; the error says
+// where. A torn last frame (a recorder killed mid-write) leaves the whole
+// frames before it in `out`; bytes that are no recording leave out.dialect empty.
+Status decode_recording(std::string_view data, Recording& out);
 
 // Streaming writer for a live agent: the header first, then one frame per
 // event, flushed as it goes so a killed recorder leaves a readable prefix.

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 
+#include "core/common/number_text.h"
 #include "core/journal/change_spool.h"
 
 namespace gb {
@@ -14,17 +15,21 @@ Result<size_t> import_spool(ChangeJournal& journal, const std::string& spool_dir
     const std::string& segment = segments[i];
     std::string key = "spool-offset:" + segment;
     GB_ASSIGN(auto saved, journal.value(key));
-    uint64_t offset = saved ? std::stoull(*saved) : 0, end = offset;
+    auto saved_offset = saved ? parse_uint(*saved) : Result<uint64_t>(uint64_t{0});
+    uint64_t offset = saved_offset ? *saved_offset : 0, end = offset;
     std::vector<ChangeRecord> records;
-    std::string error;
-    bool clean = read_spool_segment(segment, records, error, offset, &end);
+    // A damaged saved offset: where to continue is unknown, so the segment
+    // counts as damaged (the rescan below covers whatever it held).
+    Status read = saved_offset ? read_spool_segment(segment, records, offset, &end)
+                               : Status(saved_offset.error().in_context("its saved offset in the journal is damaged"));
+    const bool clean = read.ok();
     if (!clean) {
       ChangeRecord lost;
       lost.path = "/";
       lost.kind = ChangeKind::Overflow;
       lost.is_dir = true;
       records.push_back(lost);
-      std::fprintf(stderr, "gridbackup: the spool segment %s is damaged (%s); the next backup rescans\n", segment.c_str(), error.c_str());
+      std::fprintf(stderr, "gridbackup: the spool segment %s is damaged (%s); the next backup rescans\n", segment.c_str(), read.error().message.c_str());
     }
     if (!records.empty()) {
       auto appended = journal.append(records);

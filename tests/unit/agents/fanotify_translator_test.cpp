@@ -21,8 +21,8 @@ Recording load(const std::string& name) {
   std::stringstream ss;
   ss << in.rdbuf();
   Recording r;
-  std::string error;
-  REQUIRE_MESSAGE(decode_recording(ss.str(), r, error), error);
+  Status decoded = decode_recording(ss.str(), r);
+  REQUIRE_MESSAGE(decoded, (decoded ? "" : decoded.error().message));
   REQUIRE(r.dialect == "fanotify");
   return r;
 }

@@ -83,14 +83,12 @@ struct Fixture {
   ~Fixture() { std::filesystem::remove_all(dir); }
   std::vector<ChangeRecord> spooled() {
     std::vector<ChangeRecord> out;
-    std::string error;
-    for (const auto& s : list_spool_segments(options().spool_dir)) CHECK(read_spool_segment(s, out, error));
+    for (const auto& s : list_spool_segments(options().spool_dir)) CHECK(read_spool_segment(s, out));
     return out;
   }
   std::unique_ptr<UsnAgent> agent() {
     auto a = std::make_unique<UsnAgent>(journal, options(), [this](const std::string& s) { log.push_back(s); });
-    std::string error;
-    REQUIRE(a->open(error));
+    REQUIRE(a->open());
     return a;
   }
 };
@@ -114,8 +112,7 @@ TEST_CASE("usn agent: no journal (wine's error 50) -> one sentence, one Overflow
   CHECK(records[0].path == "C:\\");
   CHECK(records[0].fs_id == "7a3c19e2");
   Recording rec;
-  std::string error;
-  REQUIRE(decode_recording(scenario::read_file(f.options().record_path), rec, error));
+  REQUIRE(decode_recording(scenario::read_file(f.options().record_path), rec));
   CHECK(rec.dialect == "usn");
   CHECK(rec.context.at("volume") == "C:\\");
   REQUIRE(rec.events.size() == 1);
@@ -183,9 +180,9 @@ TEST_CASE("usn agent: an unknown parent is resolved by the glue, and the answer 
 TEST_CASE("change spool: segments in order, a torn last record is left for later, other damage is reported") {
   auto dir = std::filesystem::temp_directory_path() / "gb-spool-test";
   std::filesystem::remove_all(dir);
-  std::string error;
-  auto w = ChangeSpoolWriter::open(dir.string(), error);
-  REQUIRE(w);
+  auto opened = ChangeSpoolWriter::open(dir.string());
+  REQUIRE(opened);
+  auto w = std::move(*opened);
   ChangeRecord r{"fs", "C:\\a", ChangeKind::Created, false, 5, 77};
   CHECK(w->append({r, r}));
   CHECK(w->rotate());
@@ -199,41 +196,43 @@ TEST_CASE("change spool: segments in order, a torn last record is left for later
   std::ofstream(segments[0], std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() - 3);
   std::vector<ChangeRecord> out;
   uint64_t end = 0;
-  CHECK(read_spool_segment(segments[0], out, error, 0, &end));
+  CHECK(read_spool_segment(segments[0], out, 0, &end));
   CHECK(out.size() == 1);
   CHECK(out[0] == r);
   CHECK(end == 6 + (bytes.size() - 6) / 2);  // the magic and the first of two equal records
   // A whole record of an unknown kind (99) is damage, not a tear.
   std::ofstream(segments[1], std::ios::binary | std::ios::app) << std::string("\x03\x00\x00\x00\x63\x00\x00", 7);
   out.clear();
-  CHECK(!read_spool_segment(segments[1], out, error));
+  Status damaged = read_spool_segment(segments[1], out);
+  CHECK(!damaged);
+  CHECK((damaged ? ErrorKind::Io : damaged.error().kind) == ErrorKind::Corrupt);
   CHECK(out.size() == 1);
-  auto again = ChangeSpoolWriter::open(dir.string(), error);
+  auto again = ChangeSpoolWriter::open(dir.string());
   REQUIRE(again);
   CHECK(list_spool_segments(dir.string()).size() == 3);
-  again.reset();
+  again->reset();
   std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("change spool: the importer follows a growing segment, the writer rotates full ones") {
   auto dir = std::filesystem::temp_directory_path() / "gb-spool-grow-test";
   std::filesystem::remove_all(dir);
-  std::string error;
-  auto w = ChangeSpoolWriter::open(dir.string(), error, 100);
-  REQUIRE(w);
+  auto opened = ChangeSpoolWriter::open(dir.string(), 100);
+  REQUIRE(opened);
+  auto w = std::move(*opened);
   std::vector<ChangeRecord> out;
   uint64_t end = 0;
-  CHECK(read_spool_segment(w->segment_path(), out, error, 0, &end));  // only the magic yet
+  CHECK(read_spool_segment(w->segment_path(), out, 0, &end));  // only the magic yet
   CHECK(out.empty());
   CHECK(end == kChangeStreamMagic.size());
   ChangeRecord r{"fs", "C:\\dir\\file.txt", ChangeKind::Modified, false, 5, 77};
   CHECK(w->append({r}));
-  CHECK(read_spool_segment(w->segment_path(), out, error, end, &end));
+  CHECK(read_spool_segment(w->segment_path(), out, end, &end));
   CHECK(out.size() == 1);
   CHECK(w->append({r, r, r}));
-  CHECK(read_spool_segment(w->segment_path(), out, error, end, &end));
+  CHECK(read_spool_segment(w->segment_path(), out, end, &end));
   CHECK(out.size() == 4);
-  CHECK(read_spool_segment(w->segment_path(), out, error, end, &end));  // nothing new
+  CHECK(read_spool_segment(w->segment_path(), out, end, &end));  // nothing new
   CHECK(out.size() == 4);
   CHECK(w->append({r}));  // the first segment is past 100 bytes: a new one
   CHECK(list_spool_segments(dir.string()).size() == 2);

@@ -61,3 +61,17 @@ TEST_CASE("no agent runs where nobody holds the lock") {
   test::ScratchDir dir;
   CHECK_FALSE(agent_is_running(dir.path));
 }
+
+TEST_CASE("a damaged agent record in the journal is Corrupt, not an exception") {
+  test::ScratchDir dir;
+  auto j = std::move(*ChangeJournal::open(journal_path(dir.path)));
+  REQUIRE(j->set_agent({42, 5, {"/home"}, "fanotify"}));
+  REQUIRE(j->set_value("agent.pid", "forty-two"));
+  auto agent = j->agent();
+  REQUIRE(!agent);
+  CHECK(agent.error().kind == ErrorKind::Corrupt);
+  CHECK(agent.error().message == "the change journal is damaged: the agent's pid: 'forty-two' is not a whole number in range");
+  REQUIRE(j->set_value("agent.pid", "42"));
+  REQUIRE(j->set_value("agent.started_ns", "5 ns"));
+  CHECK(j->agent().error().kind == ErrorKind::Corrupt);
+}

@@ -47,15 +47,19 @@ TEST_CASE("recordings round-trip, and a torn frame keeps the events before it") 
   r.events = {{1, std::string("\x00\x01raw", 5)}, {2, "second"}};
   std::string bytes = encode_recording(r);
   Recording back;
-  std::string error;
-  REQUIRE(decode_recording(bytes, back, error));
+  REQUIRE(decode_recording(bytes, back));
   CHECK(back.dialect == r.dialect);
   CHECK(back.context == r.context);
   REQUIRE(back.events.size() == 2);
   CHECK(back.events[0].bytes == r.events[0].bytes);
   CHECK(back.events[1].time_ns == 2);
   Recording torn;
-  CHECK_FALSE(decode_recording(std::string_view(bytes).substr(0, bytes.size() - 3), torn, error));
+  Status decoded = decode_recording(std::string_view(bytes).substr(0, bytes.size() - 3), torn);
+  REQUIRE_FALSE(decoded);
   CHECK(torn.events.size() == 1);
-  CHECK(error.find("torn") != std::string::npos);
+  CHECK(decoded.error().kind == ErrorKind::Corrupt);
+  CHECK(decoded.error().message == "the recording ends in a torn frame after 1 events");
+  Recording none;
+  CHECK_FALSE(decode_recording("GBREC0\n", none));
+  CHECK(none.dialect.empty());
 }

@@ -22,10 +22,11 @@ std::vector<std::string> journal_paths(ChangeJournal& j) {
 
 TEST_CASE("a spool imports once, resumes a growing segment, and drops superseded segments") {
   test::ScratchDir dir;
-  std::string spool = dir.path + "/spool", error;
+  std::string spool = dir.path + "/spool";
   auto journal = std::move(*ChangeJournal::open(journal_path(dir.path)));
-  auto writer = ChangeSpoolWriter::open(spool, error);
-  REQUIRE(writer);
+  auto opened = ChangeSpoolWriter::open(spool);
+  REQUIRE(opened);
+  auto& writer = *opened;
   REQUIRE(writer->append({rec("/a"), rec("/b")}));
   CHECK(*import_spool(*journal, spool) == 2);
   CHECK(*import_spool(*journal, spool) == 0);  // nothing new: nothing twice
@@ -40,11 +41,12 @@ TEST_CASE("a spool imports once, resumes a growing segment, and drops superseded
 
 TEST_CASE("a damaged spool segment keeps the records before the damage and asks for a rescan") {
   test::ScratchDir dir;
-  std::string spool = dir.path + "/spool", error;
+  std::string spool = dir.path + "/spool";
   auto journal = std::move(*ChangeJournal::open(journal_path(dir.path)));
   {
-    auto writer = ChangeSpoolWriter::open(spool, error);
-    REQUIRE(writer);
+    auto opened = ChangeSpoolWriter::open(spool);
+    REQUIRE(opened);
+    auto& writer = *opened;
     REQUIRE(writer->append({rec("/ok")}));
     std::ofstream(writer->segment_path(), std::ios::app | std::ios::binary) << std::string("\x05\x00\x00\x00\xff\xff\xff\xff\xff", 9);
   }
@@ -54,4 +56,22 @@ TEST_CASE("a damaged spool segment keeps the records before the damage and asks 
   CHECK(rows[0].record.path == "/ok");
   CHECK(rows[1].record.kind == ChangeKind::Overflow);
   CHECK(list_spool_segments(spool).empty());
+}
+
+TEST_CASE("a damaged saved offset counts as a damaged segment: a rescan, not a crash") {
+  test::ScratchDir dir;
+  std::string spool = dir.path + "/spool";
+  auto journal = std::move(*ChangeJournal::open(journal_path(dir.path)));
+  {
+    auto opened = ChangeSpoolWriter::open(spool);
+    REQUIRE(opened);
+    REQUIRE((*opened)->append({rec("/a")}));
+    REQUIRE(journal->set_value("spool-offset:" + (*opened)->segment_path(), "damaged"));
+  }
+  auto imported = import_spool(*journal, spool);
+  REQUIRE(imported);
+  CHECK(*imported == 1);
+  auto rows = *journal->read_since(0, 10);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].record.kind == ChangeKind::Overflow);
 }
