@@ -1,18 +1,25 @@
 #include "agents/linux/fanotify_reader.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/mount.h>
 #include <sys/fanotify.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <fmt/format.h>
 
+#include "agents/linux/mount_watch.h"
 #include "core/common/path_order.h"
 
 namespace gb {
@@ -113,6 +120,34 @@ bool path_of(int fd, std::string& path, bool& gone) {
   return path.size() > 0 && path[0] == '/';
 }
 
+// Whether the path an opened handle was named by reaches that same object
+// (a handle opened through a mount that does not hold it is named by a path
+// relative to something else, e.g. "/" for another subvolume's root).
+bool reaches(int fd, const std::string& path) {
+  struct stat a, b;
+  return ::fstat(fd, &a) == 0 && ::lstat(path.c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+// The source (device) of the mount holding `path`, from /proc/self/mountinfo
+// ("ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER").
+std::string mount_source(const std::string& path) {
+  struct statx stx;
+  if (::statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) != 0 || !(stx.stx_mask & STATX_MNT_ID)) return {};
+  std::ifstream in("/proc/self/mountinfo");
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream fields(line);
+    uint64_t id = 0;
+    if (!(fields >> id) || id != stx.stx_mnt_id) continue;
+    size_t dash = line.find(" - ");
+    if (dash == std::string::npos) return {};
+    std::istringstream tail(line.substr(dash + 3));
+    std::string type, source;
+    tail >> type >> source;
+    return unescape_mountinfo(source);
+  }
+  return {};
+}
+
 // The file-handle records of one event: the directory's (DFID_NAME, with the
 // entry's name, or DFID) and the object's own (FID).
 struct EventIds {
@@ -169,20 +204,36 @@ Result<std::unique_ptr<FanotifyReader>> FanotifyReader::open(const std::vector<s
   if (r->fd_ < 0 && errno == EINVAL) r->fd_ = ::fanotify_init(kInitFlags | queue, O_RDONLY | O_LARGEFILE);
   if (r->fd_ < 0) return init_error(errno);
   std::vector<std::string> fs_ids;
+  std::map<std::string, std::string> events_fsid_of;  // a root's own fsid (statfs) -> the fsid its events carry
   uint64_t mask = kFullMask;
   for (const auto& root : roots) {
     GB_ASSIGN(std::string fsid, filesystem_id(root));
-    fs_ids.push_back(fsid);
-    if (r->mount_fds_.count(fsid)) continue;  // one mark per filesystem covers every root on it
-    int rc = ::fanotify_mark(r->fd_, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mask, AT_FDCWD, root.c_str());
-    if (rc != 0 && errno == EINVAL && mask == kFullMask) {
-      mask = kBaseMask;  // the kernel refuses FAN_CLOSE_WRITE with FID reporting
-      rc = ::fanotify_mark(r->fd_, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mask, AT_FDCWD, root.c_str());
+    std::string events_fsid = fsid;
+    bool through_top_level = false;
+    if (auto known = events_fsid_of.find(fsid); known != events_fsid_of.end()) {
+      events_fsid = known->second;  // one mark per filesystem covers every root on it
+      through_top_level = events_fsid != fsid;
+    } else {
+      int rc = ::fanotify_mark(r->fd_, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mask, AT_FDCWD, root.c_str());
+      if (rc != 0 && errno == EINVAL && mask == kFullMask) {
+        mask = kBaseMask;  // the kernel refuses FAN_CLOSE_WRITE with FID reporting
+        rc = ::fanotify_mark(r->fd_, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mask, AT_FDCWD, root.c_str());
+      }
+      if (rc != 0 && errno == EXDEV) {
+        GB_ASSIGN(events_fsid, r->mark_through_top_level(root, mask));
+        through_top_level = true;
+      } else if (rc != 0) {
+        return mark_error(errno, root);
+      }
+      events_fsid_of[fsid] = events_fsid;
     }
-    if (rc != 0) return mark_error(errno, root);
+    fs_ids.push_back(events_fsid);
+    Mounts& mounts = r->mounts_[events_fsid];
+    if (!mounts.fds.empty() && !through_top_level) continue;  // marked directly: one root's directory resolves every handle
+    mounts.through_top_level = mounts.through_top_level || through_top_level;
     int mfd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (mfd < 0) return make_error(ErrorKind::Io, fmt::format("cannot open {}: {}", root, std::strerror(errno)));
-    r->mount_fds_[fsid] = mfd;
+    mounts.fds.push_back(mfd);
   }
   struct utsname u;
   r->context_["roots"] = join_lines(roots);
@@ -194,7 +245,8 @@ Result<std::unique_ptr<FanotifyReader>> FanotifyReader::open(const std::vector<s
 }
 
 FanotifyReader::~FanotifyReader() {
-  for (auto& [fsid, mfd] : mount_fds_) ::close(mfd);
+  for (auto& [fsid, mounts] : mounts_)
+    for (int mfd : mounts.fds) ::close(mfd);
   if (fd_ >= 0) ::close(fd_);
 }
 
@@ -225,9 +277,9 @@ uint64_t FanotifyReader::inode_of(const std::string& fsid, const std::string& ha
       return ino;
     }
   }
-  auto mount = mount_fds_.find(fsid);
-  if (mount == mount_fds_.end()) return 0;
-  int fd = open_handle(mount->second, handle);
+  auto mount = mounts_.find(fsid);
+  if (mount == mounts_.end()) return 0;
+  int fd = open_handle(mount->second.fds.front(), handle);  // the inode number is the same through any mount
   if (fd < 0) return 0;  // gone (ESTALE): then no other name of it is left either
   struct stat st;
   uint64_t ino = ::fstat(fd, &st) == 0 ? st.st_ino : 0;
@@ -238,15 +290,31 @@ uint64_t FanotifyReader::inode_of(const std::string& fsid, const std::string& ha
 std::string FanotifyReader::resolve(const std::string& fsid, const std::string& handle, bool object_only, uint32_t& flags) {
   std::string key = fsid + handle;
   std::string why = "a filesystem with no watched root";
-  auto mount = mount_fds_.find(fsid);
-  if (mount != mount_fds_.end()) {
-    int dfd = open_handle(mount->second, handle);
+  auto mount = mounts_.find(fsid);
+  if (mount != mounts_.end()) {
+    const Mounts& mounts = mount->second;
+    int dfd = -1;
+    std::string path;
+    bool gone = false, named = false;
+    for (size_t i = 0; i < mounts.fds.size(); ++i) {
+      dfd = open_handle(mounts.fds[i], handle);
+      if (dfd < 0) break;  // the handle is the filesystem's: what one mount says, all say
+      named = path_of(dfd, path, gone);
+      // Through its btrfs top-level, the mark reports every subvolume of the
+      // filesystem: a handle is named by the mount of the root that holds
+      // it. One no root's mount holds lies outside every root (another
+      // subvolume mounted elsewhere): as good as gone for us.
+      if (!mounts.through_top_level || !named || gone || reaches(dfd, path)) break;
+      ::close(dfd);
+      dfd = -1;
+      if (i + 1 == mounts.fds.size()) {
+        flags |= fanotify::kDirDeleted;
+        return {};
+      }
+    }
     if (dfd < 0 && errno == ESTALE) flags |= fanotify::kDirDeleted;
     why = fmt::format("open_by_handle_at: {}", std::strerror(errno));
     if (dfd >= 0) {
-      std::string path;
-      bool gone = false;
-      bool named = path_of(dfd, path, gone);
       ::close(dfd);
       why = fmt::format("the handle opened as '{}'", path);
       if (named && !gone) {
@@ -273,6 +341,63 @@ std::string FanotifyReader::resolve(const std::string& fsid, const std::string& 
   return {};
 }
 
+std::vector<std::string> FanotifyReader::also_reached(const std::string& fsid, const std::string& handle, const std::string& primary) {
+  std::vector<std::string> out;
+  auto mount = mounts_.find(fsid);
+  if (mount == mounts_.end() || !mount->second.through_top_level || mount->second.fds.size() < 2) return out;
+  for (int mfd : mount->second.fds) {
+    int fd = open_handle(mfd, handle);
+    if (fd < 0) break;
+    std::string path;
+    bool gone = false;
+    if (path_of(fd, path, gone) && !gone && path != primary && reaches(fd, path) && std::find(out.begin(), out.end(), path) == out.end())
+      out.push_back(path);
+    ::close(fd);
+  }
+  return out;
+}
+
+Result<std::string> FanotifyReader::mark_through_top_level(const std::string& root, uint64_t mask) {
+  struct statfs sf;
+  if (::statfs(root.c_str(), &sf) != 0 || sf.f_type != BTRFS_SUPER_MAGIC) return mark_error(EXDEV, root);
+  auto failed = [&](const char* step) {
+    return make_error(ErrorKind::Unsupported,
+                      fmt::format("cannot watch {}: it is on a btrfs subvolume, which fanotify watches only through the filesystem's top-level "
+                                  "subvolume, and {} failed: {}{}",
+                                  root, step, std::strerror(errno), kFallback));
+  };
+  std::string source = mount_source(root);
+  if (source.empty()) return failed("finding its device in /proc/self/mountinfo");
+  // A detached mount (fsopen/fsmount: never in any mount table) of the
+  // top-level subvolume of the same filesystem, read-only (an "rw" request
+  // could turn a read-only filesystem writable), only to set the mark: the
+  // mark belongs to the superblock and stays when the mount is closed. No
+  // glibc wrappers in Debian 12, hence syscall().
+  int fs = static_cast<int>(::syscall(SYS_fsopen, "btrfs", FSOPEN_CLOEXEC));
+  if (fs < 0) return failed("fsopen");
+  bool configured = ::syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", source.c_str(), 0) == 0 &&
+                    ::syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", nullptr, 0) == 0 &&
+                    ::syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "subvolid", "5", 0) == 0 &&
+                    ::syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) == 0;
+  int top = configured ? static_cast<int>(::syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY)) : -1;
+  int saved = errno;
+  ::close(fs);
+  errno = saved;
+  if (top < 0) return failed(fmt::format("mounting its top-level subvolume ({}, subvolid=5)", source).c_str());
+  // The mount's descriptor is an O_PATH one, which a NULL pathname does not
+  // take: "." relative to it names the same directory.
+  int rc = ::fanotify_mark(fd_, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mask, top, ".");
+  saved = errno;
+  struct statfs top_sf;
+  bool have_fsid = rc == 0 && ::fstatfs(top, &top_sf) == 0;
+  ::close(top);
+  if (rc != 0) return mark_error(saved, root);
+  if (!have_fsid) return failed("reading the top-level's fsid");
+  int32_t val[2];
+  std::memcpy(val, &top_sf.f_fsid, sizeof val);
+  return fsid_hex(val);
+}
+
 Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
   alignas(struct fanotify_event_metadata) static thread_local char buf[64 * 1024];
   ssize_t len = ::read(fd_, buf, sizeof buf);
@@ -282,12 +407,22 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
   }
   // Handles resolved in this batch: the same directory read at the same
   // moment resolves to the same path, so resolve it once.
-  std::map<std::string, std::pair<std::string, uint32_t>> batch;
+  struct Resolved {
+    std::string path;
+    uint32_t flags = 0;
+    std::vector<std::string> also;  // the same directory through other roots' mounts
+  };
+  std::map<std::string, Resolved> batch;
+  const std::vector<std::string>* also = nullptr;
   auto resolved = [&](const std::string& fsid, const std::string& handle, bool object_only, FanotifyEvent& e) {
     auto [it, fresh] = batch.try_emplace(fsid + handle);
-    if (fresh) it->second.first = resolve(fsid, handle, object_only, it->second.second);
-    e.dir = it->second.first;
-    e.flags = it->second.second;
+    if (fresh) {
+      it->second.path = resolve(fsid, handle, object_only, it->second.flags);
+      if (it->second.flags == 0) it->second.also = also_reached(fsid, handle, it->second.path);
+    }
+    e.dir = it->second.path;
+    e.flags = it->second.flags;
+    also = &it->second.also;
   };
   size_t count = 0;
   auto* meta = reinterpret_cast<struct fanotify_event_metadata*>(buf);
@@ -296,6 +431,7 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
       return make_error(ErrorKind::Unsupported, "the kernel's fanotify event format is newer than this agent understands");
     if (meta->fd >= 0) ::close(meta->fd);  // never with FID reporting, but never leak one
     FanotifyEvent e;
+    also = nullptr;
     e.mask = meta->mask;
     EventIds ids = event_ids(meta);
     e.fsid = ids.fsid;
@@ -318,6 +454,7 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
         e.dir = alive;
         e.name.clear();
         e.flags = 0;
+        also = nullptr;
       }
       // A directory created or moved in: remember where its own handle
       // points, so events inside it still find it once it is gone.
@@ -336,6 +473,13 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
       unresolved_reason_ = fmt::format("an event (mask {:#x}) without a file handle", e.mask);
     }
     if (e.flags & fanotify::kDirUnresolved) ++unresolved_;
+    if (also)
+      for (const auto& path : *also) {
+        FanotifyEvent copy = e;
+        copy.dir = path;
+        out.push_back(std::move(copy));
+        ++count;
+      }
     out.push_back(std::move(e));
     ++count;
   }

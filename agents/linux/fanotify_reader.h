@@ -44,12 +44,28 @@ class FanotifyReader {
   // object's when the event names no entry), from the filesystem's mount fd;
   // sets kDirUnresolved, kDirFromCache or kDirDeleted in `flags` as needed.
   std::string resolve(const std::string& fsid, const std::string& handle, bool object_only, uint32_t& flags);
+  // The other paths the same handle has through the other roots' mounts of
+  // a filesystem marked through its btrfs top-level (a subvolume reachable
+  // from two roots); usually none.
+  std::vector<std::string> also_reached(const std::string& fsid, const std::string& handle, const std::string& primary);
+  // Marks the btrfs filesystem of `root` (on a subvolume other than the
+  // top-level one, where the kernel refuses the mark) through a detached
+  // read-only mount of its top-level; returns the fsid its events carry.
+  Result<std::string> mark_through_top_level(const std::string& root, uint64_t mask);
   void remember(const std::string& key, const std::string& path);
   // The inode number of the object a file handle names; 0 when it is gone.
   uint64_t inode_of(const std::string& fsid, const std::string& handle);
 
   int fd_ = -1;
-  std::map<std::string, int> mount_fds_;  // fsid -> an open directory on that filesystem
+  // Per fsid the events carry: open root directories to resolve handles
+  // through. A filesystem marked directly needs one; one marked through its
+  // btrfs top-level has a root per mount (subvolume), and a handle's path is
+  // taken through the mounts it is reachable from.
+  struct Mounts {
+    std::vector<int> fds;
+    bool through_top_level = false;
+  };
+  std::map<std::string, Mounts> mounts_;
   std::map<std::string, std::string> context_;
   // Handle -> last path it resolved to: a directory removed between the event
   // and our read no longer resolves, but its events still belong somewhere.

@@ -13,10 +13,8 @@
 #include "core/common/path_order.h"
 
 namespace gb {
-namespace {
-
 // mountinfo escapes space, tab, newline and backslash as \ooo.
-std::string unescape(const std::string& s) {
+std::string unescape_mountinfo(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3') {
@@ -29,8 +27,6 @@ std::string unescape(const std::string& s) {
   return out;
 }
 
-}  // namespace
-
 std::map<std::string, std::string> parse_mountinfo(const std::string& text) {
   std::map<std::string, std::string> out;
   std::istringstream lines(text);
@@ -38,7 +34,7 @@ std::map<std::string, std::string> parse_mountinfo(const std::string& text) {
   while (std::getline(lines, line)) {
     std::istringstream fields(line);
     std::string id, parent, devno, root, point;
-    if (fields >> id >> parent >> devno >> root >> point) out[id] = unescape(point);
+    if (fields >> id >> parent >> devno >> root >> point) out[id] = unescape_mountinfo(point);
   }
   return out;
 }

@@ -15,6 +15,9 @@
 
 namespace gb {
 
+// A mountinfo field with its \ooo escapes (space, tab, newline, backslash) undone.
+std::string unescape_mountinfo(const std::string& field);
+
 // Mount id -> mount point (unescaped), from the text of a mountinfo file.
 std::map<std::string, std::string> parse_mountinfo(const std::string& text);
 

@@ -7,7 +7,8 @@
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/agent_lib.sh"
 command -v btrfs > /dev/null || skip "the btrfs tool is missing (Debian: btrfs-progs)"
-trap 'umount "$DATA/vol/bind" 2> /dev/null || true; stop_agent -KILL; umount_scratch; rm -rf "$W"' EXIT
+# The agent first: its open root directories keep their mounts busy.
+trap 'stop_agent -KILL; umount "$DATA/vol/bind" 2> /dev/null || true; umount "$W/on-subvol" 2> /dev/null || true; umount_scratch; rm -rf "$W"' EXIT
 MNT=$W/mnt
 mount_scratch_btrfs "$MNT" 256
 DATA=$MNT/data
@@ -20,35 +21,21 @@ btrfs -q subvolume create "$DATA/vol/inner" > /dev/null
 echo in-inner > "$DATA/vol/inner/file"
 btrfs -q subvolume snapshot "$DATA/vol" "$DATA/snap" > /dev/null
 
-J=(--repo "file://$W/journal-repo" --cap-file "$W/cap-j" --state-dir "$W/state-j")
-S=(--repo "file://$W/scan-repo" --cap-file "$W/cap-s" --state-dir "$W/state-s")
-"$GB" "${J[@]}" init --quiet > /dev/null
-"$GB" "${S[@]}" init --quiet > /dev/null
+journal_and_scan_repos
 
-# step NAME [PATH...]: a journal-driven backup and a full scan of the same
-# paths (default: $DATA) must list the same entries.
-step() {
-  local what=$1
-  shift
-  local paths=("$@")
-  [ ${#paths[@]} -gt 0 ] || paths=("$DATA")
-  "$GB" "${J[@]}" backup "${paths[@]}" --no-upload --no-progress > "$W/j.out" 2> "$W/j.err" || { cat "$W/j.out" "$W/j.err" >&2; fail "$what: the journal backup failed"; }
-  "$GB" "${S[@]}" backup "${paths[@]}" --no-upload --no-progress --no-journal > /dev/null 2>&1 || fail "$what: the full-scan backup failed"
-  same_view "${J[@]}" -- "${S[@]}" || { cat "$W/view.diff" >&2; fail "$what: the journal-driven snapshot differs from the full scan"; }
-}
 # slice NAME: the last journal backup was a narrow slice.
 slice() { grep -q "narrow slice" "$W/j.out" || { cat "$W/j.out" "$W/agent.log" >&2; fail "$1: the backup was not a narrow slice"; }; }
 listed() { "$GB" "${S[@]}" ls latest | grep -q " $1$"; }
 
 start_agent "$W/state-j" "$DATA"
-step "first backup"
+backup_both "first backup"
 # The rule itself, on the full scan: the subvolume's directory is there, its
 # contents are not.
 listed "$DATA/vol" || fail "the subvolume's directory is not recorded"
 listed "$DATA/plain/file" || fail "a file beside the subvolumes is missing"
 listed "$DATA/vol/dir/file" && fail "the full scan entered a subvolume below the root"
 listed "$DATA/snap/dir/file" && fail "the full scan entered a snapshot below the root"
-step "second backup"
+backup_both "second backup"
 slice "second backup"
 
 # Changes inside the subvolumes reach the journal (one filesystem mark covers
@@ -60,19 +47,19 @@ echo deep > "$DATA/vol/newdir/f"
 mv "$DATA/snap/dir" "$DATA/snap/moved"
 echo inner >> "$DATA/vol/inner/file"
 echo beside > "$DATA/plain/beside"
-step "changes inside the subvolumes"
+backup_both "changes inside the subvolumes"
 slice "changes inside the subvolumes"
 
 # New subvolumes and snapshots, one renamed, one deleted.
 btrfs -q subvolume create "$DATA/plain/newvol" > /dev/null
 echo x > "$DATA/plain/newvol/x"
 btrfs -q subvolume snapshot "$DATA/vol" "$DATA/plain/snap2" > /dev/null
-step "new subvolume and snapshot"
+backup_both "new subvolume and snapshot"
 listed "$DATA/plain/newvol" || fail "a new subvolume's directory is not recorded"
 "$GB" "${J[@]}" ls latest | grep -q "newvol/x" && fail "the narrow slice entered a new subvolume"
 mv "$DATA/plain/snap2" "$DATA/plain/snap3"
 btrfs -q subvolume delete "$DATA/snap" > /dev/null
-step "subvolume renamed, snapshot deleted"
+backup_both "subvolume renamed, snapshot deleted"
 
 # A bind mount of the root's own filesystem inside a subvolume: it has the
 # root's device number, but the full scan never gets there (it does not enter
@@ -80,12 +67,42 @@ step "subvolume renamed, snapshot deleted"
 mkdir "$DATA/vol/bind"
 mount --bind "$DATA/plain" "$DATA/vol/bind"
 echo through-bind > "$DATA/plain/bound"
-step "bind mount inside a subvolume"
+backup_both "bind mount inside a subvolume"
 "$GB" "${J[@]}" ls latest | grep -q "vol/bind/" && fail "the narrow slice entered a bind mount inside a subvolume"
 umount "$DATA/vol/bind"
-step "after the bind umount"
+backup_both "after the bind umount"
 # Named as a path of its own, a subvolume is backed up in its place.
 "$GB" "${S[@]}" backup "$DATA" "$DATA/vol" --no-upload --no-progress --no-journal > /dev/null 2>&1 || fail "the backup of a root and a subvolume in it failed"
 listed "$DATA/vol/dir/file" || fail "a subvolume named as a path of its own was not backed up"
 listed "$DATA/vol/inner/file" && fail "a subvolume inside the named one was entered"
-pass "btrfs subvolumes inside a root: every narrow slice equals the full scan, which records them and does not enter them unless named"
+
+# Roots on subvolumes other than the top-level one: a subvolume named as a
+# path of its own, and a root on a subvolume mount (a distribution's / with
+# subvol=@). The kernel refuses a filesystem mark through them (EXDEV); the
+# agent marks the filesystem through its top-level subvolume and names each
+# event through the root whose mount holds it.
+RS=$W/on-subvol
+mkdir -p "$RS"
+mount -o subvol=data/vol/inner "$(findmnt -n -o SOURCE "$MNT")" "$RS" || fail "cannot mount a subvolume of the scratch btrfs"
+stop_agent
+start_agent "$W/state-j" "$DATA" "$DATA/vol" "$RS"
+backup_both "after the agent's restart with subvolume roots" "$DATA" "$DATA/vol"
+echo new2 > "$DATA/vol/new2"
+echo more >> "$DATA/vol/dir/file"
+echo plain2 > "$DATA/plain/p2"
+backup_both "changes in a subvolume named as a path" "$DATA" "$DATA/vol"
+slice "changes in a subvolume named as a path"
+"$GB" "${J[@]}" ls latest | grep -q " $DATA/vol/new2$" || fail "the narrow slice missed a new file in a subvolume named as a path"
+backup_both "a root on a subvolume mount" "$RS"
+echo via-mount > "$RS/via"
+mkdir "$RS/d"
+echo x > "$RS/d/x"
+backup_both "changes under a root on a subvolume mount" "$RS"
+slice "changes under a root on a subvolume mount"
+"$GB" "${J[@]}" ls latest | grep -q " $RS/d/x$" || fail "the narrow slice missed a change under a root on a subvolume mount"
+# The same subvolume reached through two mounts: a change made through the
+# other path must show under the root's.
+echo through-the-other-path >> "$DATA/vol/inner/file"
+backup_both "a change made through another mount of the root's subvolume" "$RS"
+slice "a change made through another mount of the root's subvolume"
+pass "btrfs subvolumes inside a root: every narrow slice equals the full scan, which records them and does not enter them unless named; roots on subvolumes are watched"
