@@ -105,4 +105,29 @@ slice "changes under a root on a subvolume mount"
 echo through-the-other-path >> "$DATA/vol/inner/file"
 backup_both "a change made through another mount of the root's subvolume" "$RS"
 slice "a change made through another mount of the root's subvolume"
+# A distribution's layout: only subvolumes are mounted, never the top-level,
+# so the agent's top-level mount is the only way to mark the filesystem.
+stop_agent
+umount "$RS"
+umount "$MNT"
+MOUNTED=
+mount -o loop,subvol=data/vol "$IMG" "$RS" || fail "cannot mount a subvolume of the scratch btrfs alone"
+MOUNTED=$RS
+start_agent "$W/state-j" "$RS"
+backup_both "a root on the only mounted subvolume" "$RS"
+echo distro > "$RS/dir/distro"
+backup_both "changes under the only mounted subvolume" "$RS"
+slice "changes under the only mounted subvolume"
+"$GB" "${J[@]}" ls latest | grep -q " $RS/dir/distro$" || fail "the narrow slice missed a change under the only mounted subvolume"
+DEV=$(findmnt -n -o SOURCE "$RS" | sed 's/\[.*//')
+[ "$(findmnt -rn -S "$DEV" -o TARGET)" = "$RS" ] || { findmnt -S "$DEV" >&2; fail "the agent's top-level mount shows in the mount table"; }
+# A read-only filesystem stays read-only: the agent's own mount of the
+# top-level must not make it writable (the agent asks for a read-only one;
+# btrfs before the new mount API turned a read-only filesystem read-write for
+# a read-write mount request, 6.18 does not).
+stop_agent
+mount -o remount,ro "$RS" || fail "cannot remount the scratch btrfs read-only"
+start_agent "$W/state-j" "$RS"
+if touch "$RS/written" 2> /dev/null; then fail "the agent made a read-only btrfs writable"; fi
+findmnt -n -o OPTIONS "$RS" | grep -q '^ro' || fail "the root's mount is no longer read-only"
 pass "btrfs subvolumes inside a root: every narrow slice equals the full scan, which records them and does not enter them unless named; roots on subvolumes are watched"
