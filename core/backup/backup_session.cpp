@@ -27,7 +27,7 @@ BackupSession::BackupSession(Repository& repo, const BackupOptions& options, Bac
       options_(options),
       progress_(progress),
       result_(result),
-      packer_(repo.upload_backend(), repo.keys(), repo.index(), repo.packer_options(options.workers)),
+      packer_(repo.upload_backend(), repo.keys(), packs_into(repo.index()), repo.packer_options(options.workers)),
       log_(packer_),
       reader_(packer_, repo, progress.read, options.reader),
       cache_(options.journal ? options.journal->cache : nullptr) {}

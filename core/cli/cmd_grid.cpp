@@ -17,10 +17,11 @@
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
 #include "core/common/parallel.h"
+#include "core/connect/open_backend.h"
 #include "core/crypto/sha256.h"
 #include "core/grid/durability.h"
 #include "core/grid/grid_repair.h"
-#include "core/storage/grid_backend.h"
+#include "core/grid/grid_backend.h"
 
 namespace gb {
 namespace {
@@ -142,7 +143,7 @@ void print_summary(const GridBackend& grid, const GridPassSummary& s, const char
 int run_pass(const CommandLine& cl, bool repair) {
   auto target = grid_target(cl);
   if (!target) return report_error(target.error());
-  auto grid = GridBackend::open(target->url);
+  auto grid = open_grid(target->url);
   if (!grid) return report_error(grid.error());
   auto limit = limit_option(cl);
   if (!limit) return report_error(limit.error());
@@ -257,7 +258,7 @@ int cmd_grid_retire(const CommandLine& cl) {
   if (cl.args.size() != 2) return report_error(usage("usage: gridbackup grid retire ID|URL"));
   auto target = grid_target(cl);
   if (!target) return report_error(target.error());
-  auto grid = GridBackend::open(target->url);
+  auto grid = open_grid(target->url);
   if (!grid) return report_error(grid.error());
   GridConfig config = (*grid)->config();
   int m = config.find_member(cl.args[1]);
@@ -302,7 +303,7 @@ int cmd_grid_retire(const CommandLine& cl) {
 int cmd_grid_status(const CommandLine& cl) {
   auto target = grid_target(cl);
   if (!target) return report_error(target.error());
-  auto grid = GridBackend::open(target->url);
+  auto grid = open_grid(target->url);
   if (!grid) return report_error(grid.error());
   const GridConfig& c = (*grid)->config();
   std::printf("grid: k=%d of n=%d shares per object, happy=%d, %zu members\n", c.k, c.n, c.happy, c.members.size());

@@ -9,6 +9,7 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/connect/open_backend.h"
 #include "core/crypto/keys.h"
 
 namespace gb {

@@ -9,6 +9,7 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/time_text.h"
+#include "core/connect/open_backend.h"
 #include "core/prune/pruner.h"
 
 namespace gb {

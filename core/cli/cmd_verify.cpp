@@ -6,7 +6,7 @@
 #include "core/cli/options.h"
 #include "core/cli/progress_line.h"
 #include "core/repository/seen_objects.h"
-#include "core/storage/grid_backend.h"
+#include "core/grid/grid_backend.h"
 #include "core/verify/verifier.h"
 
 namespace gb {

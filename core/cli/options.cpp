@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "core/common/private_files.h"
+#include "core/connect/open_backend.h"
 #include "core/repository/repository_lock.h"
 
 namespace gb {

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "core/common/serial.h"
-#include "core/repository/envelope.h"
+#include "core/content/envelope.h"
 
 namespace gb {
 

@@ -1,21 +1,21 @@
 #include "core/content/packer.h"
 
 #include "core/content/blob_seal.h"
+#include "core/content/envelope.h"
 #include "core/content/pack_format.h"
 #include "core/crypto/sha256.h"
-#include "core/repository/envelope.h"
 
 namespace gb {
 
-Packer::Packer(Backend& backend, const RepositoryKeys& keys, LinkIndex& index, PackerOptions options)
-    : backend_(backend), keys_(keys), index_(index), options_(options) {
+Packer::Packer(Backend& backend, const RepositoryKeys& keys, PackCallbacks packs, PackerOptions options)
+    : backend_(backend), keys_(keys), packs_(std::move(packs)), options_(options) {
   for (int i = 0; i < std::max(1, options_.workers); ++i) threads_.emplace_back([this] { worker(); });
 }
 
 Packer::~Packer() { (void)finish(); }
 
 bool Packer::add(BlobType type, const Hash& hash, Bytes plaintext) {
-  if (index_.has_blob(hash)) return false;
+  if (packs_.known(hash)) return false;
   std::unique_lock lock(mu_);
   if (!in_flight_.insert(hash).second) return false;
   has_room_.wait(lock, [&] { return queued_bytes_ < options_.max_queued_bytes || error_; });
@@ -66,7 +66,7 @@ void Packer::store_pack(OpenPack pack) {
   for (char c : std::string("GBP1")) pack.bytes.push_back(static_cast<uint8_t>(c));
   std::string id = to_hex(sha256(pack.bytes));
   if (Status st = backend_.put(pack_object_name(id), pack.bytes); !st) return fail(st.error());
-  index_.add_pack(id, pack.blobs);
+  packs_.stored(id, pack.blobs);
   std::lock_guard lock(mu_);
   stored_bytes_ += pack.bytes.size();
   for (const auto& b : pack.blobs) in_flight_.erase(b.hash);

@@ -1,11 +1,14 @@
 // The Packer turns blobs into stored packs. Callers hand it plaintext blobs;
 // worker threads compress and seal them, fill packs up to the target size,
-// store each full pack with one atomic put and record it in the link index.
+// store each full pack with one atomic put and tell the caller (PackCallbacks:
+// the link index, through packs_into in core/index, which sits above content).
 // Memory stays bounded: add() blocks while too many bytes wait.
 #pragma once
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -13,10 +16,18 @@
 #include "core/common/result.h"
 #include "core/content/blob.h"
 #include "core/crypto/keys.h"
-#include "core/index/link_index.h"
 #include "core/storage/backend.h"
 
 namespace gb {
+
+// What the packer asks and tells about stored blobs. Both may be called from
+// several threads at once.
+struct PackCallbacks {
+  // The blob is stored already: add() skips it.
+  std::function<bool(const Hash& blob)> known;
+  // A pack is stored (one atomic put) and holds these blobs.
+  std::function<void(const std::string& pack_id, const std::vector<PackedBlob>& blobs)> stored;
+};
 
 struct PackerOptions {
   int workers = 2;
@@ -27,12 +38,12 @@ struct PackerOptions {
 
 class Packer {
  public:
-  Packer(Backend& backend, const RepositoryKeys& keys, LinkIndex& index, PackerOptions options);
+  Packer(Backend& backend, const RepositoryKeys& keys, PackCallbacks packs, PackerOptions options);
   ~Packer();
   Packer(const Packer&) = delete;
   Packer& operator=(const Packer&) = delete;
 
-  // Stores the blob unless the index or this packer already has it.
+  // Stores the blob unless it is known (PackCallbacks::known) or this packer already has it.
   // Returns true when the blob is new (its bytes will be stored).
   bool add(BlobType type, const Hash& hash, Bytes plaintext);
   // Waits until every blob added so far is stored (the partial pack too);
@@ -60,7 +71,7 @@ class Packer {
 
   Backend& backend_;
   const RepositoryKeys& keys_;
-  LinkIndex& index_;
+  PackCallbacks packs_;
   PackerOptions options_;
 
   mutable std::mutex mu_;

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/common/result.h"
-#include "core/storage/grid_backend.h"
+#include "core/grid/grid_backend.h"
 
 namespace gb {
 

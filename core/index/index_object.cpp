@@ -3,9 +3,9 @@
 #include <unordered_set>
 
 #include "core/common/serial.h"
+#include "core/content/envelope.h"
 #include "core/content/pack_format.h"
 #include "core/crypto/sha256.h"
-#include "core/repository/envelope.h"
 
 namespace gb {
 

@@ -162,4 +162,9 @@ Status LinkIndex::flush(Backend& backend, const Hash& metadata_key) {
   return {};
 }
 
+PackCallbacks packs_into(LinkIndex& index) {
+  return PackCallbacks{[&index](const Hash& blob) { return index.has_blob(blob); },
+                       [&index](const std::string& pack_id, const std::vector<PackedBlob>& blobs) { index.add_pack(pack_id, blobs); }};
+}
+
 }  // namespace gb

@@ -15,6 +15,7 @@
 
 #include "core/common/result.h"
 #include "core/content/blob.h"
+#include "core/content/packer.h"
 #include "core/crypto/keys.h"
 #include "core/storage/backend.h"
 
@@ -84,5 +85,9 @@ class LinkIndex {
   std::vector<std::pair<std::string, std::vector<PackedBlob>>> pending_packs_;
   std::vector<std::pair<Hash, std::vector<Hash>>> pending_segments_;
 };
+
+// The packer's callbacks for an index: blobs it has are known, and each
+// stored pack is added to it (to be written at its next flush).
+PackCallbacks packs_into(LinkIndex& index);
 
 }  // namespace gb

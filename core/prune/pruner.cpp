@@ -16,8 +16,8 @@
 #include "core/crypto/sha256.h"
 #include "core/fs/file_system.h"
 #include "core/index/index_object.h"
-#include "core/prune/prune_plan.h"
 #include "core/prune/reachability.h"
+#include "core/repository/prune_plan.h"
 #include "core/repository/repository_lock.h"
 #include "core/snapshot/snapshot_store.h"
 
@@ -234,7 +234,7 @@ class Sweep {
   // new packs indexed by an ordinary index object of their own.
   Status write_new_packs() {
     if (reach_.rebase.empty() && rewrite_.empty()) return {};
-    Packer packer(v_.repo->upload_backend(), v_.repo->keys(), fresh_, v_.repo->packer_options(options_.workers));
+    Packer packer(v_.repo->upload_backend(), v_.repo->keys(), packs_into(fresh_), v_.repo->packer_options(options_.workers));
     for (const auto& [content, size] : reach_.rebase) GB_CHECK(rebase(packer, content, size));
     for (const auto& [pack, blobs] : rewrite_) {
       std::string name = pack_object_name(pack);

@@ -12,16 +12,16 @@
 #include "core/common/fd_io.h"
 #include "core/common/serial.h"
 #include "core/content/blob_seal.h"
+#include "core/content/content_id.h"
+#include "core/content/envelope.h"
 #include "core/content/pack_format.h"
 #include "core/crypto/keys.h"
-#include "core/content/content_id.h"
 #include "core/crypto/sha256.h"
 #include "core/delta/delta_patcher.h"
 #include "core/fs/file_system.h"
 #include "core/index/index_object.h"
-#include "core/prune/prune_plan.h"
+#include "core/repository/prune_plan.h"
 #include "core/repository/repository_lock.h"
-#include "core/repository/envelope.h"
 
 #include <unordered_set>
 

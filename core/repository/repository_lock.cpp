@@ -12,8 +12,8 @@
 
 #include "core/common/clock.h"
 #include "core/common/serial.h"
+#include "core/content/envelope.h"
 #include "core/crypto/keys.h"
-#include "core/repository/envelope.h"
 
 namespace gb {
 namespace {

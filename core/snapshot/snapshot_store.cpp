@@ -6,8 +6,8 @@
 
 #include "core/common/clock.h"
 #include "core/common/serial.h"
+#include "core/content/envelope.h"
 #include "core/crypto/sha256.h"
-#include "core/repository/envelope.h"
 
 namespace gb {
 namespace {

@@ -1,6 +1,6 @@
 // A storage backend is dumb: it stores named immutable objects. Object names
 // are '/'-separated keys such as "data/3f/3fa2...". Every backend is one class
-// behind this interface, chosen by URL scheme (see open_backend).
+// behind this interface, chosen by URL scheme (open_backend, core/connect).
 //
 // Promises every implementation keeps:
 // - put() is atomic: a reader sees the whole object or none of it, never a
@@ -8,6 +8,7 @@
 // - Failures are typed: ErrorKind::NotFound for a missing object,
 //   Transient for what a retry may fix, Permanent/Io for what it will not.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,11 +42,8 @@ class Backend {
   virtual Status remove(const std::string& name) = 0;
 };
 
-// Opens the backend for a URL: file:///path (or a plain absolute path),
-// s3://host/bucket, sftp://user@host/path, tahoe://host:port/uri/DIRCAP,
-// grid:k=K|MEMBER-URL|MEMBER-URL|... (core/storage/grid_backend.h).
-// Opening checks the URL and loads credentials but contacts no server.
-// See docs/STORAGE.md.
-Result<std::unique_ptr<Backend>> open_backend(const std::string& url);
+// Opens a backend by URL. A backend made of others (the grid) is handed one
+// of these for its members, so that it need not know every scheme.
+using OpenBackend = std::function<Result<std::unique_ptr<Backend>>(const std::string& url)>;
 
 }  // namespace gb

@@ -17,7 +17,7 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
   GB_ASSIGN(QueueStats before, queue.stats());
   progress.jobs_total = before.jobs;
 
-  Packer packer(repo.upload_backend(), repo.keys(), repo.index(), repo.packer_options(options.workers));
+  Packer packer(repo.upload_backend(), repo.keys(), packs_into(repo.index()), repo.packer_options(options.workers));
   FileReader reader(packer, repo, progress.read, options.reader);
 
   std::vector<int64_t> settled;  // jobs to remove once their content is durable

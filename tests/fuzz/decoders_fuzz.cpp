@@ -7,14 +7,14 @@
 #include <vector>
 
 #include "core/common/serial.h"
+#include "core/content/envelope.h"
 #include "core/content/pack_format.h"
 #include "core/index/index_object.h"
 #include "core/journal/change_record.h"
-#include "core/prune/prune_plan.h"
+#include "core/repository/prune_plan.h"
 #include "core/repository/root_cap.h"
 #include "core/snapshot/entry.h"
 #include "core/snapshot/snapshot.h"
-#include "core/repository/envelope.h"
 
 using namespace gb;
 

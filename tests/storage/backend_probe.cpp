@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/common/bytes.h"
+#include "core/connect/open_backend.h"
 #include "core/crypto/keys.h"
 #include "core/crypto/sha256.h"
 #include "core/storage/backend.h"

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "core/connect/open_backend.h"
 #include "core/crypto/keys.h"
 #include "core/repository/repository.h"
 

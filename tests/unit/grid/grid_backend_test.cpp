@@ -6,8 +6,9 @@
 #include <random>
 
 #include "core/grid/placement.h"
-#include "core/storage/grid_backend.h"
+#include "core/grid/grid_backend.h"
 #include "tests/unit/test_support.h"
+#include "core/connect/open_backend.h"
 
 using namespace gb;
 namespace fs = std::filesystem;
@@ -23,7 +24,7 @@ struct FiveMembers {
     return u;
   }
   std::unique_ptr<GridBackend> open(const std::string& options = "k=3") const {
-    auto g = GridBackend::open(url(options));
+    auto g = open_grid(url(options));
     REQUIRE(g);
     return std::move(*g);
   }

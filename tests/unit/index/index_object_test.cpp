@@ -6,6 +6,7 @@
 #include "core/index/index_object.h"
 #include "core/storage/backend.h"
 #include "tests/unit/test_support.h"
+#include "core/connect/open_backend.h"
 
 namespace gb {
 namespace {

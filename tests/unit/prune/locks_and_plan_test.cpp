@@ -3,10 +3,11 @@
 #include <unistd.h>
 
 #include "core/crypto/sha256.h"
-#include "core/prune/prune_plan.h"
+#include "core/repository/prune_plan.h"
 #include "core/repository/repository_lock.h"
 #include "core/storage/backend.h"
 #include "tests/unit/test_support.h"
+#include "core/connect/open_backend.h"
 
 namespace gb {
 namespace {

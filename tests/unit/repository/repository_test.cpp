@@ -5,6 +5,7 @@
 #include "../test_support.h"
 #include "core/content/packer.h"
 #include "core/crypto/sha256.h"
+#include "core/connect/open_backend.h"
 
 using namespace gb;
 
@@ -14,7 +15,7 @@ TEST_CASE("repository: blobs stored through the packer read back; reopening need
   auto repo = test::make_repository(dir.path, master);
   std::vector<std::pair<Hash, Bytes>> blobs;
   {
-    Packer packer(repo->backend(), repo->keys(), repo->index(), PackerOptions{2, 4096, 1 << 20, 3});
+    Packer packer(repo->backend(), repo->keys(), packs_into(repo->index()), PackerOptions{2, 4096, 1 << 20, 3});
     for (int i = 0; i < 50; ++i) {
       Bytes data = random_bytes(static_cast<size_t>(i * 300 + 1));
       Hash h = sha256(data);
@@ -44,7 +45,7 @@ TEST_CASE("repository: a flipped byte in a pack is reported as damage naming the
   Bytes data = random_bytes(10000);
   Hash h = sha256(data);
   {
-    Packer packer(repo->backend(), repo->keys(), repo->index(), PackerOptions{});
+    Packer packer(repo->backend(), repo->keys(), packs_into(repo->index()), PackerOptions{});
     packer.add(BlobType::Data, h, data);
     REQUIRE(packer.finish());
   }

@@ -32,7 +32,7 @@ Entry node(const std::string& path, NodeType type, const std::string& link = "")
 // Writes the entries as one checkpoint log and restores it into dir/target.
 RestoreResult restore_crafted(Repository& repo, const std::string& target, std::vector<Entry> entries) {
   std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return path_less(a.path, b.path); });
-  Packer packer(repo.backend(), repo.keys(), repo.index(), PackerOptions{});
+  Packer packer(repo.backend(), repo.keys(), packs_into(repo.index()), PackerOptions{});
   LogWriter writer(packer);
   for (const auto& e : entries) writer.add(e);
   Snapshot s;

@@ -16,7 +16,7 @@ TEST_CASE("a missing pack is listed by its object name among the damaged objects
   Bytes data(1000, 0x5a);
   Hash content = sha256(data);
   {
-    Packer packer(repo->backend(), repo->keys(), repo->index(), PackerOptions{});
+    Packer packer(repo->backend(), repo->keys(), packs_into(repo->index()), PackerOptions{});
     REQUIRE(packer.add(BlobType::Data, content, data));
     REQUIRE(packer.finish());
   }
@@ -37,7 +37,7 @@ TEST_CASE("a missing pack is listed by its object name among the damaged objects
   file.mode = 0644;
   file.content = content;
   file.size = data.size();
-  Packer packer(repo->backend(), repo->keys(), repo->index(), PackerOptions{});
+  Packer packer(repo->backend(), repo->keys(), packs_into(repo->index()), PackerOptions{});
   LogWriter writer(packer);
   writer.add(dir_entry);
   writer.add(file);

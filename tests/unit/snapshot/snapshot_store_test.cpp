@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "../test_support.h"
-#include "core/repository/envelope.h"
+#include "core/content/envelope.h"
 #include "core/snapshot/snapshot_store.h"
 
 using namespace gb;

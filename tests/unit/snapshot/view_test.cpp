@@ -67,7 +67,7 @@ TEST_CASE("a view is the k-way merge of logs: newest wins, tombstones remove, or
         delta[p] = file(p, size);
       }
     }
-    Packer packer(repo->backend(), repo->keys(), repo->index(), PackerOptions{});
+    Packer packer(repo->backend(), repo->keys(), packs_into(repo->index()), PackerOptions{});
     LogWriter writer(packer, 512);  // tiny blobs: many blob boundaries
     for (auto& [p, e] : delta) writer.add(e);
     logs.push_back(writer.finish());

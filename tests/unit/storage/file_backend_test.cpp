@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/connect/open_backend.h"
 #include "core/storage/backend.h"
 
 using namespace gb;

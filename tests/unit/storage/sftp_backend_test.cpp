@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/connect/open_backend.h"
 #include "core/storage/sftp_backend.h"
 
 using namespace gb;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "core/connect/open_backend.h"
 #include "core/storage/aws_credentials.h"
 #include "core/storage/s3_backend.h"
 #include "core/storage/storage_url.h"

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "core/connect/open_backend.h"
 #include "core/storage/json_value.h"
 #include "core/storage/tahoe_backend.h"
 #include "core/storage/tree_listing.h"

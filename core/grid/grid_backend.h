@@ -13,8 +13,9 @@
 //   (normally the k primary shares: then the object is just their blocks
 //   copied together); only when that is not enough are the other members
 //   asked and the object decoded. Damaged blocks are skipped.
-// - get_range: whole objects are fetched and kept in a small cache (64 MiB),
-//   so reading many blobs of one pack fetches the pack once.
+// - get_range: whole objects are fetched and kept in a small cache (64 MiB,
+//   core/grid/object_cache.h), so reading many blobs of one pack fetches the
+//   pack once.
 // - list: the union over the members; fails only when more than n-k members
 //   cannot be listed (then objects may be missing from the answer).
 // - A member that fails with Transient, Io or Permanent is left alone for
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "core/grid/grid_config.h"
+#include "core/grid/object_cache.h"
 #include "core/grid/share_codec.h"
 #include "core/storage/backend.h"
 
@@ -33,7 +35,9 @@ namespace gb {
 
 class GridBackend final : public Backend {
  public:
-  static Result<std::unique_ptr<GridBackend>> open(const std::string& url);
+  // Members are opened by `open_member` (open_backend, core/connect, which
+  // sits above every backend and so may know them all).
+  static Result<std::unique_ptr<GridBackend>> open(const std::string& url, const OpenBackend& open_member);
   ~GridBackend() override;
 
   std::string url() const override { return url_; }
@@ -86,7 +90,6 @@ class GridBackend final : public Backend {
  private:
   struct Member;
   struct Gathered;
-  class ObjectCache;
   GridBackend(std::string url, GridConfig config);
   void note_failure(size_t member, const Error& e);
   Error member_error(size_t member, const Error& e) const;

@@ -1,10 +1,8 @@
-#include "core/storage/grid_backend.h"
+#include "core/grid/grid_backend.h"
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <fmt/format.h>
-#include <list>
 #include <map>
 #include <mutex>
 #include <set>
@@ -49,67 +47,6 @@ struct GridBackend::Member {
   std::string last_error;
 };
 
-// Whole objects for get_range, least recently used first out; a load in
-// progress is shared by every caller that wants the same object.
-class GridBackend::ObjectCache {
- public:
-  using Value = std::shared_ptr<const Bytes>;
-
-  template <class Load>
-  Result<Value> get(const std::string& name, Load load) {
-    std::unique_lock lock(mu_);
-    for (;;) {
-      if (auto it = entries_.find(name); it != entries_.end()) {
-        lru_.splice(lru_.begin(), lru_, it->second.position);
-        return it->second.value;
-      }
-      if (!loading_.count(name)) break;
-      cv_.wait(lock);
-    }
-    loading_.insert(name);
-    lock.unlock();
-    Result<Bytes> loaded = load();
-    lock.lock();
-    loading_.erase(name);
-    cv_.notify_all();
-    if (!loaded) return loaded.error();
-    auto value = std::make_shared<const Bytes>(std::move(loaded).value());
-    if (value->size() <= kCacheBytes) {
-      lru_.push_front(name);
-      entries_[name] = Entry{value, lru_.begin()};
-      bytes_ += value->size();
-      while (bytes_ > kCacheBytes) {
-        auto victim = entries_.find(lru_.back());
-        bytes_ -= victim->second.value->size();
-        entries_.erase(victim);
-        lru_.pop_back();
-      }
-    }
-    return value;
-  }
-
-  void invalidate(const std::string& name) {
-    std::lock_guard lock(mu_);
-    if (auto it = entries_.find(name); it != entries_.end()) {
-      bytes_ -= it->second.value->size();
-      lru_.erase(it->second.position);
-      entries_.erase(it);
-    }
-  }
-
- private:
-  struct Entry {
-    Value value;
-    std::list<std::string>::iterator position;
-  };
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::unordered_map<std::string, Entry> entries_;
-  std::list<std::string> lru_;
-  std::set<std::string> loading_;
-  size_t bytes_ = 0;
-};
-
 // The shares of one object read from some members.
 struct GridBackend::Gathered {
   std::mutex mu;
@@ -120,15 +57,15 @@ struct GridBackend::Gathered {
 };
 
 GridBackend::GridBackend(std::string url, GridConfig config)
-    : url_(std::move(url)), config_(std::move(config)), cache_(new ObjectCache) {}
+    : url_(std::move(url)), config_(std::move(config)), cache_(new ObjectCache(kCacheBytes)) {}
 
 GridBackend::~GridBackend() = default;
 
-Result<std::unique_ptr<GridBackend>> GridBackend::open(const std::string& url) {
+Result<std::unique_ptr<GridBackend>> GridBackend::open(const std::string& url, const OpenBackend& open_member) {
   GB_ASSIGN(GridConfig config, GridConfig::parse(url));
   std::unique_ptr<GridBackend> grid(new GridBackend(url, config));
   for (const auto& m : config.members) {
-    auto backend = open_backend(m.url);
+    auto backend = open_member(m.url);
     if (!backend)
       return make_error(backend.error().kind, fmt::format("grid member '{}': {}", m.id, backend.error().message));
     auto member = std::make_unique<Member>();

@@ -1,9 +1,9 @@
+#include "core/connect/open_backend.h"
+
 #include <fmt/format.h>
 
-#include "core/storage/backend.h"
 #include "core/grid/grid_config.h"
 #include "core/storage/file_backend.h"
-#include "core/storage/grid_backend.h"
 #include "core/storage/s3_backend.h"
 #include "core/storage/sftp_backend.h"
 #include "core/storage/storage_url.h"
@@ -20,7 +20,7 @@ Result<std::unique_ptr<Backend>> open_backend(const std::string& url) {
   }
   if (!url.empty() && url[0] == '/') return std::unique_ptr<Backend>(new FileBackend(url));
   if (is_grid_url(url)) {
-    GB_ASSIGN(auto grid, GridBackend::open(url));
+    GB_ASSIGN(auto grid, open_grid(url));
     return std::unique_ptr<Backend>(std::move(grid));
   }
   auto scheme_end = url.find("://");
@@ -35,5 +35,7 @@ Result<std::unique_ptr<Backend>> open_backend(const std::string& url) {
   }
   return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a repository URL (expected file:///path or an absolute path)", url));
 }
+
+Result<std::unique_ptr<GridBackend>> open_grid(const std::string& url) { return GridBackend::open(url, open_backend); }
 
 }  // namespace gb

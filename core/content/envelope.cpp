@@ -1,4 +1,4 @@
-#include "core/repository/envelope.h"
+#include "core/content/envelope.h"
 
 #include <fmt/format.h>
 

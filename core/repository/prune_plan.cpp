@@ -1,9 +1,9 @@
-#include "core/prune/prune_plan.h"
+#include "core/repository/prune_plan.h"
 
 #include <algorithm>
 
 #include "core/common/serial.h"
-#include "core/repository/envelope.h"
+#include "core/content/envelope.h"
 
 namespace gb {
 namespace {
