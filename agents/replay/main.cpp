@@ -13,11 +13,11 @@
 #include "agents/linux/agent_daemon.h"
 #include "agents/replay/dialects.h"
 #include "agents/replay/path_map.h"
-#include "core/cli/options.h"
+#include "agents/replay/replay_options.h"
+#include "core/common/path_order.h"
 #include "core/journal/change_journal.h"
 #include "core/journal/recording.h"
 #include "core/journal/slice_plan.h"
-#include "core/common/path_order.h"
 
 namespace {
 
@@ -84,34 +84,34 @@ void print_records(const std::vector<ChangeRecord>& records) {
   std::fflush(stdout);
 }
 
-int cmd_record(const CommandLine& cl) {
-  auto out = cl.value("out");
+int cmd_record(const ReplayArgs& cl) {
+  const auto& out = cl.out;
   if (!out) return fail(kUsageError, "record needs --out FILE");
   AgentOptions o;
-  o.roots = cl.args;
-  o.state_dir = cl.value("state-dir").value_or("");  // only when asked: recording alone touches no journal
+  o.roots = cl.positional;
+  o.state_dir = cl.state_dir.value_or("");  // only when asked: recording alone touches no journal
   o.record_path = *out;
   o.on_records = print_records;
   auto done = run_agent(o);
   return done ? kOk : fail(done.error());
 }
 
-int cmd_print(const CommandLine& cl) {
-  if (cl.args.size() != 1) return fail(kUsageError, "print needs exactly one recording file");
-  auto records = translate_file(cl.args[0]);
+int cmd_print(const ReplayArgs& cl) {
+  if (cl.positional.size() != 1) return fail(kUsageError, "print needs exactly one recording file");
+  auto records = translate_file(cl.positional[0]);
   if (!records) return fail(records.error());
   print_records(*records);
   return kOk;
 }
 
-int cmd_play(const CommandLine& cl) {
-  if (cl.args.size() != 1) return fail(kUsageError, "play needs exactly one recording file");
-  auto dir = cl.value("state-dir");
+int cmd_play(const ReplayArgs& cl) {
+  if (cl.positional.size() != 1) return fail(kUsageError, "play needs exactly one recording file");
+  const auto& dir = cl.state_dir;
   if (!dir) return fail(kUsageError, "play needs --state-dir D: the state dir whose change journal receives the records");
-  auto map = PathMap::parse(cl.all("map"));
+  auto map = PathMap::parse(cl.maps);
   if (!map) return fail(map.error());
   std::vector<std::string> roots;
-  auto records = translate_file(cl.args[0], &roots);
+  auto records = translate_file(cl.positional[0], &roots);
   if (!records) return fail(records.error());
   if (agent_is_running(*dir))
     return fail(kError, fmt::format("an agent is running on the state dir {}; replaying into its journal would mix two event streams", *dir));
@@ -144,16 +144,15 @@ int cmd_play(const CommandLine& cl) {
 
 int main(int argc, char** argv) {
   try {
-    auto cl = parse_command_line(argc, argv);
+    auto cl = parse_replay_args(argc, argv);
     if (!cl) return fail(cl.error());
-    if (cl->command.empty() || cl->command == "help" || cl->flag("help")) {
+    if (cl->help) {
       std::fputs(kUsage, stdout);
-      return cl->command.empty() ? kUsageError : kOk;
+      return argc < 2 ? kUsageError : kOk;
     }
     if (cl->command == "record") return cmd_record(*cl);
     if (cl->command == "print") return cmd_print(*cl);
-    if (cl->command == "play") return cmd_play(*cl);
-    return fail(kUsageError, fmt::format("unknown command '{}' (record, print or play; see 'gridbackup-replay help')", cl->command));
+    return cmd_play(*cl);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gridbackup-replay: internal error: %s\n", e.what());
   }
