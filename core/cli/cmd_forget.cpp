@@ -38,8 +38,9 @@ Result<RetentionPolicy> policy_from(const CommandLine& cl) {
   GB_ASSIGN(p.keep_monthly, keep_count(cl, "keep-monthly"));
   GB_ASSIGN(p.keep_yearly, keep_count(cl, "keep-yearly"));
   if (auto v = cl.value("keep-within")) {
-    auto d = parse_calendar_duration(*v);
-    if (!d) return make_error(ErrorKind::InvalidArgument, "--keep-within: " + d.error().message);
+    auto d = parse_duration(*v);
+    if (!d) return d.error().in_context("--keep-within");
+    if (d->zero()) return make_error(ErrorKind::InvalidArgument, fmt::format("--keep-within: '{}' is zero; a span that keeps something is longer", *v));
     p.keep_within = *d;
   }
   if (auto g = cl.value("group-by")) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 
+#include "core/common/duration.h"
 #include "core/common/private_files.h"
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
@@ -15,16 +16,11 @@
 namespace gb {
 namespace {
 
-// "0", "45s", "15m", "2h", "7d" -> seconds.
+// A duration (core/common/duration.h) in elapsed seconds.
 Result<int64_t> parse_seconds(const std::string& option, const std::string& text) {
-  size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  std::string unit = text.substr(digits);
-  static const std::pair<const char*, int64_t> kUnits[] = {{"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}};
-  if (digits > 0 && digits <= 9)
-    for (const auto& [name, scale] : kUnits)
-      if (unit == name) return std::stoll(text.substr(0, digits)) * scale;
-  return make_error(ErrorKind::InvalidArgument, fmt::format("--{} needs a duration such as 0, 90s, 15m, 2h or 7d, not '{}'", option, text));
+  auto d = parse_duration(text);
+  if (!d) return d.error().in_context("--" + option);
+  return d->total_seconds();
 }
 
 }  // namespace

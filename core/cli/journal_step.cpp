@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/common/clock.h"
+#include "core/common/duration.h"
 #include "core/common/number_text.h"
 #include "core/common/path_order.h"
 #include "core/common/private_files.h"
@@ -18,15 +19,11 @@
 namespace gb {
 namespace {
 
-// "7d", "12h", "30m", "45s" or plain seconds.
+// A duration (core/common/duration.h) in elapsed nanoseconds.
 Result<int64_t> parse_duration_ns(const std::string& text) {
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  std::string unit = end ? end : "";
-  double scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : unit == "w" ? 604800 : -1;
-  if (end == text.c_str() || scale < 0 || v < 0)
-    return make_error(ErrorKind::InvalidArgument, fmt::format("--audit-interval takes a duration such as 7d, 12h or 30m, not '{}'", text));
-  return static_cast<int64_t>(v * scale * 1e9);
+  auto d = parse_duration(text);
+  if (!d) return d.error().in_context("--audit-interval");
+  return d->total_seconds() * 1000000000;
 }
 
 // A time the journal stored, or none when absent or damaged.

@@ -12,14 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "core/common/calendar_duration.h"
+#include "core/common/duration.h"
 #include "core/common/result.h"
 
 namespace gb {
 
 struct RetentionPolicy {
   uint64_t keep_last = 0, keep_hourly = 0, keep_daily = 0, keep_weekly = 0, keep_monthly = 0, keep_yearly = 0;  // 0: rule off
-  std::optional<CalendarDuration> keep_within;
+  std::optional<Duration> keep_within;
   bool group_by_host = true, group_by_paths = true;
   // True when no rule is set: such a policy would keep nothing.
   bool empty() const;

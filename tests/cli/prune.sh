@@ -79,8 +79,9 @@ check_kept
 pass "data went from $before_bytes to $after_bytes bytes"
 
 step "bad arguments: one sentence, exit 2, nothing changed"
-expect_fail 2 "grace needs a duration" gb prune --grace soon
-expect_fail 2 "wait needs a duration" gb prune --wait 5x
+expect_fail 2 "grace: 'soon' is not a duration" gb prune --grace soon
+expect_fail 2 "wait: '5x' is not a duration" gb prune --wait 5x
+expect_fail 2 "grace: '15m' is not a duration: '15m' could be minutes or months" gb prune --grace 15m
 expect_fail 2 "max-unused needs a percentage" gb prune --max-unused 150
 expect_fail 2 "usage: gridbackup prune" gb prune extra-argument
 
