@@ -7,6 +7,7 @@
 #include "core/backup/narrow_slice.h"
 #include "core/common/clock.h"
 #include "core/common/path_order.h"
+#include "core/fs/file_system.h"
 #include "core/journal/slice_plan.h"
 #include "core/snapshot/view_reader.h"
 
@@ -60,7 +61,7 @@ Result<std::optional<SlicePlan>> slice_plan_for(const JournalUse& j, const Snaps
 // The full scan: walk the roots in path order and merge-join with the
 // parent's view.
 Status full_scan(Repository& repo, const BackupOptions& options, BackupProgress& progress, BackupSession& session,
-                 const std::vector<std::string>& roots, const std::vector<std::vector<Hash>>* parent_logs) {
+                 const std::vector<std::string>& roots, const std::vector<std::vector<Hash>>* parent_logs, BackupResult& result) {
   std::unique_ptr<ViewReader> before;
   if (parent_logs) before = std::make_unique<ViewReader>(repo, *parent_logs);
   Entry prev;
@@ -99,6 +100,8 @@ Status full_scan(Repository& repo, const BackupOptions& options, BackupProgress&
     GB_CHECK(session.write_deleted(prev));
     GB_CHECK(advance_prev());
   }
+  for (const auto& dir : scanner.unentered())
+    if (fs::unmounted_subvolume(dir)) result.unentered_subvolumes.push_back(dir);
   return {};
 }
 
@@ -188,7 +191,7 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
       }
       session.record_changes = journal->audit && parent && !session.cache_every_entry;
     }
-    GB_CHECK(full_scan(repo, options, progress, session, roots, logs ? &*logs : nullptr));
+    GB_CHECK(full_scan(repo, options, progress, session, roots, logs ? &*logs : nullptr, result));
     if (session.record_changes) GB_CHECK(audit_against_journal(*journal, *parent, roots, session.changed_paths, result));
   }
   GB_CHECK(session.finish(store));

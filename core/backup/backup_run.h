@@ -77,6 +77,9 @@ struct BackupResult {
   std::string full_scan_reason;       // with an agent: why this was a full scan
   bool audited = false;
   std::vector<std::string> audit_missed;  // changes on disk the journal did not name
+  // Full scans: btrfs subvolumes below the paths that no mount shows, which
+  // the device boundary kept out (README, "Device boundaries").
+  std::vector<std::string> unentered_subvolumes;
 };
 
 Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, BackupProgress& progress);

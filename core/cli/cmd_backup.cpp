@@ -125,6 +125,14 @@ int cmd_backup(const CommandLine& cl) {
   const Snapshot& s = result->snapshot;
   const SnapshotStats& t = s.stats;
   for (const auto& p : result->problems) std::fprintf(stderr, "warning: not backed up: %s: %s\n", p.path.c_str(), p.message.c_str());
+  // What restic's and borg's users found out months later: a subvolume no
+  // mount shows is kept out like a mount point. Said once per backup.
+  if (const auto& subs = result->unentered_subvolumes; !subs.empty() && !cl.flag("quiet") && !cl.flag("json")) {
+    std::string names;
+    for (size_t i = 0; i < subs.size() && i < 3; ++i) names += (i ? ", " : "") + subs[i];
+    std::fprintf(stderr, "gridbackup: note: %zu btrfs subvolume%s below the paths, mounted nowhere, %s recorded but not entered (%s%s); name one as a path to back it up\n",
+                 subs.size(), subs.size() == 1 ? "" : "s", subs.size() == 1 ? "is" : "are", names.c_str(), subs.size() > 3 ? ", ..." : "");
+  }
   if (cl.flag("json")) {
     std::printf("{\"snapshot\":\"%s\",\"parent\":%s,\"checkpoint\":%s,\"files\":%llu,\"dirs\":%llu,\"others\":%llu,\"bytes\":%llu,"
                 "\"changed_entries\":%llu,\"files_read\":%llu,\"bytes_read\":%llu,\"bytes_stored\":%llu,\"errors\":%llu,\"deltas\":%llu,"

@@ -73,6 +73,11 @@ Result<UniqueFd> anonymous_temp_file(const std::string& dir);
 // finished). None where the system has no such thing or it cannot tell.
 std::optional<std::string> pseudo_filesystem(const std::string& path);
 
+// Whether the directory `path` is a btrfs subvolume or snapshot that is not a
+// mount point: a device boundary (device_boundary.h) users do not expect,
+// since nothing in the mount table shows it. False where the system has none.
+bool unmounted_subvolume(const std::string& path);
+
 // A path naming `name` in the directory `dir_fd` that resolves nothing but
 // that descriptor, for calls that have no *at form (binding a socket,
 // setting a node's xattrs). Empty where the system has no such path.

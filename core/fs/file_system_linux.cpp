@@ -5,6 +5,7 @@
 #if defined(__linux__)
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <sys/stat.h>
 #include <sys/sendfile.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
@@ -95,6 +96,17 @@ Result<UniqueFd> anonymous_temp_file(const std::string& dir) {
   UniqueFd fd(::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
   if (!fd) return posix_error(fmt::format("cannot create a temporary file in {}", dir), errno);
   return fd;
+}
+
+bool unmounted_subvolume(const std::string& path) {
+  // A subvolume's root directory is inode 256 (BTRFS_FIRST_FREE_OBJECTID) of
+  // its own device; STATX_ATTR_MOUNT_ROOT (Linux 5.8) tells a mount point.
+  struct statfs sf;
+  struct statx stx;
+  if (::statfs(path.c_str(), &sf) != 0 || static_cast<unsigned long>(sf.f_type) != BTRFS_SUPER_MAGIC) return false;
+  if (::statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW, STATX_INO | STATX_TYPE, &stx) != 0 || !S_ISDIR(stx.stx_mode) || stx.stx_ino != 256)
+    return false;
+  return (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 }
 
 std::optional<std::string> pseudo_filesystem(const std::string& path) {

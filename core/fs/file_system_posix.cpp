@@ -131,6 +131,8 @@ bool copy_contents(int in, int out, uint64_t& copied) { return portable::copy_co
 Result<UniqueFd> anonymous_temp_file(const std::string& dir) { return portable::anonymous_temp_file(dir); }
 std::optional<std::string> pseudo_filesystem(const std::string&) { return std::nullopt; }
 
+bool unmounted_subvolume(const std::string&) { return false; }
+
 std::string path_in_dir(int dir_fd, const std::string& name) {
 #if defined(F_GETPATH)
   char dir[PATH_MAX];

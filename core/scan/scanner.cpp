@@ -135,8 +135,12 @@ bool Scanner::next(Entry& e) {
     // as the scan from above would.
     std::optional<uint64_t> listing = stack_.empty() ? listing_device_ : std::optional<uint64_t>(stack_.back().device);
     if (e.type == NodeType::Dir) {
-      if (!listing || boundary_.enters(path, e.device, *listing)) enter(e);
-      else if (!boundary_.names_toward_roots(path).empty()) pass_through(e);
+      if (!listing || boundary_.enters(path, e.device, *listing)) {
+        enter(e);
+      } else {
+        unentered_.push_back(path);
+        if (!boundary_.names_toward_roots(path).empty()) pass_through(e);
+      }
     }
     return true;
   }

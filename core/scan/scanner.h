@@ -51,6 +51,8 @@ class Scanner {
           std::optional<uint64_t> listing_device = std::nullopt, std::vector<std::string> all_roots = {});
   // The next entry in path order; false at the end.
   bool next(Entry& e);
+  // The directories recorded but not entered so far (device boundaries).
+  const std::vector<std::string>& unentered() const { return unentered_; }
 
  private:
   struct Frame {
@@ -69,6 +71,7 @@ class Scanner {
   DeviceBoundary boundary_;
   std::function<void(ScanProblem)> on_problem_;
   std::vector<Frame> stack_;
+  std::vector<std::string> unentered_;
 };
 
 // Makes each root absolute and normal, drops roots inside other roots, and

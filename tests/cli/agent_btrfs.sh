@@ -35,6 +35,10 @@ listed "$DATA/vol" || fail "the subvolume's directory is not recorded"
 listed "$DATA/plain/file" || fail "a file beside the subvolumes is missing"
 listed "$DATA/vol/dir/file" && fail "the full scan entered a subvolume below the root"
 listed "$DATA/snap/dir/file" && fail "the full scan entered a snapshot below the root"
+# ... and says so once, as no mount shows them.
+"$GB" "${S[@]}" backup "$DATA" --no-upload --no-progress --no-journal > /dev/null 2> "$W/s.err" || fail "the full-scan backup failed"
+grep -q "note: 2 btrfs subvolumes below the paths, mounted nowhere, are recorded but not entered ($DATA/snap, $DATA/vol); name one as a path" "$W/s.err" ||
+  { cat "$W/s.err" >&2; fail "the full scan did not say which subvolumes it kept out"; }
 backup_both "second backup"
 slice "second backup"
 
