@@ -20,7 +20,7 @@
 namespace gb {
 namespace {
 
-const char* kAgentUsage = R"(Usage: gridbackup agent COMMAND [OPTIONS]
+constexpr const char* kAgentUsage = R"(Usage: gridbackup agent COMMAND [OPTIONS]
 
   run [--state-dir D] [--record FILE] [--roots-file F] ROOT...
               watch ROOTs (fanotify) and append their changes to the change
@@ -179,5 +179,22 @@ int cmd_agent(const CommandLine& cl) {
   }
   return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("unknown agent command '{}' (see 'gridbackup agent help')", sub)));
 }
+
+namespace {
+
+void agent_options(CommandOptions& o) {
+  o.value("record", "FILE", "run: also save the raw events (gridbackup-replay print|play reads them)");
+  o.value("roots-file", "FILE", "run: the roots to watch, one a line");
+  o.flag("bounded-queue", "run: a bounded event queue (the kernel may drop events: then rescans)");
+  o.value("since", "SEQ", "journal: the records after SEQ");
+  o.value("unit-dir", "DIR", "install, uninstall: the systemd unit's directory (default /etc/systemd/system)");
+  o.value("config-dir", "DIR", "install, uninstall: the roots file's directory (default /etc/gridbackup)");
+  o.flag("no-start", "install, uninstall: do not start or stop the unit");
+}
+
+}  // namespace
+
+const Command kAgentCommand = {"agent", "run|status|journal|install|uninstall", "the change-journal agent", agent_options, cmd_agent,
+                               false, kAgentUsage};
 
 }  // namespace gb

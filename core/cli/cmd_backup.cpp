@@ -175,4 +175,26 @@ int cmd_backup(const CommandLine& cl) {
   return upload_code;
 }
 
+namespace {
+
+void backup_options(CommandOptions& o) {
+  o.value("exclude", "PATTERN", "skip matching paths (repeatable; a pattern with '/' matches the whole path)");
+  o.value("exclude-file", "FILE", "skip the paths matching the patterns in FILE, one a line ('#' comments)");
+  o.value("priority", "PATTERN=high|normal|low|lowest", "upload order rule (repeatable)");
+  o.flag("force", "read every file again, ignoring the previous snapshot");
+  o.flag("no-upload", "commit the snapshot at once; content waits in the upload queue ('gridbackup upload')");
+  o.value("host", "NAME", "host name recorded in the snapshot (default GRIDBACKUP_HOST, then the machine's name)");
+  o.transfer();
+  o.flag("audit", "scan in full now, with the agent running, and check that the change journal missed nothing");
+  o.value("audit-interval", "DURATION", "audit that often (default 7d)");
+  o.flag("from-journal", "use the change journal even where a full scan is due");
+  o.flag("no-journal", "always scan in full");
+  o.json("print the result as one JSON object");
+  o.no_progress();
+}
+
+}  // namespace
+
+const Command kBackupCommand = {"backup", "PATH...", "back up paths (one filesystem per path), then upload", backup_options, cmd_backup, true};
+
 }  // namespace gb

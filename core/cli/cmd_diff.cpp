@@ -81,4 +81,12 @@ int cmd_diff(const CommandLine& cl) {
   return kExitOk;
 }
 
+const Command kDiffCommand = {"diff", "SNAPSHOT1 SNAPSHOT2",
+                              "paths added (+), removed (-), modified (M), type changed (T), metadata changed (U)",
+                              [](CommandOptions& o) {
+                                o.host_and_path();
+                                o.json("one JSON object per path");
+                              },
+                              cmd_diff};
+
 }  // namespace gb

@@ -78,4 +78,12 @@ int cmd_find(const CommandLine& cl) {
   return kExitOk;
 }
 
+const Command kFindCommand = {"find", "PATTERN",
+                              "matching paths in every snapshot (a pattern with '/' matches the whole path, one without the name)",
+                              [](CommandOptions& o) {
+                                o.host_and_path();
+                                o.json("one JSON object per match");
+                              },
+                              cmd_find};
+
 }  // namespace gb

@@ -219,4 +219,25 @@ int cmd_forget(const CommandLine& cl) {
   return kExitOk;
 }
 
+namespace {
+
+void forget_options(CommandOptions& o) {
+  o.value("keep-last", "N", "keep the N newest snapshots of each group");
+  o.value("keep-hourly", "N", "keep the newest snapshot of each of the N newest hours that have one");
+  o.value("keep-daily", "N", "... of days");
+  o.value("keep-weekly", "N", "... of ISO weeks");
+  o.value("keep-monthly", "N", "... of months");
+  o.value("keep-yearly", "N", "... of years (local time)");
+  o.value("keep-within", "DURATION", "keep everything younger than DURATION (7d, 2y5m7d3h) before the group's newest");
+  o.value("group-by", "host,paths|host|paths|none", "how snapshots are grouped for the policy (default host,paths)");
+  o.host_and_path();
+  o.flag("dry-run", "say what would be forgotten; change nothing");
+  o.json("print the decision as JSON");
+}
+
+}  // namespace
+
+const Command kForgetCommand = {"forget", "[ID...]", "forget snapshots by id or by policy; 'prune' frees the space", forget_options,
+                                cmd_forget, true};
+
 }  // namespace gb

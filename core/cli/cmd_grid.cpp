@@ -388,4 +388,34 @@ int cmd_repair(const CommandLine& cl) {
   return run_pass(cl, true);
 }
 
+namespace {
+
+void grid_options(CommandOptions& o) {
+  o.value("limit", "N", "verify, repair, retire: stop after N objects (the next run continues)");
+  o.flag("restart", "verify, repair, retire: start over rather than continue");
+  o.value("id", "ID", "add: the new member's id");
+  o.value("n", "N", "suggest-k: the number of members");
+  o.value("availability", "P", "suggest-k: the probability that a member is up");
+  o.value("durability", "D", "suggest-k: the probability wanted that an object stays readable");
+  o.verbose("verify, repair: every object's line, not only those short of shares; retire: each object moved");
+  o.json("verify, status: JSON output");
+  o.no_progress();
+}
+
+}  // namespace
+
+const Command kGridCommand = {"grid", "verify|repair|status|add|retire|suggest-k",
+                              "the grid backend (grid:k=K|URL|URL|...): share health, repair, members, choosing k", grid_options,
+                              cmd_grid, false, kGridUsage};
+
+const Command kRepairCommand = {"repair", "", "rebuild missing or damaged grid shares (= grid repair)",
+                                [](CommandOptions& o) {
+                                  o.value("limit", "N", "stop after N objects (the next run continues)");
+                                  o.flag("restart", "start over rather than continue");
+                                  o.verbose("every object's line, not only those short of shares");
+                                  o.json("JSON output");
+                                  o.no_progress();
+                                },
+                                cmd_repair};
+
 }  // namespace gb

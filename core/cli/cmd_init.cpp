@@ -72,4 +72,9 @@ int cmd_cap(const CommandLine& cl) {
   return kExitOk;
 }
 
+const Command kInitCommand = {"init", "", "create a repository and print its root cap (saved 0600 in the cap file)", nullptr, cmd_init, false,
+                              "The repository is --repo's, else GRIDBACKUP_REPO's, else ~/.local/share/gridbackup/repository.\n"};
+
+const Command kCapCommand = {"cap", "", "print the root cap", nullptr, cmd_cap};
+
 }  // namespace gb

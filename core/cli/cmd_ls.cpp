@@ -87,4 +87,11 @@ int cmd_ls(const CommandLine& cl) {
   return kExitOk;
 }
 
+const Command kLsCommand = {"ls", "SNAPSHOT|latest [PATH]", "list a snapshot's paths (below PATH)",
+                            [](CommandOptions& o) {
+                              o.host_and_path();
+                              o.json("one JSON object per path (exact names)");
+                            },
+                            cmd_ls};
+
 }  // namespace gb

@@ -91,4 +91,22 @@ int cmd_prune(const CommandLine& cl) {
   return kExitOk;
 }
 
+namespace {
+
+void prune_options(CommandOptions& o) {
+  o.value("grace", "DURATION", "sweep only a plan at least this old (default 1h; 0: mark and sweep at once)");
+  o.value("wait", "DURATION", "how long to wait for processes older than the plan (default 10m), else defer");
+  o.value("max-unused", "PERCENT", "rewrite packs more than this unused (default 10%)");
+  o.value("host", "NAME", "host name in the lock (default GRIDBACKUP_HOST, then the machine's name)");
+  o.flag("dry-run", "say what would be deleted; change nothing");
+  o.json("print the result as JSON");
+  o.no_progress();
+}
+
+}  // namespace
+
+const Command kPruneCommand = {"prune", "",
+                               "delete what no kept snapshot needs (two phases: what is unused now is deleted by a prune after the grace period)",
+                               prune_options, cmd_prune};
+
 }  // namespace gb

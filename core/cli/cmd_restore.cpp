@@ -82,4 +82,13 @@ int cmd_restore(const CommandLine& cl) {
   return kExitOk;
 }
 
+const Command kRestoreCommand = {"restore", "SNAPSHOT|latest --target DIR [PATH...]", "restore a snapshot (or only PATHs) below DIR",
+                                 [](CommandOptions& o) {
+                                   o.value("target", "DIR", "where to restore (required)");
+                                   o.host_and_path();
+                                   o.verbose("name each file restored");
+                                   o.no_progress();
+                                 },
+                                 cmd_restore};
+
 }  // namespace gb

@@ -73,4 +73,11 @@ int cmd_snapshots(const CommandLine& cl) {
   return kExitOk;
 }
 
+const Command kSnapshotsCommand = {"snapshots", "", "list snapshots (every host's unless --host/--path narrow them)",
+                                   [](CommandOptions& o) {
+                                     o.host_and_path();
+                                     o.json("one JSON object per snapshot");
+                                   },
+                                   cmd_snapshots};
+
 }  // namespace gb

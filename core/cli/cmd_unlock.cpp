@@ -53,4 +53,8 @@ int cmd_unlock(const CommandLine& cl) {
   return kExitOk;
 }
 
+const Command kUnlockCommand = {"unlock", "", "remove locks whose process is gone",
+                                [](CommandOptions& o) { o.flag("remove-all", "remove every lock: only when no gridbackup runs anywhere"); },
+                                cmd_unlock};
+
 }  // namespace gb

@@ -50,4 +50,11 @@ int cmd_verify(const CommandLine& cl) {
   return kExitOk;
 }
 
+const Command kVerifyCommand = {"verify", "", "check the repository; --read-data reads every object",
+                                [](CommandOptions& o) {
+                                  o.flag("read-data", "read and authenticate every object, not only the metadata");
+                                  o.no_progress();
+                                },
+                                cmd_verify};
+
 }  // namespace gb

@@ -1,6 +1,7 @@
 // The subcommands of `gridbackup`. Each returns a process exit code
 // (exit_codes.h) and prints its own messages.
 #pragma once
+#include "core/cli/command.h"
 #include "core/cli/options.h"
 
 namespace gb {
@@ -26,6 +27,11 @@ int cmd_unlock(const CommandLine& cl);
 // The change-journal agent (core/cli/cmd_agent.cpp; linked into gridbackup
 // only, with the agent library).
 int cmd_agent(const CommandLine& cl);
+
+// Each command's spec (command.h), defined next to the function it runs.
+extern const Command kInitCommand, kBackupCommand, kUploadCommand, kStatusCommand, kSnapshotsCommand, kLsCommand,
+    kRestoreCommand, kDiffCommand, kFindCommand, kForgetCommand, kVerifyCommand, kCapCommand, kPruneCommand, kGridCommand,
+    kRepairCommand, kAgentCommand, kUnlockCommand;
 
 // Prints "gridbackup: <sentence>" on stderr and returns the matching exit code.
 int report_error(const Error& e);

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
-#include <map>
+#include <fmt/format.h>
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
@@ -15,65 +15,27 @@
 
 namespace {
 
-const char* kUsage = R"(gridbackup — backups of whole machines, encrypted, to storage you choose
+const char* kIntro = R"(gridbackup — backups of whole machines, encrypted, to storage you choose
 
 Usage: gridbackup COMMAND [OPTIONS]
 
 Commands:
-  init                         create a repository and print its root cap
-  backup PATH...               back up paths (one filesystem per path), then upload
-  backup --no-upload PATH...   commit the snapshot at once; content waits in the upload queue
-  upload                       drain the upload queue, highest priority first
-  status                       the upload queue: files, bytes, ETA, unstable files
-  snapshots [--host NAME] [--path PATH]
-                               list snapshots (every host's unless --host/--path narrow them)
-  ls SNAPSHOT [PATH]           list a snapshot's paths (below PATH)
-  forget [ID...] [--keep-last N] [--keep-hourly N] [--keep-daily N] [--keep-weekly N]
-         [--keep-monthly N] [--keep-yearly N] [--keep-within DURATION (7d, 2y5m7d3h)]
-         [--group-by host,paths|host|paths|none] [--host NAME] [--path PATH] [--dry-run]
-                               forget snapshots by id or by policy; 'prune' frees the space
-  diff SNAPSHOT1 SNAPSHOT2     paths added (+), removed (-), modified (M), type changed (T),
-                               metadata changed (U)
-  find PATTERN [--host NAME] [--path PATH]
-                               matching paths in every snapshot (a pattern with '/' matches
-                               the whole path, one without the name)
-  restore SNAPSHOT|latest --target DIR [PATH...]
-                               restore a snapshot (or only PATHs) below DIR
-  verify [--read-data]         check the repository; --read-data reads every object
-  cap                          print the root cap
-  unlock [--remove-all]        remove locks whose process is gone (--remove-all: every lock,
-                               only when no gridbackup runs anywhere)
-  prune [--grace 1h] [--dry-run]
-                               delete what no kept snapshot needs (two phases: what is
-                               unused now is deleted by a prune after the grace period)
-  grid verify|repair|status|add|retire|suggest-k
-                               the grid backend (grid:k=K|URL|URL|...): share health,
-                               repair, members, choosing k ('gridbackup grid help')
-  repair                       rebuild missing or damaged grid shares (= grid repair)
-  agent run|status|journal|install|uninstall
-                               the change-journal agent ('gridbackup agent help')
+)";
 
-Options:
+const char* kOutro = R"(
+'gridbackup help COMMAND' (or 'gridbackup COMMAND --help') shows a command's own options.
+Each command takes only its own options; any other is refused (exit 2).
+
+Global options (every command):
   --repo URL        repository (file:///path, s3://, sftp://, tahoe://, grid:k=K|URL|...);
                     default: the cap's, or
                     ~/.local/share/gridbackup/repository for init
   --cap-file FILE   root cap file (default ~/.config/gridbackup/cap)
   --cap CAP         the root cap itself (visible to other users in ps: prefer GRIDBACKUP_CAP or --cap-file)
   --state-dir DIR   local state and caches (deletable at any time)
-  --exclude PATTERN, --exclude-file FILE   skip matching paths (backup)
-  --host NAME       host name recorded in the snapshot (default GRIDBACKUP_HOST, then the
-                    machine's name); SNAPSHOT 'latest' is this host's newest snapshot
-                    (of every --path PATH given); an id names any host's
-  --force           read every file again, ignoring the previous snapshot
-  --priority PATTERN=high|normal|low|lowest   upload order rule (repeatable)
-  --limit-upload KiB/s, --parallel N          upload rate limit and parallel uploads
-  --max-delta-chain N  store a full version after N deltas (default 8; 0: no deltas)
-  --commit-interval S  the uploader records its progress (and takes in a prune plan)
-                    at least every S seconds (default 30)
-  --json            machine-readable output (backup, snapshots, ls, forget, diff, find)
-  --quiet           print only errors; --no-progress: no progress line
+  --quiet           print only errors
+  --help, -h        help; --version: the version
 Environment: GRIDBACKUP_REPO, GRIDBACKUP_CAP, GRIDBACKUP_CAP_FILE, GRIDBACKUP_STATE_DIR, GRIDBACKUP_HOST
-Each command takes only its own options; any other is refused (exit 2).
 Names with control characters or bytes not UTF-8 are shown in $'...' quoting (--json: exact).
 Exit codes: 0 ok, 1 error, 2 bad arguments, 3 some paths not backed up/restored (or skipped:
             pseudo-filesystems), 4 backup --audit found changes the journal missed (the
@@ -81,6 +43,70 @@ Exit codes: 0 ok, 1 error, 2 bad arguments, 3 some paths not backed up/restored 
             data damaged, 128+N ended by signal N after removing its lock (130 SIGINT,
             143 SIGTERM, 129 SIGHUP), 141 output closed by its reader
 )";
+
+int cmd_help(const gb::CommandLine& cl);
+int cmd_version(const gb::CommandLine&) {
+  std::printf("gridbackup %s (repository format 1)\n", GB_VERSION);
+  return gb::kExitOk;
+}
+
+const gb::Command kHelpCommand = {"help", "[COMMAND]", "this list, or a command's own help", nullptr, cmd_help};
+const gb::Command kVersionCommand = {"version", "", "print the version (also: --version)", nullptr, cmd_version};
+
+// In the order `gridbackup help` lists them.
+const gb::Command* const kCommands[] = {
+    &gb::kInitCommand,   &gb::kBackupCommand, &gb::kUploadCommand, &gb::kStatusCommand, &gb::kSnapshotsCommand,
+    &gb::kLsCommand,     &gb::kForgetCommand, &gb::kDiffCommand,   &gb::kFindCommand,   &gb::kRestoreCommand,
+    &gb::kVerifyCommand, &gb::kCapCommand,    &gb::kUnlockCommand, &gb::kPruneCommand,  &gb::kGridCommand,
+    &gb::kRepairCommand, &gb::kAgentCommand,  &kHelpCommand,       &kVersionCommand,
+};
+
+const gb::Command* find_command(const std::string& name) {
+  for (const gb::Command* c : kCommands)
+    if (name == c->name) return c;
+  return nullptr;
+}
+
+// Words of `text` in lines of at most `width` columns, each after `indent` spaces.
+std::string wrapped(const std::string& text, size_t indent, size_t width) {
+  std::string out, line;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    std::string word = text.substr(start, end - start);
+    if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
+      out += std::string(indent, ' ') + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  return out + std::string(indent, ' ') + line + "\n";
+}
+
+std::string overview() {
+  std::string out = kIntro;
+  for (const gb::Command* c : kCommands) {
+    std::string head = fmt::format("  {} {}", c->name, c->args);
+    std::string summary = wrapped(c->summary, 31, 100);
+    out += head.size() < 31 ? head + summary.substr(head.size()) : head + "\n" + summary;
+  }
+  return out + kOutro;
+}
+
+int cmd_help(const gb::CommandLine& cl) {
+  if (cl.args.empty()) {
+    std::fputs(overview().c_str(), stdout);
+    return gb::kExitOk;
+  }
+  const gb::Command* c = find_command(cl.args[0]);
+  if (!c || cl.args.size() > 1)
+    return gb::report_error(gb::make_error(gb::ErrorKind::InvalidArgument,
+                                           c ? "help takes one command name" : fmt::format("unknown command '{}' (see 'gridbackup help')", cl.args[0])));
+  std::fputs(gb::command_help(*c).c_str(), stdout);
+  return gb::kExitOk;
+}
 
 }  // namespace
 
@@ -93,30 +119,21 @@ int main(int argc, char** argv) {
   ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
   ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
   try {
-    auto cl = parse_command_line(argc, argv);
+    auto cl = parse_command_line(kCommands, argc, argv);
     if (!cl) return report_error(cl.error());
-    if (Status st = check_command_options(*cl); !st) return report_error(st.error());
-    if (cl->command.empty() || cl->command == "help" || cl->flag("help")) {
-      std::fputs(kUsage, stdout);
-      return cl->command.empty() && !cl->flag("help") ? kExitUsage : kExitOk;
+    if (cl->command.empty()) {
+      if (cl->flag("version")) return cmd_version(*cl);
+      std::fputs(overview().c_str(), stdout);
+      return cl->flag("help") ? kExitOk : kExitUsage;
     }
-    if (cl->command == "version") {
-      std::printf("gridbackup 0.1.0 (repository format 1)\n");
+    const Command& command = *find_command(cl->command);
+    if (cl->flag("help")) {
+      std::fputs(command_help(command).c_str(), stdout);
       return kExitOk;
     }
-    static const std::map<std::string, int (*)(const CommandLine&)> commands = {
-        {"init", cmd_init},       {"backup", cmd_backup}, {"snapshots", cmd_snapshots}, {"ls", cmd_ls},
-        {"forget", cmd_forget},   {"diff", cmd_diff},     {"find", cmd_find},
-        {"restore", cmd_restore}, {"verify", cmd_verify}, {"cap", cmd_cap},     {"upload", cmd_upload},
-        {"status", cmd_status},   {"grid", cmd_grid},     {"repair", cmd_repair},
-        {"agent", cmd_agent},     {"prune", cmd_prune},    {"unlock", cmd_unlock},
-    };
-    auto it = commands.find(cl->command);
-    if (it == commands.end())
-      return report_error(make_error(ErrorKind::InvalidArgument, "unknown command '" + cl->command + "' (see 'gridbackup help')"));
     // The agent receives its signals itself (signalfd, agents/linux/agent_daemon.cpp).
     if (cl->command != "agent") install_interrupt_handling();
-    int code = it->second(*cl);
+    int code = command.run(*cl);
     // Output to a reader that went away (`gridbackup ls latest | head`): the
     // command stopped early and released its lock; end as SIGPIPE would, silently.
     if (std::fflush(stdout) != 0 || std::ferror(stdout)) {

@@ -21,46 +21,6 @@
 namespace gb {
 namespace {
 
-const std::set<std::string> kValueOptions = {"repo",         "cap-file", "cap",      "state-dir",    "target",  "exclude",
-                                            // forget (lifecycle)
-                                            "keep-last", "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "keep-yearly",
-                                            "keep-within", "group-by", "path",
-                                            "exclude-file", "host",     "priority", "limit-upload", "parallel", "max-delta-chain",
-                                            "limit",        "id",       "n",        "availability", "durability", "audit-interval",
-                                            "record",       "roots-file", "since", "unit-dir",    "config-dir", "out", "map",
-                                            "grace", "wait", "max-unused", "commit-interval"};
-const std::set<std::string> kFlagOptions = {"json", "quiet", "read-data", "help", "verbose", "no-progress", "force", "no-upload", "restart",
-                                            "dry-run",  // forget, prune (lifecycle)
-                                            "from-journal", "no-journal", "audit", "no-start", "bounded-queue", "remove-all"};
-
-// The options each command takes, beyond the global ones. An option a command
-// does not take is refused rather than ignored: `backup --dry-run` once saved
-// a real snapshot. (A later move to CLI11 makes this per-subcommand parsing.)
-const std::set<std::string> kGlobalOptions = {"repo", "cap-file", "cap", "state-dir", "help", "quiet"};
-const std::map<std::string, std::set<std::string>> kCommandOptions = {
-    {"init", {}},
-    {"backup", {"exclude", "exclude-file", "priority", "force", "json", "no-progress", "no-upload", "host", "limit-upload", "parallel",
-                "max-delta-chain", "commit-interval", "audit", "from-journal", "no-journal", "audit-interval"}},
-    {"upload", {"limit-upload", "parallel", "max-delta-chain", "commit-interval", "json", "no-progress", "host"}},
-    {"status", {"json"}},
-    {"snapshots", {"json", "host", "path"}},
-    {"ls", {"json", "host", "path"}},
-    {"restore", {"target", "no-progress", "verbose", "host", "path"}},
-    {"diff", {"json", "host", "path"}},
-    {"find", {"json", "host", "path"}},
-    {"forget", {"keep-last", "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "keep-yearly", "keep-within", "group-by", "host",
-                "path", "dry-run", "json"}},
-    {"verify", {"read-data", "no-progress"}},
-    {"cap", {}},
-    {"prune", {"grace", "wait", "max-unused", "dry-run", "json", "no-progress", "host"}},
-    {"grid", {"json", "no-progress", "restart", "verbose", "id", "limit", "n", "availability", "durability"}},
-    {"repair", {"json", "no-progress", "restart", "verbose", "limit"}},
-    {"agent", {"record", "roots-file", "since", "unit-dir", "config-dir", "bounded-queue", "no-start", "json", "host", "verbose"}},
-    {"unlock", {"remove-all", "json"}},
-    {"help", {}},
-    {"version", {}},
-};
-
 std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
@@ -108,67 +68,6 @@ std::optional<std::string> CommandLine::value(const std::string& name) const {
 std::vector<std::string> CommandLine::all(const std::string& name) const {
   auto it = values.find(name);
   return it == values.end() ? std::vector<std::string>{} : it->second;
-}
-
-Result<CommandLine> parse_command_line(int argc, char** argv) {
-  CommandLine cl;
-  bool options_done = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (!options_done && a == "--") {
-      options_done = true;
-      continue;
-    }
-    if (!options_done && a.size() > 2 && a.rfind("--", 0) == 0) {
-      std::string name = a.substr(2), value;
-      bool has_value = false;
-      if (auto eq = name.find('='); eq != std::string::npos) {
-        value = name.substr(eq + 1);
-        name = name.substr(0, eq);
-        has_value = true;
-      }
-      if (kFlagOptions.count(name)) {
-        if (has_value) return make_error(ErrorKind::InvalidArgument, fmt::format("option --{} takes no value", name));
-        cl.flags[name] = true;
-      } else if (kValueOptions.count(name)) {
-        if (!has_value) {
-          if (i + 1 >= argc) return make_error(ErrorKind::InvalidArgument, fmt::format("option --{} needs a value", name));
-          value = argv[++i];
-        }
-        cl.values[name].push_back(value);
-      } else {
-        return make_error(ErrorKind::InvalidArgument, fmt::format("unknown option --{} (see 'gridbackup help')", name));
-      }
-      continue;
-    }
-    if (!options_done && a == "-h") {
-      cl.flags["help"] = true;
-      continue;
-    }
-    if (!options_done && a.size() > 1 && a[0] == '-')
-      return make_error(ErrorKind::InvalidArgument, fmt::format("unknown option {} (see 'gridbackup help')", a));
-    if (cl.command.empty())
-      cl.command = a;
-    else
-      cl.args.push_back(a);
-  }
-  return cl;
-}
-
-Status check_command_options(const CommandLine& cl) {
-  auto it = kCommandOptions.find(cl.command);
-  if (it == kCommandOptions.end()) return {};  // an unknown command is reported by the dispatcher
-  auto refuse = [&](const std::string& name) -> Status {
-    return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' does not take --{} (see 'gridbackup help')", cl.command, name));
-  };
-  for (const auto& [name, _] : cl.flags)
-    if (!kGlobalOptions.count(name) && !it->second.count(name)) return refuse(name);
-  for (const auto& [name, _] : cl.values)
-    if (!kGlobalOptions.count(name) && !it->second.count(name)) return refuse(name);
-  for (const auto& h : cl.all("host"))
-    if (h.empty()) return make_error(ErrorKind::InvalidArgument, "--host needs a host name, not an empty string");
-  for (const auto& x : cl.all("exclude")) GB_CHECK(check_exclude_pattern(x, "--exclude"));
-  return {};
 }
 
 Status check_exclude_pattern(const std::string& pattern, const std::string& where) {
@@ -265,18 +164,8 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool 
     }
   }
   if (!repo) return repo;
-  auto lock = RepositoryLock::shared((*repo)->backend(), (*repo)->keys().metadata, cl.command, host_name(cl));
-  if (lock) {
-    (*repo)->hold(std::move(*lock));
-  } else {
-    // Commands that only read still work on storage they cannot write to
-    // (a read-only mount, a friend's read-only share); those that store
-    // anything must be seen by prune.
-    static const std::set<std::string> kWriters = {"backup", "upload", "forget"};
-    if (kWriters.count(cl.command)) return lock.error();
-    std::fprintf(stderr, "gridbackup: note: no lock could be stored (%s); a prune running now could disturb this %s\n",
-                 lock.error().message.c_str(), cl.command.c_str());
-  }
+  GB_ASSIGN(std::string note, (*repo)->lock_shared(cl.command, host_name(cl), cl.stores));
+  if (!note.empty()) std::fprintf(stderr, "gridbackup: note: %s\n", note.c_str());
   if (load_index) GB_CHECK((*repo)->load_index());
   return repo;
 }

@@ -20,16 +20,12 @@ struct CommandLine {
   std::vector<std::string> args;                          // positional arguments after the command
   std::map<std::string, std::vector<std::string>> values;  // --name VALUE (repeatable)
   std::map<std::string, bool> flags;                       // --name
+  bool stores = false;                                     // the command stores objects (Command::stores)
   bool flag(const std::string& name) const { return flags.count(name) > 0; }
   std::optional<std::string> value(const std::string& name) const;
   std::vector<std::string> all(const std::string& name) const;
 };
 
-// Fails with a sentence on unknown options or missing values.
-Result<CommandLine> parse_command_line(int argc, char** argv);
-
-// Refuses, with one sentence, an option the command does not take.
-Status check_command_options(const CommandLine& cl);
 // Refuses an empty exclude pattern or one with an unclosed '['; `where` names it.
 Status check_exclude_pattern(const std::string& pattern, const std::string& where);
 // --host (repeatable) and --path (repeatable, absolute). With no --host and

@@ -95,4 +95,20 @@ int cmd_status(const CommandLine& cl) {
   return kExitOk;
 }
 
+namespace {
+
+void upload_options(CommandOptions& o) {
+  o.transfer();
+  o.value("host", "NAME", "host name in the lock (default GRIDBACKUP_HOST, then the machine's name)");
+  o.json("print the result as JSON");
+  o.no_progress();
+}
+
+}  // namespace
+
+const Command kUploadCommand = {"upload", "", "drain the upload queue, highest priority first", upload_options, cmd_upload, true};
+
+const Command kStatusCommand = {"status", "", "the upload queue: files, bytes, ETA, unstable files; the agent",
+                                [](CommandOptions& o) { o.json("print the status as JSON"); }, cmd_status};
+
 }  // namespace gb

@@ -200,6 +200,16 @@ Status Repository::refresh_prune_plan() {
 
 void Repository::hold(std::unique_ptr<RepositoryLock> lock) { lock_ = std::move(lock); }
 
+Result<std::string> Repository::lock_shared(const std::string& kind, const std::string& host, bool stores) {
+  auto lock = RepositoryLock::shared(*backend_, keys_.metadata, kind, host);
+  if (lock) {
+    hold(std::move(*lock));
+    return std::string();
+  }
+  if (stores) return lock.error();
+  return fmt::format("no lock could be stored ({}); a prune running now could disturb this {}", lock.error().message, kind);
+}
+
 Repository::~Repository() = default;
 
 void Repository::use_index(const LoadedIndexObjects& loaded) {

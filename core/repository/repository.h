@@ -54,6 +54,12 @@ class Repository {
   void use_index(const LoadedIndexObjects& loaded);
   // Keeps a lock of this repository for as long as it is open.
   void hold(std::unique_ptr<RepositoryLock> lock);
+  // Takes and holds the shared lock a `kind` process works under (the lock
+  // policy). A process that stores objects fails without it: prune must see
+  // it. One that only reads goes on without one, on storage it cannot write
+  // to (a read-only mount, a friend's read-only share), and gets back a note
+  // saying so; an empty note when the lock is held.
+  Result<std::string> lock_shared(const std::string& kind, const std::string& host, bool stores);
   bool index_loaded() const { return index_loaded_; }
 
   Backend& backend() { return *backend_; }

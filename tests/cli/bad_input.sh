@@ -31,15 +31,50 @@ expect_fail 1 'no snapshot has an id starting with' gb restore abcd1234 --target
 expect_fail 2 'is not a snapshot id' gb restore 'x!' --target "$W/t"
 
 # An option a command does not take is refused, never ignored: backup
-# --dry-run once saved a real snapshot. Every command, exit 2, nothing written.
+# --dry-run once saved a real snapshot. Data-driven: every command 'gridbackup
+# help' lists refuses every option that only other commands take (each
+# command's options from its own help), exit 2, one sentence, nothing written.
 snaps_before=$(ls "$REPO/snapshots" | wc -l)
-for c in init backup upload status snapshots ls restore diff find verify cap grid repair agent unlock; do
-  expect_fail 2 "'$c' does not take --dry-run" gb $c --dry-run
+commands=$("$GB" help | sed -n '/^Commands:/,/^$/p' | grep -oE '^  [a-z-]+' | tr -d ' ')
+[ "$(echo $commands | wc -w)" -ge 19 ] || fail "'gridbackup help' lists only: $commands"
+declare -A takes
+every=""
+for c in $commands; do
+  h=$("$GB" help "$c") || fail "'gridbackup help $c' failed"
+  [ "$("$GB" "$c" --help)" = "$h" ] || fail "'gridbackup $c --help' differs from 'gridbackup help $c'"
+  takes[$c]=" $(echo "$h" | grep -oE '^  (-h,)?--[a-z-]+' | sed 's/.*--//' | sort -u | tr '\n' ' ')"
+  every="$every ${takes[$c]}"
+  grep -qx ".SS $c" "$(dirname "$GB")/gridbackup.1" || fail "the man page (build/gridbackup.1) has no section for '$c'"
 done
-for c in forget prune; do expect_fail 2 "'$c' does not take --target" gb $c --target "$W/t"; done
+every=$(echo $every | tr ' ' '\n' | sort -u)
+refusals=0
+for c in $commands; do
+  for o in $every; do
+    case "${takes[$c]}" in *" $o "*) continue ;; esac
+    rc=0
+    gb "$c" "--$o" > "$W/out.txt" 2> "$W/err.txt" || rc=$?
+    [ "$rc" = 2 ] || { cat "$W/err.txt" >&2; fail "'$c --$o' exited $rc, not 2"; }
+    [ "$(cat "$W/err.txt")" = "gridbackup: '$c' does not take --$o (see 'gridbackup help $c')" ] || { cat "$W/err.txt" >&2; fail "'$c --$o' was not refused in one sentence"; }
+    [ ! -s "$W/out.txt" ] || fail "'$c --$o' printed output"
+    refusals=$((refusals + 1))
+  done
+done
+[ "$refusals" -ge 200 ] || fail "only $refusals refusals checked"
+pass "$(echo $commands | wc -w) commands refuse the options they do not take ($refusals cases)"
 expect_fail 2 "'backup' does not take --dry-run" gb backup --dry-run "$SRC"
+expect_fail 2 "'backup' does not take --dry-run" gb --dry-run backup "$SRC"   # before the command word too
 expect_fail 2 "'snapshots' does not take --exclude" gb snapshots --exclude x
 expect_fail 2 "'verify' does not take --json" gb verify --json
+expect_fail 2 'option --json takes no value' gb snapshots --json=yes
+expect_fail 2 'option --target needs a value' gb restore latest --target
+expect_fail 2 "unknown command 'nosuch'" "$GB" help nosuch
+# Per-command help: its own options, not another command's.
+"$GB" help restore | grep -q -- '--target DIR' || fail "'help restore' does not show --target"
+! "$GB" help restore | grep -q -- '--keep-last' || fail "'help restore' shows forget's --keep-last"
+"$GB" help | grep -q '^  restore ' || fail "'gridbackup help' does not list restore"
+version=$(sed -n 's/^project(GridBackup VERSION \([0-9.]*\).*/\1/p' "$GB_TESTS/../CMakeLists.txt")
+[ "$("$GB" --version)" = "gridbackup $version (repository format 1)" ] || fail "--version says '$("$GB" --version)', not $version"
+[ "$("$GB" version)" = "$("$GB" --version)" ] || fail "'version' and '--version' differ"
 [ "$(ls "$REPO/snapshots" | wc -l)" = "$snaps_before" ] || fail "a refused command wrote a snapshot"
 # Accepted silently before: each gets one sentence and exit 2.
 expect_fail 2 'exclude-file .* is a directory' gb backup --exclude-file /tmp "$SRC"
