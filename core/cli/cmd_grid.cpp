@@ -88,7 +88,7 @@ Result<std::string> cursor_file(const CommandLine& cl, const std::string& url, c
   return dir + "/" + what + ".cursor";
 }
 
-std::string where(const GridBackend& grid, const ObjectHealth& h) {
+std::string where(const ShareStore& grid, const ObjectHealth& h) {
   std::string good, other;
   for (const auto& s : h.shares) {
     const std::string& id = grid.member_info(s.member).id;
@@ -103,12 +103,12 @@ std::string where(const GridBackend& grid, const ObjectHealth& h) {
   return fmt::format("[{}]{}", good, other);
 }
 
-std::string health_line(const GridBackend& grid, const ObjectHealth& h) {
+std::string health_line(const ShareStore& grid, const ObjectHealth& h) {
   const char* state = !h.readable ? "UNREADABLE" : h.healthy() ? "ok" : "under-replicated";
   return fmt::format("{}: {}, {} of {} good shares on {} members {}", h.name, state, h.good, h.n, h.spread, where(grid, h));
 }
 
-std::string health_json(const GridBackend& grid, const ObjectHealth& h) {
+std::string health_json(const ShareStore& grid, const ObjectHealth& h) {
   std::string shares;
   for (const auto& s : h.shares) {
     const char* kind = s.kind == ShareState::Good ? "good" : s.kind == ShareState::Damaged ? "damaged" : s.kind == ShareState::Stale ? "stale" : "unreadable";
@@ -126,7 +126,7 @@ int pass_exit_code(const GridPassSummary& s) {
   return kExitOk;
 }
 
-void print_summary(const GridBackend& grid, const GridPassSummary& s, const char* verb) {
+void print_summary(const ShareStore& grid, const GridPassSummary& s, const char* verb) {
   const GridConfig& c = grid.config();
   for (const auto& m : s.unreachable_members) std::fprintf(stderr, "unreachable: %s\n", m.c_str());
   if (!s.resumed_after.empty()) std::printf("continued after %s\n", s.resumed_after.c_str());
@@ -162,21 +162,21 @@ int run_pass(const CommandLine& cl, bool repair) {
     const ObjectHealth& now = outcome ? outcome->after : before;
     if (json) {
       if (!objects_json.empty()) objects_json += ',';
-      objects_json += health_json(**grid, now);
+      objects_json += health_json((*grid)->shares(), now);
       return;
     }
     if (outcome && (outcome->shares_written || outcome->shares_removed))
       std::printf("repaired %s: %d shares written, %d removed; was %s\n", before.name.c_str(), outcome->shares_written,
-                  outcome->shares_removed, health_line(**grid, before).c_str());
+                  outcome->shares_removed, health_line((*grid)->shares(), before).c_str());
     if (outcome)
       for (const auto& p : outcome->problems) std::fprintf(stderr, "problem: %s: %s\n", before.name.c_str(), p.c_str());
-    if (verbose || !now.healthy()) std::printf("%s\n", health_line(**grid, now).c_str());
+    if (verbose || !now.healthy()) std::printf("%s\n", health_line((*grid)->shares(), now).c_str());
   };
   Result<GridPassSummary> summary = make_error(ErrorKind::Io, "the pass did not run");
   {
     ProgressLine line(!json && !cl.flag("quiet") && !cl.flag("no-progress"),
                       [&] { return fmt::format("{} objects {}", done.load(), repair ? "checked and repaired" : "checked"); });
-    summary = run_grid_pass(**grid, options);
+    summary = run_grid_pass((*grid)->shares(), options);
   }
   if (!summary) return report_error(summary.error());
   const GridPassSummary& s = *summary;
@@ -187,7 +187,7 @@ int run_pass(const CommandLine& cl, bool repair) {
                 (unsigned long long)s.unreadable, (unsigned long long)s.shares_written, (unsigned long long)s.shares_removed,
                 (unsigned long long)s.marked, s.unreachable_members.size(), s.finished ? "true" : "false");
   } else {
-    print_summary(**grid, s, repair ? "repaired" : "verified");
+    print_summary((*grid)->shares(), s, repair ? "repaired" : "verified");
   }
   int code = pass_exit_code(s);
   if (code == kExitDamaged)
@@ -260,7 +260,7 @@ int cmd_grid_retire(const CommandLine& cl) {
   if (!target) return report_error(target.error());
   auto grid = open_grid(target->url);
   if (!grid) return report_error(grid.error());
-  GridConfig config = (*grid)->config();
+  GridConfig config = (*grid)->shares().config();
   int m = config.find_member(cl.args[1]);
   if (m < 0) return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("the grid has no member '{}'", cl.args[1])));
   if (static_cast<int>(config.members.size()) - 1 < config.n)
@@ -280,15 +280,15 @@ int cmd_grid_retire(const CommandLine& cl) {
   options.report = [&](const ObjectHealth& before, const RepairOutcome* outcome) {
     if (outcome)
       for (const auto& p : outcome->problems) std::fprintf(stderr, "problem: %s: %s\n", before.name.c_str(), p.c_str());
-    if (cl.flag("verbose")) std::printf("%s\n", health_line(**grid, outcome ? outcome->after : before).c_str());
+    if (cl.flag("verbose")) std::printf("%s\n", health_line((*grid)->shares(), outcome ? outcome->after : before).c_str());
   };
-  auto summary = run_grid_pass(**grid, options);
+  auto summary = run_grid_pass((*grid)->shares(), options);
   if (!summary) return report_error(summary.error());
-  print_summary(**grid, *summary, "moved shares of");
+  print_summary((*grid)->shares(), *summary, "moved shares of");
   if (!summary->finished) return kExitPartial;
   // The member may be dropped only when nothing is left on it (or, when it
   // cannot be reached, when every object is whole without it).
-  auto left = (*grid)->list_shares("", {static_cast<size_t>(m)}, true);
+  auto left = (*grid)->shares().list_shares("", {static_cast<size_t>(m)}, true);
   bool reachable = left.failed.empty();
   if ((reachable && !left.shares.empty()) || (!reachable && (summary->degraded || summary->unreadable))) {
     return report_error(make_error(ErrorKind::Transient, fmt::format("member {} still holds shares that could not be moved elsewhere ({} objects); "
@@ -305,22 +305,22 @@ int cmd_grid_status(const CommandLine& cl) {
   if (!target) return report_error(target.error());
   auto grid = open_grid(target->url);
   if (!grid) return report_error(grid.error());
-  const GridConfig& c = (*grid)->config();
+  const GridConfig& c = (*grid)->shares().config();
   std::printf("grid: k=%d of n=%d shares per object, happy=%d, %zu members\n", c.k, c.n, c.happy, c.members.size());
   std::vector<std::string> states(c.members.size());
   parallel_for(c.members.size(), [&](size_t i) {
-    auto there = (*grid)->member(i).exists();
+    auto there = (*grid)->shares().member(i).exists();
     states[i] = !there ? "UNREACHABLE: " + there.error().message : *there ? "reachable" : "MISSING: the location does not exist";
   });
   int down = 0;
   for (size_t i = 0; i < c.members.size(); ++i) {
     down += states[i] != "reachable";
     // The member backend's url(), not the configured one: it hides secrets such as a Tahoe dircap.
-    const std::string shown = (*grid)->member(i).url();
+    const std::string shown = (*grid)->shares().member(i).url();
     const std::string id = c.members[i].id == c.members[i].url ? shown : c.members[i].id;
     std::printf("  %s%s  %s\n", id.c_str(), id == shown ? "" : (" = " + shown).c_str(), states[i].c_str());
   }
-  if (auto under = (*grid)->under_replicated(); under && !under->empty())
+  if (auto under = (*grid)->shares().under_replicated(); under && !under->empty())
     std::printf("%zu objects are recorded as under-replicated at upload: run 'gridbackup repair'\n", under->size());
   return down ? kExitPartial : kExitOk;
 }

@@ -16,7 +16,7 @@
 namespace gb {
 namespace {
 
-using ShareFile = GridBackend::ShareFile;
+using ShareFile = ShareStore::ShareFile;
 
 // The largest set of (member, share index) pairs, every member and every
 // index used once, where the member holds that index intact (augmenting
@@ -66,7 +66,7 @@ std::vector<std::vector<int>> good_holdings(const Inspection& in, size_t members
   return holds;
 }
 
-Inspection inspect(GridBackend& grid, const std::string& name, const std::vector<ShareFile>& files, const std::vector<size_t>& unreachable) {
+Inspection inspect(ShareStore& grid, const std::string& name, const std::vector<ShareFile>& files, const std::vector<size_t>& unreachable) {
   Inspection in;
   in.files = files;
   ObjectHealth& h = in.health;
@@ -129,7 +129,7 @@ Inspection inspect(GridBackend& grid, const std::string& name, const std::vector
 // Regenerates unplaced shares onto usable members, then removes damaged,
 // stale, redundant and retiring copies. Writes come first: a repair stopped
 // at any moment leaves at least what was there.
-RepairOutcome repair(GridBackend& grid, Inspection& in, std::optional<size_t> retiring) {
+RepairOutcome repair(ShareStore& grid, Inspection& in, std::optional<size_t> retiring) {
   RepairOutcome out;
   ObjectHealth& h = in.health;
   const size_t members = grid.member_count();
@@ -272,7 +272,7 @@ Status write_cursor(const std::string& file, const std::string& name) {
 
 }  // namespace
 
-Result<GridPassSummary> run_grid_pass(GridBackend& grid, const GridPassOptions& options) {
+Result<GridPassSummary> run_grid_pass(ShareStore& grid, const GridPassOptions& options) {
   GridPassSummary summary;
   const size_t members = grid.member_count();
   auto listing = grid.list_shares("", {}, /*ask_down=*/true);

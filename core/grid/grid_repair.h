@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/common/result.h"
-#include "core/grid/grid_backend.h"
+#include "core/grid/share_store.h"
 
 namespace gb {
 
@@ -70,6 +70,6 @@ struct GridPassSummary {
   bool finished = false;       // the pass reached the last object
 };
 
-Result<GridPassSummary> run_grid_pass(GridBackend& grid, const GridPassOptions& options);
+Result<GridPassSummary> run_grid_pass(ShareStore& grid, const GridPassOptions& options);
 
 }  // namespace gb

@@ -80,7 +80,7 @@ TEST_CASE("grid backend: objects are stored as one share per member and read bac
   CHECK(grid->get("empty")->empty());
   for (int i = 0; i < 5; ++i) CHECK(g5.shares_on(i, "data/ab/big").size() == 1);
   // Share i sits on the i-th member of the object's permuted order.
-  auto order = grid->placement("data/ab/big");
+  auto order = grid->shares().placement("data/ab/big");
   for (int i = 0; i < 5; ++i)
     CHECK(g5.shares_on(static_cast<int>(order[i]), "data/ab/big")[0].filename() == fmt::format("s{}.2097157", i));
   auto listed = grid->list("");
@@ -122,7 +122,7 @@ TEST_CASE("grid backend: corrupted shares are skipped, never decoded into garbag
   REQUIRE(grid->create());
   Bytes object = random_bytes_of(1500000, 9);
   REQUIRE(grid->put("pack", object));
-  auto order = grid->placement("pack");
+  auto order = grid->shares().placement("pack");
   // Damage the first two primary shares (members order[0] and order[1]) in their data.
   flip_byte(g5.shares_on(static_cast<int>(order[0]), "pack")[0], 5000);
   flip_byte(g5.shares_on(static_cast<int>(order[1]), "pack")[0], 400000);
@@ -144,7 +144,7 @@ TEST_CASE("grid backend: a member down at put time: the share goes to the next m
     Bytes object = random_bytes_of(300000, 3);
     REQUIRE(grid->put("pack", object));
     CHECK(*grid->get("pack") == object);
-    auto under = grid->under_replicated();
+    auto under = grid->shares().under_replicated();
     REQUIRE(under);
     CHECK(*under == std::vector<std::string>{"pack"});
     size_t files = 0, doubled = 0;
