@@ -29,7 +29,8 @@ Result<std::string> StagingArea::stage(Entry& e, int attempts) {
   if (used_bytes() + e.size > limit_)
     return make_error(ErrorKind::Io, fmt::format("the staging area ({} bytes) has no room for it", limit_));
   GB_CHECK(make_private_dir(dir_));
-  std::string copy = dir_ + "/" + to_hex(random_bytes(12));
+  GB_ASSIGN(Bytes suffix, random_bytes(12));
+  std::string copy = dir_ + "/" + to_hex(suffix);
   // Bounded by time too (see FileReader::read): a copy that keeps failing
   // gives up after a few seconds, whatever the count.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);

@@ -47,7 +47,9 @@ int cmd_init(const CommandLine& cl) {
   std::error_code exists_error;
   if (std::filesystem::exists(file, exists_error))
     return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("a cap file already exists at {}; choose another with --cap-file (it may open another repository)", file)));
-  RootCap cap{random_hash(), url};
+  auto master = random_hash();
+  if (!master) return report_error(master.error());
+  RootCap cap{*master, url};
   auto repo = Repository::init(std::move(*backend), cap.master);
   if (!repo) return report_error(repo.error());
   std::string text = format_cap(cap);

@@ -17,8 +17,8 @@ Bytes blob_aad(BlobType type, const Hash& hash) {
 }
 }  // namespace
 
-void seal_blob(const RepositoryKeys& keys, BlobType type, const Hash& hash, ByteView plaintext, int level, Bytes& out) {
-  aead_seal(keys.content_key(hash), compress(plaintext, level), blob_aad(type, hash), out);
+Status seal_blob(const RepositoryKeys& keys, BlobType type, const Hash& hash, ByteView plaintext, int level, Bytes& out) {
+  return aead_seal(keys.content_key(hash), compress(plaintext, level), blob_aad(type, hash), out);
 }
 
 Result<Bytes> open_blob(const RepositoryKeys& keys, BlobType type, const Hash& hash, ByteView box) {

@@ -8,7 +8,7 @@
 
 namespace gb {
 
-void seal_blob(const RepositoryKeys& keys, BlobType type, const Hash& hash, ByteView plaintext, int level, Bytes& out);
+Status seal_blob(const RepositoryKeys& keys, BlobType type, const Hash& hash, ByteView plaintext, int level, Bytes& out);
 // Opens and checks a blob: fails with Corrupt if the box or its hash is wrong.
 Result<Bytes> open_blob(const RepositoryKeys& keys, BlobType type, const Hash& hash, ByteView box);
 

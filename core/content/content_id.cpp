@@ -13,7 +13,7 @@ Hash content_id_of_segments(const std::vector<Hash>& segment_ids) {
   if (segment_ids.empty()) return sha256({});
   if (segment_ids.size() == 1) return segment_ids[0];
   static constexpr char kTag[] = "gridbackup segment list v2";
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();  // fails only out of memory: std::bad_alloc, as any allocation (sha256.cpp)
   if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha512_256(), nullptr) != 1) {
     EVP_MD_CTX_free(ctx);
     throw std::bad_alloc();

@@ -7,10 +7,10 @@
 
 namespace gb {
 
-Bytes seal_envelope(const Hash& key, EnvelopeKind kind, ByteView payload) {
+Result<Bytes> seal_envelope(const Hash& key, EnvelopeKind kind, ByteView payload) {
   Bytes out{'G', 'B', 'E', '1', static_cast<uint8_t>(kind)};
   Bytes header = out;
-  aead_seal(key, compress(payload, 3), header, out);
+  GB_CHECK(aead_seal(key, compress(payload, 3), header, out));
   return out;
 }
 

@@ -18,7 +18,7 @@ enum class EnvelopeKind : uint8_t {
   Tombstone = 'T',  // forgotten/<id>: a forgotten snapshot
 };
 
-Bytes seal_envelope(const Hash& key, EnvelopeKind kind, ByteView payload);
+Result<Bytes> seal_envelope(const Hash& key, EnvelopeKind kind, ByteView payload);
 // Fails with Corrupt (naming `what`) if the object was altered or is not of `kind`.
 Result<Bytes> open_envelope(const Hash& key, EnvelopeKind kind, ByteView sealed, const std::string& what);
 

@@ -38,7 +38,16 @@ void Packer::worker() {
     }
     Bytes box;
     box.reserve(job.data.size() / 2 + 64);
-    seal_blob(keys_, job.type, job.hash, job.data, options_.compression_level, box);
+    if (Status sealed = seal_blob(keys_, job.type, job.hash, job.data, options_.compression_level, box); !sealed) {
+      fail(sealed.error());
+      std::lock_guard lock(mu_);
+      queued_bytes_ -= job.data.size();
+      in_flight_.erase(job.hash);
+      --busy_;
+      has_room_.notify_all();
+      idle_.notify_all();
+      continue;
+    }
     OpenPack full;
     {
       std::lock_guard lock(mu_);
@@ -59,7 +68,9 @@ void Packer::worker() {
 }
 
 void Packer::store_pack(OpenPack pack) {
-  Bytes header = seal_envelope(keys_.metadata, EnvelopeKind::PackHeader, encode_pack_header(pack.blobs));
+  auto sealed = seal_envelope(keys_.metadata, EnvelopeKind::PackHeader, encode_pack_header(pack.blobs));
+  if (!sealed) return fail(sealed.error());
+  Bytes& header = *sealed;
   pack.bytes.insert(pack.bytes.end(), header.begin(), header.end());
   uint32_t len = static_cast<uint32_t>(header.size());
   for (int i = 0; i < 4; ++i) pack.bytes.push_back(static_cast<uint8_t>(len >> (8 * i)));

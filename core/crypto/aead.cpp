@@ -4,7 +4,6 @@
 #include <openssl/rand.h>
 
 #include <memory>
-#include <stdexcept>
 
 namespace gb {
 namespace {
@@ -14,16 +13,20 @@ struct CtxFree {
 using Ctx = std::unique_ptr<EVP_CIPHER_CTX, CtxFree>;
 }  // namespace
 
-void aead_seal(const Hash& key, ByteView plaintext, ByteView aad, Bytes& out) {
+Status aead_seal(const Hash& key, ByteView plaintext, ByteView aad, Bytes& out) {
   size_t start = out.size();
   out.resize(start + kAeadOverhead + plaintext.size());
   uint8_t* nonce = out.data() + start;
   uint8_t* ct = nonce + 12;
-  if (RAND_bytes(nonce, 12) != 1) throw std::runtime_error("the system random generator failed");
+  auto failed = [&](const char* what) {
+    out.resize(start);
+    return make_error(ErrorKind::Io, what);
+  };
+  if (RAND_bytes(nonce, 12) != 1) return failed("the system random generator failed");
   Ctx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), nonce) != 1)
-    throw std::runtime_error("AES-GCM initialisation failed");
+    return failed("AES-GCM initialisation failed");
   if (!aad.empty()) EVP_EncryptUpdate(ctx.get(), nullptr, &len, aad.data(), static_cast<int>(aad.size()));
   // EVP lengths are int; feed large buffers in pieces.
   size_t done = 0;
@@ -34,6 +37,7 @@ void aead_seal(const Hash& key, ByteView plaintext, ByteView aad, Bytes& out) {
   }
   EVP_EncryptFinal_ex(ctx.get(), ct + done, &len);
   EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, 16, ct + plaintext.size());
+  return {};
 }
 
 std::optional<Bytes> aead_open(const Hash& key, ByteView box, ByteView aad) {

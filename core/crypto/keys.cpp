@@ -25,15 +25,17 @@ Hash derive_key(const Hash& master, std::string_view purpose) {
   return hmac_sha256(prk, info);
 }
 
-Bytes random_bytes(size_t n) {
+Error random_generator_failed() { return make_error(ErrorKind::Io, "the system random generator failed"); }
+
+Result<Bytes> random_bytes(size_t n) {
   Bytes out(n);
-  if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) throw std::runtime_error("the system random generator failed");
+  if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) return random_generator_failed();
   return out;
 }
 
-Hash random_hash() {
+Result<Hash> random_hash() {
   Hash h;
-  if (RAND_bytes(h.data(), 32) != 1) throw std::runtime_error("the system random generator failed");
+  if (RAND_bytes(h.data(), 32) != 1) return random_generator_failed();
   return h;
 }
 

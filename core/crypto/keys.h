@@ -4,14 +4,16 @@
 #include <string_view>
 
 #include "core/common/bytes.h"
+#include "core/common/result.h"
 
 namespace gb {
 
 Hash hmac_sha256(ByteView key, ByteView message);
 // HKDF-SHA256 (RFC 5869) with an empty salt: one 32-byte key per purpose label.
 Hash derive_key(const Hash& master, std::string_view purpose);
-Bytes random_bytes(size_t n);
-Hash random_hash();
+// From the system's random generator; Io if it fails (no entropy source).
+Result<Bytes> random_bytes(size_t n);
+Result<Hash> random_hash();
 
 // The keys of one repository.
 struct RepositoryKeys {

@@ -6,6 +6,9 @@
 
 namespace gb {
 
+// OpenSSL failing to allocate a context is running out of memory: that is
+// std::bad_alloc, as for every allocation (main says "out of memory"); no
+// other failure of hashing exists to report.
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
   if (!ctx_ || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
 }

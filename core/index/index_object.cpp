@@ -97,7 +97,7 @@ Result<IndexObject> decode_index_object(ByteView payload) {
 }
 
 Result<std::string> store_index_object(Backend& backend, const Hash& metadata_key, const IndexObject& o) {
-  Bytes sealed = seal_envelope(metadata_key, EnvelopeKind::Index, encode_index_object(o));
+  GB_ASSIGN(Bytes sealed, seal_envelope(metadata_key, EnvelopeKind::Index, encode_index_object(o)));
   std::string name = "index/" + to_hex(sha256(sealed));
   GB_CHECK(backend.put(name, sealed));
   return name;

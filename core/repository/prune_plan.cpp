@@ -67,7 +67,8 @@ Result<std::optional<PrunePlan>> load_prune_plan(Backend& backend, const Hash& m
 }
 
 Status store_prune_plan(Backend& backend, const Hash& metadata_key, const PrunePlan& p) {
-  return backend.put(kPrunePlanObject, seal_envelope(metadata_key, EnvelopeKind::PrunePlan, encode_prune_plan(p)));
+  GB_ASSIGN(Bytes sealed, seal_envelope(metadata_key, EnvelopeKind::PrunePlan, encode_prune_plan(p)));
+  return backend.put(kPrunePlanObject, sealed);
 }
 
 }  // namespace gb

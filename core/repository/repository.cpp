@@ -83,13 +83,13 @@ Result<std::unique_ptr<Repository>> Repository::init(std::unique_ptr<Backend> ba
   if (existing) return make_error(ErrorKind::InvalidArgument, fmt::format("a repository already exists at {}", backend->url()));
   if (existing.error().kind != ErrorKind::NotFound) return existing.error();
   std::unique_ptr<Repository> repo(new Repository(std::move(backend), master));
-  repo->config_.repository_id = random_bytes(16);
+  GB_ASSIGN(repo->config_.repository_id, random_bytes(16));
   repo->config_.created = static_cast<int64_t>(std::time(nullptr));
   Bytes obj(kConfigMagic, kConfigMagic + 4);
   obj.insert(obj.end(), repo->config_.repository_id.begin(), repo->config_.repository_id.end());
   Bytes check = key_check(repo->keys_);
   obj.insert(obj.end(), check.begin(), check.end());
-  Bytes sealed = seal_envelope(repo->keys_.metadata, EnvelopeKind::Config, encode_config(repo->config_));
+  GB_ASSIGN(Bytes sealed, seal_envelope(repo->keys_.metadata, EnvelopeKind::Config, encode_config(repo->config_)));
   obj.insert(obj.end(), sealed.begin(), sealed.end());
   GB_CHECK(repo->backend_->put("config", obj));
   return repo;

@@ -126,7 +126,8 @@ Status RepositoryLock::store() {
   std::lock_guard lk(store_mu_);
   if (released_) return {};
   info_.refreshed_ns = now_ns();
-  return backend_.put(info_.name, seal_envelope(key_, EnvelopeKind::Lock, encode_lock(info_)));
+  GB_ASSIGN(Bytes sealed, seal_envelope(key_, EnvelopeKind::Lock, encode_lock(info_)));
+  return backend_.put(info_.name, sealed);
 }
 
 void RepositoryLock::refresh_loop() {
@@ -146,7 +147,8 @@ Result<std::unique_ptr<RepositoryLock>> RepositoryLock::stored(Backend& backend,
   info.host = host;
   info.pid = ::getpid();
   info.created_ns = now_ns();
-  info.name = "locks/" + kind + "-" + to_hex(random_bytes(8));
+  GB_ASSIGN(Bytes suffix, random_bytes(8));
+  info.name = "locks/" + kind + "-" + to_hex(suffix);
   std::unique_ptr<RepositoryLock> lock(new RepositoryLock(backend, metadata_key, std::move(info)));
   GB_CHECK(lock->store());
   std::lock_guard lk(g_held_mu);

@@ -75,7 +75,7 @@ Result<Snapshot> SnapshotStore::resolve(const std::string& ref) {
 }
 
 Status SnapshotStore::save(Snapshot& s) {
-  Bytes sealed = seal_envelope(repo_.keys().metadata, EnvelopeKind::Snapshot, encode_snapshot(s));
+  GB_ASSIGN(Bytes sealed, seal_envelope(repo_.keys().metadata, EnvelopeKind::Snapshot, encode_snapshot(s)));
   s.id = to_hex(sha256(sealed));
   return repo_.backend().put(kSnapshotsPrefix + s.id, sealed);
 }
@@ -89,7 +89,8 @@ Status SnapshotStore::forget(const Snapshot& s) {
   w.varint(1);  // format version
   w.svarint(now_ns());
   w.hash(*id);
-  return repo_.backend().put(kForgottenPrefix + s.id, seal_envelope(repo_.keys().metadata, EnvelopeKind::Tombstone, w.buffer()));
+  GB_ASSIGN(Bytes sealed, seal_envelope(repo_.keys().metadata, EnvelopeKind::Tombstone, w.buffer()));
+  return repo_.backend().put(kForgottenPrefix + s.id, sealed);
 }
 
 Status SnapshotStore::check_tombstone(const std::string& id, ByteView sealed) {

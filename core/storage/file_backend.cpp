@@ -62,7 +62,8 @@ Result<bool> FileBackend::exists() {
 // A crash leaves at most a stray file under tmp/, never a partial object.
 Status FileBackend::put(const std::string& name, ByteView data) {
   std::string final_path = path_of(name);
-  std::string tmp = root_ + "/tmp/" + to_hex(random_bytes(12));
+  GB_ASSIGN(Bytes suffix, random_bytes(12));
+  std::string tmp = root_ + "/tmp/" + to_hex(suffix);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0 && errno == ENOENT) {
     GB_CHECK(make_dirs(root_ + "/tmp"));

@@ -332,7 +332,8 @@ Status SftpBackend::put(const std::string& name, ByteView data) {
 }
 
 Status SftpBackend::put_once(const std::string& name, ByteView data) {
-  std::string tmp = "tmp/" + to_hex(random_bytes(12));
+  GB_ASSIGN(Bytes suffix, random_bytes(12));
+  std::string tmp = "tmp/" + to_hex(suffix);
   std::string rename = "rename " + remote(tmp) + " " + remote(name);
   CURLcode code = CURLE_OK;
   auto uploaded = perform(

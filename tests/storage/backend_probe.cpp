@@ -130,7 +130,7 @@ void check_object(Backend& b, const std::string& name, size_t size) {
 }
 
 int conformance(Backend& b, int objects, int threads, int big_mib) {
-  std::string run = "probe-" + to_hex(random_bytes(4)) + "/";
+  std::string run = "probe-" + to_hex(*random_bytes(4)) + "/";
   std::printf("probe %s under %s\n", b.url().c_str(), run.c_str());
   {
     Step s("create twice, exists");

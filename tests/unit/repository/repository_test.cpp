@@ -11,13 +11,13 @@ using namespace gb;
 
 TEST_CASE("repository: blobs stored through the packer read back; reopening needs the right key") {
   test::ScratchDir dir;
-  Hash master = random_hash();
+  Hash master = *random_hash();
   auto repo = test::make_repository(dir.path, master);
   std::vector<std::pair<Hash, Bytes>> blobs;
   {
     Packer packer(repo->backend(), repo->keys(), packs_into(repo->index()), PackerOptions{2, 4096, 1 << 20, 3});
     for (int i = 0; i < 50; ++i) {
-      Bytes data = random_bytes(static_cast<size_t>(i * 300 + 1));
+      Bytes data = *random_bytes(static_cast<size_t>(i * 300 + 1));
       Hash h = sha256(data);
       CHECK(packer.add(BlobType::Data, h, data));
       CHECK_FALSE(packer.add(BlobType::Data, h, data));  // deduplicated while in flight
@@ -34,15 +34,15 @@ TEST_CASE("repository: blobs stored through the packer read back; reopening need
   CHECK((*reopened)->index().blob_count() == blobs.size());
   CHECK(*(*reopened)->read_blob(blobs[7].first) == blobs[7].second);
 
-  auto wrong = Repository::open(std::move(*open_backend("file://" + dir.path + "/repo")), random_hash());
+  auto wrong = Repository::open(std::move(*open_backend("file://" + dir.path + "/repo")), *random_hash());
   REQUIRE(!wrong);
   CHECK(wrong.error().kind == ErrorKind::WrongKey);
 }
 
 TEST_CASE("repository: a flipped byte in a pack is reported as damage naming the pack") {
   test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, random_hash());
-  Bytes data = random_bytes(10000);
+  auto repo = test::make_repository(dir.path, *random_hash());
+  Bytes data = *random_bytes(10000);
   Hash h = sha256(data);
   {
     Packer packer(repo->backend(), repo->keys(), packs_into(repo->index()), PackerOptions{});
@@ -93,7 +93,7 @@ class TornGets final : public Backend {
 
 TEST_CASE("repository: a config read short once is read again; short every time it is damaged") {
   test::ScratchDir dir;
-  Hash master = random_hash();
+  Hash master = *random_hash();
   test::make_repository(dir.path, master);
   auto torn = [&](int times) {
     return Repository::open(std::make_unique<TornGets>(std::move(*open_backend("file://" + dir.path + "/repo")), "config", times), master);

@@ -6,7 +6,7 @@
 using namespace gb;
 
 TEST_CASE("root cap round trips and stays short") {
-  RootCap cap{random_hash(), "file:///home/someone/.local/share/gridbackup/repository"};
+  RootCap cap{*random_hash(), "file:///home/someone/.local/share/gridbackup/repository"};
   std::string text = format_cap(cap);
   CHECK(text.size() <= 200);
   auto back = parse_cap(text + "\n");
@@ -16,7 +16,7 @@ TEST_CASE("root cap round trips and stays short") {
 }
 
 TEST_CASE("root cap: every single-character change is refused") {
-  std::string text = format_cap({random_hash(), "file:///r"});
+  std::string text = format_cap({*random_hash(), "file:///r"});
   int accepted = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     std::string bad = text;

@@ -69,7 +69,7 @@ bool refused(const RestoreResult& r, const std::string& path) {
 
 TEST_CASE("crafted names '..', '.', empty or relative are refused, one message per path, nothing written outside") {
   test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, random_hash());
+  auto repo = test::make_repository(dir.path, *random_hash());
   std::string target = dir.path + "/target";
   fs::create_directories(dir.path + "/elsewhere");
   auto r = restore_crafted(*repo, target,
@@ -86,7 +86,7 @@ TEST_CASE("crafted names '..', '.', empty or relative are refused, one message p
 
 TEST_CASE("a symlink from the snapshot is never traversed by the entries below it") {
   test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, random_hash());
+  auto repo = test::make_repository(dir.path, *random_hash());
   std::string target = dir.path + "/target";
   std::string elsewhere = dir.path + "/elsewhere";
   fs::create_directories(elsewhere);

@@ -12,7 +12,7 @@ using namespace gb;
 
 TEST_CASE("a missing pack is listed by its object name among the damaged objects") {
   test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, random_hash());
+  auto repo = test::make_repository(dir.path, *random_hash());
   Bytes data(1000, 0x5a);
   Hash content = sha256(data);
   {

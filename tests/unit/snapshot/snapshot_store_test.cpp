@@ -17,7 +17,7 @@ Snapshot make_snapshot(SnapshotStore& store, int64_t time_ns, const std::string&
   s.parent = parent;
   s.checkpoint = parent.empty();
   s.depth = parent.empty() ? 0 : 1;
-  s.log_blobs = {random_hash()};
+  s.log_blobs = {*random_hash()};
   REQUIRE(store.save(s).ok());
   return s;
 }
@@ -25,7 +25,7 @@ Snapshot make_snapshot(SnapshotStore& store, int64_t time_ns, const std::string&
 
 TEST_CASE("a forgotten snapshot leaves list and resolve but still loads for chains") {
   test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, random_hash());
+  auto repo = test::make_repository(dir.path, *random_hash());
   SnapshotStore store(*repo);
   Snapshot a = make_snapshot(store, 1, "");
   Snapshot b = make_snapshot(store, 2, a.id);
@@ -58,7 +58,7 @@ TEST_CASE("a forgotten snapshot leaves list and resolve but still loads for chai
 
 TEST_CASE("a tombstone moved to another name, or sealed with another key, is refused") {
   test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, random_hash());
+  auto repo = test::make_repository(dir.path, *random_hash());
   SnapshotStore store(*repo);
   Snapshot a = make_snapshot(store, 1, "");
   Snapshot b = make_snapshot(store, 2, "");
@@ -73,7 +73,7 @@ TEST_CASE("a tombstone moved to another name, or sealed with another key, is ref
   SUBCASE("sealed with a key that is not the repository's") {
     Bytes payload = {1, 2};
     payload.insert(payload.end(), b.log_blobs[0].begin(), b.log_blobs[0].end());
-    REQUIRE(repo->backend().put("forgotten/" + b.id, seal_envelope(random_hash(), EnvelopeKind::Tombstone, payload)).ok());
+    REQUIRE(repo->backend().put("forgotten/" + b.id, *seal_envelope(*random_hash(), EnvelopeKind::Tombstone, payload)).ok());
   }
   SUBCASE("a snapshot envelope under the tombstone's name") {
     auto sealed = repo->backend().get("snapshots/" + b.id);

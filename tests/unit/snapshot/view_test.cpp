@@ -50,7 +50,7 @@ TEST_CASE("entry encoding round trips every field") {
 
 TEST_CASE("a view is the k-way merge of logs: newest wins, tombstones remove, order kept") {
   test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, random_hash());
+  auto repo = test::make_repository(dir.path, *random_hash());
   // A model of the view, updated by random deltas, is compared with the merge.
   std::mt19937 rng(42);
   std::map<std::string, uint64_t, decltype(&path_less)> model(path_less);
