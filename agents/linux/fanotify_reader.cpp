@@ -423,6 +423,15 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
     e.dir = it->second.path;
     e.flags = it->second.flags;
     also = &it->second.also;
+    // A gone directory's remembered path changes when a rename later in
+    // this batch moves what is remembered (mkdir -p t/a; touch t/a/f; mv t
+    // t2; rm -r t2 read at once named f's deletion under t/a): look it up
+    // again for each event.
+    if (it->second.flags & fanotify::kDirFromCache) {
+      static const std::vector<std::string> kNone;
+      also = &kNone;
+      batch.erase(it);
+    }
   };
   size_t count = 0;
   auto* meta = reinterpret_cast<struct fanotify_event_metadata*>(buf);
