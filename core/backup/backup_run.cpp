@@ -8,6 +8,7 @@
 #include "core/common/clock.h"
 #include "core/common/path_order.h"
 #include "core/fs/file_system.h"
+#include "core/journal/scan_fallback.h"
 #include "core/journal/slice_plan.h"
 #include "core/snapshot/view_reader.h"
 
@@ -36,6 +37,17 @@ Result<std::vector<ChangeRecord>> records_between(ChangeJournal& journal, int64_
   }
 }
 
+// When the journal says most of the previous snapshot is gone, a full scan
+// is faster than the narrow slice (scan_fallback.h); says so and why.
+bool fall_back_to_full_scan(const Snapshot& parent, const SlicePlan& plan, std::string& why) {
+  uint64_t previous = parent.stats.files + parent.stats.dirs + parent.stats.others;
+  ScanFallback f = plan_scan_fallback(plan, previous, ScanFallbackRule::from_environment());
+  if (!f.full_scan) return false;
+  why = fmt::format("the change journal says {} names are gone, {:.0f}% of the previous snapshot's {} entries: a scan is faster", f.gone,
+                    previous ? 100.0 * static_cast<double>(f.gone) / static_cast<double>(previous) : 100.0, previous);
+  return true;
+}
+
 // Whether this backup can be a narrow slice from `parent`; if not, says why.
 Result<std::optional<SlicePlan>> slice_plan_for(const JournalUse& j, const Snapshot& parent, const std::vector<std::string>& roots,
                                                 std::string& why_not) {
@@ -55,6 +67,7 @@ Result<std::optional<SlicePlan>> slice_plan_for(const JournalUse& j, const Snaps
     why_not = fmt::format("the change journal asks for a rescan of {} (agent restart or lost events)", plan.full_roots.front());
     return std::optional<SlicePlan>();
   }
+  if (fall_back_to_full_scan(parent, plan, why_not)) return std::optional<SlicePlan>();
   return std::optional<SlicePlan>(std::move(plan));
 }
 

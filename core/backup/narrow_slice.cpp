@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "core/common/path_order.h"
 #include "core/scan/device_boundary.h"
@@ -35,7 +36,10 @@ class SliceBuilder {
     for (const auto& gone : plan.vanished_subtrees) {
       GB_CHECK(restat(gone));
       GB_ASSIGN(auto below, cache_.below(gone));
-      for (const auto& old : below) GB_CHECK(restat(old.path));
+      for (auto& old : below) {
+        std::string path = old.path;
+        GB_CHECK(restat(path, std::move(old)));
+      }
     }
     for (const auto& p : plan.paths) GB_CHECK(restat(p));
     // A file changed or unlinked through a name that is gone by now (a
@@ -83,10 +87,16 @@ class SliceBuilder {
     return false;
   }
 
-  Status restat(const std::string& path) {
+  // `known_old`: the previous entry when the caller already read it (from a
+  // range of the view cache), which saves looking it up again.
+  Status restat(const std::string& path, std::optional<Entry> known_old = std::nullopt) {
     if (items_.count(path)) return {};
     Item& item = items_[path];
-    GB_ASSIGN(item.old, cache_.get(path));
+    if (known_old) {
+      item.old = std::move(known_old);
+    } else {
+      GB_ASSIGN(item.old, cache_.get(path));
+    }
     const std::string* root = root_of(path);
     // Behind a device boundary (a mount point, a btrfs subvolume): not in a
     // full scan of the root, so not in the slice.
@@ -105,6 +115,17 @@ class SliceBuilder {
   Status rescan(const std::string& dir) {
     const std::string* root = root_of(dir);
     if (!root || excluded(dir, *root)) return restat(dir);
+    // The previous entries below, read in one range: a lookup for each
+    // scanned entry was the larger part of rescanning a big moved-in tree.
+    std::unordered_map<std::string, Entry> before;
+    {
+      GB_ASSIGN(auto below, cache_.below(dir));
+      before.reserve(below.size());
+      for (auto& old : below) {
+        std::string path = old.path;
+        before.emplace(std::move(path), std::move(old));
+      }
+    }
     bool found = false;
     // The full scan gets here only through directories it enters; a subtree
     // that is itself a boundary (a filesystem mounted on a new directory, a
@@ -117,7 +138,14 @@ class SliceBuilder {
       while (scanner.next(e)) {
         found = true;
         Item& item = items_[e.path];
-        GB_ASSIGN(item.old, cache_.get(e.path));
+        if (auto it = before.find(e.path); it != before.end()) {
+          item.old = std::move(it->second);
+          before.erase(it);
+        } else if (e.path == dir) {
+          GB_ASSIGN(item.old, cache_.get(e.path));
+        } else {
+          item.old.reset();
+        }
         item.now = e;
       }
     }
@@ -127,9 +155,8 @@ class SliceBuilder {
       for (const auto& r : roots_)
         if (r != dir && path_within(r, dir)) GB_CHECK(rescan(r));
     }
-    GB_ASSIGN(auto below, cache_.below(dir));
-    for (auto& old : below) {
-      Item& item = items_[old.path];
+    for (auto& [path, old] : before) {
+      Item& item = items_[path];
       if (!item.now && !item.old) item.old = std::move(old);
     }
     return {};

@@ -51,7 +51,7 @@ bool SlicePlan::covers(const std::string& path) const {
 
 SlicePlan plan_slice(const std::vector<ChangeRecord>& records, const std::vector<std::string>& roots) {
   SlicePlan plan;
-  std::set<std::string> full, subtrees, vanished, paths;
+  std::set<std::string> full, subtrees, vanished, paths, gone;
   std::set<uint64_t> inodes;
   std::set<std::pair<uint64_t, std::string>> inode_names;
   auto touch = [&](const std::string& p) {
@@ -77,6 +77,8 @@ SlicePlan plan_slice(const std::vector<ChangeRecord>& records, const std::vector
     // for our own cookie files.
     if (names_change) touch(parent_of(r.path));
     if (is_cookie_name(r.path)) continue;
+    if (r.kind == ChangeKind::Deleted || r.kind == ChangeKind::RenamedFrom) gone.insert(r.path);
+    if (r.kind == ChangeKind::Created || r.kind == ChangeKind::RenamedTo) gone.erase(r.path);
     touch(r.path);
     if (!r.is_dir && r.inode) {
       inodes.insert(r.inode);
@@ -85,6 +87,7 @@ SlicePlan plan_slice(const std::vector<ChangeRecord>& records, const std::vector
     if (r.is_dir && (r.kind == ChangeKind::RenamedTo || r.kind == ChangeKind::Created)) subtrees.insert(r.path);
     if (r.is_dir && (r.kind == ChangeKind::RenamedFrom || r.kind == ChangeKind::Deleted)) vanished.insert(r.path);
   }
+  plan.gone = gone.size();
   plan.inodes.assign(inodes.begin(), inodes.end());
   plan.inode_names.assign(inode_names.begin(), inode_names.end());
   plan.full_roots.assign(full.begin(), full.end());

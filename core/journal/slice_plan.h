@@ -34,6 +34,9 @@ struct SlicePlan {
   // Each of those inodes with the names the journal saw it under (sorted).
   std::vector<std::pair<uint64_t, std::string>> inode_names;
   size_t records = 0;  // records considered (inside the roots)
+  // Paths whose last record says their name is gone (deleted or renamed
+  // away), cookies aside: what a burst of deletes costs a narrow slice.
+  size_t gone = 0;
 
   bool needs_full_scan() const { return !full_roots.empty(); }
   // Whether the plan looks at `path` (an audit's question: did the journal

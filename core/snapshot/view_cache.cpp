@@ -43,6 +43,7 @@ ViewCache::~ViewCache() {
   put_.reset();
   update_.reset();
   get_.reset();
+  remove_.reset();
   by_inode_.reset();
   sqlite3_close(db_);
 }
@@ -143,7 +144,10 @@ Status ViewCache::put(const Entry& e) {
 }
 
 Status ViewCache::remove(const std::string& path) {
-  Stmt s(db_, "DELETE FROM entries WHERE path = ?");
+  // Prepared once: a burst of deletes removes one row per deleted path.
+  if (!remove_) remove_ = std::make_unique<Stmt>(db_, "DELETE FROM entries WHERE path = ?");
+  Stmt& s = *remove_;
+  s.reset();
   s.bind(1, path);
   if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db_, "remove");
   return {};

@@ -53,7 +53,7 @@ class ViewCache {
   explicit ViewCache(sqlite3* db);
   sqlite3* db_;
   // Prepared once: a rebuild puts every entry of the tree, a slice gets one per path.
-  std::unique_ptr<Stmt> put_, update_, get_, by_inode_;
+  std::unique_ptr<Stmt> put_, update_, get_, remove_, by_inode_;
   bool in_update_ = false;
 };
 

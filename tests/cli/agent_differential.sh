@@ -33,6 +33,25 @@ for seed in $(seq 3 27); do round "$seed" 25; done
 [ "$slices" -ge 24 ] || fail "only $slices of 26 journal backups were narrow slices"
 pass "26 random rounds: every journal-driven snapshot equals the full scan ($slices narrow slices)"
 
+# Most of the tree deleted at once: a full scan is faster than the narrow
+# slice (core/journal/scan_fallback.h), and the backup must say it took one.
+# A burst of creates first, which stays a narrow slice however large.
+/usr/bin/python3 -c '
+import os, sys
+for d in range(3):
+    os.makedirs(f"{sys.argv[1]}/d{d}")
+    for i in range(600):
+        with open(f"{sys.argv[1]}/d{d}/f{i}", "w") as f: f.write(f"bulk {d} {i}\n")' "$DATA/bulk"
+round 28 3
+grep -q "narrow slice" "$W/j.out" || { cat "$W/j.out" >&2; fail "a burst of 1800 creates was not a narrow slice"; }
+rm -rf "$DATA/bulk"
+round 29 3
+grep -q "full scan: the change journal says [0-9]* names are gone" "$W/j.out" ||
+  { cat "$W/j.out" >&2; fail "deleting most of the tree did not fall back to a full scan"; }
+round 30 5
+grep -q "narrow slice" "$W/j.out" || { cat "$W/j.out" >&2; fail "the backup after the fallback scan was not a narrow slice again"; }
+pass "most of the tree deleted: the backup falls back to a full scan, says so, equals the full scan; then narrow slices again"
+
 # Killed mid-sequence: the operations while it is down are unknown to the
 # journal; the restarted agent records a rescan, never a silent gap.
 /usr/bin/python3 "$OPS" "$DATA" 100 15 >> "$W/ops.log"
