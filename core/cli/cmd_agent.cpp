@@ -9,6 +9,7 @@
 
 #include "agents/linux/agent_daemon.h"
 #include "agents/linux/agent_install.h"
+#include "core/common/number_text.h"
 #include "core/common/private_files.h"
 #include "core/fs/file_system.h"
 #include "core/cli/commands.h"
@@ -108,11 +109,9 @@ int agent_journal(const CommandLine& cl) {
   if (!journal) return report_error(journal.error());
   int64_t after = 0;
   if (auto s = cl.value("since")) {
-    try {
-      after = std::stoll(*s);
-    } catch (const std::exception&) {
-      return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("--since wants a journal seq number, not '{}'", *s)));
-    }
+    auto seq = parse_int(*s);
+    if (!seq) return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("--since wants a journal seq number, not '{}'", *s)));
+    after = *seq;
   }
   for (;;) {
     auto rows = (*journal)->read_since(after, 10000);

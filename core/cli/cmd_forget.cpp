@@ -13,6 +13,7 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/time_text.h"
+#include "core/common/number_text.h"
 #include "core/snapshot/retention.h"
 #include "core/snapshot/snapshot_store.h"
 
@@ -22,11 +23,9 @@ namespace {
 Result<uint64_t> keep_count(const CommandLine& cl, const std::string& name) {
   auto v = cl.value(name);
   if (!v) return uint64_t{0};
-  uint64_t n = 0;
-  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (v->empty() || ec != std::errc() || end != v->data() + v->size() || n == 0 || n > 1000000)
-    return make_error(ErrorKind::InvalidArgument, fmt::format("--{} needs a whole number from 1 to 1000000, not '{}'", name, *v));
-  return n;
+  auto n = parse_uint(*v, 1000000);
+  if (!n || *n == 0) return make_error(ErrorKind::InvalidArgument, fmt::format("--{} needs a whole number from 1 to 1000000, not '{}'", name, *v));
+  return *n;
 }
 
 Result<RetentionPolicy> policy_from(const CommandLine& cl) {

@@ -16,6 +16,7 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
+#include "core/common/number_text.h"
 #include "core/common/parallel.h"
 #include "core/connect/open_backend.h"
 #include "core/crypto/sha256.h"
@@ -71,12 +72,9 @@ Result<GridTarget> grid_target(const CommandLine& cl) {
 Result<uint64_t> limit_option(const CommandLine& cl) {
   auto v = cl.value("limit");
   if (!v) return uint64_t{0};
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long n = std::strtoull(v->c_str(), &end, 10);
-  if (v->empty() || *end || errno || n == 0 || (*v)[0] == '-')
-    return make_error(ErrorKind::InvalidArgument, fmt::format("--limit needs a whole number of objects of at least 1, not '{}'", *v));
-  return static_cast<uint64_t>(n);
+  auto n = parse_uint(*v);
+  if (!n || *n == 0) return make_error(ErrorKind::InvalidArgument, fmt::format("--limit needs a whole number of objects of at least 1, not '{}'", *v));
+  return *n;
 }
 
 // Progress files live in the state dir, one directory per grid.
@@ -341,9 +339,9 @@ Result<double> probability_option(const CommandLine& cl, const std::string& name
 
 int cmd_grid_suggest_k(const CommandLine& cl) {
   auto n_text = cl.value("n");
-  int n = 0;
-  if (n_text) n = std::atoi(n_text->c_str());
-  if (!n_text || n < 1 || n > ErasureCode::kMaxShares || std::to_string(n) != *n_text)
+  auto parsed = n_text ? parse_uint(*n_text, ErasureCode::kMaxShares) : Result<uint64_t>(uint64_t{0});
+  int n = parsed ? static_cast<int>(*parsed) : 0;
+  if (!n_text || n < 1 || std::to_string(n) != *n_text)
     return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("suggest-k needs --n, the number of members (1 to {})", ErasureCode::kMaxShares)));
   auto p = probability_option(cl, "availability");
   if (!p) return report_error(p.error());

@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/common/number_text.h"
 #include "core/common/private_files.h"
 #include "core/connect/open_backend.h"
 #include "core/repository/repository_lock.h"
@@ -187,12 +188,9 @@ Result<TransferOptions> transfer_options(const CommandLine& cl) {
   TransferOptions t;
   t.parallel = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   auto number = [](const std::string& name, const std::string& text, uint64_t max) -> Result<uint64_t> {
-    char* end = nullptr;
-    errno = 0;
-    unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-    if (text.empty() || *end || errno || v == 0 || v > max || text[0] == '-')
-      return make_error(ErrorKind::InvalidArgument, fmt::format("--{} needs a whole number from 1 to {}, not '{}'", name, max, text));
-    return static_cast<uint64_t>(v);
+    auto v = parse_uint(text, max);
+    if (!v || *v == 0) return make_error(ErrorKind::InvalidArgument, fmt::format("--{} needs a whole number from 1 to {}, not '{}'", name, max, text));
+    return *v;
   };
   if (auto v = cl.value("limit-upload")) {
     GB_ASSIGN(uint64_t kib, number("limit-upload", *v, 1ull << 40));

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <fmt/format.h>
 #include <set>
 
+#include "core/common/number_text.h"
 #include "core/grid/erasure_code.h"
 
 namespace gb {
@@ -49,13 +49,11 @@ Result<GridConfig> GridConfig::parse(const std::string& url) {
   for (const auto& option : split(parts[0], ',')) {
     size_t eq = option.find('=');
     std::string name = option.substr(0, eq), value = eq == std::string::npos ? "" : option.substr(eq + 1);
-    int v = 0;
-    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
     if (name != "k" && name != "n" && name != "happy")
       return bad_grid(url, fmt::format("the option '{}' is unknown (known options: k, n, happy)", name));
-    if (value.empty() || ec != std::errc() || end != value.data() + value.size() || v < 1)
-      return bad_grid(url, fmt::format("the option {} needs a whole number of at least 1, not '{}'", name, value));
-    (name == "k" ? c.k : name == "n" ? n : happy) = v;
+    auto v = parse_uint(value, INT32_MAX);
+    if (!v || *v < 1) return bad_grid(url, fmt::format("the option {} needs a whole number of at least 1, not '{}'", name, value));
+    (name == "k" ? c.k : name == "n" ? n : happy) = static_cast<int>(*v);
   }
   if (c.k == 0) return bad_grid(url, "it does not say k, the number of shares that rebuild an object (grid:k=3|...)");
   std::set<std::string> ids, urls;

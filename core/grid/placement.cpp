@@ -1,17 +1,20 @@
 #include "core/grid/placement.h"
 
 #include <algorithm>
-#include <charconv>
 
+#include "core/common/number_text.h"
 #include "core/crypto/sha256.h"
 
 namespace gb {
 namespace {
 
+// A number in a share's name: parse_uint's form, and no leading zero, so
+// each share has exactly one name.
 bool parse_decimal(std::string_view text, uint64_t& out) {
-  if (text.empty() || text.size() > 19 || (text.size() > 1 && text[0] == '0')) return false;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
+  if (text.size() > 1 && text[0] == '0') return false;
+  auto n = parse_uint(text);
+  if (n) out = *n;
+  return n.ok();
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "core/storage/http_client.h"
+#include "core/common/number_text.h"
 
 #include <algorithm>
 #include <cstring>
@@ -24,8 +25,8 @@ size_t write_header(char* data, size_t size, size_t count, void* user) {
   std::string value = begin == std::string::npos || end < begin ? "" : line.substr(begin, end - begin + 1);
   if (name == "content-length" && response->body.empty()) {
     // Reserve once for the whole body instead of growing it piece by piece.
-    unsigned long long length = std::strtoull(value.c_str(), nullptr, 10);
-    if (length > 0 && length < (1ull << 34)) response->body.reserve(static_cast<size_t>(length));
+    auto length = parse_uint(value, (1ull << 34) - 1);  // a hint only: a bad or huge one reserves nothing
+    if (length && *length > 0) response->body.reserve(static_cast<size_t>(*length));
   }
   response->headers.emplace_back(std::move(name), std::move(value));
   return size * count;

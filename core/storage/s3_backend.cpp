@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "core/common/number_text.h"
 #include "core/crypto/sha256.h"
 #include "core/storage/aws_credentials.h"
 #include "core/storage/object_range.h"
@@ -293,9 +294,9 @@ Result<std::vector<ObjectInfo>> S3Backend::list(const std::string& prefix) {
 Result<ObjectInfo> S3Backend::stat(const std::string& name) {
   GB_ASSIGN(HttpResponse response, send({"HEAD", config_.prefix + name, {}, {}, {}, false}));
   std::string length = response.header("content-length");
-  if (length.empty() || length.find_first_not_of("0123456789") != std::string::npos || length.size() > 19)
-    return make_error(ErrorKind::Corrupt, fmt::format("the S3 server sent no usable size for {}", name));
-  return ObjectInfo{name, std::stoull(length)};
+  auto size = parse_uint(length);
+  if (!size) return make_error(ErrorKind::Corrupt, fmt::format("the S3 server sent no usable size for {}", name));
+  return ObjectInfo{name, *size};
 }
 
 Status S3Backend::remove(const std::string& name) {

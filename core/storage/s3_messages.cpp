@@ -1,4 +1,5 @@
 #include "core/storage/s3_messages.h"
+#include "core/common/number_text.h"
 
 #include <fmt/format.h>
 
@@ -83,10 +84,10 @@ Result<S3ListPage> parse_s3_list_page(std::string_view xml) {
     if (!key) return unexpected("a <Contents> entry without <Key>");
     std::string name = text_of(key);
     if (!valid_utf8(name)) return unexpected("a key that is not UTF-8");
-    std::string size = trimmed(child_text(c, "Size"));
-    if (size.empty() || size.find_first_not_of("0123456789") != std::string::npos || size.size() > 19)
-      return unexpected(fmt::format("the size '{}' of {}", size, name));
-    page.objects.push_back({std::move(name), std::stoull(size)});
+    std::string size_text = trimmed(child_text(c, "Size"));
+    auto size = parse_uint(size_text);
+    if (!size) return unexpected(fmt::format("the size '{}' of {}", size_text, name));
+    page.objects.push_back({std::move(name), *size});
   }
   page.truncated = trimmed(child_text(root, "IsTruncated")) == "true";
   page.next_continuation_token = trimmed(child_text(root, "NextContinuationToken"));

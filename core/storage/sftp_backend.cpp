@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <functional>
 
+#include "core/common/number_text.h"
 #include "core/crypto/keys.h"
 #include "core/crypto/sha256.h"
 #include "core/storage/object_range.h"
@@ -192,8 +193,9 @@ std::vector<TreeEntry> parse_sftp_listing(const std::string& text) {
     if (e.name == "." || e.name == "..") continue;
     e.is_dir = fields[0][0] == 'd';
     e.is_file = fields[0][0] == '-';
-    if (fields[4].find_first_not_of("0123456789") != std::string::npos || fields[4].size() > 19) continue;
-    e.size = std::stoull(fields[4]);
+    auto size = parse_uint(fields[4]);
+    if (!size) continue;
+    e.size = *size;
     out.push_back(std::move(e));
   }
   return out;

@@ -1,4 +1,5 @@
 #include "core/storage/storage_url.h"
+#include "core/common/number_text.h"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -13,10 +14,6 @@ Error bad_url(const std::string& text, const std::string& why) {
 bool is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
          c == '_' || c == '~';
-}
-
-bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 int hex_value(char c) {
@@ -111,10 +108,9 @@ Result<StorageUrl> parse_storage_url(const std::string& text) {
   }
   if (url.host.empty()) return bad_url(text, "it names no host");
   if (!port_text.empty()) {
-    if (port_text.size() > 5 || !all_digits(port_text) ||
-        std::stoul(port_text) == 0 || std::stoul(port_text) > 65535)
-      return bad_url(text, fmt::format("the port '{}' is not a number from 1 to 65535", port_text));
-    url.port = static_cast<uint16_t>(std::stoul(port_text));
+    auto port = parse_uint(port_text, 65535);
+    if (!port || *port == 0) return bad_url(text, fmt::format("the port '{}' is not a number from 1 to 65535", port_text));
+    url.port = static_cast<uint16_t>(*port);
   }
 
   auto path = percent_decode(raw_path);
@@ -174,10 +170,9 @@ Result<uint64_t> StorageUrl::number_param(const std::string& name, uint64_t fall
   auto it = params.find(name);
   if (it == params.end()) return fallback;
   const std::string& v = it->second;
-  if (v.size() > 18 || !all_digits(v))
-    return make_error(ErrorKind::InvalidArgument,
-                      fmt::format("the URL option {}='{}' must be a whole number", name, v));
-  return static_cast<uint64_t>(std::stoull(v));
+  auto n = parse_uint(v, 999999999999999999ull);  // 18 digits, as before
+  if (!n) return make_error(ErrorKind::InvalidArgument, fmt::format("the URL option {}='{}' must be a whole number", name, v));
+  return *n;
 }
 
 Result<bool> StorageUrl::flag_param(const std::string& name, bool fallback) const {

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#include "core/common/number_text.h"
 #include "core/storage/json_value.h"
 #include "core/storage/object_range.h"
 
@@ -70,7 +71,9 @@ std::optional<unsigned> number_after(const std::string& text, const std::string&
   at += marker.size();
   size_t end = text.find_first_not_of("0123456789", at);
   if (end == at) return std::nullopt;
-  return static_cast<unsigned>(std::stoul(text.substr(at, end - at)));
+  auto n = parse_uint(std::string_view(text).substr(at, end == std::string::npos ? std::string::npos : end - at), UINT32_MAX);
+  if (!n) return std::nullopt;
+  return static_cast<unsigned>(*n);
 }
 
 }  // namespace
