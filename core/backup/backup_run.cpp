@@ -73,7 +73,7 @@ Result<std::optional<SlicePlan>> slice_plan_for(const JournalUse& j, const Snaps
 
 // The full scan: walk the roots in path order and merge-join with the
 // parent's view.
-Status full_scan(Repository& repo, const BackupOptions& options, BackupProgress& progress, BackupSession& session,
+Status full_scan(Repository& repo, const ExcludeRules& excludes, BackupProgress& progress, BackupSession& session,
                  const std::vector<std::string>& roots, const std::vector<std::vector<Hash>>* parent_logs, BackupResult& result) {
   std::unique_ptr<ViewReader> before;
   if (parent_logs) before = std::make_unique<ViewReader>(repo, *parent_logs);
@@ -85,7 +85,7 @@ Status full_scan(Repository& repo, const BackupOptions& options, BackupProgress&
     return {};
   };
   GB_CHECK(advance_prev());
-  Scanner scanner(roots, Excludes(options.excludes), [&](ScanProblem p) { session.note_problem(std::move(p)); });
+  Scanner scanner(roots, excludes, [&](ScanProblem p) { session.note_problem(std::move(p)); });
   SnapshotStats& stats = session.stats();
   Entry e;
   while (scanner.next(e)) {
@@ -142,6 +142,7 @@ Status audit_against_journal(const JournalUse& j, const Snapshot& parent, const 
 
 Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, BackupProgress& progress) {
   GB_ASSIGN(std::vector<std::string> roots, normalise_roots(options.paths));
+  GB_ASSIGN(ExcludeRules excludes, ExcludeRules::make(options.excludes));
   if (!options.upload && !options.queue) return make_error(ErrorKind::InvalidArgument, "a backup without upload needs the upload queue");
   SnapshotStore store(repo);
   GB_ASSIGN(auto all, store.list());
@@ -153,7 +154,8 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
   snap.hostname = options.hostname;
   snap.username = options.username;
   snap.paths = roots;
-  snap.excludes = options.excludes;
+  snap.excludes = options.excludes.patterns;
+  for (const auto& p : options.excludes.ipatterns) snap.excludes.push_back(p);
   if (parent) {
     snap.parent = parent->id;
     result.parent_short_id = parent->short_id();
@@ -188,7 +190,7 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
   BackupSession session(repo, options, progress, result);
   if (plan) {
     result.narrow = true;
-    GB_CHECK(run_narrow_slice(*plan, roots, options, progress, session, *journal->cache, result));
+    GB_CHECK(run_narrow_slice(*plan, roots, options, excludes, progress, session, *journal->cache, result));
   } else {
     std::optional<std::vector<std::vector<Hash>>> logs;
     if (parent) {
@@ -204,7 +206,7 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
       }
       session.record_changes = journal->audit && parent && !session.cache_every_entry;
     }
-    GB_CHECK(full_scan(repo, options, progress, session, roots, logs ? &*logs : nullptr, result));
+    GB_CHECK(full_scan(repo, excludes, progress, session, roots, logs ? &*logs : nullptr, result));
     if (session.record_changes) GB_CHECK(audit_against_journal(*journal, *parent, roots, session.changed_paths, result));
   }
   GB_CHECK(session.finish(store));

@@ -20,6 +20,7 @@
 #include "core/queue/priority.h"
 #include "core/queue/upload_queue.h"
 #include "core/repository/repository.h"
+#include "core/scan/exclude_rules.h"
 #include "core/scan/scanner.h"
 #include "core/snapshot/snapshot.h"
 #include "core/snapshot/view_cache.h"
@@ -43,7 +44,7 @@ inline constexpr uint64_t kMaxSliceDepth = 64;
 
 struct BackupOptions {
   std::vector<std::string> paths;
-  std::vector<std::string> excludes;
+  ExcludeSpec excludes;  // what is left out (exclude_rules.h)
   std::string hostname;
   std::string username;
   int workers = 2;

@@ -28,8 +28,8 @@ struct Item {
 
 class SliceBuilder {
  public:
-  SliceBuilder(const std::vector<std::string>& roots, const BackupOptions& options, BackupSession& session, ViewCache& cache)
-      : roots_(roots), excludes_(options.excludes), session_(session), cache_(cache), reach_(roots) {}
+  SliceBuilder(const std::vector<std::string>& roots, const ExcludeRules& excludes, BackupSession& session, ViewCache& cache)
+      : roots_(roots), excludes_(excludes), session_(session), cache_(cache), reach_(roots) {}
 
   Status gather(const SlicePlan& plan) {
     for (const auto& sub : plan.subtrees) GB_CHECK(rescan(sub));
@@ -79,11 +79,27 @@ class SliceBuilder {
   }
 
   // As the full scan decides: excluded if any name from below the root down
-  // to the path matches, and never our own cookie files.
-  bool excluded(const std::string& path, const std::string& root) const {
+  // to the path matches or sits in a tagged directory (from the root down),
+  // and never our own cookie files.
+  bool excluded(const std::string& path, const std::string& root) {
     if (is_cookie_name(path)) return true;
-    for (size_t i = root.size() + (root == "/" ? 0 : 1); i <= path.size(); ++i)
-      if ((i == path.size() || path[i] == '/') && i > root.size() && excludes_.matches(path.substr(0, i))) return true;
+    for (size_t i = root.size() + (root == "/" ? 0 : 1); i <= path.size(); ++i) {
+      if ((i != path.size() && path[i] != '/') || i <= root.size()) continue;
+      std::string above = path.substr(0, i);
+      if (excludes_.matches(above) || excluded_by_tag(above)) return true;
+    }
+    return false;
+  }
+
+  // Whether `path`'s directory holds a tag file other than `path` itself; a
+  // directory's tags are looked up once per slice, not once per path below.
+  bool excluded_by_tag(const std::string& path) {
+    if (!excludes_.has_tag_files()) return false;
+    std::string dir = parent_of(path), name = path.substr(path.rfind('/') + 1);
+    auto it = tags_in_dir_.find(dir);
+    if (it == tags_in_dir_.end()) it = tags_in_dir_.emplace(dir, excludes_.present_tags(dir)).first;
+    for (const auto& tag : it->second)
+      if (tag != name) return true;
     return false;
   }
 
@@ -106,6 +122,7 @@ class SliceBuilder {
       if (e.error().cause != Cause::NotFound) session_.note_problem({path, e.error().message});  // vanished: not a problem
       return {};
     }
+    if (excludes_.too_large(*e)) return {};
     item.now = std::move(*e);
     return {};
   }
@@ -207,7 +224,8 @@ class SliceBuilder {
   }
 
   const std::vector<std::string>& roots_;
-  Excludes excludes_;
+  const ExcludeRules& excludes_;
+  std::map<std::string, std::vector<std::string>> tags_in_dir_;
   BackupSession& session_;
   ViewCache& cache_;
   ScanReach reach_;
@@ -217,8 +235,9 @@ class SliceBuilder {
 }  // namespace
 
 Status run_narrow_slice(const SlicePlan& plan, const std::vector<std::string>& roots, const BackupOptions& options,
-                        BackupProgress& progress, BackupSession& session, ViewCache& cache, BackupResult& result) {
-  SliceBuilder builder(roots, options, session, cache);
+                        const ExcludeRules& excludes, BackupProgress& progress, BackupSession& session, ViewCache& cache,
+                        BackupResult& result) {
+  SliceBuilder builder(roots, excludes, session, cache);
   GB_CHECK(builder.gather(plan));
   SnapshotStats& stats = session.stats();
   std::vector<std::pair<Entry*, const Entry*>> files;

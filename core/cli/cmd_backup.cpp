@@ -31,7 +31,7 @@ void exclude_own_files(const CommandLine& cl, Repository& repo, BackupOptions& o
   if (std::string j = journal_dir(cl); j != state_dir(cl)) own.push_back({"the agent's state dir", absolute_normal(j)});
   std::error_code ec;
   if (std::string cap = cap_file(cl); std::filesystem::exists(cap, ec)) own.push_back({"the cap file", absolute_normal(cap)});
-  for (auto& p : own_exclude_patterns(own)) opts.excludes.push_back(std::move(p));
+  for (auto& p : own_exclude_patterns(own)) opts.excludes.patterns.push_back(std::move(p));
   std::vector<std::string> roots;
   for (const auto& p : opts.paths) roots.push_back(absolute_normal(p));
   if (std::string note = own_files_note(own, roots); !note.empty() && !cl.flag("quiet") && !cl.flag("json"))
@@ -54,7 +54,7 @@ int cmd_backup(const CommandLine& cl) {
   }
   if (opts.paths.empty())
     return report_error(make_error(ErrorKind::InvalidArgument, "every path given is on a kernel pseudo-filesystem (proc, sysfs, ...); nothing to back up"));
-  opts.excludes = cl.all("exclude");
+  opts.excludes.patterns = cl.all("exclude");
   for (const auto& file : cl.all("exclude-file")) {
     std::error_code ec;
     if (std::filesystem::is_directory(file, ec))
@@ -64,7 +64,7 @@ int cmd_backup(const CommandLine& cl) {
     for (std::string line; std::getline(in, line);) {
       if (line.empty() || line[0] == '#') continue;
       if (Status st = check_exclude_pattern(line, "the pattern in " + file); !st) return report_error(st.error());
-      opts.excludes.push_back(line);
+      opts.excludes.patterns.push_back(line);
     }
   }
   opts.hostname = host_name(cl);

@@ -1,6 +1,7 @@
 // The one rule for path patterns (fnmatch, no flags: '*' also matches '/'):
 // a pattern with '/' matches the whole path, one without matches the base
-// name. `find` uses it; backup excludes and upload priorities follow it.
+// name. `find` and upload priorities use it; backup excludes follow
+// restic's rule instead (core/scan/exclude_rules.h), as restic users expect.
 #pragma once
 #include <fnmatch.h>
 

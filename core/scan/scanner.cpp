@@ -36,12 +36,6 @@ NodeType node_type(fs::FileType t) {
 
 }  // namespace
 
-bool Excludes::matches(const std::string& path) const {
-  for (const auto& g : globs_)
-    if (g.matches(path)) return true;
-  return false;
-}
-
 Result<Entry> stat_entry(const std::string& path) {
   fs::FileInfo st;
   if (!fs::lstat_info(path, st)) return posix_error("", errno).about_path(path);
@@ -67,7 +61,7 @@ Result<Entry> stat_entry(const std::string& path) {
   return e;
 }
 
-Scanner::Scanner(std::vector<std::string> roots, Excludes excludes, std::function<void(ScanProblem)> on_problem,
+Scanner::Scanner(std::vector<std::string> roots, ExcludeRules excludes, std::function<void(ScanProblem)> on_problem,
                  std::optional<uint64_t> listing_device, std::vector<std::string> all_roots)
     : roots_(std::move(roots)), excludes_(std::move(excludes)), listing_device_(listing_device), boundary_([&] {
         // A subtree's top is not a root of the scan from above (unless named there).
@@ -99,6 +93,8 @@ void Scanner::enter(const Entry& dir) {
   if (errno != 0) on_problem_({dir.path, posix_error("cannot read directory completely", errno).message});
   ::closedir(d);
   std::sort(f.names.begin(), f.names.end());
+  // A tagged directory (a cache, --exclude-if-present) is kept with its tag files only.
+  if (std::vector<std::string> keep; excludes_.has_tag_files() && excludes_.tagged(dir.path, f.names, keep)) f.names = std::move(keep);
   stack_.push_back(std::move(f));
 }
 
@@ -125,6 +121,7 @@ bool Scanner::next(Entry& e) {
       if (found.error().cause != Cause::NotFound) on_problem_({path, found.error().message});  // vanished since listed: not a problem
       continue;
     }
+    if (excludes_.too_large(*found)) continue;
     e = std::move(*found);
     if (passing && !boundary_.is_root(path)) {
       if (e.type == NodeType::Dir) pass_through(e);

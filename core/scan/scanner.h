@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/common/path_glob.h"
 #include "core/scan/device_boundary.h"
+#include "core/scan/exclude_rules.h"
 #include "core/snapshot/entry.h"
 
 namespace gb {
@@ -18,19 +18,6 @@ namespace gb {
 struct ScanProblem {
   std::string path;
   std::string message;
-};
-
-// Exclusion patterns (the rule of path_glob.h); a matched directory is
-// skipped with everything below it.
-class Excludes {
- public:
-  explicit Excludes(const std::vector<std::string>& patterns) {
-    for (const auto& p : patterns) globs_.emplace_back(p);
-  }
-  bool matches(const std::string& path) const;
-
- private:
-  std::vector<PathGlob> globs_;
 };
 
 // Reads one path's metadata (lstat, symlink target, xattrs) into an Entry.
@@ -47,7 +34,9 @@ class Scanner {
   // slice's rescans), `listing_device` is the device of the directory that
   // lists it and `all_roots` the roots of the scan from above: the subtree is
   // then entered only as the scan from above would enter it.
-  Scanner(std::vector<std::string> roots, Excludes excludes, std::function<void(ScanProblem)> on_problem,
+  // What `excludes` leaves out is not emitted (an excluded directory with
+  // everything below it; a tagged one with all but its tag files).
+  Scanner(std::vector<std::string> roots, ExcludeRules excludes, std::function<void(ScanProblem)> on_problem,
           std::optional<uint64_t> listing_device = std::nullopt, std::vector<std::string> all_roots = {});
   // The next entry in path order; false at the end.
   bool next(Entry& e);
@@ -66,7 +55,7 @@ class Scanner {
   void pass_through(const Entry& dir);
   std::vector<std::string> roots_;
   size_t next_root_ = 0;
-  Excludes excludes_;
+  ExcludeRules excludes_;
   std::optional<uint64_t> listing_device_;
   DeviceBoundary boundary_;
   std::function<void(ScanProblem)> on_problem_;

@@ -17,7 +17,7 @@ TEST_CASE("the scanner emits paths in path order, applies excludes and reports p
   for (const char* d : {"/a", "/a/b", "/a b", "/a.b", "/cache", "/z"}) std::filesystem::create_directories(root + d);
   for (const char* f : {"/a/b/f", "/a b/g", "/a.b/h", "/cache/junk", "/z/x.tmp", "/z/keep", "/\xff"}) std::ofstream(root + f) << "x";
   std::vector<ScanProblem> problems;
-  Scanner scanner({root}, Excludes({"cache", "*.tmp"}), [&](ScanProblem p) { problems.push_back(p); });
+  Scanner scanner({root}, ExcludeRules({"cache", "*.tmp"}), [&](ScanProblem p) { problems.push_back(p); });
   std::vector<std::string> paths;
   Entry e;
   while (scanner.next(e)) paths.push_back(e.path.substr(root.size()));
@@ -48,7 +48,7 @@ TEST_CASE("the device boundary: a subtree scan and ScanReach enter what a scan f
   REQUIRE(stat);
   const Entry d = *stat;
   auto scan = [](const std::string& top, std::optional<uint64_t> listing) {
-    Scanner scanner({top}, Excludes({}), [](ScanProblem) {}, listing);
+    Scanner scanner({top}, ExcludeRules(), [](ScanProblem) {}, listing);
     std::vector<std::string> paths;
     Entry e;
     while (scanner.next(e)) paths.push_back(e.path);
