@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstring>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/common/number_text.h"
-#include "core/storage/json_value.h"
 #include "core/storage/object_range.h"
 
 namespace gb {
@@ -113,23 +113,44 @@ Result<TahoeConfig> parse_tahoe_config(const StorageUrl& url) {
   return c;
 }
 
+namespace {
+
+// The node's answers are read with nlohmann-json (Debian: nlohmann-json3-dev),
+// without exceptions; ordered_json keeps a directory's children in document order.
+using Json = nlohmann::ordered_json;
+
+Result<Json> parse_answer(std::string_view text) {
+  Json root = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded()) return malformed("not JSON");
+  return root;
+}
+
+// [type, {...}] with a string type, as every t=json answer is.
+bool is_node(const Json& v) { return v.is_array() && v.size() == 2 && v[0].is_string() && v[1].is_object(); }
+
+// A file's "size": a non-negative integer that fits 64 bits, read exactly.
+std::optional<uint64_t> size_of(const Json& info) {
+  auto it = info.find("size");
+  if (it == info.end() || !it->is_number_unsigned()) return std::nullopt;
+  return it->get<uint64_t>();
+}
+
+}  // namespace
+
 Result<std::vector<TreeEntry>> parse_tahoe_children(std::string_view json) {
-  GB_ASSIGN(JsonValue root, parse_json(json));
-  if (root.type != JsonValue::Type::Array || root.items.size() != 2 || root.items[0].text != "dirnode")
-    return make_error(ErrorKind::NotFound, "not a Tahoe-LAFS directory");
-  const JsonValue* children = root.items[1].get("children");
-  if (!children || children->type != JsonValue::Type::Object) return malformed("a directory without \"children\"");
+  GB_ASSIGN(Json root, parse_answer(json));
+  if (!is_node(root) || root[0] != "dirnode") return make_error(ErrorKind::NotFound, "not a Tahoe-LAFS directory");
+  auto children = root[1].find("children");
+  if (children == root[1].end() || !children->is_object()) return malformed("a directory without \"children\"");
   std::vector<TreeEntry> out;
-  for (const auto& [name, node] : children->members) {
-    if (node.type != JsonValue::Type::Array || node.items.size() != 2 || !node.items[0].is_string())
-      return malformed(fmt::format("the child '{}' is not [type, {{...}}]", name));
+  for (const auto& [name, node] : children->items()) {
+    if (!is_node(node)) return malformed(fmt::format("the child '{}' is not [type, {{...}}]", name));
     TreeEntry e;
     e.name = name;
-    e.is_dir = node.items[0].text == "dirnode";
-    e.is_file = node.items[0].text == "filenode";
+    e.is_dir = node[0] == "dirnode";
+    e.is_file = node[0] == "filenode";
     if (e.is_file) {
-      const JsonValue* size = node.items[1].get("size");
-      auto n = size ? size->as_uint() : std::nullopt;
+      auto n = size_of(node[1]);
       if (!n) return malformed(fmt::format("the file '{}' has no size", name));
       e.size = *n;
     }
@@ -139,12 +160,10 @@ Result<std::vector<TreeEntry>> parse_tahoe_children(std::string_view json) {
 }
 
 Result<uint64_t> parse_tahoe_file_size(std::string_view json) {
-  GB_ASSIGN(JsonValue root, parse_json(json));
-  if (root.type != JsonValue::Type::Array || root.items.size() != 2 || !root.items[0].is_string())
-    return malformed("not [type, {...}]");
-  if (root.items[0].text != "filenode") return make_error(ErrorKind::NotFound, "not a file");
-  const JsonValue* size = root.items[1].get("size");
-  auto n = size ? size->as_uint() : std::nullopt;
+  GB_ASSIGN(Json root, parse_answer(json));
+  if (!is_node(root)) return malformed("not [type, {...}]");
+  if (root[0] != "filenode") return make_error(ErrorKind::NotFound, "not a file");
+  auto n = size_of(root[1]);
   if (!n) return malformed("a file without a size");
   return *n;
 }
@@ -237,8 +256,7 @@ Result<bool> TahoeBackend::exists() {
   if (response.status == 404) return false;
   // A cap the node cannot parse (a character missing, say) is no error to it:
   // it answers 200 ["unknown", {}].
-  if (auto root = parse_json(to_string(response.body));
-      root && root->type == JsonValue::Type::Array && !root->items.empty() && root->items[0].text == "unknown")
+  if (auto root = parse_answer(to_string(response.body)); root && root->is_array() && !root->empty() && (*root)[0] == "unknown")
     return make_error(ErrorKind::InvalidArgument,
                       fmt::format("the Tahoe-LAFS node does not recognise {} as a cap (is it complete?)", redact_cap(config_.dircap)));
   auto children = parse_tahoe_children(to_string(response.body));

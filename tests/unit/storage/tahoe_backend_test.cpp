@@ -1,30 +1,24 @@
 #include <doctest/doctest.h>
 
 #include "core/connect/open_backend.h"
-#include "core/storage/json_value.h"
 #include "core/storage/tahoe_backend.h"
 #include "core/storage/tree_listing.h"
 
 using namespace gb;
 
-TEST_CASE("json: values, escapes, exact 64-bit numbers, malformed text") {
-  auto v = parse_json(R"( {"a": [1, -2.5e3, true, false, null], "s": "q\"\\\/\n\u00e9\ud83d\ude00", "big": 18446744073709551615} )");
-  REQUIRE(v);
-  REQUIRE(v->get("a"));
-  CHECK(v->get("a")->items.size() == 5);
-  CHECK(v->get("a")->items[0].as_uint() == 1u);
-  CHECK_FALSE(v->get("a")->items[1].as_uint());
-  CHECK(v->get("a")->items[2].boolean);
-  CHECK_FALSE(v->get("a")->items[3].boolean);
-  CHECK(v->get("a")->items[4].type == JsonValue::Type::Null);
-  CHECK(v->get("s")->text == "q\"\\/\n\xC3\xA9\xF0\x9F\x98\x80");
-  CHECK(v->get("big")->as_uint() == 18446744073709551615ull);
-  CHECK(v->get("none") == nullptr);
-  for (const char* bad : {"", "{", "[1,]", "{\"a\" 1}", "\"\\ud800\"", "\"a\nb\"", "01", "1.", "[1] x", "tru"})
-    CHECK_MESSAGE(parse_json(bad).error().kind == ErrorKind::Corrupt, bad);
-  CHECK_FALSE(parse_json("18446744073709551616")->as_uint());
-  std::string deep(100, '[');
-  CHECK_FALSE(parse_json(deep));
+TEST_CASE("tahoe answers: malformed JSON is damage, sizes are exact 64-bit numbers") {
+  for (const char* bad : {"", "{", "[1,]", "[\"dirnode\" {}]", "01", "[\"filenode\", {\"size\": 1}] x", "tru"}) {
+    CHECK_MESSAGE(parse_tahoe_children(bad).error().kind == ErrorKind::Corrupt, bad);
+    CHECK_MESSAGE(parse_tahoe_file_size(bad).error().kind == ErrorKind::Corrupt, bad);
+  }
+  CHECK(parse_tahoe_file_size(R"(["filenode", {"size": 18446744073709551615}])").value() == 18446744073709551615ull);
+  for (const char* bad_size : {"18446744073709551616", "-1", "1.5", "\"5\"", "null"})
+    CHECK_MESSAGE(parse_tahoe_file_size(std::string(R"(["filenode", {"size": )") + bad_size + "}]").error().kind == ErrorKind::Corrupt, bad_size);
+  std::string deep(100000, '[');  // no recursion to run out of stack
+  CHECK(parse_tahoe_children(deep).error().kind == ErrorKind::Corrupt);
+  auto named = parse_tahoe_children(R"(["dirnode", {"children": {"q\"\u00e9\ud83d\ude00": ["dirnode", {}]}}])");
+  REQUIRE(named);
+  CHECK(named->at(0).name == "q\"\xC3\xA9\xF0\x9F\x98\x80");
 }
 
 // The dirnode example of webapi.rst ("Getting Information About A File Or
