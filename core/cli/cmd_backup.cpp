@@ -134,15 +134,25 @@ int cmd_backup(const CommandLine& cl) {
                  subs.size(), subs.size() == 1 ? "" : "s", subs.size() == 1 ? "is" : "are", names.c_str(), subs.size() > 3 ? ", ..." : "");
   }
   if (cl.flag("json")) {
-    std::printf("{\"snapshot\":\"%s\",\"parent\":%s,\"checkpoint\":%s,\"files\":%llu,\"dirs\":%llu,\"others\":%llu,\"bytes\":%llu,"
-                "\"changed_entries\":%llu,\"files_read\":%llu,\"bytes_read\":%llu,\"bytes_stored\":%llu,\"errors\":%llu,\"deltas\":%llu,"
-                "\"queued_files\":%llu,\"narrow\":%s,\"slice_paths\":%llu,\"audit_missed\":%s,\"seconds\":%.3f}\n",
-                s.id.c_str(), s.parent.empty() ? "null" : json_string(s.parent).c_str(), s.checkpoint ? "true" : "false",
-                (unsigned long long)t.files, (unsigned long long)t.dirs, (unsigned long long)t.others, (unsigned long long)t.bytes,
-                (unsigned long long)t.changed_entries, (unsigned long long)t.files_read, (unsigned long long)t.bytes_read,
-                (unsigned long long)t.bytes_stored, (unsigned long long)t.errors, (unsigned long long)progress.read.deltas.load(),
-                (unsigned long long)result->queued_files, result->narrow ? "true" : "false", (unsigned long long)result->slice_paths,
-                result->audited ? std::to_string(result->audit_missed.size()).c_str() : "null", secs);
+    Json out = {{"snapshot", s.id},
+                {"parent", s.parent.empty() ? Json() : Json(s.parent)},
+                {"checkpoint", s.checkpoint},
+                {"files", t.files},
+                {"dirs", t.dirs},
+                {"others", t.others},
+                {"bytes", t.bytes},
+                {"changed_entries", t.changed_entries},
+                {"files_read", t.files_read},
+                {"bytes_read", t.bytes_read},
+                {"bytes_stored", t.bytes_stored},
+                {"errors", t.errors},
+                {"deltas", progress.read.deltas.load()},
+                {"queued_files", result->queued_files},
+                {"narrow", result->narrow},
+                {"slice_paths", result->slice_paths},
+                {"audit_missed", result->audited ? Json(result->audit_missed.size()) : Json()},
+                {"seconds", json_seconds(secs)}};
+    std::printf("%s\n", json_text(out).c_str());
   } else if (!cl.flag("quiet")) {
     std::printf("snapshot %s saved%s\n", s.short_id().c_str(),
                 result->parent_short_id.empty() ? "" : fmt::format(" (compared with {})", result->parent_short_id).c_str());

@@ -17,10 +17,9 @@
 namespace gb {
 namespace {
 
-std::string json_side(const Entry* e) {
-  if (!e) return "null";
-  return fmt::format("{{\"type\":\"{}\",\"size\":{},\"mode\":{},\"uid\":{},\"gid\":{},\"mtime_ns\":{}}}", node_type_name(e->type), e->size, e->mode, e->uid,
-                     e->gid, e->mtime_ns);
+Json json_side(const Entry* e) {
+  if (!e) return nullptr;
+  return {{"type", node_type_name(e->type)}, {"size", e->size}, {"mode", e->mode}, {"uid", e->uid}, {"gid", e->gid}, {"mtime_ns", e->mtime_ns}};
 }
 
 }  // namespace
@@ -49,9 +48,11 @@ int cmd_diff(const CommandLine& cl) {
                               char kind = static_cast<char>(c.kind);
                               if (json) {
                                 const Entry& e = c.after ? *c.after : *c.before;
-                                std::string hex = (e.flags & kNameNotUtf8) ? fmt::format(",\"path_hex\":\"{}\"", to_hex(as_bytes(e.path))) : "";
-                                std::printf("%s\n{\"change\":\"%c\",\"path\":%s%s,\"before\":%s,\"after\":%s}", first ? "" : ",", kind,
-                                            json_string(e.path).c_str(), hex.c_str(), json_side(c.before).c_str(), json_side(c.after).c_str());
+                                Json out = {{"change", std::string(1, kind)}, {"path", e.path}};
+                                if (e.flags & kNameNotUtf8) out["path_hex"] = to_hex(as_bytes(e.path));
+                                out["before"] = json_side(c.before);
+                                out["after"] = json_side(c.after);
+                                std::printf("%s\n%s", first ? "" : ",", json_text(out).c_str());
                               } else {
                                 std::printf("%c %s\n", kind, printable_name(c.path()).c_str());
                               }
@@ -67,11 +68,16 @@ int cmd_diff(const CommandLine& cl) {
   }
   const DiffSummary& s = *summary;
   if (json) {
-    std::printf("\n],\"summary\":{\"added\":%llu,\"removed\":%llu,\"modified\":%llu,\"type_changed\":%llu,\"metadata_changed\":%llu,"
-                "\"added_bytes\":%llu,\"removed_bytes\":%llu,\"modified_bytes_before\":%llu,\"modified_bytes_after\":%llu}}\n",
-                (unsigned long long)s.added, (unsigned long long)s.removed, (unsigned long long)s.modified, (unsigned long long)s.type_changed,
-                (unsigned long long)s.metadata_changed, (unsigned long long)s.added_bytes, (unsigned long long)s.removed_bytes,
-                (unsigned long long)s.modified_bytes_before, (unsigned long long)s.modified_bytes_after);
+    Json summary_json = {{"added", s.added},
+                         {"removed", s.removed},
+                         {"modified", s.modified},
+                         {"type_changed", s.type_changed},
+                         {"metadata_changed", s.metadata_changed},
+                         {"added_bytes", s.added_bytes},
+                         {"removed_bytes", s.removed_bytes},
+                         {"modified_bytes_before", s.modified_bytes_before},
+                         {"modified_bytes_after", s.modified_bytes_after}};
+    std::printf("\n],\"summary\":%s}\n", json_text(summary_json).c_str());
   } else {
     std::printf("%llu added (%s), %llu removed (%s), %llu modified (%s -> %s), %llu type changed, %llu metadata only\n", (unsigned long long)s.added,
                 human_bytes(s.added_bytes).c_str(), (unsigned long long)s.removed, human_bytes(s.removed_bytes).c_str(), (unsigned long long)s.modified,

@@ -50,17 +50,23 @@ int cmd_find(const CommandLine& cl) {
       if (!glob.matches(e.path)) continue;
       if (here++ == 0) {
         ++snapshots;
-        if (json)
-          std::printf("%s\n{\"id\":\"%s\",\"short_id\":\"%s\",\"time\":\"%s\",\"hostname\":%s,\"matches\":[", snapshots > 1 ? "," : "", s.id.c_str(),
-                      s.short_id().c_str(), utc_time_text(s.time_ns).c_str(), json_string(s.hostname).c_str());
+        if (json) {
+          // The snapshot's object is left open for its matches, written as they are found (bounded memory).
+          std::string head = json_text({{"id", s.id}, {"short_id", s.short_id()}, {"time", utc_time_text(s.time_ns)}, {"hostname", s.hostname}});
+          head.pop_back();  // its closing '}'
+          std::printf("%s\n%s,\"matches\":[", snapshots > 1 ? "," : "", head.c_str());
+        }
         else
           std::printf("snapshot %s  %s  host %s\n", s.short_id().c_str(), local_time_text(s.time_ns).c_str(), s.hostname.c_str());
       }
       if (json) {
-        std::string hex = (e.flags & kNameNotUtf8) ? fmt::format(",\"path_hex\":\"{}\"", to_hex(as_bytes(e.path))) : "";
-        std::printf("%s\n{\"path\":%s%s,\"type\":\"%s\",\"size\":%llu,\"mtime_ns\":%lld,\"mtime\":\"%s\"}", here > 1 ? "," : "",
-                    json_string(e.path).c_str(), hex.c_str(), node_type_name(e.type), (unsigned long long)e.size, (long long)e.mtime_ns,
-                    utc_time_text(e.mtime_ns).c_str());
+        Json out = {{"path", e.path}};
+        if (e.flags & kNameNotUtf8) out["path_hex"] = to_hex(as_bytes(e.path));
+        out["type"] = node_type_name(e.type);
+        out["size"] = e.size;
+        out["mtime_ns"] = e.mtime_ns;
+        out["mtime"] = utc_time_text(e.mtime_ns);
+        std::printf("%s\n%s", here > 1 ? "," : "", json_text(out).c_str());
       } else {
         std::printf("  %-8s %12s  %s  %s\n", node_type_name(e.type), e.type == NodeType::File ? human_bytes(e.size).c_str() : "-",
                     local_time_text(e.mtime_ns).c_str(), printable_name(e.path).c_str());

@@ -57,20 +57,20 @@ int cmd_ls(const CommandLine& cl) {
     if (stdout_closed()) return kExitOk;  // the reader went away; main ends as SIGPIPE would
     if (!under.empty() && !path_within(e.path, under)) continue;
     if (json) {
-      std::string extra = (e.flags & kNameNotUtf8) ? fmt::format(",\"path_hex\":\"{}\"", to_hex(as_bytes(e.path))) : "";
-      if (e.type == NodeType::Symlink) extra += ",\"target\":" + json_string(e.symlink_target);
-      if (e.type == NodeType::File) extra += fmt::format(",\"content\":\"{}\"", to_hex(e.content));
-      if (e.hardlink_id) extra += fmt::format(",\"hardlink\":\"{:x}\"", e.hardlink_id);
-      if (e.rdev) extra += fmt::format(",\"rdev\":{}", e.rdev);
+      Json out = {{"path", e.path}, {"type", node_type_name(e.type)}, {"mode", e.mode},        {"uid", e.uid},
+                  {"gid", e.gid},   {"size", e.size},                  {"mtime_ns", e.mtime_ns}};
+      if (e.flags & kNameNotUtf8) out["path_hex"] = to_hex(as_bytes(e.path));
+      if (e.type == NodeType::Symlink) out["target"] = e.symlink_target;
+      if (e.type == NodeType::File) out["content"] = to_hex(e.content);
+      if (e.hardlink_id) out["hardlink"] = fmt::format("{:x}", e.hardlink_id);
+      if (e.rdev) out["rdev"] = e.rdev;
       if (!e.xattrs.empty()) {
-        extra += ",\"xattrs\":{";
-        for (size_t i = 0; i < e.xattrs.size(); ++i)
-          extra += fmt::format("{}{}:\"{}\"", i ? "," : "", json_string(e.xattrs[i].first), to_hex(as_bytes(e.xattrs[i].second)));
-        extra += "}";
+        Json& xattrs = out["xattrs"] = Json::object();
+        for (const auto& [name, value] : e.xattrs) xattrs[name] = to_hex(as_bytes(value));
       }
-      extra += fmt::format(",\"ctime_ns\":{},\"inode\":{}", e.ctime_ns, e.inode);
-      std::printf("%s\n{\"path\":%s,\"type\":\"%s\",\"mode\":%u,\"uid\":%u,\"gid\":%u,\"size\":%llu,\"mtime_ns\":%lld%s}", n ? "," : "",
-                  json_string(e.path).c_str(), node_type_name(e.type), e.mode, e.uid, e.gid, (unsigned long long)e.size, (long long)e.mtime_ns, extra.c_str());
+      out["ctime_ns"] = e.ctime_ns;
+      out["inode"] = e.inode;
+      std::printf("%s\n%s", n ? "," : "", json_text(out).c_str());
     } else {
       std::time_t t = static_cast<std::time_t>(e.mtime_ns / 1000000000);
       std::tm tm{};

@@ -36,19 +36,22 @@ int cmd_snapshots(const CommandLine& cl) {
     std::printf("[");
     for (size_t i = 0; i < all->size(); ++i) {
       const Snapshot& s = (*all)[i];
-      std::string paths;
-      for (const auto& p : s.paths) {
-      if (!paths.empty()) paths += ",";
-      paths += json_string(p);
-    }
-      std::printf("%s\n{\"id\":\"%s\",\"short_id\":\"%s\",\"time\":\"%s\",\"hostname\":%s,\"username\":%s,\"paths\":[%s],"
-                  "\"parent\":%s,\"checkpoint\":%s,\"files\":%llu,\"dirs\":%llu,\"bytes\":%llu,\"errors\":%llu,"
-                  "\"complete\":%s,\"pending_files\":%llu,\"pending_bytes\":%llu}",
-                  i ? "," : "", s.id.c_str(), s.short_id().c_str(), utc_time_text(s.time_ns).c_str(), json_string(s.hostname).c_str(),
-                  json_string(s.username).c_str(), paths.c_str(), s.parent.empty() ? "null" : json_string(s.parent).c_str(),
-                  s.checkpoint ? "true" : "false", (unsigned long long)s.stats.files, (unsigned long long)s.stats.dirs,
-                  (unsigned long long)s.stats.bytes, (unsigned long long)s.stats.errors, stored[i].complete() ? "true" : "false",
-                  (unsigned long long)stored[i].pending_files, (unsigned long long)stored[i].pending_bytes);
+      Json out = {{"id", s.id},
+                  {"short_id", s.short_id()},
+                  {"time", utc_time_text(s.time_ns)},
+                  {"hostname", s.hostname},
+                  {"username", s.username},
+                  {"paths", s.paths},
+                  {"parent", s.parent.empty() ? Json() : Json(s.parent)},
+                  {"checkpoint", s.checkpoint},
+                  {"files", s.stats.files},
+                  {"dirs", s.stats.dirs},
+                  {"bytes", s.stats.bytes},
+                  {"errors", s.stats.errors},
+                  {"complete", stored[i].complete()},
+                  {"pending_files", stored[i].pending_files},
+                  {"pending_bytes", stored[i].pending_bytes}};
+      std::printf("%s\n%s", i ? "," : "", json_text(out).c_str());
     }
     std::printf("\n]\n");
     return kExitOk;
