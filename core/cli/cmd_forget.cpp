@@ -82,36 +82,24 @@ std::string group_title(const RetentionGroup& g) {
   return t.empty() ? "all snapshots" : t;
 }
 
-std::string json_strings(const std::vector<std::string>& v) {
-  std::string out = "[";
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out += ',';
-    out += json_string(v[i]);
-  }
-  return out + "]";
-}
-
-std::string json_snapshot(const Snapshot& s, const std::vector<std::string>* reasons) {
-  std::string out = fmt::format("{{\"id\":\"{}\",\"short_id\":\"{}\",\"time\":\"{}\",\"hostname\":{},\"paths\":{}", s.id, s.short_id(),
-                                utc_time_text(s.time_ns), json_string(s.hostname), json_strings(s.paths));
-  if (reasons) {
-    out += ",\"reasons\":";
-    out += json_strings(*reasons);
-  }
-  return out + "}";
+Json json_snapshot(const Snapshot& s, const std::vector<std::string>* reasons) {
+  Json out = {{"id", s.id}, {"short_id", s.short_id()}, {"time", utc_time_text(s.time_ns)}, {"hostname", s.hostname}, {"paths", s.paths}};
+  if (reasons) out["reasons"] = *reasons;
+  return out;
 }
 
 void print_plans(const std::vector<Plan>& plans, bool json, bool dry_run, size_t kept, size_t forgotten) {
   if (json) {
-    std::printf("{\"dry_run\":%s,\"kept\":%zu,\"forgotten\":%zu,\"groups\":[", dry_run ? "true" : "false", kept, forgotten);
+    // The groups are written one a line, as before (the decision object is left open for them).
+    std::string head = json_text({{"dry_run", dry_run}, {"kept", kept}, {"forgotten", forgotten}});
+    head.pop_back();  // its closing '}'
+    std::printf("%s,\"groups\":[", head.c_str());
     for (size_t i = 0; i < plans.size(); ++i) {
       const Plan& p = plans[i];
-      std::printf("%s\n{\"host\":%s,\"paths\":%s,\"keep\":[", i ? "," : "", p.host ? json_string(*p.host).c_str() : "null",
-                  p.paths ? json_strings(*p.paths).c_str() : "null");
-      for (size_t k = 0; k < p.keep.size(); ++k) std::printf("%s%s", k ? "," : "", json_snapshot(*p.keep[k].first, &p.keep[k].second).c_str());
-      std::printf("],\"forget\":[");
-      for (size_t k = 0; k < p.forget.size(); ++k) std::printf("%s%s", k ? "," : "", json_snapshot(*p.forget[k], nullptr).c_str());
-      std::printf("]}");
+      Json group = {{"host", p.host ? Json(*p.host) : Json()}, {"paths", p.paths ? Json(*p.paths) : Json()}, {"keep", Json::array()}, {"forget", Json::array()}};
+      for (const auto& [snapshot, reasons] : p.keep) group["keep"].push_back(json_snapshot(*snapshot, &reasons));
+      for (const Snapshot* snapshot : p.forget) group["forget"].push_back(json_snapshot(*snapshot, nullptr));
+      std::printf("%s\n%s", i ? "," : "", json_text(group).c_str());
     }
     std::printf("\n]}\n");
     return;

@@ -106,16 +106,16 @@ std::string health_line(const ShareStore& grid, const ObjectHealth& h) {
   return fmt::format("{}: {}, {} of {} good shares on {} members {}", h.name, state, h.good, h.n, h.spread, where(grid, h));
 }
 
-std::string health_json(const ShareStore& grid, const ObjectHealth& h) {
-  std::string shares;
+Json health_json(const ShareStore& grid, const ObjectHealth& h) {
+  Json shares = Json::array();
   for (const auto& s : h.shares) {
     const char* kind = s.kind == ShareState::Good ? "good" : s.kind == ShareState::Damaged ? "damaged" : s.kind == ShareState::Stale ? "stale" : "unreadable";
-    shares += fmt::format("{}{{\"member\":{},\"index\":{},\"state\":\"{}\"{}}}", shares.empty() ? "" : ",", json_string(grid.member_info(s.member).id),
-                          s.index, kind, s.problem.empty() ? "" : ",\"problem\":" + json_string(s.problem));
+    Json share = {{"member", grid.member_info(s.member).id}, {"index", s.index}, {"state", kind}};
+    if (!s.problem.empty()) share["problem"] = s.problem;
+    shares.push_back(std::move(share));
   }
-  return fmt::format("{{\"name\":{},\"length\":{},\"k\":{},\"n\":{},\"good\":{},\"spread\":{},\"readable\":{},\"healthy\":{},\"shares\":[{}]}}",
-                     json_string(h.name), h.length, h.k, h.n, h.good, h.spread, h.readable ? "true" : "false",
-                     h.healthy() ? "true" : "false", shares);
+  return {{"name", h.name}, {"length", h.length},     {"k", h.k},         {"n", h.n},          {"good", h.good},
+          {"spread", h.spread}, {"readable", h.readable}, {"healthy", h.healthy()}, {"shares", std::move(shares)}};
 }
 
 int pass_exit_code(const GridPassSummary& s) {
@@ -153,14 +153,13 @@ int run_pass(const CommandLine& cl, bool repair) {
   options.limit = *limit;
   options.restart = cl.flag("restart");
   const bool json = cl.flag("json"), verbose = cl.flag("verbose");
-  std::string objects_json;
+  Json objects_json = Json::array();
   std::atomic<uint64_t> done{0};
   options.report = [&](const ObjectHealth& before, const RepairOutcome* outcome) {
     ++done;
     const ObjectHealth& now = outcome ? outcome->after : before;
     if (json) {
-      if (!objects_json.empty()) objects_json += ',';
-      objects_json += health_json((*grid)->shares(), now);
+      objects_json.push_back(health_json((*grid)->shares(), now));
       return;
     }
     if (outcome && (outcome->shares_written || outcome->shares_removed))
@@ -179,11 +178,16 @@ int run_pass(const CommandLine& cl, bool repair) {
   if (!summary) return report_error(summary.error());
   const GridPassSummary& s = *summary;
   if (json) {
-    std::printf("{\"objects\":[%s],\"summary\":{\"objects\":%llu,\"healthy\":%llu,\"under_replicated\":%llu,\"unreadable\":%llu,"
-                "\"shares_written\":%llu,\"shares_removed\":%llu,\"marked\":%llu,\"unreachable_members\":%zu,\"finished\":%s}}\n",
-                objects_json.c_str(), (unsigned long long)s.objects, (unsigned long long)s.healthy, (unsigned long long)s.degraded,
-                (unsigned long long)s.unreadable, (unsigned long long)s.shares_written, (unsigned long long)s.shares_removed,
-                (unsigned long long)s.marked, s.unreachable_members.size(), s.finished ? "true" : "false");
+    Json summary_json = {{"objects", s.objects},
+                         {"healthy", s.healthy},
+                         {"under_replicated", s.degraded},
+                         {"unreadable", s.unreadable},
+                         {"shares_written", s.shares_written},
+                         {"shares_removed", s.shares_removed},
+                         {"marked", s.marked},
+                         {"unreachable_members", s.unreachable_members.size()},
+                         {"finished", s.finished}};
+    std::printf("%s\n", json_text({{"objects", std::move(objects_json)}, {"summary", std::move(summary_json)}}).c_str());
   } else {
     print_summary((*grid)->shares(), s, repair ? "repaired" : "verified");
   }

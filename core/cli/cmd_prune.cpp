@@ -65,14 +65,21 @@ int cmd_prune(const CommandLine& cl) {
   auto r = run_prune(open, options);
   if (!r) return report_error(r.error());
   if (json) {
-    std::printf("{\"swept\":%s,\"planned\":%s,\"deferred\":%s,\"dry_run\":%s,\"snapshots_kept\":%llu,\"candidate_blobs\":%llu,"
-                "\"candidate_bytes\":%llu,\"packs_deleted\":%llu,\"packs_rewritten\":%llu,\"snapshots_deleted\":%llu,\"rebased\":%llu,"
-                "\"bytes_deleted\":%llu,\"bytes_written\":%llu,\"plan_ripe\":%s}\n",
-                r->swept ? "true" : "false", r->planned ? "true" : "false", r->deferred ? "true" : "false", options.dry_run ? "true" : "false",
-                (unsigned long long)r->snapshots_kept, (unsigned long long)r->candidate_blobs, (unsigned long long)r->candidate_bytes,
-                (unsigned long long)r->packs_deleted, (unsigned long long)r->packs_rewritten, (unsigned long long)r->snapshots_deleted,
-                (unsigned long long)r->rebased, (unsigned long long)r->bytes_deleted, (unsigned long long)r->bytes_written,
-                r->plan_ripe_ns && !r->swept ? json_string(local_time_text(r->plan_ripe_ns)).c_str() : "null");
+    Json out = {{"swept", r->swept},
+                {"planned", r->planned},
+                {"deferred", r->deferred},
+                {"dry_run", options.dry_run},
+                {"snapshots_kept", r->snapshots_kept},
+                {"candidate_blobs", r->candidate_blobs},
+                {"candidate_bytes", r->candidate_bytes},
+                {"packs_deleted", r->packs_deleted},
+                {"packs_rewritten", r->packs_rewritten},
+                {"snapshots_deleted", r->snapshots_deleted},
+                {"rebased", r->rebased},
+                {"bytes_deleted", r->bytes_deleted},
+                {"bytes_written", r->bytes_written},
+                {"plan_ripe", r->plan_ripe_ns && !r->swept ? Json(local_time_text(r->plan_ripe_ns)) : Json()}};
+    std::printf("%s\n", json_text(out).c_str());
     return kExitOk;
   }
   if (quiet) return kExitOk;

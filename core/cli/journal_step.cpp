@@ -117,7 +117,7 @@ Result<AgentStatus> agent_status(const std::string& state, const std::string& re
   std::error_code ec;
   if (!std::filesystem::exists(journal_path(state), ec)) {
     out.text = "agent:        not set up: every backup scans everything ('gridbackup agent install' sets one up)\n";
-    out.json = "null";
+    out.json = nullptr;
     return out;
   }
   GB_ASSIGN(auto journal, ChangeJournal::open(journal_path(state)));
@@ -127,12 +127,9 @@ Result<AgentStatus> agent_status(const std::string& state, const std::string& re
   GB_ASSIGN(auto rescans, journal->pending_rescans(repository_id));
   GB_ASSIGN(auto audit_ns, journal->value("audit.last_ns"));
   GB_ASSIGN(auto missed, journal->value("audit.missed"));
-  std::string roots, roots_json;
+  std::string roots;
   if (info)
-    for (const auto& r : info->roots) {
-      roots += (roots.empty() ? "" : ", ") + r;
-      roots_json += (roots_json.empty() ? "" : ",") + json_string(r);
-    }
+    for (const auto& r : info->roots) roots += (roots.empty() ? "" : ", ") + r;
   out.text = fmt::format("agent:        {}{}\n", running ? "running" : "NOT RUNNING (backups scan everything)",
                          info ? fmt::format(" ({}, pid {}, watching {})", info->mode, info->pid, roots) : "");
   out.text += fmt::format("journal:      {} records; {} rescans pending for the next backup\n", last, rescans.size());
@@ -144,8 +141,15 @@ Result<AgentStatus> agent_status(const std::string& state, const std::string& re
                             *missed == "0" ? "the journal missed nothing" : "THE JOURNAL MISSED " + *missed + " CHANGES");
   else
     out.text += "last audit:   none yet (the first runs a week after the agent starts, or 'backup --audit')\n";
-  out.json = fmt::format("{{\"running\":{},\"pid\":{},\"roots\":[{}],\"records\":{},\"pending_rescans\":{},\"audit_missed\":{}}}",
-                         running ? "true" : "false", info ? info->pid : 0, roots_json, last, rescans.size(), missed ? *missed : "null");
+  // audit.missed is stored as a count's decimal text.
+  Json missed_count = missed ? Json::parse(*missed, nullptr, /*allow_exceptions=*/false) : Json();
+  if (!missed_count.is_number_unsigned()) missed_count = nullptr;
+  out.json = {{"running", running},
+              {"pid", info ? info->pid : 0},
+              {"roots", info ? Json(info->roots) : Json::array()},
+              {"records", last},
+              {"pending_rescans", rescans.size()},
+              {"audit_missed", missed_count}};
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/backup/backup_run.h"
+#include "core/cli/json.h"
 #include "core/cli/options.h"
 
 namespace gb {
@@ -36,7 +37,7 @@ Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const
 // watches, rescans the next backup will do, the last audit.
 struct AgentStatus {
   std::string text;  // lines for a person
-  std::string json;  // one JSON object (null when no agent was ever set up)
+  Json json;  // one JSON object (null when no agent was ever set up)
 };
 Result<AgentStatus> agent_status(const std::string& state_dir, const std::string& repository_id);
 

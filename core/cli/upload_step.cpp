@@ -1,8 +1,10 @@
 #include "core/cli/upload_step.h"
 
 #include "core/cli/journal_step.h"
+#include "core/cli/json.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fmt/format.h>
 
@@ -80,10 +82,13 @@ int cmd_status(const CommandLine& cl) {
   auto agent = agent_status(journal_dir(cl), to_hex(repo->config().repository_id));
   if (!agent) return report_error(agent.error());
   if (cl.flag("json")) {
-    std::printf("{\"queued_files\":%llu,\"queued_bytes\":%llu,\"unstable_files\":%llu,\"rate_bytes_per_second\":%.0f,\"eta_seconds\":%s,"
-                "\"agent\":%s}\n",
-                (unsigned long long)st->jobs, (unsigned long long)st->bytes, (unsigned long long)st->unstable, bps,
-                bps > 0 ? fmt::format("{:.0f}", static_cast<double>(st->bytes) / bps).c_str() : "null", agent->json.c_str());
+    Json out = {{"queued_files", st->jobs},
+                {"queued_bytes", st->bytes},
+                {"unstable_files", st->unstable},
+                {"rate_bytes_per_second", std::llround(bps)},
+                {"eta_seconds", bps > 0 ? Json(std::llround(static_cast<double>(st->bytes) / bps)) : Json()},
+                {"agent", agent->json}};
+    std::printf("%s\n", json_text(out).c_str());
     return kExitOk;
   }
   std::printf("repository:   %s\n", repo->backend().url().c_str());
