@@ -1,5 +1,7 @@
 #include "core/storage/s3_backend.h"
 
+#include "core/storage/remote_options.h"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -59,8 +61,9 @@ std::string hex_sha256(ByteView data) { return to_hex(sha256(data)); }
 }  // namespace
 
 Result<S3Config> parse_s3_config(const StorageUrl& url) {
-  GB_CHECK(url.check_params({"region", "style", "scheme", "profile", "multipart-threshold", "part-size", "max-keys",
-                             "retries", "timeout", "limit-upload", "ca-file"}));
+  std::vector<std::string_view> known = {"region", "style", "scheme", "profile", "multipart-threshold", "part-size", "max-keys"};
+  for (auto name : remote_option_names(/*with_ca_file=*/true)) known.push_back(name);
+  GB_CHECK(url.check_params(known));
   if (!url.user.empty() || url.password)
     return invalid(url, "credentials do not belong in the URL; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
                         "or use ~/.aws/credentials");
@@ -101,16 +104,9 @@ Result<S3Config> parse_s3_config(const StorageUrl& url) {
   c.part_size = part * kMiB;
   GB_ASSIGN(c.max_keys, url.number_param("max-keys", 0));
   if (c.max_keys > 1000) return invalid(url, "max-keys must be at most 1000");
-  GB_ASSIGN(uint64_t retries, url.number_param("retries", 4));
-  if (retries > 20) return invalid(url, "retries must be at most 20");
-  c.retry.attempts = static_cast<int>(retries) + 1;
-  GB_ASSIGN(uint64_t timeout, url.number_param("timeout", 60));
-  if (timeout == 0 || timeout > 3600) return invalid(url, "timeout must be from 1 to 3600 seconds");
-  c.http.stall_timeout_seconds = static_cast<long>(timeout);
-  c.http.connect_timeout_seconds = std::min<long>(10, static_cast<long>(timeout));
-  GB_ASSIGN(uint64_t limit_kib, url.number_param("limit-upload", 0));
-  c.http.max_upload_bytes_per_second = limit_kib * 1024;
-  c.http.ca_file = url.param("ca-file");
+  GB_ASSIGN(RemoteOptions remote, read_remote_options(url, [&](const std::string& why) { return invalid(url, why); }));
+  c.retry = remote.retry;
+  c.http = remote.http;
   return c;
 }
 

@@ -1,5 +1,7 @@
 #include "core/storage/sftp_backend.h"
 
+#include "core/storage/remote_options.h"
+
 #include <openssl/evp.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -126,7 +128,9 @@ int check_host_key(CURL*, const curl_khkey* known, const curl_khkey* found, curl
 }  // namespace
 
 Result<SftpConfig> parse_sftp_config(const StorageUrl& url) {
-  GB_CHECK(url.check_params({"key", "known-hosts", "accept-new-host-key", "retries", "timeout", "limit-upload"}));
+  std::vector<std::string_view> known = {"key", "known-hosts", "accept-new-host-key"};
+  for (auto name : remote_option_names(/*with_ca_file=*/false)) known.push_back(name);
+  GB_CHECK(url.check_params(known));
   auto invalid = [&](const std::string& why) {
     return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a usable sftp:// URL: {}", url.redacted(), why));
   };
@@ -156,15 +160,11 @@ Result<SftpConfig> parse_sftp_config(const StorageUrl& url) {
   if (!c.private_key.empty() && file_exists(c.private_key + ".pub")) c.public_key = c.private_key + ".pub";
   c.known_hosts = url.param("known-hosts", home + "/.ssh/known_hosts");
   GB_ASSIGN(c.accept_new_host_key, url.flag_param("accept-new-host-key", false));
-  GB_ASSIGN(uint64_t retries, url.number_param("retries", 4));
-  if (retries > 20) return invalid("retries must be at most 20");
-  c.retry.attempts = static_cast<int>(retries) + 1;
-  GB_ASSIGN(uint64_t timeout, url.number_param("timeout", 60));
-  if (timeout == 0 || timeout > 3600) return invalid("timeout must be from 1 to 3600 seconds");
-  c.stall_timeout_seconds = static_cast<long>(timeout);
-  c.connect_timeout_seconds = std::min<long>(10, static_cast<long>(timeout));
-  GB_ASSIGN(uint64_t limit_kib, url.number_param("limit-upload", 0));
-  c.max_upload_bytes_per_second = limit_kib * 1024;
+  GB_ASSIGN(RemoteOptions remote, read_remote_options(url, invalid));
+  c.retry = remote.retry;
+  c.stall_timeout_seconds = remote.http.stall_timeout_seconds;
+  c.connect_timeout_seconds = remote.http.connect_timeout_seconds;
+  c.max_upload_bytes_per_second = remote.http.max_upload_bytes_per_second;
   return c;
 }
 

@@ -7,6 +7,7 @@
 
 #include "core/common/number_text.h"
 #include "core/storage/object_range.h"
+#include "core/storage/remote_options.h"
 
 namespace gb {
 namespace {
@@ -79,7 +80,9 @@ std::optional<unsigned> number_after(const std::string& text, const std::string&
 }  // namespace
 
 Result<TahoeConfig> parse_tahoe_config(const StorageUrl& url) {
-  GB_CHECK(url.check_params({"scheme", "retries", "timeout", "limit-upload", "ca-file"}));
+  std::vector<std::string_view> known = {"scheme"};
+  for (auto name : remote_option_names(/*with_ca_file=*/true)) known.push_back(name);
+  GB_CHECK(url.check_params(known));
   auto invalid = [&](const std::string& why) {
     return make_error(ErrorKind::InvalidArgument, fmt::format("this tahoe:// URL is not usable: {}", why));
   };
@@ -100,16 +103,9 @@ Result<TahoeConfig> parse_tahoe_config(const StorageUrl& url) {
     c.subpath = rest.substr(slash + 1);
     while (!c.subpath.empty() && c.subpath.back() == '/') c.subpath.pop_back();
   }
-  GB_ASSIGN(uint64_t retries, url.number_param("retries", 4));
-  if (retries > 20) return invalid("retries must be at most 20");
-  c.retry.attempts = static_cast<int>(retries) + 1;
-  GB_ASSIGN(uint64_t timeout, url.number_param("timeout", 60));
-  if (timeout == 0 || timeout > 3600) return invalid("timeout must be from 1 to 3600 seconds");
-  c.http.stall_timeout_seconds = static_cast<long>(timeout);
-  c.http.connect_timeout_seconds = std::min<long>(10, static_cast<long>(timeout));
-  GB_ASSIGN(uint64_t limit_kib, url.number_param("limit-upload", 0));
-  c.http.max_upload_bytes_per_second = limit_kib * 1024;
-  c.http.ca_file = url.param("ca-file");
+  GB_ASSIGN(RemoteOptions remote, read_remote_options(url, invalid));
+  c.retry = remote.retry;
+  c.http = remote.http;
   return c;
 }
 
