@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/common/valid_utf8.h"
 #include "core/snapshot/entry.h"
 
 namespace gb {

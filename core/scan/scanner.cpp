@@ -12,6 +12,7 @@
 
 #include "core/common/path_order.h"
 #include "core/common/posix_error.h"
+#include "core/common/valid_utf8.h"
 #include "core/fs/file_system.h"
 #include "core/journal/slice_plan.h"
 #include "core/scan/device_boundary.h"

@@ -40,7 +40,6 @@ void encode_entry(const Entry& e, Writer& w);
 bool decode_entry(Reader& r, Entry& e);
 // Whether two entries would restore identically and have the same identity.
 bool same_entry(const Entry& a, const Entry& b);
-bool is_valid_utf8(std::string_view s);
 // "file", "dir", "symlink", "fifo", "chardev", "blockdev", "socket".
 const char* node_type_name(NodeType t);
 

@@ -1,10 +1,11 @@
 #include "core/storage/http_client.h"
-#include "core/common/number_text.h"
 
 #include <algorithm>
 #include <cstring>
 #include <strings.h>
 #include <fmt/format.h>
+
+#include "core/common/number_text.h"
 
 namespace gb {
 namespace {

@@ -1,10 +1,12 @@
 #include "core/storage/s3_messages.h"
-#include "core/common/number_text.h"
 
 #include <fmt/format.h>
 
 #include <pugixml.hpp>
 #include <sstream>
+
+#include "core/common/number_text.h"
+#include "core/common/valid_utf8.h"
 
 namespace gb {
 namespace {
@@ -42,26 +44,6 @@ std::string text_of(const pugi::xml_node& n) {
 
 std::string child_text(const pugi::xml_node& parent, std::string_view name) { return text_of(child(parent, name)); }
 
-// A character reference to a surrogate or past U+10FFFF leaves bytes that are
-// not UTF-8; such a key names nothing we stored.
-bool valid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (size_t k = 1; k < len; ++k) {
-      unsigned char d = static_cast<unsigned char>(s[i + k]);
-      if ((d >> 6) != 0x2) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
-  }
-  return true;
-}
-
 // Parses a whole document; its root element, or Corrupt with pugixml's reason.
 Result<pugi::xml_node> parse(pugi::xml_document& doc, std::string_view xml) {
   pugi::xml_parse_result r = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
@@ -83,7 +65,9 @@ Result<S3ListPage> parse_s3_list_page(std::string_view xml) {
     pugi::xml_node key = child(c, "Key");
     if (!key) return unexpected("a <Contents> entry without <Key>");
     std::string name = text_of(key);
-    if (!valid_utf8(name)) return unexpected("a key that is not UTF-8");
+    // A character reference to a surrogate or past U+10FFFF leaves bytes that
+    // are not UTF-8; such a key names nothing we stored.
+    if (!is_valid_utf8(name)) return unexpected("a key that is not UTF-8");
     std::string size_text = trimmed(child_text(c, "Size"));
     auto size = parse_uint(size_text);
     if (!size) return unexpected(fmt::format("the size '{}' of {}", size_text, name));

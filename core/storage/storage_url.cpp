@@ -1,8 +1,9 @@
 #include "core/storage/storage_url.h"
-#include "core/common/number_text.h"
 
 #include <algorithm>
 #include <fmt/format.h>
+
+#include "core/common/number_text.h"
 
 namespace gb {
 namespace {

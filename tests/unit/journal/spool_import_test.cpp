@@ -18,15 +18,23 @@ std::vector<std::string> journal_paths(ChangeJournal& j) {
   for (const auto& row : *rows) out.push_back(row.record.path);
   return out;
 }
+
+// A journal in a scratch state dir and a spool writer beside it.
+struct Spool {
+  test::ScratchDir dir;
+  std::string path = dir.path + "/spool";
+  std::unique_ptr<ChangeJournal> journal = std::move(*ChangeJournal::open(journal_path(dir.path)));
+  std::unique_ptr<ChangeSpoolWriter> writer = [&] {
+    auto w = ChangeSpoolWriter::open(path);
+    REQUIRE(w);
+    return std::move(*w);
+  }();
+};
 }  // namespace
 
 TEST_CASE("a spool imports once, resumes a growing segment, and drops superseded segments") {
-  test::ScratchDir dir;
-  std::string spool = dir.path + "/spool";
-  auto journal = std::move(*ChangeJournal::open(journal_path(dir.path)));
-  auto opened = ChangeSpoolWriter::open(spool);
-  REQUIRE(opened);
-  auto& writer = *opened;
+  Spool f;
+  auto& [dir, spool, journal, writer] = f;
   REQUIRE(writer->append({rec("/a"), rec("/b")}));
   CHECK(*import_spool(*journal, spool) == 2);
   CHECK(*import_spool(*journal, spool) == 0);  // nothing new: nothing twice
@@ -40,16 +48,11 @@ TEST_CASE("a spool imports once, resumes a growing segment, and drops superseded
 }
 
 TEST_CASE("a damaged spool segment keeps the records before the damage and asks for a rescan") {
-  test::ScratchDir dir;
-  std::string spool = dir.path + "/spool";
-  auto journal = std::move(*ChangeJournal::open(journal_path(dir.path)));
-  {
-    auto opened = ChangeSpoolWriter::open(spool);
-    REQUIRE(opened);
-    auto& writer = *opened;
-    REQUIRE(writer->append({rec("/ok")}));
-    std::ofstream(writer->segment_path(), std::ios::app | std::ios::binary) << std::string("\x05\x00\x00\x00\xff\xff\xff\xff\xff", 9);
-  }
+  Spool f;
+  auto& [dir, spool, journal, writer] = f;
+  REQUIRE(writer->append({rec("/ok")}));
+  std::ofstream(writer->segment_path(), std::ios::app | std::ios::binary) << std::string("\x05\x00\x00\x00\xff\xff\xff\xff\xff", 9);
+  writer.reset();
   CHECK(*import_spool(*journal, spool) == 2);
   auto rows = *journal->read_since(0, 10);
   REQUIRE(rows.size() == 2);
@@ -59,15 +62,11 @@ TEST_CASE("a damaged spool segment keeps the records before the damage and asks 
 }
 
 TEST_CASE("a damaged saved offset counts as a damaged segment: a rescan, not a crash") {
-  test::ScratchDir dir;
-  std::string spool = dir.path + "/spool";
-  auto journal = std::move(*ChangeJournal::open(journal_path(dir.path)));
-  {
-    auto opened = ChangeSpoolWriter::open(spool);
-    REQUIRE(opened);
-    REQUIRE((*opened)->append({rec("/a")}));
-    REQUIRE(journal->set_value("spool-offset:" + (*opened)->segment_path(), "damaged"));
-  }
+  Spool f;
+  auto& [dir, spool, journal, writer] = f;
+  REQUIRE(writer->append({rec("/a")}));
+  REQUIRE(journal->set_value("spool-offset:" + writer->segment_path(), "damaged"));
+  writer.reset();
   auto imported = import_spool(*journal, spool);
   REQUIRE(imported);
   CHECK(*imported == 1);

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "../test_support.h"
+#include "crafted_snapshot.h"
 #include "core/common/path_order.h"
 #include "core/restore/restorer.h"
 #include "core/snapshot/log_writer.h"
@@ -31,18 +32,7 @@ Entry node(const std::string& path, NodeType type, const std::string& link = "")
 
 // Writes the entries as one checkpoint log and restores it into dir/target.
 RestoreResult restore_crafted(Repository& repo, const std::string& target, std::vector<Entry> entries) {
-  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return path_less(a.path, b.path); });
-  Packer packer(repo.backend(), repo.keys(), packs_into(repo.index()), PackerOptions{});
-  LogWriter writer(packer);
-  for (const auto& e : entries) writer.add(e);
-  Snapshot s;
-  s.time_ns = 1;
-  s.hostname = "h";
-  s.paths = {"/"};
-  s.log_blobs = writer.finish();
-  REQUIRE(packer.finish());
-  SnapshotStore store(repo);
-  REQUIRE(store.save(s).ok());
+  Snapshot s = test::save_crafted_snapshot(repo, std::move(entries));
   RestoreProgress progress;
   RestoreOptions opts;
   opts.target = target;

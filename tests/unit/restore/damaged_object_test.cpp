@@ -3,10 +3,9 @@
 #include <doctest/doctest.h>
 
 #include "../test_support.h"
+#include "crafted_snapshot.h"
 #include "core/crypto/sha256.h"
 #include "core/restore/restorer.h"
-#include "core/snapshot/log_writer.h"
-#include "core/snapshot/snapshot_store.h"
 
 using namespace gb;
 
@@ -37,17 +36,7 @@ TEST_CASE("a missing pack is listed by its object name among the damaged objects
   file.mode = 0644;
   file.content = content;
   file.size = data.size();
-  Packer packer(repo->backend(), repo->keys(), packs_into(repo->index()), PackerOptions{});
-  LogWriter writer(packer);
-  writer.add(dir_entry);
-  writer.add(file);
-  Snapshot s;
-  s.time_ns = 1;
-  s.hostname = "h";
-  s.paths = {"/"};
-  s.log_blobs = writer.finish();
-  REQUIRE(packer.finish());
-  REQUIRE(SnapshotStore(*repo).save(s).ok());
+  Snapshot s = test::save_crafted_snapshot(*repo, {dir_entry, file});
 
   RestoreProgress progress;
   RestoreOptions opts;
