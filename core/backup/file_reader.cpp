@@ -11,6 +11,7 @@
 
 #include "core/common/fd_io.h"
 #include "core/common/parallel.h"
+#include "core/common/posix_error.h"
 #include "core/content/content_id.h"
 #include "core/crypto/sha256.h"
 #include "core/delta/async_signer.h"
@@ -122,7 +123,7 @@ Status FileReader::read(Entry& e, bool store, int attempts, std::optional<Hash> 
 
 Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& delta_base, bool& stable) {
   UniqueFd fd = fs::open_for_reading(e.path);
-  if (!fd) return make_error(ErrorKind::Io, fmt::format("cannot open: {}", std::strerror(errno)));
+  if (!fd) return posix_error("cannot open", errno);
   fs::FileInfo before;
   fs::fstat_info(fd.get(), before);
 
@@ -166,14 +167,14 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
     switch (hash_segments_in_parallel(e.path, size_now, buffer_.size(), threads, segments, counters_.bytes)) {
       case ParallelRead::Whole: total = size_now; break;
       case ParallelRead::Shorter: break;  // it shrank while read: total 0 makes it unstable, read again
-      case ParallelRead::Failed: result = make_error(ErrorKind::Io, fmt::format("read failed: {}", std::strerror(errno))); break;
+      case ParallelRead::Failed: result = posix_error("read failed", errno); break;
     }
   }
   while (!parallel) {
     ahead.advance(total);
     ssize_t filled = read_segment(fd.get(), buffer_);
     if (filled < 0) {
-      result = make_error(ErrorKind::Io, fmt::format("read failed: {}", std::strerror(errno)));
+      result = posix_error("read failed", errno);
       break;
     }
     if (filled == 0) break;
@@ -245,7 +246,7 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
 
 Status FileReader::store_segments(const Entry& e, const std::vector<Hash>& expected) {
   UniqueFd fd = fs::open_for_reading(e.path);
-  if (!fd) return make_error(ErrorKind::Io, fmt::format("cannot open: {}", std::strerror(errno)));
+  if (!fd) return posix_error("cannot open", errno);
   for (const Hash& want : expected) {
     ssize_t filled = read_segment(fd.get(), buffer_);
     ByteView seg(buffer_.data(), filled > 0 ? static_cast<size_t>(filled) : 0);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/common/posix_error.h"
 #include "core/common/private_files.h"
 #include "core/crypto/keys.h"
 #include "core/fs/file_system.h"
@@ -36,9 +37,9 @@ Result<std::string> StagingArea::stage(Entry& e, int attempts) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   for (int attempt = 1; attempt <= attempts && (attempt == 1 || std::chrono::steady_clock::now() < deadline); ++attempt) {
     UniqueFd in(::open(e.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!in) return make_error(ErrorKind::Io, fmt::format("cannot open: {}", std::strerror(errno)));
+    if (!in) return posix_error("cannot open", errno);
     UniqueFd out(::open(copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!out) return make_error(ErrorKind::Io, fmt::format("cannot create a staged copy: {}", std::strerror(errno)));
+    if (!out) return posix_error("cannot create a staged copy", errno);
     fs::FileInfo before, after;
     fs::fstat_info(in.get(), before);
     uint64_t done = 0;

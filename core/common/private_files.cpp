@@ -1,4 +1,5 @@
 #include "core/common/private_files.h"
+#include "core/common/posix_error.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -45,7 +46,7 @@ Status make_private_dir(const std::string& dir) {
     if (::mkdir(part.c_str(), 0700) == 0) {
       ::chmod(part.c_str(), 0700);
     } else if (errno != EEXIST) {
-      return make_error(ErrorKind::Io, fmt::format("cannot create the state directory {}: {}", part, std::strerror(errno)));
+      return posix_error(fmt::format("cannot create the state directory {}", part), errno);
     }
   }
   struct stat st;
@@ -57,7 +58,7 @@ Status make_private_dir(const std::string& dir) {
 
 Result<int> open_private_file(const std::string& path, int flags) {
   int fd = ::open(path.c_str(), flags | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+  if (fd < 0) return posix_error(fmt::format("cannot create {}", path), errno);
   struct stat st;
   if (::fstat(fd, &st) == 0) {
     // A new file may have come out narrower than 0600 under an odd umask.

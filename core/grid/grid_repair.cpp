@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/common/parallel.h"
+#include "core/common/posix_error.h"
 #include "core/grid/share_codec.h"
 
 namespace gb {
@@ -266,7 +267,7 @@ Status write_cursor(const std::string& file, const std::string& name) {
     if (!out) return make_error(ErrorKind::Io, fmt::format("cannot write the progress file {}", tmp));
   }
   if (std::rename(tmp.c_str(), file.c_str()) != 0)
-    return make_error(ErrorKind::Io, fmt::format("cannot write the progress file {}: {}", file, std::strerror(errno)));
+    return posix_error(fmt::format("cannot write the progress file {}", file), errno);
   return {};
 }
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <thread>
 
+#include "core/common/posix_error.h"
 #include "core/journal/slice_plan.h"
 
 namespace gb {
@@ -27,7 +28,7 @@ Result<int64_t> sync_with_agent(ChangeJournal& journal, const std::vector<std::s
     if (fd < 0) {
       int err = errno;
       remove_all();
-      return make_error(ErrorKind::Io, fmt::format("cannot write a cookie file in {} to synchronise with the agent: {}", root, std::strerror(err)));
+      return posix_error(fmt::format("cannot write a cookie file in {} to synchronise with the agent", root), err);
     }
     ::close(fd);
     cookies.push_back(path);

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "core/common/clock.h"
+#include "core/common/posix_error.h"
 #include "core/content/pack_format.h"
 #include "core/content/packer.h"
 #include "core/crypto/sha256.h"
@@ -262,7 +263,7 @@ class Sweep {
     Bytes buf(v_.repo->config().segment_size);
     for (off_t pos = 0;;) {
       ssize_t n = ::pread(fd, buf.data(), buf.size(), pos);
-      if (n < 0) return make_error(ErrorKind::Io, fmt::format("cannot read back a re-based version: {}", std::strerror(errno)));
+      if (n < 0) return posix_error("cannot read back a re-based version", errno);
       if (n == 0) break;
       Bytes seg(buf.begin(), buf.begin() + n);
       Hash h = sha256(seg);

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/common/fd_io.h"
+#include "core/common/posix_error.h"
 #include "core/common/serial.h"
 #include "core/content/blob_seal.h"
 #include "core/content/content_id.h"
@@ -302,7 +303,7 @@ Status Repository::write_content(const Hash& content, uint64_t size, int out_fd,
   if (!delta || segments_known()) {
     for (const Hash& seg : content_segments(content)) {
       GB_ASSIGN(Bytes data, read_blob(seg));
-      if (!write_fully(out_fd, data)) return make_error(ErrorKind::Io, fmt::format("cannot write: {}", std::strerror(errno)));
+      if (!write_fully(out_fd, data)) return posix_error("cannot write", errno);
     }
     return {};
   }
@@ -326,7 +327,7 @@ Status Repository::write_content(const Hash& content, uint64_t size, int out_fd,
   auto each_segment = [&](const std::function<void(ByteView)>& use) -> Status {
     for (off_t pos = start;;) {
       ssize_t filled = pread_fully(out_fd, buf.data(), buf.size(), pos);
-      if (filled < 0) return make_error(ErrorKind::Io, fmt::format("cannot read back the rebuilt file: {}", std::strerror(errno)));
+      if (filled < 0) return posix_error("cannot read back the rebuilt file", errno);
       if (filled == 0) return {};
       use(ByteView(buf.data(), static_cast<size_t>(filled)));
       pos += filled;

@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "core/common/fd_io.h"
+#include "core/common/posix_error.h"
 #include "core/common/private_files.h"
 
 namespace gb {
@@ -42,7 +43,7 @@ Status write_record(const std::string& path, const std::set<std::string>& snaps,
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     if (ok) err = errno;
     ::unlink(tmp.c_str());
-    return make_error(ErrorKind::Io, fmt::format("cannot write {}: {}", path, std::strerror(err)));
+    return posix_error(fmt::format("cannot write {}", path), err);
   }
   return {};
 }

@@ -19,6 +19,7 @@
 
 #include "core/common/fd_io.h"
 #include "core/common/path_order.h"
+#include "core/common/posix_error.h"
 #include "core/common/thread_pool.h"
 #include "core/content/pack_format.h"
 #include "core/fs/file_system.h"
@@ -29,7 +30,7 @@
 namespace gb {
 namespace {
 
-std::string sys_error(const std::string& what) { return fmt::format("{}: {}", what, std::strerror(errno)); }
+std::string sys_error(const std::string& what) { return posix_error(what, errno).message; }
 
 bool included(const std::string& path, const std::vector<std::string>& include) {
   if (include.empty()) return true;

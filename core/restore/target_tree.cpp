@@ -1,4 +1,5 @@
 #include "core/restore/target_tree.h"
+#include "core/common/posix_error.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -34,7 +35,7 @@ TargetTree::~TargetTree() {
 Status TargetTree::open(const std::string& target) {
   target_ = target;
   root_ = ::open(target.empty() ? "/" : target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (root_ < 0) return make_error(ErrorKind::Io, fmt::format("cannot open the target directory {}: {}", target, std::strerror(errno)));
+  if (root_ < 0) return posix_error(fmt::format("cannot open the target directory {}", target), errno);
   remove_leftovers(root_);
   return {};
 }
@@ -81,7 +82,7 @@ Result<int> TargetTree::dir(const std::vector<std::string>& names, size_t n) {
     int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT) {
       if (::mkdirat(parent, name, 0700) != 0 && errno != EEXIST)
-        return make_error(ErrorKind::Io, fmt::format("cannot create directory {}: {}", shown(names, i + 1), std::strerror(errno)));
+        return posix_error(fmt::format("cannot create directory {}", shown(names, i + 1)), errno);
       made = true;
       fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     }
@@ -92,7 +93,7 @@ Result<int> TargetTree::dir(const std::vector<std::string>& names, size_t n) {
         return make_error(ErrorKind::Io, S_ISLNK(st.st_mode)
                                              ? fmt::format("{} is a symlink in the target; restore never follows one", shown(names, i + 1))
                                              : fmt::format("{} is in the way and not a directory", shown(names, i + 1)));
-      return make_error(ErrorKind::Io, fmt::format("cannot open directory {}: {}", shown(names, i + 1), std::strerror(err)));
+      return posix_error(fmt::format("cannot open directory {}", shown(names, i + 1)), err);
     }
     if (!made) remove_leftovers(fd);
     else {

@@ -11,14 +11,14 @@
 
 #include "core/common/bytes.h"
 #include "core/common/fd_io.h"
+#include "core/common/posix_error.h"
 #include "core/crypto/keys.h"
 
 namespace gb {
 namespace {
 
 Error io_error(const std::string& what, const std::string& path, int err) {
-  return make_error(err == ENOENT ? ErrorKind::NotFound : ErrorKind::Io,
-                    fmt::format("{} {}: {}", what, path, std::strerror(err)));
+  return posix_error(what + " " + path, err, err == ENOENT ? ErrorKind::NotFound : ErrorKind::Io).about_path(path);
 }
 
 Status make_dirs(const std::string& path) {
