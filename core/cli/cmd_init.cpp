@@ -67,16 +67,7 @@ int cmd_init(const CommandLine& cl) {
   return kExitOk;
 }
 
-int cmd_cap(const CommandLine& cl) {
-  auto cap = load_cap(cl);
-  if (!cap) return report_error(cap.error());
-  std::printf("%s\n", format_cap(*cap).c_str());
-  return kExitOk;
-}
-
 const Command kInitCommand = {"init", "", "create a repository and print its root cap (saved 0600 in the cap file)", nullptr, cmd_init, false,
                               "The repository is --repo's, else GRIDBACKUP_REPO's, else ~/.local/share/gridbackup/repository.\n"};
-
-const Command kCapCommand = {"cap", "", "print the root cap", nullptr, cmd_cap};
 
 }  // namespace gb

@@ -1,10 +1,8 @@
 #include "core/cli/upload_step.h"
 
 #include "core/cli/journal_step.h"
-#include "core/cli/json.h"
 
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <fmt/format.h>
 
@@ -53,67 +51,5 @@ int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, con
                 result->adopted_packs ? fmt::format("; adopted {} packs an interrupted run had stored", result->adopted_packs).c_str() : "");
   return kExitOk;
 }
-
-int cmd_upload(const CommandLine& cl) {
-  if (!cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup upload [--limit-upload KiB/s] [--parallel N]"));
-  auto transfer = transfer_options(cl);
-  if (!transfer) return report_error(transfer.error());
-  std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo)) return code;
-  auto queue = open_queue(cl, *repo);
-  if (!queue) return report_error(queue.error());
-  auto limited = limit_uploads(*repo, *transfer);
-  int code = drain_queue(cl, *repo, **queue, *transfer, true);
-  auto left = (*queue)->stats();
-  if (code == kExitOk && left && !cl.flag("quiet")) std::printf("%llu files left in the upload queue\n", (unsigned long long)left->jobs);
-  return code;
-}
-
-int cmd_status(const CommandLine& cl) {
-  std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo)) return code;
-  auto queue = open_queue(cl, *repo);
-  if (!queue) return report_error(queue.error());
-  auto st = (*queue)->stats();
-  if (!st) return report_error(st.error());
-  auto rate = (*queue)->last_rate();
-  double bps = rate ? *rate : 0;
-  std::string eta = st->bytes == 0 ? "nothing to do" : bps > 0 ? human_duration(static_cast<double>(st->bytes) / bps) : "unknown (no upload measured yet)";
-  auto agent = agent_status(journal_dir(cl), to_hex(repo->config().repository_id));
-  if (!agent) return report_error(agent.error());
-  if (cl.flag("json")) {
-    Json out = {{"queued_files", st->jobs},
-                {"queued_bytes", st->bytes},
-                {"unstable_files", st->unstable},
-                {"rate_bytes_per_second", std::llround(bps)},
-                {"eta_seconds", bps > 0 ? Json(std::llround(static_cast<double>(st->bytes) / bps)) : Json()},
-                {"agent", agent->json}};
-    std::printf("%s\n", json_text(out).c_str());
-    return kExitOk;
-  }
-  std::printf("repository:   %s\n", repo->backend().url().c_str());
-  std::printf("upload queue: %llu files, %s\n", (unsigned long long)st->jobs, human_bytes(st->bytes).c_str());
-  std::printf("rate:         %s\n", bps > 0 ? (human_bytes(static_cast<uint64_t>(bps)) + "/s (last upload)").c_str() : "not measured yet");
-  std::printf("ETA:          %s\n", eta.c_str());
-  std::printf("unstable:     %llu files (copied aside by the next backup)\n", (unsigned long long)st->unstable);
-  std::fputs(agent->text.c_str(), stdout);
-  return kExitOk;
-}
-
-namespace {
-
-void upload_options(CommandOptions& o) {
-  o.transfer();
-  o.value("host", "NAME", "host name in the lock (default GRIDBACKUP_HOST, then the machine's name)");
-  o.json("print the result as JSON");
-  o.no_progress();
-}
-
-}  // namespace
-
-const Command kUploadCommand = {"upload", "", "drain the upload queue, highest priority first", upload_options, cmd_upload, true};
-
-const Command kStatusCommand = {"status", "", "the upload queue: files, bytes, ETA, unstable files; the agent",
-                                [](CommandOptions& o) { o.json("print the status as JSON"); }, cmd_status};
 
 }  // namespace gb
