@@ -8,6 +8,7 @@
 #include "core/backup/backup_run.h"
 #include "core/backup/own_files.h"
 #include "core/cli/commands.h"
+#include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/journal_step.h"
 #include "core/cli/json.h"
@@ -156,19 +157,18 @@ int cmd_backup(const CommandLine& cl) {
   } else if (!cl.flag("quiet")) {
     std::printf("snapshot %s saved%s\n", s.short_id().c_str(),
                 result->parent_short_id.empty() ? "" : fmt::format(" (compared with {})", result->parent_short_id).c_str());
-    std::printf("  %llu files (%llu read), %llu dirs, %llu others, %llu changed entries\n", (unsigned long long)t.files,
-                (unsigned long long)t.files_read, (unsigned long long)t.dirs,
-                (unsigned long long)t.others, (unsigned long long)t.changed_entries);
+    std::printf("  %s (%llu read), %s, %s, %s\n", counted(t.files, "file").c_str(), (unsigned long long)t.files_read,
+                counted(t.dirs, "dir").c_str(), counted(t.others, "other").c_str(), counted(t.changed_entries, "changed entry", "changed entries").c_str());
     std::printf("  %s in view, %s read, %s added to the repository, in %s\n", human_bytes(t.bytes).c_str(), human_bytes(t.bytes_read).c_str(),
                 human_bytes(t.bytes_stored).c_str(), human_duration(secs).c_str());
     if (result->narrow)
-      std::printf("  narrow slice: %llu paths named by the change journal\n", (unsigned long long)result->slice_paths);
+      std::printf("  narrow slice: %s named by the change journal\n", counted(result->slice_paths, "path").c_str());
     else if (opts.journal)
       std::printf("  full scan: %s\n", result->full_scan_reason.c_str());
     if (result->staged_files)
-      std::printf("  %llu unstable files backed up from a copy set aside\n", (unsigned long long)result->staged_files);
+      std::printf("  %s backed up from a copy set aside\n", counted(result->staged_files, "unstable file").c_str());
     if (result->queued_files)
-      std::printf("  %llu files (%s) queued for upload; 'gridbackup upload' stores them\n", (unsigned long long)result->queued_files,
+      std::printf("  %s (%s) queued for upload; 'gridbackup upload' stores them\n", counted(result->queued_files, "file").c_str(),
                   human_bytes(result->queued_bytes).c_str());
   }
   if (pseudo_roots && result->problems.empty()) {

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/cli/commands.h"
+#include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/time_text.h"
@@ -196,7 +197,7 @@ int cmd_forget(const CommandLine& cl) {
   }
   if (json) return kExitOk;
   if (forgotten == 0) {
-    std::printf("nothing to forget: %zu snapshots kept\n", kept);
+    std::printf("nothing to forget: %s kept\n", counted(kept, "snapshot").c_str());
   } else if (dry_run) {
     std::printf("dry run: would forget %zu snapshot%s and keep %zu; nothing was changed\n", forgotten, forgotten == 1 ? "" : "s", kept);
   } else {

@@ -7,6 +7,7 @@
 #include "core/common/duration.h"
 #include "core/common/private_files.h"
 #include "core/cli/commands.h"
+#include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/time_text.h"
@@ -84,17 +85,17 @@ int cmd_prune(const CommandLine& cl) {
   }
   if (quiet) return kExitOk;
   if (r->swept)
-    std::printf("deleted %llu pack(s), rewrote %llu, re-based %llu version(s), removed %llu forgotten snapshot(s): %.1f MiB freed, %.1f MiB written\n",
-                (unsigned long long)r->packs_deleted, (unsigned long long)r->packs_rewritten, (unsigned long long)r->rebased,
-                (unsigned long long)r->snapshots_deleted, r->bytes_deleted / 1048576.0, r->bytes_written / 1048576.0);
+    std::printf("deleted %s, rewrote %llu, re-based %s, removed %s: %.1f MiB freed, %.1f MiB written\n",
+                counted(r->packs_deleted, "pack").c_str(), (unsigned long long)r->packs_rewritten, counted(r->rebased, "version").c_str(),
+                counted(r->snapshots_deleted, "forgotten snapshot").c_str(), r->bytes_deleted / 1048576.0, r->bytes_written / 1048576.0);
   if (r->deferred) std::printf("nothing was deleted yet: run 'gridbackup prune' again later\n");
   if (r->nothing_to_do && !r->swept) std::printf("nothing to prune: every stored object is needed by a kept snapshot\n");
   if (options.dry_run) std::printf("dry run: nothing was changed\n");
   if (!r->planned && !r->swept && !r->nothing_to_do && r->plan_ripe_ns)
     std::printf("an earlier prune's plan waits for its grace period: a prune after %s carries it out\n", local_time_text(r->plan_ripe_ns).c_str());
   if (r->planned && !r->swept)
-    std::printf("planned: %llu unused blob(s) (%.1f MiB); they are deleted by a prune after %s (--grace; backups running now are waited for)\n",
-                (unsigned long long)r->candidate_blobs, r->candidate_bytes / 1048576.0, local_time_text(r->plan_ripe_ns).c_str());
+    std::printf("planned: %s (%.1f MiB); they are deleted by a prune after %s (--grace; backups running now are waited for)\n",
+                counted(r->candidate_blobs, "unused blob").c_str(), r->candidate_bytes / 1048576.0, local_time_text(r->plan_ripe_ns).c_str());
   return kExitOk;
 }
 

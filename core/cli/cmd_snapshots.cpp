@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "core/cli/commands.h"
+#include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/name_text.h"
@@ -72,7 +73,7 @@ int cmd_snapshots(const CommandLine& cl) {
                 (unsigned long long)s.stats.files, human_bytes(s.stats.bytes).c_str(), stored_text.c_str(), paths.c_str(),
                 s.stats.errors ? fmt::format("  ({} paths not backed up)", s.stats.errors).c_str() : "");
   }
-  std::printf("%zu snapshots\n", all->size());
+  std::printf("%s\n", counted(all->size(), "snapshot").c_str());
   return kExitOk;
 }
 

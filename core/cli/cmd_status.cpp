@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/cli/commands.h"
+#include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/journal_step.h"
 #include "core/cli/json.h"
@@ -33,10 +34,10 @@ int cmd_status(const CommandLine& cl) {
     return kExitOk;
   }
   std::printf("repository:   %s\n", repo->backend().url().c_str());
-  std::printf("upload queue: %llu files, %s\n", (unsigned long long)st->jobs, human_bytes(st->bytes).c_str());
+  std::printf("upload queue: %s, %s\n", counted(st->jobs, "file").c_str(), human_bytes(st->bytes).c_str());
   std::printf("rate:         %s\n", bps > 0 ? (human_bytes(static_cast<uint64_t>(bps)) + "/s (last upload)").c_str() : "not measured yet");
   std::printf("ETA:          %s\n", eta.c_str());
-  std::printf("unstable:     %llu files (copied aside by the next backup)\n", (unsigned long long)st->unstable);
+  std::printf("unstable:     %s (copied aside by the next backup)\n", counted(st->unstable, "file").c_str());
   std::fputs(agent->text.c_str(), stdout);
   return kExitOk;
 }

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "core/cli/commands.h"
+#include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/upload_step.h"
 
@@ -18,7 +19,7 @@ int cmd_upload(const CommandLine& cl) {
   auto limited = limit_uploads(*repo, *transfer);
   int code = drain_queue(cl, *repo, **queue, *transfer, true);
   auto left = (*queue)->stats();
-  if (code == kExitOk && left && !cl.flag("quiet")) std::printf("%llu files left in the upload queue\n", (unsigned long long)left->jobs);
+  if (code == kExitOk && left && !cl.flag("quiet")) std::printf("%s left in the upload queue\n", counted(left->jobs, "file").c_str());
   return code;
 }
 

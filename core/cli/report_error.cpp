@@ -24,6 +24,12 @@ int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out, bool
     return repo.error().kind == ErrorKind::NotFound ? kExitNoRepository : code;
   }
   out = std::move(*repo);
+  // Which repository this is, as restic says it: one line on stderr (stdout
+  // stays the command's output), without the "gridbackup:" of a message, so
+  // scripts counting those see only real ones. The backend's URL is its shown
+  // form: no password, no Tahoe dircap (the cap itself never appears).
+  if (!cl.flag("quiet") && !cl.flag("json"))
+    std::fprintf(stderr, "repository %s opened (%s)\n", to_hex(out->config().repository_id).substr(0, 8).c_str(), out->backend().url().c_str());
   // A repository that went back (issue 21) is said loudly by every command;
   // verify reports it as damage itself (cmd_verify.cpp).
   if (cl.command != "verify") {

@@ -5,7 +5,8 @@ init_repo
 mkdir -p "$W/src" && echo x > "$W/src/x"
 [ "$(stat -c %a "$CAP")" = 600 ] || fail "init did not save the cap 0600"
 gb snapshots > /dev/null 2> "$W/e0.txt"
-[ ! -s "$W/e0.txt" ] || fail "a 0600 cap file drew a message: $(cat "$W/e0.txt")"
+grep -qE '^repository [0-9a-f]{8} opened \(file://' "$W/e0.txt" || fail "snapshots did not say which repository it opened: $(cat "$W/e0.txt")"
+[ -z "$(beyond_opened "$W/e0.txt")" ] || fail "a 0600 cap file drew a message: $(cat "$W/e0.txt")"
 chmod 0644 "$CAP"
 gb backup "$W/src" --quiet 2> "$W/e1.txt" || fail "a readable cap file should still work"
 grep -q "^gridbackup: warning: the cap file $CAP is readable by other users (mode 0644)" "$W/e1.txt" || { cat "$W/e1.txt" >&2; fail "no warning for a 0644 cap file"; }

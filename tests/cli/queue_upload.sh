@@ -44,7 +44,7 @@ grep -q 'log.txt changed after its snapshot' "$W/u2.err" || fail "uploader did n
 gb status --json | grep -q '"unstable_files":1' || fail "unstable file not recorded"
 # ...and the next backup copies it aside and backs up the copy.
 gb backup --no-upload "$SRC" > "$W/b3.txt"
-grep -q '1 unstable files backed up from a copy' "$W/b3.txt" || fail "unstable file was not staged: $(cat "$W/b3.txt")"
+grep -q '1 unstable file backed up from a copy' "$W/b3.txt" || fail "unstable file was not staged: $(cat "$W/b3.txt")"
 echo "version 3, after staging" > "$SRC/docs/log.txt"   # the staged copy is what gets uploaded
 gb upload --quiet
 gb restore latest --target "$W/r3" --quiet "$SRC/docs/log.txt"

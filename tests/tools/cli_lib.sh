@@ -29,6 +29,9 @@ one_clear_sentence() {
   [ "$(grep -c '^gridbackup: ' "$1")" = 1 ] || { cat "$1" >&2; fail "expected exactly one 'gridbackup:' sentence"; }
   pass "clear error: $(grep '^gridbackup: ' "$1")"
 }
+# beyond_opened FILE: the stderr in FILE without the "repository ID opened
+# (URL)" line every command starts with (not under --quiet or --json).
+beyond_opened() { grep -vE '^repository [0-9a-f]{8} opened \(' "$1" || true; }
 # expect_fail CODE PATTERN CMD...: the command must exit CODE and print one
 # clear line matching PATTERN on stderr, without a crash.
 expect_fail() {
