@@ -1,5 +1,7 @@
 #include "core/backup/file_reader.h"
 
+#include "core/backup/recent_change.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -121,7 +123,9 @@ Status FileReader::read(Entry& e, bool store, int attempts, std::optional<Hash> 
   }
 }
 
-Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& delta_base, bool& stable) {
+Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& delta_base, bool& stable, bool prove_recent,
+                             int64_t* ctime_after) {
+  const int64_t started = wall_clock_ns();  // before the first stat: see recent_change.h
   UniqueFd fd = fs::open_for_reading(e.path);
   if (!fd) return posix_error("cannot open", errno);
   fs::FileInfo before;
@@ -215,8 +219,22 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
   counters_.files += 1;
   stable = total == after.size && before.size == after.size && before.mtime_ns == after.mtime_ns &&
            before.ctime_ns == after.ctime_ns && after.mtime_ns == e.mtime_ns && after.size == e.size;
+  if (ctime_after) *ctime_after = after.ctime_ns;
   if (!stable) return {};
-  e.content = content_id_of_segments(segments);
+  const Hash content = content_id_of_segments(segments);
+  if (prove_recent && changed_recently(after, started)) {
+    // Changed just before the read: the stats cannot prove this read saw one
+    // version (recent_change.h). Past the window, a hash-only second read
+    // with the same stats and the same content proves it; else read again.
+    std::this_thread::sleep_for(kRecentChangeWindow);
+    Entry again = e;
+    int64_t second_ctime = 0;
+    bool second_stable = false;  // which also means the same size and mtime
+    GB_CHECK(read_once(again, false, std::nullopt, second_stable, /*prove_recent=*/false, &second_ctime));
+    stable = second_stable && second_ctime == after.ctime_ns && again.content == content;
+    if (!stable) return {};
+  }
+  e.content = content;
   if (store && segments.size() > 1) repo_.index().add_segments(e.content, segments);
   if (signature || async_signature) {
     GB_ASSIGN(Bytes sig, signature ? signature->finish() : async_signature->finish());

@@ -8,7 +8,8 @@
 //   delta against it, stored instead of the segments if it is small enough;
 //   otherwise the segments themselves go to the Packer.
 // A file that changes while it is read (size, mtime or ctime differ before
-// and after) is read again, so nothing torn is stored silently.
+// and after, or it changed so shortly before the read that the stats cannot
+// tell: recent_change.h) is read again, so nothing torn is stored silently.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -48,7 +49,10 @@ class FileReader {
   Status read(Entry& e, bool store, int attempts = 3, std::optional<Hash> delta_base = std::nullopt);
 
  private:
-  Status read_once(Entry& e, bool store, const std::optional<Hash>& delta_base, bool& stable);
+  // With `prove_recent`, a file changed just before the read is read a
+  // second time (recent_change.h). `ctime_after`: the file's ctime after it.
+  Status read_once(Entry& e, bool store, const std::optional<Hash>& delta_base, bool& stable, bool prove_recent = true,
+                   int64_t* ctime_after = nullptr);
   // Stores the segments a delta did not replace (second pass, rare).
   Status store_segments(const Entry& e, const std::vector<Hash>& expected);
   Packer& packer_;

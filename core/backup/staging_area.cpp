@@ -1,5 +1,7 @@
 #include "core/backup/staging_area.h"
 
+#include "core/backup/recent_change.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -36,6 +38,7 @@ Result<std::string> StagingArea::stage(Entry& e, int attempts) {
   // gives up after a few seconds, whatever the count.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   for (int attempt = 1; attempt <= attempts && (attempt == 1 || std::chrono::steady_clock::now() < deadline); ++attempt) {
+    const int64_t started = wall_clock_ns();  // before the first stat: see recent_change.h
     UniqueFd in(::open(e.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (!in) return posix_error("cannot open", errno);
     UniqueFd out(::open(copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
@@ -47,7 +50,12 @@ Result<std::string> StagingArea::stage(Entry& e, int attempts) {
     fs::fstat_info(in.get(), after);
     in.reset();
     out.reset();
-    if (ok && before.size == after.size && done == after.size && before.mtime_ns == after.mtime_ns && before.ctime_ns == after.ctime_ns) {
+    // A source changed just before the copy may have changed during it unseen
+    // (recent_change.h): wait past the window and copy again; that copy, of a
+    // file that has held still since, is proof.
+    bool proof = !changed_recently(after, started);
+    if (!proof) std::this_thread::sleep_for(kRecentChangeWindow);
+    if (proof && ok && before.size == after.size && done == after.size && before.mtime_ns == after.mtime_ns && before.ctime_ns == after.ctime_ns) {
       auto fresh = stat_entry(e.path);
       if (!fresh) break;
       if (fresh->mtime_ns == after.mtime_ns && fresh->size == after.size) {
