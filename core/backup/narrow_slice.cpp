@@ -32,6 +32,12 @@ class SliceBuilder {
       : roots_(roots), excludes_(excludes), session_(session), cache_(cache), reach_(roots) {}
 
   Status gather(const SlicePlan& plan) {
+    // A tag file (CACHEDIR.TAG, --exclude-if-present) that came, changed or
+    // went changes what its whole directory keeps, but the journal names
+    // only the tag: the directory is scanned again, as a full scan sees it.
+    // (Paths stat'ed one by one do this in restat.)
+    for (const auto* list : {&plan.subtrees, &plan.vanished_subtrees})
+      for (const auto& p : *list) GB_CHECK(rescan_if_tag(p));
     for (const auto& sub : plan.subtrees) GB_CHECK(rescan(sub));
     for (const auto& gone : plan.vanished_subtrees) {
       GB_CHECK(restat(gone));
@@ -105,8 +111,19 @@ class SliceBuilder {
 
   // `known_old`: the previous entry when the caller already read it (from a
   // range of the view cache), which saves looking it up again.
+  // A tag file's directory is scanned again (see gather).
+  Status rescan_if_tag(const std::string& path) {
+    if (!excludes_.has_tag_files() || path == "/" || !excludes_.is_tag_name(path.substr(path.rfind('/') + 1))) return {};
+    std::string dir = parent_of(path);
+    if (!root_of(dir) || !rescanned_for_tag_.insert(dir).second) return {};
+    return rescan(dir);
+  }
+
   Status restat(const std::string& path, std::optional<Entry> known_old = std::nullopt) {
     if (items_.count(path)) return {};
+    // A tag changed through any name (even another hard link) is seen here.
+    GB_CHECK(rescan_if_tag(path));
+    if (items_.count(path) && items_[path].now) return {};
     Item& item = items_[path];
     if (known_old) {
       item.old = std::move(known_old);
@@ -226,6 +243,7 @@ class SliceBuilder {
   const std::vector<std::string>& roots_;
   const ExcludeRules& excludes_;
   std::map<std::string, std::vector<std::string>> tags_in_dir_;
+  std::set<std::string> rescanned_for_tag_;
   BackupSession& session_;
   ViewCache& cache_;
   ScanReach reach_;

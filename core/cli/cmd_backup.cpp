@@ -7,6 +7,7 @@
 
 #include "core/backup/backup_run.h"
 #include "core/backup/own_files.h"
+#include "core/cli/backup_sources.h"
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
@@ -41,33 +42,39 @@ void exclude_own_files(const CommandLine& cl, Repository& repo, BackupOptions& o
 
 }  // namespace
 
+// The one sentence when nothing given exists: restic's users expect a
+// missing path to be skipped, but a backup of nothing is a mistake.
+static Error nothing_exists(const BackupSources& sources) {
+  std::string names;
+  for (const auto& m : sources.missing) names += (names.empty() ? "" : ", ") + m;
+  for (const auto& u : sources.unmatched) names += (names.empty() ? "" : ", ") + u;
+  return make_error(ErrorKind::NotFound, fmt::format("cannot back up {}: No such file or directory; nothing was backed up", names));
+}
+
 int cmd_backup(const CommandLine& cl) {
-  if (cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "backup needs at least one path to back up"));
+  auto sources = backup_sources(cl);
+  if (!sources) return report_error(sources.error());
+  if (sources->paths.empty() && sources->missing.empty() && sources->unmatched.empty())
+    return report_error(make_error(ErrorKind::InvalidArgument, "backup needs at least one path to back up (PATH... or --files-from FILE)"));
+  if (sources->paths.empty()) return report_error(nothing_exists(*sources));
   BackupOptions opts;
-  size_t pseudo_roots = 0;
-  for (const auto& p : cl.args) {
+  // A path that is not there is skipped, as restic does: the rest is saved, exit 3.
+  size_t skipped = sources->missing.size() + sources->unmatched.size();
+  for (const auto& m : sources->missing) std::fprintf(stderr, "warning: not backed up: %s: No such file or directory; skipped\n", m.c_str());
+  for (const auto& u : sources->unmatched) std::fprintf(stderr, "warning: not backed up: %s: --files-from pattern matches no file; skipped\n", u.c_str());
+  for (const auto& p : sources->paths) {
     if (auto kind = fs::pseudo_filesystem(p)) {
       std::fprintf(stderr, "warning: not backed up: %s: a %s pseudo-filesystem (kernel state, no files to keep); skipped\n", p.c_str(), kind->c_str());
-      ++pseudo_roots;
+      ++skipped;
     } else {
       opts.paths.push_back(p);
     }
   }
   if (opts.paths.empty())
-    return report_error(make_error(ErrorKind::InvalidArgument, "every path given is on a kernel pseudo-filesystem (proc, sysfs, ...); nothing to back up"));
-  opts.excludes.patterns = cl.all("exclude");
-  for (const auto& file : cl.all("exclude-file")) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(file, ec))
-      return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("--exclude-file {} is a directory, not a file of patterns", file)));
-    std::ifstream in(file);
-    if (!in) return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("cannot read exclude file {}", file)));
-    for (std::string line; std::getline(in, line);) {
-      if (line.empty() || line[0] == '#') continue;
-      if (Status st = check_exclude_pattern(line, "the pattern in " + file); !st) return report_error(st.error());
-      opts.excludes.patterns.push_back(line);
-    }
-  }
+    return report_error(make_error(ErrorKind::InvalidArgument, "every path given is on a kernel pseudo-filesystem (proc, sysfs, ...) or missing; nothing to back up"));
+  auto excludes = exclude_spec(cl);
+  if (!excludes) return report_error(excludes.error());
+  opts.excludes = std::move(*excludes);
   opts.hostname = host_name(cl);
   opts.username = user_name();
   opts.force_full_read = cl.flag("force");
@@ -171,12 +178,13 @@ int cmd_backup(const CommandLine& cl) {
       std::printf("  %s (%s) queued for upload; 'gridbackup upload' stores them\n", counted(result->queued_files, "file").c_str(),
                   human_bytes(result->queued_bytes).c_str());
   }
-  if (pseudo_roots && result->problems.empty()) {
-    std::fprintf(stderr, "gridbackup: %zu paths on pseudo-filesystems were skipped (listed above); the snapshot holds the others\n", pseudo_roots);
+  if (skipped && result->problems.empty()) {
+    std::fprintf(stderr, "gridbackup: %zu path%s given %s skipped (listed above); the snapshot holds the others\n", skipped,
+                 skipped == 1 ? "" : "s", skipped == 1 ? "was" : "were");
     return kExitPartial;
   }
   if (!result->problems.empty()) {
-    std::fprintf(stderr, "gridbackup: %zu paths could not be backed up (listed above); the snapshot holds everything else\n", result->problems.size() + pseudo_roots);
+    std::fprintf(stderr, "gridbackup: %zu paths could not be backed up (listed above); the snapshot holds everything else\n", result->problems.size() + skipped);
     return kExitPartial;
   }
   // An audit that found misses is a failure of the journal, said above; the
@@ -188,8 +196,8 @@ int cmd_backup(const CommandLine& cl) {
 namespace {
 
 void backup_options(CommandOptions& o) {
-  o.value("exclude", "PATTERN", "skip matching paths (repeatable; a pattern with '/' matches the whole path)");
-  o.value("exclude-file", "FILE", "skip the paths matching the patterns in FILE, one a line ('#' comments)");
+  declare_exclude_options(o);
+  declare_files_from_options(o);
   o.value("priority", "PATTERN=high|normal|low|lowest", "upload order rule (repeatable)");
   o.flag("force", "read every file again, ignoring the previous snapshot");
   o.flag("no-upload", "commit the snapshot at once; content waits in the upload queue ('gridbackup upload')");
@@ -205,6 +213,6 @@ void backup_options(CommandOptions& o) {
 
 }  // namespace
 
-const Command kBackupCommand = {"backup", "PATH...", "back up paths (one filesystem per path), then upload", backup_options, cmd_backup, true};
+const Command kBackupCommand = {"backup", "[PATH...]", "back up paths (one filesystem per path), then upload", backup_options, cmd_backup, true};
 
 }  // namespace gb

@@ -147,6 +147,7 @@ Result<CommandLine> parse_command_line(std::span<const Command* const> commands,
   for (const auto& h : cl.all("host"))
     if (h.empty()) return invalid("--host needs a host name, not an empty string");
   for (const auto& x : cl.all("exclude")) GB_CHECK(check_exclude_pattern(x, "--exclude"));
+  for (const auto& x : cl.all("iexclude")) GB_CHECK(check_exclude_pattern(x, "--iexclude"));
   return cl;
 }
 

@@ -1,5 +1,7 @@
 #include "core/cli/options.h"
 
+#include "core/scan/exclude_rules.h"
+
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -72,22 +74,7 @@ std::vector<std::string> CommandLine::all(const std::string& name) const {
 }
 
 Status check_exclude_pattern(const std::string& pattern, const std::string& where) {
-  if (pattern.empty()) return make_error(ErrorKind::InvalidArgument, fmt::format("{} needs a pattern, not an empty string (it would match nothing)", where));
-  // fnmatch(3) takes an unclosed '[' literally; the user almost surely meant a class.
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '\\') {
-      ++i;
-      continue;
-    }
-    if (pattern[i] != '[') continue;
-    size_t j = i + 1;
-    if (j < pattern.size() && (pattern[j] == '!' || pattern[j] == '^')) ++j;
-    if (j < pattern.size() && pattern[j] == ']') ++j;  // a leading ']' is a member
-    j = pattern.find(']', j);
-    if (j == std::string::npos)
-      return make_error(ErrorKind::InvalidArgument, fmt::format("{} '{}' has a '[' that is never closed (write '\\[' for a literal '[')", where, pattern));
-    i = j;
-  }
+  GB_CHECK(ExcludePattern::parse(pattern, false, where));
   return {};
 }
 

@@ -161,10 +161,28 @@ bool ExcludeRules::tagged(const std::string& dir, const std::vector<std::string>
   return any;
 }
 
+bool ExcludeRules::is_tag_name(const std::string& name) const {
+  for (const auto& t : tags_)
+    if (t.name == name) return true;
+  return false;
+}
+
 std::vector<std::string> ExcludeRules::present_tags(const std::string& dir) const {
   std::vector<std::string> out;
   for (const auto& t : tags_)
     if (dir_has_tag(dir, t)) out.push_back(t.name);
+  return out;
+}
+
+std::vector<std::string> describe_excludes(const ExcludeSpec& spec) {
+  std::vector<std::string> out = {"--excludes=restic"};
+  out.insert(out.end(), spec.patterns.begin(), spec.patterns.end());
+  for (const auto& p : spec.ipatterns) out.push_back("--iexclude=" + p);
+  for (const auto& t : spec.tag_files) {
+    if (t.name == kCacheDirTag.name && t.header == kCacheDirTag.header) out.push_back("--exclude-caches");
+    else out.push_back("--exclude-if-present=" + t.name + (t.header.empty() ? "" : ":" + t.header));
+  }
+  if (spec.larger_than) out.push_back("--exclude-larger-than=" + std::to_string(*spec.larger_than));
   return out;
 }
 

@@ -85,6 +85,7 @@ class ExcludeRules {
   // is left out if any of them is another name.
   std::vector<std::string> present_tags(const std::string& dir) const;
   bool has_tag_files() const { return !tags_.empty(); }
+  bool is_tag_name(const std::string& name) const;
 
  private:
   bool dir_has_tag(const std::string& dir, const TagFile& tag) const;
@@ -92,6 +93,13 @@ class ExcludeRules {
   std::vector<TagFile> tags_;
   std::optional<uint64_t> larger_than_;
 };
+
+// The spec as the snapshot records it (docs/FORMAT.md): a first entry
+// "--excludes=restic" (this rule; older snapshots lack it), the patterns as
+// given, then "--iexclude=P", "--exclude-caches", "--exclude-if-present=NAME
+// [:HEADER]", "--exclude-larger-than=BYTES". A narrow slice needs its parent
+// to have left out the same (backup_run.cpp compares these).
+std::vector<std::string> describe_excludes(const ExcludeSpec& spec);
 
 // "1024", "10K", "2m", "3G", "1t" (1024-based, as restic) -> bytes.
 Result<uint64_t> parse_size_limit(const std::string& text);

@@ -2,7 +2,7 @@
 # loop-mounted ext4 (creates, writes, truncates, renames of files and trees,
 # deletes, hard links, symlinks, xattrs, modes), the snapshot cut from the
 # agent's journal (a narrow slice) must equal a full-scan snapshot of the same
-# tree, for many seeds; also with the agent killed and restarted mid-sequence
+# tree, for many seeds, with excludes of every kind; also with the agent killed and restarted mid-sequence
 # and with the kernel's event queue overflowing.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/agent_lib.sh"
@@ -12,12 +12,16 @@ journal_and_scan_repos
 /usr/bin/python3 "$OPS" "$DATA" 1 60 > "$W/ops.log"
 
 slices=0
+# Both backups leave out the same things (every exclude form the slice must
+# agree on: a pattern, a negation, a tag file whose coming and going changes
+# its directory): random_ops names things [a-h]N. A size limit is below.
+X=(--exclude 'h*' --exclude '!h1*' --exclude-if-present g7)
 # round SEED OPS: random operations, then a journal-driven backup and a full
 # scan of the same tree; their views must be equal.
 round() {
   /usr/bin/python3 "$OPS" "$DATA" "$1" "$2" >> "$W/ops.log"
-  "$GB" "${J[@]}" backup "$DATA" --no-upload --no-progress > "$W/j.out" 2> "$W/j.err" || { cat "$W/j.out" "$W/j.err" >&2; fail "seed $1: the journal backup failed"; }
-  "$GB" "${S[@]}" backup "$DATA" --no-upload --no-progress --no-journal > /dev/null 2>&1 || fail "seed $1: the full-scan backup failed"
+  "$GB" "${J[@]}" backup "$DATA" "${X[@]}" --no-upload --no-progress > "$W/j.out" 2> "$W/j.err" || { cat "$W/j.out" "$W/j.err" >&2; fail "seed $1: the journal backup failed"; }
+  "$GB" "${S[@]}" backup "$DATA" "${X[@]}" --no-upload --no-progress --no-journal > /dev/null 2>&1 || fail "seed $1: the full-scan backup failed"
   if ! same_view "${J[@]}" -- "${S[@]}"; then
     head -40 "$W/view.diff" >&2
     tail -30 "$W/ops.log" >&2
@@ -32,6 +36,17 @@ round 2 10
 for seed in $(seq 3 27); do round "$seed" 25; done
 [ "$slices" -ge 24 ] || fail "only $slices of 26 journal backups were narrow slices"
 pass "26 random rounds: every journal-driven snapshot equals the full scan ($slices narrow slices)"
+
+# A size limit scans in full (a hard link can bring a file under it unnamed),
+# and so does a change of the excludes; both still equal the full scan.
+X_SLICE=("${X[@]}")
+X+=(--exclude-larger-than 60k)
+round 80 10
+grep -q "full scan: --exclude-larger-than is given" "$W/j.out" || { cat "$W/j.out" >&2; fail "a size limit did not scan in full"; }
+X=("${X_SLICE[@]}")
+round 81 5
+grep -q "full scan: the excludes differ from the previous snapshot's" "$W/j.out" || { cat "$W/j.out" >&2; fail "changed excludes did not scan in full"; }
+pass "a size limit and a change of the excludes scan in full, equal to the full scan"
 
 # Most of the tree deleted at once: a full scan is faster than the narrow
 # slice (core/journal/scan_fallback.h), and the backup must say it took one.

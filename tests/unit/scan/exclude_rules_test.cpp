@@ -178,3 +178,11 @@ TEST_CASE("a tagged directory keeps only its tag; big files are left out; the sc
   CHECK(rules->present_tags(root + "/marked") == std::vector<std::string>{".nobackup"});
   CHECK(rules->present_tags(root + "/plain").empty());
 }
+
+TEST_CASE("the snapshot records the whole exclude spec, so a changed one is seen") {
+  ExcludeSpec spec{{"*.tmp"}, {"*.JPG"}, {kCacheDirTag, {".nobackup", ""}, {"T", "H"}}, 2048};
+  CHECK(describe_excludes(spec) == std::vector<std::string>{"--excludes=restic", "*.tmp", "--iexclude=*.JPG", "--exclude-caches",
+                                                             "--exclude-if-present=.nobackup", "--exclude-if-present=T:H",
+                                                             "--exclude-larger-than=2048"});
+  CHECK(describe_excludes({}) == std::vector<std::string>{"--excludes=restic"});
+}
