@@ -106,6 +106,7 @@ Status full_scan(Repository& repo, const ExcludeRules& excludes, BackupProgress&
       }
     }
     count_in_totals(stats, e, +1);
+    if (e.type == NodeType::File) progress.bytes += e.size;
     GB_CHECK(session.write(e, old));
     if (old) GB_CHECK(advance_prev());
   }
@@ -146,7 +147,8 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
   if (!options.upload && !options.queue) return make_error(ErrorKind::InvalidArgument, "a backup without upload needs the upload queue");
   SnapshotStore store(repo);
   GB_ASSIGN(auto all, store.list());
-  std::optional<Snapshot> parent = options.force_full_read ? std::nullopt : find_parent(all, options.hostname, roots);
+  std::optional<Snapshot> previous = find_parent(all, options.hostname, roots);
+  std::optional<Snapshot> parent = options.force_full_read ? std::nullopt : previous;
 
   BackupResult result;
   Snapshot& snap = result.snapshot;
@@ -200,6 +202,12 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
     result.narrow = true;
     GB_CHECK(run_narrow_slice(*plan, roots, options, excludes, progress, session, *journal->cache, result));
   } else {
+    // What the progress line measures against; --force reads everything
+    // again, but the tree is the same size.
+    if (previous) {
+      progress.total_bytes = previous->stats.bytes;
+      progress.total_entries = previous->stats.files + previous->stats.dirs + previous->stats.others;
+    }
     std::optional<std::vector<std::vector<Hash>>> logs;
     if (parent) {
       GB_ASSIGN(logs, store.chain(*parent));

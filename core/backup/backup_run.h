@@ -63,6 +63,11 @@ struct BackupOptions {
 // Live counters the CLI shows as progress.
 struct BackupProgress {
   std::atomic<uint64_t> entries{0};
+  std::atomic<uint64_t> bytes{0};  // sizes of the regular files scanned so far
+  // A full scan's expected totals: the parent snapshot's entries and bytes
+  // (known from its stats, so no pre-count walks the tree). 0 entries: no
+  // total (no parent, or a narrow slice, which looks at a few paths only).
+  std::atomic<uint64_t> total_entries{0}, total_bytes{0};
   ReadCounters read;
   std::atomic<uint64_t> errors{0};
 };

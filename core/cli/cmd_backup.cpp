@@ -113,10 +113,7 @@ int cmd_backup(const CommandLine& cl) {
   {
     ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress") && !cl.flag("json"), [&] {
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      uint64_t bytes = progress.read.bytes;
-      return fmt::format("[{}] {} entries scanned, {} files read, {} read ({}/s){}", human_duration(s), progress.entries.load(),
-                         progress.read.files.load(), human_bytes(bytes), human_bytes(static_cast<uint64_t>(bytes / std::max(s, 0.001))),
-                         progress.errors ? fmt::format(", {} errors", progress.errors.load()) : "");
+      return backup_progress_text({progress.entries, progress.bytes, progress.total_entries, progress.total_bytes, progress.read.bytes, progress.errors}, s);
     });
     result = run_backup(*repo, opts, progress);
   }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fmt/format.h>
 
@@ -46,6 +47,34 @@ std::string human_duration(double s) {
   if (s < 60) return fmt::format("{:.1f}s", s);
   if (s < 3600) return fmt::format("{}m{:02}s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
   return fmt::format("{}h{:02}m", static_cast<int>(s) / 3600, static_cast<int>(s) % 3600 / 60);
+}
+
+std::string percent_and_eta(double fraction, double elapsed) {
+  fraction = std::clamp(fraction, 0.0, 0.999);
+  std::string eta = fraction > 0 && elapsed > 0 ? human_duration(elapsed * (1 - fraction) / fraction) : "unknown";
+  return fmt::format("{:.1f}%, ETA {}", fraction * 100, eta);
+}
+
+std::string backup_progress_text(const BackupCounts& c, double elapsed) {
+  std::string rate = human_bytes(static_cast<uint64_t>(static_cast<double>(c.bytes_read) / std::max(elapsed, 0.001)));
+  std::string errors = c.errors ? fmt::format(", {} errors", c.errors) : "";
+  if (c.total_entries == 0)
+    return fmt::format("[{}] {} entries, {} scanned, {} read ({}/s){}; no total (no earlier snapshot of these paths)", human_duration(elapsed),
+                       c.entries, human_bytes(c.bytes), human_bytes(c.bytes_read), rate, errors);
+  // Entries measure the scan's cost (a stat per entry), bytes the reading's:
+  // an unchanged tree goes at the first's pace, a changed one at the second's.
+  // Their mean follows both without a pre-count.
+  double by_entries = static_cast<double>(c.entries) / static_cast<double>(c.total_entries);
+  double by_bytes = c.total_bytes ? static_cast<double>(c.bytes) / static_cast<double>(c.total_bytes) : by_entries;
+  return fmt::format("[{}] {}: {}/{} entries, {}/{}, {} read ({}/s){}", human_duration(elapsed), percent_and_eta((by_entries + by_bytes) / 2, elapsed),
+                     c.entries, c.total_entries, human_bytes(c.bytes), human_bytes(c.total_bytes), human_bytes(c.bytes_read), rate, errors);
+}
+
+std::string upload_progress_text(uint64_t done, uint64_t total, uint64_t read, double elapsed) {
+  std::string rate = human_bytes(static_cast<uint64_t>(static_cast<double>(read) / std::max(elapsed, 0.001)));
+  double fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 0;
+  return fmt::format("[{}] uploading: {}: {}/{} ({}/s)", human_duration(elapsed), percent_and_eta(fraction, elapsed), human_bytes(done),
+                     human_bytes(total), rate);
 }
 
 }  // namespace gb

@@ -26,4 +26,23 @@ class ProgressLine {
 std::string human_bytes(uint64_t n);
 std::string human_duration(double seconds);
 
+// How far a job is against its expected total, and when it ends at the rate
+// so far: "41.2%, ETA 1m32s". A fraction is capped below 100% (the tree
+// may have grown since the total was known); nothing done yet: "ETA unknown".
+std::string percent_and_eta(double fraction, double elapsed_seconds);
+
+// The backup's line. With the parent's totals: entries and bytes against
+// them, a percentage and an ETA; without (first backup of these paths, or a
+// narrow slice): the counts and "no total".
+struct BackupCounts {
+  uint64_t entries = 0, bytes = 0;              // scanned
+  uint64_t total_entries = 0, total_bytes = 0;  // expected (0 entries: none)
+  uint64_t bytes_read = 0, errors = 0;
+};
+std::string backup_progress_text(const BackupCounts& c, double elapsed_seconds);
+
+// The upload's line: bytes of queued files done against the queue's total,
+// the read rate and an ETA.
+std::string upload_progress_text(uint64_t bytes_done, uint64_t bytes_total, uint64_t bytes_read, double elapsed_seconds);
+
 }  // namespace gb

@@ -34,8 +34,7 @@ int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, con
   {
     ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress") && !cl.flag("json"), [&] {
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      return fmt::format("[{}] uploading: {}/{} queued files, {} read", human_duration(s), progress.jobs_done.load(), progress.jobs_total.load(),
-                         human_bytes(progress.read.bytes.load()));
+      return upload_progress_text(progress.bytes_done, progress.bytes_total, progress.read.bytes, s);
     });
     result = run_upload(repo, queue, opts, progress);
   }

@@ -16,6 +16,7 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
   }
   GB_ASSIGN(QueueStats before, queue.stats());
   progress.jobs_total = before.jobs;
+  progress.bytes_total = before.bytes;
 
   Packer packer(repo.upload_backend(), repo.keys(), packs_into(repo.index()), repo.packer_options(options.workers));
   FileReader reader(packer, repo, progress.read, options.reader);
@@ -39,6 +40,7 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
   };
 
   int64_t cursor_priority = INT64_MAX, cursor_id = 0;
+  uint64_t in_hand = 0;  // the size of the job being handled: done once the next one starts
   for (;;) {
     GB_ASSIGN(auto jobs, queue.next_batch(256, cursor_priority, cursor_id));
     if (jobs.empty()) break;
@@ -46,6 +48,8 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
       cursor_priority = job.priority;
       cursor_id = job.id;
       ++progress.jobs_done;
+      progress.bytes_done += in_hand;
+      in_hand = job.size;
       GB_CHECK(packer.status());
       if (repo.content_present(job.content, job.size)) {
         ++result.already_stored;
@@ -81,6 +85,7 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
       if (batch_bytes >= options.batch_bytes || std::chrono::steady_clock::now() - batch_start >= options.batch_interval) GB_CHECK(commit());
     }
   }
+  progress.bytes_done += in_hand;
   GB_CHECK(commit());
   GB_CHECK(packer.finish());
   result.bytes_stored = packer.stored_bytes();

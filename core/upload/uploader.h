@@ -32,6 +32,9 @@ struct UploadOptions {
 struct UploadProgress {
   std::atomic<uint64_t> jobs_done{0};
   std::atomic<uint64_t> jobs_total{0};
+  // Sizes of the queued files: all of them, and those finished (read,
+  // found stored already, or set aside), for a progress line in bytes.
+  std::atomic<uint64_t> bytes_total{0}, bytes_done{0};
   ReadCounters read;
 };
 

@@ -1,0 +1,75 @@
+# Progress lines (issue 14), on a terminal only: backup measures against the
+# parent snapshot's entries and bytes (a percentage and an ETA; no pre-count)
+# and says "no total" without a parent; upload counts bytes, with a rate and
+# an ETA. Piped or redirected output gets no progress line at all. `status`
+# says that an upload runs and gives no ETA from an older rate meanwhile.
+source "$GB_TESTS/tools/cli_lib.sh"
+command -v script > /dev/null || skip "script (util-linux) is needed to give the command a terminal"
+init_repo
+mkdir -p "$W/src"
+for i in $(seq 1 300); do head -c 4096 /dev/urandom > "$W/src/f$i"; done
+# on_tty FILE CMD...: runs CMD with a pseudo-terminal as stdin/stdout/stderr, its output in FILE.
+on_tty() { local out=$1; shift; script -qfec "$(printf '%q ' "$@")" /dev/null > "$out" 2>&1; }
+# The last progress line drawn ("\r\033[K" starts each).
+progress_lines() { tr '\r' '\n' < "$1" | sed 's/\x1b\[K//g' | grep -E '^\[[0-9.hms]+\] ' || true; }
+
+# First backup: no parent, so no total (not a slow pre-count). The upload
+# is held back (--limit-upload KiB/s) so the line is drawn a few times.
+on_tty "$W/first.txt" "$GB" --cap-file "$CAP" backup "$W/src" --limit-upload 400 || { cat "$W/first.txt"; fail "first backup on a terminal failed"; }
+grep -q 'snapshot [0-9a-f]* saved' "$W/first.txt" || { cat -A "$W/first.txt" | head; fail "the first backup did not save"; }
+progress_lines "$W/first.txt" > "$W/first.lines"
+[ -s "$W/first.lines" ] || { cat -A "$W/first.txt" | head; fail "the first backup drew no progress line"; }
+grep -qE '[0-9]+ entries, .* scanned, .*; no total \(no earlier snapshot of these paths\)$' "$W/first.lines" ||
+  { cat "$W/first.lines"; fail "the first backup's line does not say it has no total"; }
+grep -q '%' "$W/first.lines" && fail "a percentage without a total"
+pass "first backup: $(tail -1 "$W/first.lines")"
+rewrite() { for i in $(seq 1 300); do head -c 4096 /dev/urandom > "$W/src/f$i"; done; }
+
+# A slow upload (1.2 MiB at 64 KiB/s, stopped after 4 s): bytes, a rate and an ETA.
+rewrite
+gb backup "$W/src" --no-upload --quiet
+on_tty "$W/upload.txt" timeout -s INT 4 "$GB" --cap-file "$CAP" upload --limit-upload 64 --parallel 1 || true
+progress_lines "$W/upload.txt" > "$W/upload.lines"
+[ -s "$W/upload.lines" ] || { cat -A "$W/upload.txt" | head; fail "upload on a terminal drew no progress line"; }
+grep -qE '^\[[^]]*\] uploading: [0-9.]+%, ETA [0-9][0-9.hms]*: [0-9.]+ (B|KiB|MiB)/[0-9.]+ (KiB|MiB) \([0-9.]+ (B|KiB|MiB)/s\)' "$W/upload.lines" ||
+  { cat "$W/upload.lines"; fail "the upload line has no bytes/total, rate and ETA"; }
+grep -q 'queued files' "$W/upload.lines" && fail "the upload line still counts files"
+pass "upload: $(tail -1 "$W/upload.lines")"
+gb upload --quiet
+
+# While an upload runs, status says so and gives no ETA from the last rate.
+echo more > "$W/src/more" && head -c 300000 /dev/urandom > "$W/src/big"
+gb backup "$W/src" --no-upload --quiet
+"$GB" --cap-file "$CAP" upload --limit-upload 8 --parallel 1 --no-progress > /dev/null 2>&1 & uploader=$!
+for _ in $(seq 1 50); do ls "$REPO/locks" 2>/dev/null | grep -q '^upload-' && break; sleep 0.1; done
+gb status > "$W/status.txt" 2> /dev/null
+gb status --json > "$W/status.json" 2> /dev/null
+kill -INT "$uploader"; wait "$uploader" || true
+grep -qE '^running: +upload on .* \(pid [0-9]+\) since ' "$W/status.txt" || { cat "$W/status.txt"; fail "status does not say an upload runs"; }
+grep -qE '^ETA: +not known while an upload runs' "$W/status.txt" || { cat "$W/status.txt"; fail "status gave an ETA while an upload runs"; }
+python3 - "$W/status.json" <<'PY' || fail "status --json: $(cat "$W/status.json")"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["eta_seconds"] is None, s
+assert [u["command"] for u in s["uploads_running"]] == ["upload"], s
+PY
+pass "status during an upload: $(grep '^running:' "$W/status.txt")"
+gb upload --quiet
+gb status 2> /dev/null | grep -q '^running:' && fail "status says an upload runs after it ended"
+
+# With a parent: entries and bytes against its totals, a percentage and an
+# ETA. New content, uploaded at 400 KiB/s, keeps it on screen for ~3 s.
+rewrite
+on_tty "$W/second.txt" "$GB" --cap-file "$CAP" backup "$W/src" --limit-upload 400 || { cat "$W/second.txt"; fail "second backup failed"; }
+progress_lines "$W/second.txt" > "$W/second.lines"
+[ -s "$W/second.lines" ] || { cat -A "$W/second.txt" | head; fail "the second backup drew no progress line"; }
+grep -qE '^\[[^]]*\] [0-9.]+%, ETA [0-9][0-9.hms]*: [0-9]+/[0-9]+ entries, [0-9.]+ (B|KiB|MiB)/[0-9.]+ (B|KiB|MiB), ' "$W/second.lines" ||
+  { cat "$W/second.lines"; fail "the backup line with a parent has no percentage, total or ETA"; }
+grep -q 'no total' "$W/second.lines" && fail "a backup with a parent said it has no total"
+pass "backup with a parent: $(tail -1 "$W/second.lines")"
+
+# Not on a terminal: no progress line, even without --no-progress.
+gb backup "$W/src" --force > "$W/pipe.out" 2> "$W/pipe.err"
+grep -q $'\r' "$W/pipe.err" "$W/pipe.out" && fail "a progress line was drawn into a file"
+grep -qE '%, ETA|uploading:' "$W/pipe.err" "$W/pipe.out" && fail "progress text went to a file"
+pass "no progress line when the output is not a terminal"
