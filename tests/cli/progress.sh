@@ -4,7 +4,7 @@
 # an ETA. Piped or redirected output gets no progress line at all. `status`
 # says that an upload runs and gives no ETA from an older rate meanwhile.
 source "$GB_TESTS/tools/cli_lib.sh"
-command -v script > /dev/null || skip "script (util-linux) is needed to give the command a terminal"
+command -v script > /dev/null || skip "script (Debian bsdutils, util-linux's) is needed to give the command a terminal"
 init_repo
 mkdir -p "$W/src"
 for i in $(seq 1 300); do head -c 4096 /dev/urandom > "$W/src/f$i"; done
