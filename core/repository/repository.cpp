@@ -344,6 +344,33 @@ Status Repository::write_content(const Hash& content, uint64_t size, int out_fd,
   return {};
 }
 
+Status Repository::read_content(const Hash& content, uint64_t size, const std::function<Status(ByteView)>& sink,
+                                 const std::string& scratch_dir) {
+  if (size == 0 || content == kEmptyContent) return {};
+  bool all_segments = true;
+  for (const Hash& seg : content_segments(content))
+    if (!index_.find_blob(seg)) all_segments = false;
+  if (!index_.find_delta(content) || all_segments) {
+    // Each blob is checked against its hash as it is read (read_blob).
+    for (const Hash& seg : content_segments(content)) {
+      GB_ASSIGN(Bytes data, read_blob(seg));
+      GB_CHECK(sink(data));
+    }
+    return {};
+  }
+  // A delta needs a seekable output to be patched into and checked.
+  GB_ASSIGN(UniqueFd rebuilt, fs::anonymous_temp_file(scratch_dir));
+  GB_CHECK(write_content(content, size, rebuilt.get(), scratch_dir));
+  Bytes buf(1 << 20);
+  for (off_t pos = 0;;) {
+    ssize_t got = pread_fully(rebuilt.get(), buf.data(), buf.size(), pos);
+    if (got < 0) return make_error(ErrorKind::Io, fmt::format("cannot read back the rebuilt file: {}", std::strerror(errno)));
+    if (got == 0) return {};
+    GB_CHECK(sink(ByteView(buf.data(), static_cast<size_t>(got))));
+    pos += got;
+  }
+}
+
 void Repository::prepare_to_store() {
   if (distrusted_) index_.doom_all();
 }

@@ -2,6 +2,7 @@
 // configuration and the link index, and reads blobs back. Layout and formats:
 // docs/FORMAT.md.
 #pragma once
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -96,6 +97,11 @@ class Repository {
   // rebuilt in an unnamed temporary file under `scratch_dir`. The result is
   // checked against the content hash. Corrupt names the object at fault.
   Status write_content(const Hash& content, uint64_t size, int out_fd, const std::string& scratch_dir);
+  // Hands a file's content to `sink` piece by piece (a blob, or 1 MiB of a
+  // rebuilt delta version), for output that cannot seek (a pipe, a tar
+  // stream): memory stays one piece. A version stored as a delta is rebuilt
+  // (and checked) in an unnamed temporary file under `scratch_dir` first.
+  Status read_content(const Hash& content, uint64_t size, const std::function<Status(ByteView)>& sink, const std::string& scratch_dir);
   // Called by a process before it stores anything (backup, upload; also by
   // adopt_unindexed_packs): if load_index met a damaged index object or
   // prune plan, nothing loaded counts as present for storing from now on.
