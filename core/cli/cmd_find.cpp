@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "core/cli/commands.h"
+#include "core/cli/count_text.h"
+#include "core/cli/entry_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/json.h"
@@ -68,8 +70,8 @@ int cmd_find(const CommandLine& cl) {
         out["mtime"] = utc_time_text(e.mtime_ns);
         std::printf("%s\n%s", here > 1 ? "," : "", json_text(out).c_str());
       } else {
-        std::printf("  %-8s %12s  %s  %s\n", node_type_name(e.type), e.type == NodeType::File ? human_bytes(e.size).c_str() : "-",
-                    local_time_text(e.mtime_ns).c_str(), printable_name(e.path).c_str());
+        std::printf("  %-8s %12s  %s  %s\n", node_type_name(e.type), entry_size_text(e).c_str(), entry_time_text(e).c_str(),
+                    printable_name(e.path).c_str());
       }
     }
     if (json && here) std::printf("]}");
@@ -78,8 +80,7 @@ int cmd_find(const CommandLine& cl) {
   if (json) {
     std::printf("\n]\n");
   } else {
-    std::printf("%llu match%s in %llu snapshot%s\n", (unsigned long long)matches, matches == 1 ? "" : "es", (unsigned long long)snapshots,
-                snapshots == 1 ? "" : "s");
+    std::printf("%s in %s\n", counted(matches, "match", "matches").c_str(), counted(snapshots, "snapshot").c_str());
   }
   return kExitOk;
 }

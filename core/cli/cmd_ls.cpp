@@ -1,35 +1,27 @@
-#include <sys/stat.h>
-
+// gridbackup ls SNAPSHOT [PATH]: a snapshot's paths, as restic's ls: one per
+// line, or with -l the long form (entry_text.h formats, owner names of this
+// machine), or --json with every stored field.
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
 
 #include "core/cli/commands.h"
+#include "core/cli/entry_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/json.h"
 #include "core/cli/name_text.h"
 #include "core/common/path_order.h"
+#include "core/report/owner_names.h"
 #include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_reader.h"
 
 namespace gb {
 
-namespace {
-std::string mode_string(const Entry& e) {
-  std::string s = e.type == NodeType::Dir ? "d" : e.type == NodeType::Symlink ? "l" : e.type == NodeType::Fifo ? "p"
-                : e.type == NodeType::CharDev ? "c" : e.type == NodeType::BlockDev ? "b" : e.type == NodeType::Socket ? "s" : "-";
-  const char* rwx = "rwxrwxrwx";
-  for (int i = 0; i < 9; ++i) s += (e.mode & (0400 >> i)) ? rwx[i] : '-';
-  return s;
-}
-}  // namespace
-
 int cmd_ls(const CommandLine& cl) {
   if (cl.args.empty() || cl.args.size() > 2)
-    return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup ls SNAPSHOT [PATH] [--json]"));
+    return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup ls SNAPSHOT [PATH] [-l] [--json]"));
   std::string under;
   if (cl.args.size() == 2) {
     under = std::filesystem::path(cl.args[1]).lexically_normal().string();
@@ -47,6 +39,8 @@ int cmd_ls(const CommandLine& cl) {
   if (!logs) return report_error(logs.error());
   ViewReader view(*repo, *logs);
   bool json = cl.flag("json");
+  bool long_form = cl.flag("long");
+  OwnerNames owners;
   if (json) std::printf("[");
   uint64_t n = 0;
   Entry e;
@@ -71,14 +65,12 @@ int cmd_ls(const CommandLine& cl) {
       out["ctime_ns"] = e.ctime_ns;
       out["inode"] = e.inode;
       std::printf("%s\n%s", n ? "," : "", json_text(out).c_str());
-    } else {
-      std::time_t t = static_cast<std::time_t>(e.mtime_ns / 1000000000);
-      std::tm tm{};
-      ::localtime_r(&t, &tm);
-      char when[32];
-      std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-      std::printf("%s %6u %6u %12llu %s %s%s\n", mode_string(e).c_str(), e.uid, e.gid, (unsigned long long)e.size, when, printable_name(e.path).c_str(),
+    } else if (long_form) {
+      std::printf("%s %-8s %-8s %10s  %s  %s%s\n", mode_text(e).c_str(), owners.user(e.uid).c_str(), owners.group(e.gid).c_str(),
+                  entry_size_text(e).c_str(), entry_time_text(e).c_str(), printable_name(e.path).c_str(),
                   e.type == NodeType::Symlink ? (" -> " + printable_name(e.symlink_target)).c_str() : "");
+    } else {
+      std::printf("%s\n", printable_name(e.path).c_str());
     }
     ++n;
   }
@@ -87,9 +79,10 @@ int cmd_ls(const CommandLine& cl) {
   return kExitOk;
 }
 
-const Command kLsCommand = {"ls", "SNAPSHOT|latest [PATH]", "list a snapshot's paths (below PATH)",
+const Command kLsCommand = {"ls", "SNAPSHOT|latest [PATH]", "list a snapshot's paths (below PATH); -l: the long form",
                             [](CommandOptions& o) {
                               o.host_and_path();
+                              o.flag("long", 'l', "mode, owner and group names, size, modification time and path (symlinks: -> target)");
                               o.json("one JSON object per path (exact names)");
                             },
                             cmd_ls};

@@ -38,6 +38,8 @@ class CommandOptions {
   CommandOptions(CLI::App& app, CommandLine& out) : app_(app), out_(out) {}
   void value(const std::string& name, const std::string& type, const std::string& help);
   void flag(const std::string& name, const std::string& help);
+  // With a one-letter form too ("-l" beside "--long").
+  void flag(const std::string& name, char letter, const std::string& help);
   // Shared groups, so the same option reads the same in every command.
   void json(const std::string& what = "machine-readable output");
   void no_progress();

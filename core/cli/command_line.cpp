@@ -73,7 +73,11 @@ Status check_options(const Command& c, const CLI::App& app, const std::vector<st
     const std::string& a = args[i];
     if (a == "--") break;
     if (a == "-h" || a == "-" || a.empty() || a[0] != '-') continue;
-    if (a.rfind("--", 0) != 0) return invalid(fmt::format("unknown option {} (see 'gridbackup help {}')", a, c.name));
+    if (a.rfind("--", 0) != 0) {
+      // A one-letter flag the command declares ("ls -l"); no one-letter option takes a value.
+      if (a.size() == 2 && app.get_option_no_throw(a) && !takes_value(app.get_option_no_throw(a))) continue;
+      return invalid(fmt::format("unknown option {} (see 'gridbackup help {}')", a, c.name));
+    }
     std::string name = a.substr(2);
     bool has_value = false;
     if (auto eq = name.find('='); eq != std::string::npos) {

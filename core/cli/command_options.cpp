@@ -24,6 +24,12 @@ void CommandOptions::flag(const std::string& name, const std::string& help) {
   app_.add_flag_function("--" + name, [&out, name](int64_t) { out.flags[name] = true; }, help)->disable_flag_override();
 }
 
+void CommandOptions::flag(const std::string& name, char letter, const std::string& help) {
+  CommandLine& out = out_;
+  app_.add_flag_function(std::string("-") + letter + ",--" + name, [&out, name](int64_t) { out.flags[name] = true; }, help)
+      ->disable_flag_override();
+}
+
 void CommandOptions::json(const std::string& what) { flag("json", what); }
 
 void CommandOptions::no_progress() { flag("no-progress", "no progress line on stderr"); }

@@ -24,6 +24,10 @@ int cmd_repair(const CommandLine& cl);
 int cmd_prune(const CommandLine& cl);
 // Removes lock objects whose process is gone (--remove-all: every lock).
 int cmd_unlock(const CommandLine& cl);
+// Reports over snapshots (core/report): a path to stdout, space figures, one file's versions.
+int cmd_dump(const CommandLine& cl);
+int cmd_stats(const CommandLine& cl);
+int cmd_versions(const CommandLine& cl);
 // The change-journal agent (core/cli/cmd_agent.cpp; linked into gridbackup
 // only, with the agent library).
 int cmd_agent(const CommandLine& cl);
@@ -31,7 +35,7 @@ int cmd_agent(const CommandLine& cl);
 // Each command's spec (command.h), defined next to the function it runs.
 extern const Command kInitCommand, kBackupCommand, kUploadCommand, kStatusCommand, kSnapshotsCommand, kLsCommand,
     kRestoreCommand, kDiffCommand, kFindCommand, kForgetCommand, kVerifyCommand, kCapCommand, kPruneCommand, kGridCommand,
-    kRepairCommand, kAgentCommand, kUnlockCommand;
+    kRepairCommand, kAgentCommand, kUnlockCommand, kDumpCommand, kStatsCommand, kVersionsCommand;
 
 // Prints "gridbackup: <sentence>" on stderr and returns the matching exit code.
 int report_error(const Error& e);

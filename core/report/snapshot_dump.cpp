@@ -77,8 +77,10 @@ Result<TarDumpResult> dump_tar(Repository& repo, const std::vector<std::vector<H
                                const std::string& scratch_dir) {
   std::unique_ptr<archive, ArchiveCloser> a(archive_write_new());
   if (!a) return make_error(ErrorKind::Io, "cannot start a tar stream: out of memory");
-  // pax: exact name bytes (hdrcharset=BINARY when not UTF-8), no length or size limits.
-  if (archive_write_set_format_pax_restricted(a.get()) != ARCHIVE_OK) return archive_failure(a.get(), "pax format");
+  // pax: exact name bytes (hdrcharset=BINARY when not UTF-8), no length or size limits,
+  // nanosecond times and xattrs (SCHILY.xattr, which GNU tar reads; the restricted
+  // variant drops both).
+  if (archive_write_set_format_pax(a.get()) != ARCHIVE_OK) return archive_failure(a.get(), "pax format");
   if (archive_write_open_fd(a.get(), out_fd) != ARCHIVE_OK) return archive_failure(a.get(), "open");
   TarDumpResult out;
   std::unordered_map<uint64_t, std::string> first_link;  // hardlink id -> the name its first path got in the stream

@@ -37,7 +37,7 @@ struct RepositoryStats {
   std::vector<SnapshotSpace> snapshots;  // as given, oldest first
   // Over the snapshots given: logical sums, every blob counted once.
   SpaceFigures total;
-  uint64_t repository_bytes = 0;  // every object in the repository, whatever needs it
+  uint64_t repository_bytes = 0;  // every object in the repository but locks, whatever needs it
   uint64_t objects = 0;
 };
 

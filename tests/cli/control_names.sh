@@ -21,7 +21,7 @@ for cmd in ls find; do
   grep -q "^line" "$W/out.txt" && fail "$cmd: a name made a line of its own"
   grep -qF "\$'$SRC/bad\\xff\\xfe'" "$W/out.txt" || fail "$cmd: bytes not UTF-8 not shown as \\xHH"
 done
-grep -qF -- "-> \$'tar\\eget'" <(gb ls latest) || fail "ls: a symlink target with ESC is not quoted"
+grep -qF -- "-> \$'tar\\eget'" <(gb ls -l latest) || fail "ls: a symlink target with ESC is not quoted"
 # The quoting reads back as the same bytes in bash.
 eval "name=\$'$SRC/bad\\xff\\xfe'"; [ -f "$name" ] || fail "the quoted name does not read back"
 # --json: exact names.

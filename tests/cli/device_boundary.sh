@@ -17,7 +17,7 @@ if grep -q 'inside"' "$W/ls.json"; then fail "backup crossed into the mounted fi
 # Named as a path of its own, the mounted filesystem is backed up in its
 # place, in path order (between the mount point and what follows it).
 gb backup "$SRC" "$SRC/mnt" --quiet
-gb ls latest > "$W/ls2.txt"
+gb ls -l latest > "$W/ls2.txt"
 grep -q " $SRC/mnt/inside$" "$W/ls2.txt" || { cat "$W/ls2.txt"; fail "a mount point named as a path was not backed up"; }
 grep -q " $SRC/outside$" "$W/ls2.txt" || fail "the outer path's own file is missing"
 [ "$(grep -c " $SRC/mnt$" "$W/ls2.txt")" = 1 ] || { cat "$W/ls2.txt"; fail "the mount point is listed more than once"; }

@@ -70,7 +70,7 @@ void set_mtime(const std::string& path, int64_t sec) {
 
 TEST_CASE("space stats: two identical trees deduplicate to about half, compressible text compresses") {
   test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, random_hash());
+  auto repo = test::make_repository(dir.path, *random_hash());
   std::string src = dir.path + "/src";
   fs::create_directories(src + "/one");
   fs::create_directories(src + "/two");
@@ -123,7 +123,7 @@ TEST_CASE("space stats: two identical trees deduplicate to about half, compressi
 
 TEST_CASE("versions: each change of one file once, unchanged snapshots counted, absence and return") {
   test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, random_hash());
+  auto repo = test::make_repository(dir.path, *random_hash());
   std::string src = dir.path + "/src";
   fs::create_directories(src);
   std::string f = src + "/notes.txt";
@@ -169,7 +169,7 @@ TEST_CASE("versions: each change of one file once, unchanged snapshots counted, 
 
 TEST_CASE("dump: a file's bytes (also a delta version) and a tree as a tar stream") {
   test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, random_hash());
+  auto repo = test::make_repository(dir.path, *random_hash());
   std::string src = dir.path + "/src";
   fs::create_directories(src + "/sub/deeper");
   std::string big = random_text(4 << 20, 7);

@@ -1,0 +1,78 @@
+// gridbackup dump SNAPSHOT PATH: one path of a snapshot to stdout, without
+// restoring it: a regular file as its bytes, anything else (a directory and
+// everything below it) as a pax tar stream (core/report/snapshot_dump.h).
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/common/private_files.h"
+#include "core/report/snapshot_dump.h"
+#include "core/snapshot/snapshot_select.h"
+#include "core/snapshot/snapshot_store.h"
+
+namespace gb {
+
+namespace {
+// The reader of stdout went away (`dump ... | head -c 10`): a pipe whose
+// reader left shows POLLERR on its write end.
+bool stdout_reader_gone() {
+  struct pollfd p = {STDOUT_FILENO, POLLOUT, 0};
+  return ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+}  // namespace
+
+int cmd_dump(const CommandLine& cl) {
+  if (cl.args.size() != 2) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup dump SNAPSHOT PATH"));
+  std::string path = std::filesystem::path(cl.args[1]).lexically_normal().string();
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path.empty() || path[0] != '/') return report_error(make_error(ErrorKind::InvalidArgument, "the PATH given to dump must be absolute, as stored"));
+  auto filter = snapshot_filter(cl, true);
+  if (!filter) return report_error(filter.error());
+  std::unique_ptr<Repository> repo;
+  if (int code = open_or_report(cl, repo)) return code;
+  SnapshotStore store(*repo);
+  auto snap = resolve_snapshot(store, cl.args[0], *filter);
+  if (!snap) return report_error(snap.error());
+  auto logs = store.chain(*snap);
+  if (!logs) return report_error(logs.error());
+  auto entry = find_view_entry(*repo, *logs, path);
+  if (!entry) return report_error(entry.error());
+  if (!*entry) return report_error(make_error(ErrorKind::NotFound, fmt::format("snapshot {} has nothing at {}", snap->short_id(), path)));
+  // A delta version is rebuilt in an unnamed file here: private, and gone when closed.
+  std::string scratch = repository_state_dir(cl, *repo);
+  if (Status st = make_private_dir(state_dir(cl)); !st) return report_error(st.error());
+  if (Status st = make_private_dir(scratch); !st) return report_error(st.error());
+  std::fflush(stdout);
+  Status done;
+  if ((*entry)->type == NodeType::File) {
+    done = dump_file(*repo, **entry, STDOUT_FILENO, scratch);
+  } else {
+    auto tar = dump_tar(*repo, *logs, path, STDOUT_FILENO, scratch);
+    if (!tar) {
+      done = tar.error();
+    } else {
+      for (const auto& skipped : tar->skipped)
+        std::fprintf(stderr, "gridbackup: %s is a socket, which tar cannot hold: left out\n", skipped.c_str());
+    }
+  }
+  if (!done) {
+    if (stdout_reader_gone()) return 128 + SIGPIPE;  // silently, as `cat file | head` ends
+    return report_error(done.error());
+  }
+  return kExitOk;
+}
+
+const Command kDumpCommand = {"dump", "SNAPSHOT|latest PATH",
+                              "write one path of a snapshot to stdout: a file as its bytes, a directory as a tar stream",
+                              [](CommandOptions& o) { o.host_and_path(); }, cmd_dump, false,
+                              "A directory (or any other non-file) is written as a pax tar stream whose names are relative to\n"
+                              "PATH's parent: `gridbackup dump latest /home/me/dir | tar x` recreates dir/ here. Hard links stay\n"
+                              "links within the stream; sockets are left out (tar cannot hold them). Memory stays bounded.\n"};
+
+}  // namespace gb
