@@ -88,8 +88,9 @@ bool ExcludePattern::match_from(size_t part, const std::vector<std::string>& nam
   return match_from(part + 1, names, at + 1);
 }
 
-bool ExcludePattern::matches(const std::string& path) const {
-  std::vector<std::string> names = split_names(path);
+bool ExcludePattern::matches(const std::string& path) const { return matches_names(split_names(path)); }
+
+bool ExcludePattern::matches_names(const std::vector<std::string>& names) const {
   if (anchored_) return match_from(0, names, 0);
   for (size_t start = 0; start < names.size(); ++start)
     if (match_from(0, names, start)) return true;
@@ -121,9 +122,11 @@ ExcludeRules::ExcludeRules(const std::vector<std::string>& patterns) {
 }
 
 bool ExcludeRules::matches(const std::string& path) const {
+  if (patterns_.empty()) return false;
+  std::vector<std::string> names = split_names(path);
   bool out = false;
   for (const auto& p : patterns_)
-    if (out == p.negated() && p.matches(path)) out = !p.negated();
+    if (out == p.negated() && p.matches_names(names)) out = !p.negated();
   return out;
 }
 

@@ -39,6 +39,8 @@ class ExcludePattern {
   static Result<ExcludePattern> parse(const std::string& text, bool ignore_case, const std::string& where);
   // Whether the absolute path `path` (or a directory above it) matches.
   bool matches(const std::string& path) const;
+  // The same for a path already split into its names (split once for all patterns).
+  bool matches_names(const std::vector<std::string>& names) const;
   bool negated() const { return negated_; }
 
  private:
