@@ -25,10 +25,12 @@
 #include "core/common/private_files.h"
 #include "core/common/fd_io.h"
 #include "core/common/path_order.h"
+#include "core/fs/unique_fd.h"
 #include "core/journal/change_journal.h"
 #include "core/journal/recording.h"
 #include "core/journal/slice_plan.h"
 #include "core/snapshot/view_cache.h"
+#include "core/state/local_state.h"
 
 namespace gb {
 namespace {
@@ -37,39 +39,29 @@ namespace {
 // at most this much reading, even while events keep coming.
 constexpr auto kMaxBatch = std::chrono::milliseconds(50);
 
-// Closes a descriptor when it goes out of scope.
-struct OwnedFd {
-  int fd = -1;
-  OwnedFd() = default;
-  explicit OwnedFd(int f) : fd(f) {}
-  OwnedFd(const OwnedFd&) = delete;
-  OwnedFd& operator=(const OwnedFd&) = delete;
-  ~OwnedFd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 // The exclusive flock that makes this the state dir's only agent (and tells
 // backups an agent runs); held until the descriptor closes.
-Status take_agent_lock(const std::string& state_dir, OwnedFd& lock) {
-  GB_CHECK(make_private_dir(state_dir));
-  GB_ASSIGN(lock.fd, open_private_file(agent_lock_path(state_dir), O_RDWR));
-  if (::flock(lock.fd, LOCK_EX | LOCK_NB) == 0) return {};
-  if (errno != EWOULDBLOCK) return make_error(ErrorKind::Io, fmt::format("cannot lock {}: {}", agent_lock_path(state_dir), std::strerror(errno)));
+Status take_agent_lock(const LocalState& state, UniqueFd& lock) {
+  GB_CHECK(make_private_dir(state.dir()));
+  GB_ASSIGN(int fd, open_private_file(state.agent_lock_path(), O_RDWR));
+  lock.reset(fd);
+  if (::flock(lock.get(), LOCK_EX | LOCK_NB) == 0) return {};
+  if (errno != EWOULDBLOCK) return make_error(ErrorKind::Io, fmt::format("cannot lock {}: {}", state.agent_lock_path(), std::strerror(errno)));
   std::string who = "another change-journal agent";
-  if (auto journal = ChangeJournal::open(journal_path(state_dir)))
+  if (auto journal = ChangeJournal::open(state.journal_path()))
     if (auto info = (*journal)->agent(); info && *info) who += fmt::format(" (pid {})", (*info)->pid);
-  return make_error(ErrorKind::InvalidArgument, fmt::format("{} is already running on the state dir {}; stop it first", who, state_dir));
+  return make_error(ErrorKind::InvalidArgument, fmt::format("{} is already running on the state dir {}; stop it first", who, state.dir()));
 }
 
 // SIGTERM and SIGINT as a readable descriptor, so the event loop's poll sees
 // them between batches and the agent stops with every read batch committed.
-Status stop_signals(OwnedFd& out) {
+Status stop_signals(UniqueFd& out) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
-  if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0 || (out.fd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+  if (::sigprocmask(SIG_BLOCK, &set, nullptr) == 0) out.reset(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!out)
     return make_error(ErrorKind::Io, fmt::format("cannot set up the agent's signal handling: {}", std::strerror(errno)));
   return {};
 }
@@ -78,22 +70,22 @@ class RecordingFile {
  public:
   Status open(const std::string& path, const std::map<std::string, std::string>& context) {
     path_ = path;
-    fd_.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd_.fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot write the recording {}: {}", path, std::strerror(errno)));
+    fd_.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!fd_) return make_error(ErrorKind::Io, fmt::format("cannot write the recording {}: {}", path, std::strerror(errno)));
     return write(encode_recording_header("fanotify", context));
   }
-  bool active() const { return fd_.fd >= 0; }
+  bool active() const { return fd_.valid(); }
   // Written straight through (no user-space buffer): a killed agent leaves a
   // recording that reads up to its last whole frame.
   Status write(const std::string& bytes) {
-    if (!write_fully(fd_.fd, as_bytes(bytes)))
+    if (!write_fully(fd_.get(), as_bytes(bytes)))
       return make_error(ErrorKind::Io, fmt::format("cannot write the recording {}: {}", path_, std::strerror(errno)));
     return {};
   }
 
  private:
   std::string path_;
-  OwnedFd fd_;
+  UniqueFd fd_;
 };
 
 class Agent {
@@ -227,11 +219,12 @@ Result<std::vector<std::string>> canonical_roots(const std::vector<std::string>&
 
 Status run_agent(const AgentOptions& options) {
   GB_ASSIGN(auto roots, canonical_roots(options.roots));
-  OwnedFd lock, signals;
+  UniqueFd lock, signals;
   std::unique_ptr<ChangeJournal> journal;
+  const LocalState state(options.state_dir);
   if (!options.state_dir.empty()) {
-    GB_CHECK(take_agent_lock(options.state_dir, lock));
-    GB_ASSIGN(journal, ChangeJournal::open(journal_path(options.state_dir)));
+    GB_CHECK(take_agent_lock(state, lock));
+    GB_ASSIGN(journal, state.open_journal());
   }
   GB_CHECK(stop_signals(signals));
   GB_ASSIGN(auto reader, FanotifyReader::open(roots, !options.bounded_queue));
@@ -263,7 +256,7 @@ Status run_agent(const AgentOptions& options) {
   constexpr int64_t kFoldEvery = 2'000'000'000, kTrimEvery = 60'000'000'000;
   int64_t last_fold = now_ns(), last_trim = 0;
   for (;;) {
-    struct pollfd fds[3] = {{reader->fd(), POLLIN, 0}, {signals.fd, POLLIN, 0}, {mounts.fd(), POLLPRI, 0}};
+    struct pollfd fds[3] = {{reader->fd(), POLLIN, 0}, {signals.get(), POLLIN, 0}, {mounts.fd(), POLLPRI, 0}};
     if (::poll(fds, 3, 2'000) < 0) {
       if (errno == EINTR) continue;
       return make_error(ErrorKind::Io, fmt::format("the agent's event loop failed: {}", std::strerror(errno)));
@@ -272,7 +265,7 @@ Status run_agent(const AgentOptions& options) {
     mounts.notice(fds[2].revents);
     if (fds[0].revents || fds[2].revents) GB_CHECK(agent.drain_batch());
     if (!options.state_dir.empty() && now_ns() - last_fold >= kFoldEvery) {
-      fold_view_cache_logs(options.state_dir);
+      fold_view_cache_logs(state.view_cache_paths());
       last_fold = now_ns();
     }
     if (journal && now_ns() - last_trim >= kTrimEvery) {

@@ -2,7 +2,6 @@
 // raw events to a portable file, prints what a recording translates to, and
 // plays a recording into a change journal (docs/FORMAT.md, "Recordings").
 #include <algorithm>
-#include <sys/stat.h>
 
 #include <cstdio>
 #include <exception>
@@ -18,6 +17,7 @@
 #include "core/journal/change_journal.h"
 #include "core/journal/recording.h"
 #include "core/journal/slice_plan.h"
+#include "core/state/local_state.h"
 
 namespace {
 
@@ -113,20 +113,20 @@ int cmd_play(const ReplayArgs& cl) {
   std::vector<std::string> roots;
   auto records = translate_file(cl.positional[0], &roots);
   if (!records) return fail(records.error());
-  if (agent_is_running(*dir))
+  const LocalState state(*dir);
+  if (state.agent_running())
     return fail(kError, fmt::format("an agent is running on the state dir {}; replaying into its journal would mix two event streams", *dir));
   for (auto& r : *records) r.path = map->apply(r.path);
   for (auto& r : roots) r = map->apply(r);
   std::sort(roots.begin(), roots.end(), path_less);
-  ::mkdir(dir->c_str(), 0755);
-  auto journal = ChangeJournal::open(journal_path(*dir));
+  auto journal = state.open_journal();  // private, as all local state
   if (!journal) return fail(journal.error());
   auto first = (*journal)->last_seq();
   if (!first) return fail(first.error());
   auto last = records->empty() ? first : (*journal)->append(*records);
   if (!last) return fail(last.error());
   print_records(*records);
-  std::printf("%zu records appended to %s (seq %lld..%lld)\n", records->size(), journal_path(*dir).c_str(), static_cast<long long>(*first + 1),
+  std::printf("%zu records appended to %s (seq %lld..%lld)\n", records->size(), state.journal_path().c_str(), static_cast<long long>(*first + 1),
               static_cast<long long>(*last));
   // The snapshot delta these records make: what the next backup of the
   // recording's roots stats and rescans (core/journal/slice_plan.h).

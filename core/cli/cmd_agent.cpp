@@ -1,7 +1,6 @@
 // `gridbackup agent ...`: run the change-journal agent, look at it and its
 // journal, and install it as a systemd service. Built into the gridbackup
 // binary only (it links the agent library, which links the core).
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,11 +9,10 @@
 #include "agents/linux/agent_daemon.h"
 #include "agents/linux/agent_install.h"
 #include "core/common/number_text.h"
-#include "core/common/private_files.h"
 #include "core/fs/file_system.h"
 #include "core/cli/commands.h"
+#include "core/cli/journal_step.h"
 #include "core/cli/exit_codes.h"
-#include "core/cli/time_text.h"
 #include "core/journal/change_journal.h"
 #include "core/journal/spool_import.h"
 
@@ -27,8 +25,8 @@ constexpr const char* kAgentUsage = R"(Usage: gridbackup agent COMMAND [OPTIONS]
               watch ROOTs (fanotify) and append their changes to the change
               journal in D until SIGTERM; --record also saves the raw events
               (gridbackup-replay print|play reads them). Needs CAP_SYS_ADMIN.
-  status      the agent (running or not), its roots, the journal's last
-              record, and the rescans and overflows it holds
+  status      the agent (running or not), its roots, the journal's records,
+              the rescans the next backups will do, and the last audit
   journal [--since SEQ]
               print the journal's change records after SEQ, one per line
   install [--unit-dir DIR] [--config-dir DIR] [--no-start] ROOT...
@@ -39,18 +37,6 @@ constexpr const char* kAgentUsage = R"(Usage: gridbackup agent COMMAND [OPTIONS]
               stop and remove the unit and the roots file
 )";
 
-bool exists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
-
-// The journal of the state dir, without creating one where none is.
-Result<std::unique_ptr<ChangeJournal>> existing_journal(const std::string& dir) {
-  std::string path = journal_path(dir);
-  if (!exists(path)) return make_error(ErrorKind::NotFound, fmt::format("no change journal in {}: no agent has run with this state dir", dir));
-  return ChangeJournal::open(path);
-}
-
 int agent_run(const CommandLine& cl) {
   AgentOptions o;
   o.roots = cl.args;
@@ -59,53 +45,24 @@ int agent_run(const CommandLine& cl) {
     if (!listed) return report_error(listed.error());
     o.roots.insert(o.roots.end(), listed->begin(), listed->end());
   }
-  o.state_dir = state_dir(cl);
+  o.state_dir = local_state(cl).dir();
   o.record_path = cl.value("record").value_or("");
   o.bounded_queue = cl.flag("bounded-queue");
   auto done = run_agent(o);
   return done ? kExitOk : report_error(done.error());
 }
 
+// The same report as `gridbackup status` gives, for every repository this
+// state dir's backups go to (no cap needed).
 int agent_status(const CommandLine& cl) {
-  std::string dir = state_dir(cl);
-  bool running = agent_is_running(dir);
-  auto journal = existing_journal(dir);
-  if (!journal) {
-    std::printf("agent: %s\n%s\n", running ? "running" : "not running", journal.error().message.c_str());
-    return kExitOk;
-  }
-  auto info = (*journal)->agent();
-  auto last = (*journal)->last_seq();
-  if (!info) return report_error(info.error());
-  if (!last) return report_error(last.error());
-  if (*info) {
-    const AgentInfo& a = **info;
-    std::printf("agent: %s (pid %lld, %s, started %s)\n", running ? "running" : "not running", static_cast<long long>(a.pid), a.mode.c_str(),
-                local_time_text(a.started_ns).c_str());
-    for (const auto& r : a.roots) std::printf("root: %s\n", r.c_str());
-  } else {
-    std::printf("agent: %s (no agent has registered in this journal)\n", running ? "running" : "not running");
-  }
-  // trim() keeps only rows a cut still needs, so the rows held are those
-  // since the oldest cut: the rescans the next backups will have to do.
-  size_t rescans = 0, overflows = 0;
-  for (int64_t after = 0;;) {
-    auto rows = (*journal)->read_since(after, 10000);
-    if (!rows) return report_error(rows.error());
-    if (rows->empty()) break;
-    for (const auto& row : *rows) {
-      rescans += row.record.kind == ChangeKind::RescanNeeded;
-      overflows += row.record.kind == ChangeKind::Overflow;
-    }
-    after = rows->back().seq;
-  }
-  std::printf("journal: %s, last seq %lld\n", journal_path(dir).c_str(), static_cast<long long>(*last));
-  std::printf("pending: %zu rescan-needed, %zu overflow records\n", rescans, overflows);
+  auto report = agent_report(local_state(cl), std::nullopt);
+  if (!report) return report_error(report.error());
+  std::fputs(gb::agent_status(*report).text.c_str(), stdout);
   return kExitOk;
 }
 
 int agent_journal(const CommandLine& cl) {
-  auto journal = existing_journal(state_dir(cl));
+  auto journal = local_state(cl).existing_journal();
   if (!journal) return report_error(journal.error());
   int64_t after = 0;
   if (auto s = cl.value("since")) {
@@ -127,9 +84,7 @@ int agent_journal(const CommandLine& cl) {
 // the journal of --state-dir.
 int agent_import(const CommandLine& cl) {
   if (cl.args.size() != 1) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup agent import SPOOL_DIR [--state-dir D]"));
-  std::string dir = state_dir(cl);
-  if (Status st = make_private_dir(dir); !st) return report_error(st.error());
-  auto journal = ChangeJournal::open(journal_path(dir));
+  auto journal = local_state(cl).open_journal();
   if (!journal) return report_error(journal.error());
   auto n = import_spool(**journal, cl.args[0]);
   if (!n) return report_error(n.error());

@@ -29,8 +29,9 @@ namespace {
 void exclude_own_files(const CommandLine& cl, Repository& repo, BackupOptions& opts) {
   std::vector<OwnPath> own;
   for (const auto& dir : local_repository_dirs(repo.backend().url())) own.push_back({"the repository", dir});
-  own.push_back({"the state dir", absolute_normal(state_dir(cl))});
-  if (std::string j = journal_dir(cl); j != state_dir(cl)) own.push_back({"the agent's state dir", absolute_normal(j)});
+  const LocalState state = local_state(cl);
+  own.push_back({"the state dir", absolute_normal(state.dir())});
+  if (std::string j = state.journal_home().dir(); j != state.dir()) own.push_back({"the agent's state dir", absolute_normal(j)});
   std::error_code ec;
   if (std::string cap = cap_file(cl); std::filesystem::exists(cap, ec)) own.push_back({"the cap file", absolute_normal(cap)});
   for (auto& p : own_exclude_patterns(own)) opts.excludes.patterns.push_back(std::move(p));
@@ -99,7 +100,7 @@ int cmd_backup(const CommandLine& cl) {
   if (!queue) return report_error(queue.error());
   opts.queue = queue->get();
   // Unstable files are copied aside here; 1 GiB bounds the disk it may take.
-  StagingArea staging(repository_state_dir(cl, *repo) + "/staging", 1ull << 30);
+  StagingArea staging(local_state(cl).staging_dir(*repo), 1ull << 30);
   opts.staging = &staging;
   auto limited = limit_uploads(*repo, *transfer);
   auto start = std::chrono::steady_clock::now();
@@ -119,7 +120,7 @@ int cmd_backup(const CommandLine& cl) {
   }
   if (!result) return report_error(result.error());
   // This machine's own snapshot counts as seen: a rollback past it is noticed (seen_objects.h).
-  if (Status st = record_seen_snapshot(seen_objects_path(repository_state_dir(cl, *repo)), result->snapshot.id); !st)
+  if (Status st = record_seen_snapshot(local_state(cl).seen_objects_path(*repo), result->snapshot.id); !st)
     std::fprintf(stderr, "warning: %s\n", st.error().message.c_str());
   if (*journal) {
     if (Status st = finish_journal(**journal, *result, cl.flag("quiet") || cl.flag("json")); !st) return report_error(st.error());

@@ -79,11 +79,7 @@ Result<uint64_t> limit_option(const CommandLine& cl) {
 
 // Progress files live in the state dir, one directory per grid.
 Result<std::string> cursor_file(const CommandLine& cl, const std::string& url, const std::string& what) {
-  Hash h = sha256(as_bytes(url));
-  std::string dir = state_dir(cl) + "/grid-" + to_hex(ByteView(h).first(8));
-  GB_CHECK(make_private_dir(state_dir(cl)));
-  GB_CHECK(make_private_dir(dir));
-  return dir + "/" + what + ".cursor";
+  return local_state(cl).grid_cursor(url, what);
 }
 
 std::string where(const ShareStore& grid, const ObjectHealth& h) {

@@ -49,7 +49,7 @@ int cmd_prune(const CommandLine& cl) {
   }
   options.dry_run = cl.flag("dry-run");
   options.host = host_name(cl);
-  options.scratch_dir = state_dir(cl);
+  options.scratch_dir = local_state(cl).scratch_dir();
   if (Status st = make_private_dir(options.scratch_dir); !st) return report_error(st.error());
   const bool json = cl.flag("json"), quiet = cl.flag("quiet");
   if (!json && !quiet) options.say = [](const std::string& s) { std::printf("%s\n", s.c_str()), std::fflush(stdout); };

@@ -37,8 +37,9 @@ int cmd_status(const CommandLine& cl) {
   Json uploads = Json::array();
   for (const LockInfo* l : running)
     uploads.push_back({{"command", l->kind}, {"host", l->host}, {"pid", l->pid}, {"since", utc_time_text(l->created_ns)}});
-  auto agent = agent_status(journal_dir(cl), to_hex(repo->config().repository_id));
-  if (!agent) return report_error(agent.error());
+  auto report = agent_report(local_state(cl).journal_home(), LocalState::repository_id(*repo));
+  if (!report) return report_error(report.error());
+  auto agent = agent_status(*report);
   if (cl.flag("json")) {
     Json out = {{"queued_files", st->jobs},
                 {"queued_bytes", st->bytes},
@@ -46,7 +47,7 @@ int cmd_status(const CommandLine& cl) {
                 {"rate_bytes_per_second", std::llround(bps)},
                 {"eta_seconds", bps > 0 && running.empty() ? Json(std::llround(static_cast<double>(st->bytes) / bps)) : Json()},
                 {"uploads_running", uploads},
-                {"agent", agent->json}};
+                {"agent", agent.json}};
     std::printf("%s\n", json_text(out).c_str());
     return kExitOk;
   }
@@ -58,7 +59,7 @@ int cmd_status(const CommandLine& cl) {
                 local_time_text(l->created_ns).c_str());
   std::printf("ETA:          %s\n", eta.c_str());
   std::printf("unstable:     %s (copied aside by the next backup)\n", counted(st->unstable, "file").c_str());
-  std::fputs(agent->text.c_str(), stdout);
+  std::fputs(agent.text.c_str(), stdout);
   return kExitOk;
 }
 

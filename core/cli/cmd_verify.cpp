@@ -27,7 +27,7 @@ int cmd_verify(const CommandLine& cl) {
   if (!report) return report_error(report.error());
   VerifyReport& r = *report;
   // What this machine saw before and the repository no longer has: a rollback (seen_objects.h).
-  auto went_back = check_seen_objects(repo->backend(), seen_objects_path(repository_state_dir(cl, *repo)));
+  auto went_back = check_seen_objects(repo->backend(), local_state(cl).seen_objects_path(*repo));
   if (!went_back)
     r.notes.push_back("cannot keep the record of what this machine saw: " + went_back.error().message);
   else

@@ -18,28 +18,13 @@
 
 #include "core/common/number_text.h"
 #include "core/common/private_files.h"
+#include "core/common/user_dirs.h"
 #include "core/connect/open_backend.h"
 #include "core/repository/repository_lock.h"
 
 namespace gb {
 namespace {
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-std::string home() {
-  std::string h = env("HOME");
-  if (!h.empty()) return h;
-  if (struct passwd* pw = ::getpwuid(::getuid())) return pw->pw_dir;
-  return "/";
-}
-
-std::string xdg(const char* var, const char* fallback) {
-  std::string v = env(var);
-  return v.empty() ? home() + "/" + fallback : v;
-}
 
 // The cap opens everything: a cap file others may write could be swapped
 // for one that sends this machine's backups elsewhere (refused); one others
@@ -91,24 +76,20 @@ Result<SnapshotFilter> snapshot_filter(const CommandLine& cl, bool this_host_by_
   return f;
 }
 
-std::string default_repository_url() { return "file://" + xdg("XDG_DATA_HOME", ".local/share") + "/gridbackup/repository"; }
-std::string default_cap_file() { return xdg("XDG_CONFIG_HOME", ".config") + "/gridbackup/cap"; }
+std::string default_repository_url() { return "file://" + xdg_dir("XDG_DATA_HOME", ".local/share") + "/gridbackup/repository"; }
+std::string default_cap_file() { return xdg_dir("XDG_CONFIG_HOME", ".config") + "/gridbackup/cap"; }
 
-std::string state_dir(const CommandLine& cl) {
-  if (auto v = cl.value("state-dir")) return *v;
-  std::string e = env("GRIDBACKUP_STATE_DIR");
-  return e.empty() ? xdg("XDG_STATE_HOME", ".local/state") + "/gridbackup" : e;
-}
+LocalState local_state(const CommandLine& cl) { return LocalState::locate(cl.value("state-dir")); }
 
 std::string cap_file(const CommandLine& cl) {
   if (auto v = cl.value("cap-file")) return *v;
-  std::string e = env("GRIDBACKUP_CAP_FILE");
+  std::string e = env_value("GRIDBACKUP_CAP_FILE");
   return e.empty() ? default_cap_file() : e;
 }
 
 Result<RootCap> load_cap(const CommandLine& cl) {
   if (auto v = cl.value("cap")) return parse_cap(*v);
-  if (std::string e = env("GRIDBACKUP_CAP"); !e.empty()) return parse_cap(e);
+  if (std::string e = env_value("GRIDBACKUP_CAP"); !e.empty()) return parse_cap(e);
   std::string file = cap_file(cl);
   std::ifstream in(file);
   if (!in)
@@ -123,7 +104,7 @@ Result<RootCap> load_cap(const CommandLine& cl) {
 
 std::string repository_url(const CommandLine& cl, const RootCap& cap) {
   if (auto v = cl.value("repo")) return *v;
-  if (std::string e = env("GRIDBACKUP_REPO"); !e.empty()) return e;
+  if (std::string e = env_value("GRIDBACKUP_REPO"); !e.empty()) return e;
   return cap.url;
 }
 
@@ -158,17 +139,8 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool 
   return repo;
 }
 
-std::string repository_state_dir(const std::string& state, const Repository& repo) {
-  return state + "/" + to_hex(repo.config().repository_id);
-}
-
-std::string repository_state_dir(const CommandLine& cl, const Repository& repo) { return repository_state_dir(state_dir(cl), repo); }
-
 Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo) {
-  std::string dir = repository_state_dir(cl, repo);
-  GB_CHECK(make_private_dir(state_dir(cl)));
-  GB_CHECK(make_private_dir(dir));
-  return UploadQueue::open(dir + "/queue.db");
+  return local_state(cl).open_queue(repo);
 }
 
 Result<TransferOptions> transfer_options(const CommandLine& cl) {
@@ -204,7 +176,7 @@ Result<TransferOptions> transfer_options(const CommandLine& cl) {
 
 std::string host_name(const CommandLine& cl) {
   if (auto v = cl.value("host")) return *v;
-  if (std::string e = env("GRIDBACKUP_HOST"); !e.empty()) return e;
+  if (std::string e = env_value("GRIDBACKUP_HOST"); !e.empty()) return e;
   char buf[256] = {};
   ::gethostname(buf, sizeof buf - 1);
   return buf;

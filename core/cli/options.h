@@ -12,6 +12,7 @@
 #include "core/queue/upload_queue.h"
 #include "core/repository/root_cap.h"
 #include "core/snapshot/snapshot_select.h"
+#include "core/state/local_state.h"
 
 namespace gb {
 
@@ -34,7 +35,8 @@ Result<SnapshotFilter> snapshot_filter(const CommandLine& cl, bool this_host_by_
 
 std::string default_repository_url();
 std::string default_cap_file();
-std::string state_dir(const CommandLine& cl);
+// The local state dir: --state-dir, GRIDBACKUP_STATE_DIR, or the XDG default.
+LocalState local_state(const CommandLine& cl);
 std::string cap_file(const CommandLine& cl);
 
 // The cap from --cap, GRIDBACKUP_CAP, or the cap file.
@@ -45,10 +47,6 @@ std::string repository_url(const CommandLine& cl, const RootCap& cap);
 // Opens the repository named by the command line.
 Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool load_index = true);
 
-// This repository's part of the state dir (queue, staging), keyed by its id.
-std::string repository_state_dir(const CommandLine& cl, const Repository& repo);
-// The same below another state dir (the journal's, when it is the system agent's).
-std::string repository_state_dir(const std::string& state, const Repository& repo);
 // The upload queue of this repository, in the state dir (created if needed).
 Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo);
 // Shared by backup and upload: --limit-upload KiB/s and --parallel N.

@@ -33,7 +33,7 @@ int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out, bool
   // A repository that went back (issue 21) is said loudly by every command;
   // verify reports it as damage itself (cmd_verify.cpp).
   if (cl.command != "verify") {
-    auto went_back = check_seen_objects(out->backend(), seen_objects_path(repository_state_dir(cl, *out)));
+    auto went_back = check_seen_objects(out->backend(), local_state(cl).seen_objects_path(*out));
     if (went_back)
       for (const auto& p : *went_back) std::fprintf(stderr, "WARNING: %s\n", p.c_str());
   }

@@ -1,9 +1,5 @@
 #include "core/journal/change_journal.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include "core/common/number_text.h"
 #include "core/common/sqlite_db.h"
 
@@ -42,19 +38,6 @@ std::vector<std::string> split_lines(const std::string& s) {
 }
 
 }  // namespace
-
-std::string agent_lock_path(const std::string& state_dir) { return state_dir + "/agent.lock"; }
-std::string journal_path(const std::string& state_dir) { return state_dir + "/journal.db"; }
-
-bool agent_is_running(const std::string& state_dir) {
-  int fd = ::open(agent_lock_path(state_dir).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  // flock locks belong to the open file description, so our probe on a new
-  // descriptor conflicts with the agent's lock exactly while it runs.
-  bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-  ::close(fd);
-  return held;
-}
 
 Result<std::unique_ptr<ChangeJournal>> ChangeJournal::open(const std::string& path) {
   GB_ASSIGN(sqlite3 * db, open_sqlite(path, kWhat));
@@ -150,14 +133,17 @@ Result<std::optional<int64_t>> ChangeJournal::cut_of(const std::string& repo, co
   return std::optional<int64_t>();
 }
 
-Result<std::vector<JournalRow>> ChangeJournal::pending_rescans(const std::string& repo) {
+Result<std::vector<JournalRow>> ChangeJournal::pending_rescans(const std::optional<std::string>& repo) {
+  // A cut is where a backup of its repository read up to; with no repo
+  // named, the least advanced repository's newest cut (no cut: the start).
   Stmt s(db_,
          "SELECT seq, fs_id, path, kind, is_dir, time_ns, position, inode FROM changes WHERE kind IN (?, ?) AND seq >"
-         " coalesce((SELECT max(seq) FROM cuts WHERE repo = ?), 0) ORDER BY seq LIMIT 1000");
+         " coalesce((SELECT min(newest) FROM (SELECT max(seq) AS newest FROM cuts WHERE ?3 IS NULL OR repo = ?3 GROUP BY repo)), 0)"
+         " ORDER BY seq LIMIT 1000");
   if (!s.ok()) return db_error(db_, "prepare");
   s.bind(1, static_cast<int64_t>(ChangeKind::Overflow));
   s.bind(2, static_cast<int64_t>(ChangeKind::RescanNeeded));
-  s.bind(3, repo);
+  if (repo) s.bind(3, *repo);
   std::vector<JournalRow> rows;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) rows.push_back(row_from(s));

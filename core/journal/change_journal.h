@@ -1,6 +1,7 @@
-// The change journal (SQLite, WAL) in the local state dir: the agent appends
-// portable change records; a backup reads the records since its parent
-// snapshot's cut and stats/hashes only that dirty set. Like every local state
+// The change journal (SQLite, WAL) in the local state dir (its path and the
+// agent's lock: core/state/local_state.h): the agent appends portable change
+// records; a backup reads the records since its parent snapshot's cut and
+// stats/hashes only that dirty set. Like every local state
 // it is a cache: deleting it costs one full scan, never a missed change.
 #pragma once
 #include <cstdint>
@@ -49,8 +50,10 @@ class ChangeJournal {
   Result<std::optional<int64_t>> cut_of(const std::string& repo, const std::string& snapshot_id);
 
   // Overflow and rescan-needed records after the newest cut of `repo`: the
-  // rescans its next backup will do (what `status` shows).
-  Result<std::vector<JournalRow>> pending_rescans(const std::string& repo);
+  // rescans its next backup will do (what `status` shows). Without a repo:
+  // those after the newest cut of every repository with one, the rescans
+  // some repository's next backup will do. At most 1000, oldest first.
+  Result<std::vector<JournalRow>> pending_rescans(const std::optional<std::string>& repo);
 
   // Small persistent values: native journal positions (USN, FSEvents id),
   // last audit time and result, agent facts.
@@ -68,12 +71,5 @@ class ChangeJournal {
   explicit ChangeJournal(sqlite3* db) : db_(db) {}
   sqlite3* db_;
 };
-
-// The agent holds an exclusive flock on this file while it runs; a backup
-// that can take the lock knows no agent is running.
-std::string agent_lock_path(const std::string& state_dir);
-std::string journal_path(const std::string& state_dir);
-// True when an agent process holds the lock of `state_dir`.
-bool agent_is_running(const std::string& state_dir);
 
 }  // namespace gb

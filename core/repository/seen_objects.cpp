@@ -71,7 +71,6 @@ Status record_seen_snapshot(const std::string& path, const std::string& id) {
   return write_record(path, snaps, stones);
 }
 
-std::string seen_objects_path(const std::string& repository_state_dir) { return repository_state_dir + "/seen-objects"; }
 
 Result<std::vector<std::string>> check_seen_objects(Backend& backend, const std::string& path) {
   GB_ASSIGN(auto snaps, names_under(backend, "snapshots/"));

@@ -4,9 +4,10 @@
 // neither stored nor forgotten now was deleted or rolled back (an older copy
 // of the repository put back); a tombstone seen before that is gone brings a
 // forgotten snapshot back. Prune keeps tombstones for this reason (FORMAT.md).
-// The file is a cache like the rest of the state dir: deleting it accepts
-// the repository as it is now. What it cannot see: a rollback before this
-// machine first looked, or one that also rolls this state dir back.
+// The file (LocalState::seen_objects_path) is a cache like the rest of the
+// state dir: deleting it accepts the repository as it is now. What it cannot
+// see: a rollback before this machine first looked, or one that also rolls
+// this state dir back.
 #pragma once
 #include <string>
 #include <vector>
@@ -15,9 +16,6 @@
 #include "core/storage/backend.h"
 
 namespace gb {
-
-// The seen-objects file of a repository's state dir.
-std::string seen_objects_path(const std::string& repository_state_dir);
 
 // Lists snapshots/ and forgotten/, compares them with `path`, records what is
 // new (0600, written whole and renamed) and returns one sentence per thing

@@ -166,30 +166,23 @@ void ViewCache::abandon_update() {
   in_update_ = false;
 }
 
-size_t fold_view_cache_logs(const std::string& state_dir) {
-  namespace fs = std::filesystem;
+size_t fold_view_cache_logs(const std::vector<std::string>& paths) {
   size_t folded = 0;
-  std::error_code ec;
-  for (const auto& repo : fs::directory_iterator(state_dir, ec)) {
-    std::error_code ec2;
-    for (const auto& f : fs::directory_iterator(repo.path() / "views", ec2)) {
-      std::string db_path = f.path().string();
-      if (f.path().extension() != ".db") continue;
-      std::error_code ec3;
-      if (fs::file_size(db_path + "-wal", ec3) == 0 || ec3) continue;
-      sqlite3* db = nullptr;
-      if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
-        // No busy timeout: a backup using it now keeps it, the next round
-        // folds it. TRUNCATE empties the log file too: a process that opens
-        // the cache alone reads the whole log to rebuild its index.
-        sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-        // (The pragma, not sqlite3_wal_checkpoint_v2: a fresh connection
-        // has not yet looked at the file and so does not know it has a log.)
-        Stmt s(db, "PRAGMA wal_checkpoint(TRUNCATE)");
-        if (s.ok() && s.step() == SQLITE_ROW && s.i64(0) == 0) ++folded;
-      }
-      sqlite3_close(db);
+  for (const std::string& db_path : paths) {
+    std::error_code ec;
+    if (std::filesystem::file_size(db_path + "-wal", ec) == 0 || ec) continue;
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+      // No busy timeout: a backup using it now keeps it, the next round
+      // folds it. TRUNCATE empties the log file too: a process that opens
+      // the cache alone reads the whole log to rebuild its index.
+      sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+      // (The pragma, not sqlite3_wal_checkpoint_v2: a fresh connection
+      // has not yet looked at the file and so does not know it has a log.)
+      Stmt s(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+      if (s.ok() && s.step() == SQLITE_ROW && s.i64(0) == 0) ++folded;
     }
+    sqlite3_close(db);
   }
   return folded;
 }

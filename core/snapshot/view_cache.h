@@ -57,9 +57,9 @@ class ViewCache {
   bool in_update_ = false;
 };
 
-// Folds the write-ahead log of every view cache under the state dir (in
-// <state>/<repository>/views/) into its database without waiting for anyone:
-// a cache in use is left for the next call. Returns how many were folded.
-size_t fold_view_cache_logs(const std::string& state_dir);
+// Folds the write-ahead log of each view cache at `paths` (a state dir's:
+// LocalState::view_cache_paths) into its database without waiting for
+// anyone: a cache in use is left for the next call. Returns how many were folded.
+size_t fold_view_cache_logs(const std::vector<std::string>& paths);
 
 }  // namespace gb

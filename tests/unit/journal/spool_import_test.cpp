@@ -23,7 +23,7 @@ std::vector<std::string> journal_paths(ChangeJournal& j) {
 struct Spool {
   test::ScratchDir dir;
   std::string path = dir.path + "/spool";
-  std::unique_ptr<ChangeJournal> journal = std::move(*ChangeJournal::open(journal_path(dir.path)));
+  std::unique_ptr<ChangeJournal> journal = std::move(*ChangeJournal::open(dir.path + "/journal.db"));
   std::unique_ptr<ChangeSpoolWriter> writer = [&] {
     auto w = ChangeSpoolWriter::open(path);
     REQUIRE(w);

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/snapshot/view_cache.h"
+#include "core/state/local_state.h"
 #include "tests/unit/test_support.h"
 
 using namespace gb;
@@ -88,7 +89,7 @@ TEST_CASE("the agent folds a view cache's log into it; a log whose cache was del
   }
   // Closing does not fold (that was on the backup's clock): the log stays.
   CHECK(std::filesystem::file_size(db + "-wal") > 0);
-  CHECK(fold_view_cache_logs(state.path) == 1);
+  CHECK(fold_view_cache_logs(LocalState(state.path).view_cache_paths()) == 1);
   CHECK(std::filesystem::file_size(db + "-wal") == 0);
   {
     auto c = std::move(*ViewCache::open(db));
