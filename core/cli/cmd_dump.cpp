@@ -45,9 +45,9 @@ int cmd_dump(const CommandLine& cl) {
   if (!entry) return report_error(entry.error());
   if (!*entry) return report_error(make_error(ErrorKind::NotFound, fmt::format("snapshot {} has nothing at {}", snap->short_id(), path)));
   // A delta version is rebuilt in an unnamed file here: private, and gone when closed.
-  std::string scratch = repository_state_dir(cl, *repo);
-  if (Status st = make_private_dir(state_dir(cl)); !st) return report_error(st.error());
-  if (Status st = make_private_dir(scratch); !st) return report_error(st.error());
+  auto scratch_dir = local_state(cl).prepare_repository_dir(*repo);
+  if (!scratch_dir) return report_error(scratch_dir.error());
+  const std::string& scratch = *scratch_dir;
   std::fflush(stdout);
   Status done;
   if ((*entry)->type == NodeType::File) {

@@ -1,6 +1,7 @@
 // Helpers for unit tests: a fresh repository in a scratch directory.
 #pragma once
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <memory>
@@ -20,6 +21,13 @@ struct ScratchDir {
   }
   ~ScratchDir() { std::filesystem::remove_all(path); }
 };
+
+// The permission bits of `path` (0 when it cannot be stat'ed, which no
+// mode a test expects equals).
+inline unsigned mode_of(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? st.st_mode & 07777 : 0;
+}
 
 inline std::unique_ptr<Repository> make_repository(const std::string& dir, const Hash& master) {
   auto backend = open_backend("file://" + dir + "/repo");

@@ -9,14 +9,7 @@
 #include "tests/unit/test_support.h"
 
 using namespace gb;
-
-namespace {
-unsigned mode_of(const std::string& p) {
-  struct stat st;
-  REQUIRE(::stat(p.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-}  // namespace
+using test::mode_of;
 
 TEST_CASE("private state: 0700 dirs and 0600 files whatever the umask, open ones tightened") {
   test::ScratchDir tmp;

@@ -16,14 +16,9 @@
 #include "tests/unit/test_support.h"
 
 using namespace gb;
+using test::mode_of;
 
 namespace {
-
-unsigned mode_of(const std::string& p) {
-  struct stat st;
-  REQUIRE(::stat(p.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
 
 // Sets an environment variable for one scope.
 struct EnvVar {
