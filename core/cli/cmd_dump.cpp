@@ -29,21 +29,18 @@ bool stdout_reader_gone() {
 
 int cmd_dump(const CommandLine& cl) {
   if (cl.args.size() != 2) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup dump SNAPSHOT PATH"));
-  std::string path = std::filesystem::path(cl.args[1]).lexically_normal().string();
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  if (path.empty() || path[0] != '/') return report_error(make_error(ErrorKind::InvalidArgument, "the PATH given to dump must be absolute, as stored"));
-  auto filter = snapshot_filter(cl, true);
-  if (!filter) return report_error(filter.error());
+  auto stored = stored_path_argument(cl.args[1], "dump");
+  if (!stored) return report_error(stored.error());
+  const std::string& path = *stored;
   std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo)) return code;
+  Snapshot snap;
+  if (int code = open_snapshot_or_report(cl, cl.args[0], repo, snap)) return code;
   SnapshotStore store(*repo);
-  auto snap = resolve_snapshot(store, cl.args[0], *filter);
-  if (!snap) return report_error(snap.error());
-  auto logs = store.chain(*snap);
+  auto logs = store.chain(snap);
   if (!logs) return report_error(logs.error());
   auto entry = find_view_entry(*repo, *logs, path);
   if (!entry) return report_error(entry.error());
-  if (!*entry) return report_error(make_error(ErrorKind::NotFound, fmt::format("snapshot {} has nothing at {}", snap->short_id(), path)));
+  if (!*entry) return report_error(make_error(ErrorKind::NotFound, fmt::format("snapshot {} has nothing at {}", snap.short_id(), path)));
   // A delta version is rebuilt in an unnamed file here: private, and gone when closed.
   auto scratch_dir = local_state(cl).prepare_repository_dir(*repo);
   if (!scratch_dir) return report_error(scratch_dir.error());

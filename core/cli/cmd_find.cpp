@@ -24,18 +24,16 @@ int cmd_find(const CommandLine& cl) {
   if (cl.args.size() != 1 || cl.args[0].empty())
     return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup find PATTERN [--host NAME] [--json]"));
   PathGlob glob(cl.args[0]);
-  auto filter = snapshot_filter(cl, false);  // every host's snapshots unless --host/--path narrow them
-  if (!filter) return report_error(filter.error());
   std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo)) return code;
+  std::vector<Snapshot> all;
+  SnapshotFilter filter;  // every host's snapshots unless --host/--path narrow them
+  if (int code = open_listing_or_report(cl, repo, all, filter)) return code;
   SnapshotStore store(*repo);
-  auto all = store.list();
-  if (!all) return report_error(all.error());
   bool json = cl.flag("json");
   if (json) std::printf("[");
   uint64_t matches = 0, snapshots = 0;
-  for (const Snapshot& s : *all) {
-    if (!snapshot_matches(s, *filter)) continue;
+  for (const Snapshot& s : all) {
+    if (!snapshot_matches(s, filter)) continue;
     auto logs = store.chain(s);
     if (!logs) return report_error(logs.error());
     ViewReader view(*repo, *logs);

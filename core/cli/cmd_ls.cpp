@@ -24,18 +24,15 @@ int cmd_ls(const CommandLine& cl) {
     return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup ls SNAPSHOT [PATH] [-l] [--json]"));
   std::string under;
   if (cl.args.size() == 2) {
-    under = std::filesystem::path(cl.args[1]).lexically_normal().string();
-    while (under.size() > 1 && under.back() == '/') under.pop_back();
-    if (under.empty() || under[0] != '/') return report_error(make_error(ErrorKind::InvalidArgument, "the PATH given to ls must be absolute, as stored"));
+    auto stored = stored_path_argument(cl.args[1], "ls");
+    if (!stored) return report_error(stored.error());
+    under = *stored;
   }
-  auto filter = snapshot_filter(cl, true);
-  if (!filter) return report_error(filter.error());
   std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo)) return code;
+  Snapshot snap;
+  if (int code = open_snapshot_or_report(cl, cl.args[0], repo, snap)) return code;
   SnapshotStore store(*repo);
-  auto snap = resolve_snapshot(store, cl.args[0], *filter);
-  if (!snap) return report_error(snap.error());
-  auto logs = store.chain(*snap);
+  auto logs = store.chain(snap);
   if (!logs) return report_error(logs.error());
   ViewReader view(*repo, *logs);
   bool json = cl.flag("json");
@@ -75,7 +72,7 @@ int cmd_ls(const CommandLine& cl) {
     ++n;
   }
   if (json) std::printf("\n]\n");
-  if (n == 0 && !under.empty()) return report_error(make_error(ErrorKind::NotFound, fmt::format("snapshot {} has nothing at {}", snap->short_id(), under)));
+  if (n == 0 && !under.empty()) return report_error(make_error(ErrorKind::NotFound, fmt::format("snapshot {} has nothing at {}", snap.short_id(), under)));
   return kExitOk;
 }
 

@@ -19,18 +19,13 @@ int cmd_restore(const CommandLine& cl) {
   RestoreOptions opts;
   opts.target = *target;
   for (size_t i = 1; i < cl.args.size(); ++i) {
-    std::string p = std::filesystem::path(cl.args[i]).lexically_normal().string();
-    while (p.size() > 1 && p.back() == '/') p.pop_back();
-    if (p.empty() || p[0] != '/') return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not an absolute path as stored in the snapshot", cl.args[i])));
-    opts.include.push_back(p);
+    auto p = stored_path_argument(cl.args[i], "restore");
+    if (!p) return report_error(p.error());
+    opts.include.push_back(*p);
   }
-  auto filter = snapshot_filter(cl, true);  // "latest" is this host's
-  if (!filter) return report_error(filter.error());
   std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo)) return code;
-  SnapshotStore store(*repo);
-  auto snap = resolve_snapshot(store, cl.args[0], *filter);
-  if (!snap) return report_error(snap.error());
+  Snapshot snap;
+  if (int code = open_snapshot_or_report(cl, cl.args[0], repo, snap)) return code;
   auto start = std::chrono::steady_clock::now();
   RestoreProgress progress;
   Result<RestoreResult> result = make_error(ErrorKind::Io, "restore did not run");
@@ -38,9 +33,9 @@ int cmd_restore(const CommandLine& cl) {
     ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress"), [&] {
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       return fmt::format("[{}] {} entries, {} of {} written", human_duration(s), progress.entries.load(), human_bytes(progress.bytes.load()),
-                         human_bytes(snap->stats.bytes));
+                         human_bytes(snap.stats.bytes));
     });
-    result = run_restore(*repo, *snap, opts, progress);
+    result = run_restore(*repo, snap, opts, progress);
   }
   if (!result) return report_error(result.error());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -48,7 +43,7 @@ int cmd_restore(const CommandLine& cl) {
   if (cl.flag("verbose"))
     for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   if (!cl.flag("quiet"))
-    std::printf("restored snapshot %s to %s: %llu files, %llu dirs, %llu others, %s in %s\n", snap->short_id().c_str(), target->c_str(),
+    std::printf("restored snapshot %s to %s: %llu files, %llu dirs, %llu others, %s in %s\n", snap.short_id().c_str(), target->c_str(),
                 (unsigned long long)r.files, (unsigned long long)r.dirs, (unsigned long long)r.others, human_bytes(r.bytes).c_str(),
                 human_duration(secs).c_str());
   if (!r.warnings.empty() && !cl.flag("verbose"))
@@ -72,7 +67,7 @@ int cmd_restore(const CommandLine& cl) {
     for (size_t i = 0; i < shown; ++i) std::fprintf(stderr, "missing: not uploaded yet: %s\n", r.not_uploaded[i].c_str());
     if (shown < r.not_uploaded.size()) std::fprintf(stderr, "missing: ... and %zu more (--verbose lists all)\n", r.not_uploaded.size() - shown);
     std::fprintf(stderr, "gridbackup: snapshot %s is incomplete: %zu files were not uploaded yet (still queued, or changed before their upload) and were not restored; everything else was\n",
-                 snap->short_id().c_str(), r.not_uploaded.size());
+                 snap.short_id().c_str(), r.not_uploaded.size());
     return kExitPartial;
   }
   if (!r.failures.empty()) {

@@ -15,28 +15,25 @@
 namespace gb {
 
 int cmd_snapshots(const CommandLine& cl) {
-  auto filter = snapshot_filter(cl, false);  // every host's, unless --host/--path narrow them
-  if (!filter) return report_error(filter.error());
   std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo)) return code;
-  SnapshotStore store(*repo);
-  auto all = store.list();
-  if (!all) return report_error(all.error());
-  auto completeness = snapshots_completeness(*repo, *all);
+  std::vector<Snapshot> all;
+  SnapshotFilter filter;  // every host's, unless --host/--path narrow them
+  if (int code = open_listing_or_report(cl, repo, all, filter)) return code;
+  auto completeness = snapshots_completeness(*repo, all);
   if (!completeness) return report_error(completeness.error());
   // Completeness needs every snapshot (a log builds on its parent's); the filter applies to what is shown.
   std::vector<Snapshot> shown;
   std::vector<Completeness> stored;
-  for (size_t i = 0; i < all->size(); ++i)
-    if (snapshot_matches((*all)[i], *filter)) {
-      shown.push_back((*all)[i]);
+  for (size_t i = 0; i < all.size(); ++i)
+    if (snapshot_matches(all[i], filter)) {
+      shown.push_back(all[i]);
       stored.push_back((*completeness)[i]);
     }
   all = std::move(shown);
   if (cl.flag("json")) {
     std::printf("[");
-    for (size_t i = 0; i < all->size(); ++i) {
-      const Snapshot& s = (*all)[i];
+    for (size_t i = 0; i < all.size(); ++i) {
+      const Snapshot& s = all[i];
       Json out = {{"id", s.id},
                   {"short_id", s.short_id()},
                   {"time", utc_time_text(s.time_ns)},
@@ -58,12 +55,12 @@ int cmd_snapshots(const CommandLine& cl) {
     return kExitOk;
   }
   std::printf("%-8s  %-19s  %-16s  %10s  %12s  %-18s  %s\n", "ID", "Time", "Host", "Files", "Size", "Stored", "Paths");
-  for (size_t i = 0; i < all->size(); ++i) {
-    const Snapshot& s = (*all)[i];
+  for (size_t i = 0; i < all.size(); ++i) {
+    const Snapshot& s = all[i];
     std::string stored_text = !stored[i].unreadable.empty() ? "unreadable (damaged)"
                               : stored[i].complete()          ? "complete"
                                                               : fmt::format("{} files pending", stored[i].pending_files);
-    if (!stored[i].unreadable.empty()) std::fprintf(stderr, "warning: snapshot %s: %s\n", (*all)[i].short_id().c_str(), stored[i].unreadable.c_str());
+    if (!stored[i].unreadable.empty()) std::fprintf(stderr, "warning: snapshot %s: %s\n", all[i].short_id().c_str(), stored[i].unreadable.c_str());
     std::string paths;
     for (const auto& p : s.paths) {
       if (!paths.empty()) paths += " ";
@@ -73,7 +70,7 @@ int cmd_snapshots(const CommandLine& cl) {
                 (unsigned long long)s.stats.files, human_bytes(s.stats.bytes).c_str(), stored_text.c_str(), paths.c_str(),
                 s.stats.errors ? fmt::format("  ({} paths not backed up)", s.stats.errors).c_str() : "");
   }
-  std::printf("%s\n", counted(all->size(), "snapshot").c_str());
+  std::printf("%s\n", counted(all.size(), "snapshot").c_str());
   return kExitOk;
 }
 

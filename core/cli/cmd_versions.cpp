@@ -23,17 +23,15 @@ namespace gb {
 
 int cmd_versions(const CommandLine& cl) {
   if (cl.args.size() != 1) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup versions PATH"));
-  std::string path = std::filesystem::path(cl.args[0]).lexically_normal().string();
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  if (path.empty() || path[0] != '/') return report_error(make_error(ErrorKind::InvalidArgument, "the PATH given to versions must be absolute, as stored"));
-  auto filter = snapshot_filter(cl, false);  // every host's unless --host/--path narrow them, as find
-  if (!filter) return report_error(filter.error());
+  auto stored = stored_path_argument(cl.args[0], "versions");
+  if (!stored) return report_error(stored.error());
+  const std::string& path = *stored;
   std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo)) return code;
+  std::vector<Snapshot> listed;
+  SnapshotFilter filter;  // every host's unless --host/--path narrow them, as find
+  if (int code = open_listing_or_report(cl, repo, listed, filter)) return code;
   SnapshotStore store(*repo);
-  auto all = store.list();
-  if (!all) return report_error(all.error());
-  auto chosen = select_snapshots(*all, *filter);
+  auto chosen = select_snapshots(listed, filter);
   // One line of versions per host: the same path on two machines is two files.
   std::vector<std::string> hosts;
   for (const auto& s : chosen)
@@ -82,7 +80,7 @@ int cmd_versions(const CommandLine& cl) {
     return kExitOk;
   }
   if (versions == 0)
-    return report_error(make_error(ErrorKind::NotFound, fmt::format("no snapshot{} has {}", filter->hosts.empty() ? "" : " of that host", path)));
+    return report_error(make_error(ErrorKind::NotFound, fmt::format("no snapshot{} has {}", filter.hosts.empty() ? "" : " of that host", path)));
   std::printf("%s in %s\n", counted(versions, "version").c_str(), counted(snapshots, "snapshot").c_str());
   return kExitOk;
 }

@@ -42,5 +42,14 @@ int report_error(const Error& e);
 // Opens the command line's repository into `out`; on failure reports it and
 // returns the exit code (kExitNoRepository when there is none), else kExitOk.
 int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out, bool load_index = true);
+// The same, then the snapshot `ref` resolved ("latest" is this host's unless
+// --host/--path choose) into `snap`.
+int open_snapshot_or_report(const CommandLine& cl, const std::string& ref, std::unique_ptr<Repository>& repo, Snapshot& snap);
+// The same, then every live snapshot into `all` and the --host/--path filter
+// (every host's unless they narrow it) into `filter`.
+int open_listing_or_report(const CommandLine& cl, std::unique_ptr<Repository>& repo, std::vector<Snapshot>& all, SnapshotFilter& filter);
+// A PATH argument as snapshots store it (normalised, no trailing '/'), or an
+// InvalidArgument naming `command` when it is not absolute.
+Result<std::string> stored_path_argument(const std::string& arg, const std::string& command);
 
 }  // namespace gb

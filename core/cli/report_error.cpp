@@ -1,9 +1,14 @@
+#include <fmt/format.h>
+
 #include <cstdio>
+#include <filesystem>
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/options.h"
 #include "core/repository/seen_objects.h"
+#include "core/snapshot/snapshot_select.h"
+#include "core/snapshot/snapshot_store.h"
 
 namespace gb {
 
@@ -38,6 +43,36 @@ int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out, bool
       for (const auto& p : *went_back) std::fprintf(stderr, "WARNING: %s\n", p.c_str());
   }
   return kExitOk;
+}
+
+int open_snapshot_or_report(const CommandLine& cl, const std::string& ref, std::unique_ptr<Repository>& repo, Snapshot& snap) {
+  auto filter = snapshot_filter(cl, true);
+  if (!filter) return report_error(filter.error());
+  if (int code = open_or_report(cl, repo)) return code;
+  SnapshotStore store(*repo);
+  auto got = resolve_snapshot(store, ref, *filter);
+  if (!got) return report_error(got.error());
+  snap = std::move(*got);
+  return kExitOk;
+}
+
+int open_listing_or_report(const CommandLine& cl, std::unique_ptr<Repository>& repo, std::vector<Snapshot>& all, SnapshotFilter& filter) {
+  auto f = snapshot_filter(cl, false);
+  if (!f) return report_error(f.error());
+  filter = std::move(*f);
+  if (int code = open_or_report(cl, repo)) return code;
+  auto listed = SnapshotStore(*repo).list();
+  if (!listed) return report_error(listed.error());
+  all = std::move(*listed);
+  return kExitOk;
+}
+
+Result<std::string> stored_path_argument(const std::string& arg, const std::string& command) {
+  std::string p = std::filesystem::path(arg).lexically_normal().string();
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  if (p.empty() || p[0] != '/')
+    return make_error(ErrorKind::InvalidArgument, fmt::format("the PATH given to {} must be absolute, as stored ('{}' is not)", command, arg));
+  return p;
 }
 
 }  // namespace gb

@@ -170,7 +170,7 @@ left=$(queued_files)
 gb snapshots --json | grep -q "\"id\":\"$queued_id\".*\"complete\":false" || fail "the snapshot should still be incomplete"
 pass "the failed upload kept $left of 80 jobs in the queue"
 gb upload --no-progress > "$W/u2.out" || fail "the upload after the proxy restart failed"
-grep -qE 'adopted [1-9][0-9]* packs an interrupted run had stored' "$W/u2.out" ||
+grep -qE 'adopted [1-9][0-9]* packs? an interrupted run had stored' "$W/u2.out" ||
   fail "the upload did not adopt the packs the interrupted one stored: $(cat "$W/u2.out")"
 [ "$(queued_files)" = 0 ] || fail "the queue is not empty after the upload: $(gb status --json)"
 gb snapshots --json | grep -q "\"id\":\"$queued_id\".*\"complete\":true" || fail "the snapshot is not complete after the upload"
