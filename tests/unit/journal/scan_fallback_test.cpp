@@ -3,19 +3,13 @@
 #include <fmt/format.h>
 
 #include "core/journal/scan_fallback.h"
+#include "tests/unit/journal/slice_records.h"
 
 using namespace gb;
 
 namespace {
 
-ChangeRecord rec(ChangeKind k, std::string path, bool dir = false) {
-  ChangeRecord r;
-  r.fs_id = "fs";
-  r.kind = k;
-  r.path = std::move(path);
-  r.is_dir = dir;
-  return r;
-}
+using test::rec;
 
 // `n` records of kind `k` for files /r/d/f0.. (as an agent journals a burst).
 void burst(std::vector<ChangeRecord>& out, ChangeKind k, int n, const std::string& dir = "/r/d") {

@@ -1,19 +1,13 @@
 #include <doctest/doctest.h>
 
 #include "core/journal/slice_plan.h"
+#include "tests/unit/journal/slice_records.h"
 
 using namespace gb;
 
 namespace {
 
-ChangeRecord rec(ChangeKind k, std::string path, bool dir = false) {
-  ChangeRecord r;
-  r.fs_id = "fs";
-  r.kind = k;
-  r.path = std::move(path);
-  r.is_dir = dir;
-  return r;
-}
+using test::rec;
 
 using V = std::vector<std::string>;
 
