@@ -125,7 +125,7 @@ Status FileReader::read(Entry& e, bool store, int attempts, std::optional<Hash> 
 
 Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& delta_base, bool& stable, bool prove_recent,
                              int64_t* ctime_after) {
-  const int64_t started = wall_clock_ns();  // before the first stat: see recent_change.h
+  const int64_t started = now_ns();  // before the first stat: see recent_change.h
   UniqueFd fd = fs::open_for_reading(e.path);
   if (!fd) return posix_error("cannot open", errno);
   fs::FileInfo before;

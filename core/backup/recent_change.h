@@ -15,8 +15,8 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
-#include <ctime>
 
+#include "core/common/clock.h"  // now_ns: the wall clock file timestamps come from
 #include "core/fs/file_system.h"
 
 namespace gb {
@@ -26,13 +26,6 @@ namespace gb {
 // loaded machine (a preempted writer waits a few time slices of ~4 ms). It
 // costs only files changed in the last 50 ms: one wait and one more read.
 inline constexpr std::chrono::milliseconds kRecentChangeWindow{50};
-
-// Wall-clock time now, in the clock file timestamps come from.
-inline int64_t wall_clock_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 // True when `info` was changed too close to `read_start_ns` for a read to be
 // proof. By ctime, not mtime: every write stamps both, but only ctime always

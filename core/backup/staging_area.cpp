@@ -38,7 +38,7 @@ Result<std::string> StagingArea::stage(Entry& e, int attempts) {
   // gives up after a few seconds, whatever the count.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   for (int attempt = 1; attempt <= attempts && (attempt == 1 || std::chrono::steady_clock::now() < deadline); ++attempt) {
-    const int64_t started = wall_clock_ns();  // before the first stat: see recent_change.h
+    const int64_t started = now_ns();  // before the first stat: see recent_change.h
     UniqueFd in(::open(e.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (!in) return posix_error("cannot open", errno);
     UniqueFd out(::open(copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
