@@ -8,23 +8,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
-#include <cstdio>
 #include <chrono>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "agents/linux/fanotify_reader.h"
 #include "agents/linux/fanotify_translator.h"
 #include "agents/linux/mount_watch.h"
 #include "agents/linux/shared_mappings.h"
 #include "core/common/clock.h"
-#include "core/common/private_files.h"
 #include "core/common/fd_io.h"
 #include "core/common/path_order.h"
+#include "core/common/private_files.h"
 #include "core/fs/unique_fd.h"
 #include "core/journal/change_journal.h"
 #include "core/journal/recording.h"
@@ -61,8 +61,7 @@ Status stop_signals(UniqueFd& out) {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   if (::sigprocmask(SIG_BLOCK, &set, nullptr) == 0) out.reset(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
-  if (!out)
-    return make_error(ErrorKind::Io, fmt::format("cannot set up the agent's signal handling: {}", std::strerror(errno)));
+  if (!out) return make_error(ErrorKind::Io, fmt::format("cannot set up the agent's signal handling: {}", std::strerror(errno)));
   return {};
 }
 
@@ -173,7 +172,8 @@ class Agent {
   void mapped_files(std::vector<ChangeRecord>& out) {
     MappingScan scan = shared_mapping_records(roots_, fs_ids_, own_paths_, now_ns(), out);
     if (scan.unreadable && !reported_unreadable_) {
-      std::fprintf(stderr, "gridbackup agent: %s (%zu process(es) in all): stores through their shared mappings are seen only at the file's last release\n",
+      std::fprintf(stderr,
+                   "gridbackup agent: %s (%zu process(es) in all): stores through their shared mappings are seen only at the file's last release\n",
                    scan.first_unreadable.c_str(), scan.unreadable);
       reported_unreadable_ = true;
     }

@@ -13,8 +13,8 @@ struct AgentInstallOptions {
   std::vector<std::string> roots;  // canonical directories
   std::string unit_dir = "/etc/systemd/system";
   std::string config_dir = "/etc/gridbackup";  // holds agent.conf: the roots, one per line
-  std::string binary;                           // the gridbackup the unit runs (absolute)
-  bool start = true;                            // daemon-reload, enable --now
+  std::string binary;                          // the gridbackup the unit runs (absolute)
+  bool start = true;                           // daemon-reload, enable --now
 };
 
 inline constexpr const char* kAgentUnitName = "gridbackup-agent.service";

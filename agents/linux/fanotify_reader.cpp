@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -17,7 +18,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-#include <fmt/format.h>
 
 #include "agents/linux/mount_watch.h"
 #include "core/common/path_order.h"
@@ -49,9 +49,7 @@ constexpr uint64_t kFullMask = kBaseMask | FAN_CLOSE_WRITE;
 constexpr const char* kFallback = "; backups fall back to full scans";
 constexpr size_t kMaxRemembered = 65536;
 
-std::string fsid_hex(const int32_t val[2]) {
-  return fmt::format("{:08x}{:08x}", static_cast<uint32_t>(val[0]), static_cast<uint32_t>(val[1]));
-}
+std::string fsid_hex(const int32_t val[2]) { return fmt::format("{:08x}{:08x}", static_cast<uint32_t>(val[0]), static_cast<uint32_t>(val[1])); }
 
 std::string join_lines(const std::vector<std::string>& v) {
   std::string out;
@@ -67,9 +65,9 @@ Error needs_capability() {
 Error init_error(int err) {
   if (err == EPERM) return needs_capability();
   if (err == EINVAL)
-    return make_error(ErrorKind::Unsupported, fmt::format("this kernel's fanotify lacks FAN_REPORT_DFID_NAME (Linux 5.9 or later is needed){}", kFallback));
-  if (err == ENOSYS)
-    return make_error(ErrorKind::Unsupported, fmt::format("this kernel has no fanotify (CONFIG_FANOTIFY){}", kFallback));
+    return make_error(ErrorKind::Unsupported,
+                      fmt::format("this kernel's fanotify lacks FAN_REPORT_DFID_NAME (Linux 5.9 or later is needed){}", kFallback));
+  if (err == ENOSYS) return make_error(ErrorKind::Unsupported, fmt::format("this kernel has no fanotify (CONFIG_FANOTIFY){}", kFallback));
   return make_error(ErrorKind::Io, fmt::format("cannot start fanotify: {}{}", std::strerror(err), kFallback));
 }
 
@@ -78,11 +76,13 @@ Error mark_error(int err, const std::string& root) {
   // is then first missed by FAN_MARK_FILESYSTEM.
   if (err == EPERM) return needs_capability();
   if (err == EXDEV || err == EOPNOTSUPP || err == ENODEV)
-    return make_error(ErrorKind::Unsupported,
-                      fmt::format("the filesystem of {} cannot be watched by fanotify (it has no file handles: {}); backups of it fall back to full scans", root,
-                                  std::strerror(err)));
+    return make_error(
+        ErrorKind::Unsupported,
+        fmt::format("the filesystem of {} cannot be watched by fanotify (it has no file handles: {}); backups of it fall back to full scans", root,
+                    std::strerror(err)));
   if (err == EINVAL)
-    return make_error(ErrorKind::Unsupported, fmt::format("this kernel's fanotify lacks FAN_MARK_FILESYSTEM (Linux 4.20 or later is needed){}", kFallback));
+    return make_error(ErrorKind::Unsupported,
+                      fmt::format("this kernel's fanotify lacks FAN_MARK_FILESYSTEM (Linux 4.20 or later is needed){}", kFallback));
   if (err == ENOSPC)
     return make_error(ErrorKind::Io, fmt::format("cannot watch {}: too many fanotify marks (fs.fanotify.max_user_marks){}", root, kFallback));
   return make_error(ErrorKind::Io, fmt::format("cannot watch {}: {}{}", root, std::strerror(err), kFallback));
@@ -189,8 +189,7 @@ EventIds event_ids(const struct fanotify_event_metadata* meta) {
 
 Result<std::string> filesystem_id(const std::string& path) {
   struct statfs sf;
-  if (::statfs(path.c_str(), &sf) != 0)
-    return make_error(ErrorKind::Io, fmt::format("cannot watch {}: {}", path, std::strerror(errno)));
+  if (::statfs(path.c_str(), &sf) != 0) return make_error(ErrorKind::Io, fmt::format("cannot watch {}: {}", path, std::strerror(errno)));
   int32_t val[2];
   std::memcpy(val, &sf.f_fsid, sizeof val);
   return fsid_hex(val);
@@ -280,7 +279,7 @@ uint64_t FanotifyReader::inode_of(const std::string& fsid, const std::string& ha
   auto mount = mounts_.find(fsid);
   if (mount == mounts_.end()) return 0;
   int fd = open_handle(mount->second.fds.front(), handle);  // the inode number is the same through any mount
-  if (fd < 0) return 0;  // gone (ESTALE): then no other name of it is left either
+  if (fd < 0) return 0;                                     // gone (ESTALE): then no other name of it is left either
   struct stat st;
   uint64_t ino = ::fstat(fd, &st) == 0 ? st.st_ino : 0;
   ::close(fd);

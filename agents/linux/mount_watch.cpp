@@ -4,11 +4,11 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
 #include <set>
 #include <sstream>
-#include <fmt/format.h>
 
 #include "core/common/path_order.h"
 
@@ -49,7 +49,8 @@ Result<MountWatch> MountWatch::open(std::vector<std::string> roots, std::vector<
   return w;
 }
 
-MountWatch::MountWatch(MountWatch&& o) noexcept : fd_(o.fd_), pending_(o.pending_), roots_(std::move(o.roots_)), fs_ids_(std::move(o.fs_ids_)), mounts_(std::move(o.mounts_)) {
+MountWatch::MountWatch(MountWatch&& o) noexcept
+    : fd_(o.fd_), pending_(o.pending_), roots_(std::move(o.roots_)), fs_ids_(std::move(o.fs_ids_)), mounts_(std::move(o.mounts_)) {
   o.fd_ = -1;
 }
 

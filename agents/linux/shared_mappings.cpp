@@ -8,10 +8,10 @@
 
 #include <climits>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
 #include <set>
-#include <fmt/format.h>
 
 #include "core/common/path_order.h"
 
@@ -199,8 +199,10 @@ MappingScan shared_mapping_records(const std::vector<std::string>& roots, const 
       // that exits meanwhile gives ESRCH or an empty file.
       std::string text;
       if (answer == Query::Unsupported) {
-        if (read_all(fd, text)) mine = parse_shared_mappings(text);
-        else err = errno;
+        if (read_all(fd, text))
+          mine = parse_shared_mappings(text);
+        else
+          err = errno;
       }
       ::close(fd);
     }

@@ -36,15 +36,15 @@ std::vector<SharedMapping> parse_shared_mappings(std::string_view maps);
 // `names_inode(path, inode)` says whether `path` names that inode now: a path
 // ending in " (deleted)" is either a live file of that name or the unlinked
 // one, whose remaining names the inode finds.
-void mapping_records(const std::vector<SharedMapping>& mappings, const std::vector<std::string>& roots,
-                     const std::vector<std::string>& fs_ids, const std::vector<std::string>& own, int64_t time_ns,
-                     const std::function<bool(const std::string&, uint64_t)>& names_inode, std::vector<ChangeRecord>& out);
+void mapping_records(const std::vector<SharedMapping>& mappings, const std::vector<std::string>& roots, const std::vector<std::string>& fs_ids,
+                     const std::vector<std::string>& own, int64_t time_ns, const std::function<bool(const std::string&, uint64_t)>& names_inode,
+                     std::vector<ChangeRecord>& out);
 
 // What one cut's look at the processes found and cost.
 struct MappingScan {
-  size_t processes = 0;   // maps files read
-  size_t files = 0;       // records appended
-  size_t unreadable = 0;  // processes whose maps could not be read
+  size_t processes = 0;          // maps files read
+  size_t files = 0;              // records appended
+  size_t unreadable = 0;         // processes whose maps could not be read
   std::string first_unreadable;  // the first of those, in one sentence
 };
 
@@ -56,8 +56,7 @@ struct MappingScan {
 // roots at every cut instead would make every backup a full scan wherever
 // one such process lives, so the agent says so in its log instead and the
 // audit stays the check.
-MappingScan shared_mapping_records(const std::vector<std::string>& roots, const std::vector<std::string>& fs_ids,
-                                   const std::vector<std::string>& own, int64_t time_ns, std::vector<ChangeRecord>& out,
-                                   bool kernel_query = true);
+MappingScan shared_mapping_records(const std::vector<std::string>& roots, const std::vector<std::string>& fs_ids, const std::vector<std::string>& own,
+                                   int64_t time_ns, std::vector<ChangeRecord>& out, bool kernel_query = true);
 
 }  // namespace gb

@@ -57,8 +57,7 @@ std::string volume_uuid(const std::string& path) {
   return buf;
 }
 
-void callback(ConstFSEventStreamRef, void* info, size_t n, void* paths, const FSEventStreamEventFlags flags[],
-              const FSEventStreamEventId ids[]) {
+void callback(ConstFSEventStreamRef, void* info, size_t n, void* paths, const FSEventStreamEventFlags flags[], const FSEventStreamEventId ids[]) {
   auto* a = static_cast<Agent*>(info);
   auto** p = static_cast<char**>(paths);
   std::vector<gb::ChangeRecord> out;
@@ -90,9 +89,12 @@ int main(int argc, char** argv) {
   Agent a;
   std::string record;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--root")) a.root = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--state")) a.state = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--record")) record = argv[i + 1];
+    if (!std::strcmp(argv[i], "--root"))
+      a.root = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--state"))
+      a.state = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--record"))
+      record = argv[i + 1];
   }
   if (a.root.empty() || a.state.empty()) {
     std::fputs("usage: gridbackup-fsevents-agent --root DIR --state DIR [--record FILE]\n", stderr);
@@ -126,9 +128,9 @@ int main(int argc, char** argv) {
   // FileEvents: one event per file, not per directory. WatchRoot: RootChanged
   // when the root itself moves. NoDefer: the first event of a quiet period is
   // delivered at once (the slice's cookie wait is short).
-  FSEventStreamRef stream = FSEventStreamCreate(
-      nullptr, callback, &ctx, roots, start.since_when, 1.0,
-      kFSEventStreamCreateFlagFileEvents | kFSEventStreamCreateFlagNoDefer | kFSEventStreamCreateFlagWatchRoot);
+  FSEventStreamRef stream =
+      FSEventStreamCreate(nullptr, callback, &ctx, roots, start.since_when, 1.0,
+                          kFSEventStreamCreateFlagFileEvents | kFSEventStreamCreateFlagNoDefer | kFSEventStreamCreateFlagWatchRoot);
   dispatch_queue_t queue = dispatch_queue_create("org.gridbackup.fsevents", DISPATCH_QUEUE_SERIAL);
   FSEventStreamSetDispatchQueue(stream, queue);
   if (!FSEventStreamStart(stream)) return log("FSEventStreamStart failed for " + a.root), 1;

@@ -7,10 +7,12 @@ namespace gb::fsevents {
 
 FsEventsStart decide_start(const std::optional<FsEventsCursor>& saved, const std::string& volume_uuid) {
   FsEventsStart s;
-  if (!saved) s.why = "no saved event id (first run or lost state)";
+  if (!saved)
+    s.why = "no saved event id (first run or lost state)";
   else if (saved->volume_uuid != volume_uuid)
     s.why = "the volume's event database changed (UUID " + volume_uuid + ", we had " + saved->volume_uuid + ")";
-  else return {true, saved->event_id, {}};
+  else
+    return {true, saved->event_id, {}};
   return s;
 }
 

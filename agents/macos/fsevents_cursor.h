@@ -21,9 +21,9 @@ struct FsEventsCursor {
 };
 
 struct FsEventsStart {
-  bool resume = false;            // false: a full scan of the root is needed first
+  bool resume = false;  // false: a full scan of the root is needed first
   uint64_t since_when = kSinceNow;
-  std::string why;                // when !resume
+  std::string why;  // when !resume
 };
 
 // Resume from `saved` when its ids belong to the volume's current event

@@ -39,7 +39,7 @@ enum Flag : uint32_t {
 struct FsEvent {
   std::string path;  // absolute, as FSEvents reports it (UTF-8 bytes)
   uint32_t flags = 0;
-  uint64_t id = 0;   // FSEventStreamEventId
+  uint64_t id = 0;  // FSEventStreamEventId
 };
 
 // Frame bytes: event id (u64 LE), flags (u32 LE), then the path bytes to the

@@ -8,8 +8,7 @@ namespace {
 using namespace fsevents;
 
 constexpr uint32_t kMetadataFlags = kItemInodeMetaMod | kItemFinderInfoMod | kItemChangeOwner | kItemXattrMod;
-constexpr uint32_t kItemFlags =
-    kItemCreated | kItemRemoved | kItemRenamed | kItemModified | kItemCloned | kMetadataFlags;
+constexpr uint32_t kItemFlags = kItemCreated | kItemRemoved | kItemRenamed | kItemModified | kItemCloned | kMetadataFlags;
 
 class FsEventsTranslator : public EventTranslator {
  public:

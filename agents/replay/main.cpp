@@ -3,9 +3,9 @@
 // plays a recording into a change journal (docs/FORMAT.md, "Recordings").
 #include <algorithm>
 
+#include <fmt/format.h>
 #include <cstdio>
 #include <exception>
-#include <fmt/format.h>
 #include <fstream>
 #include <sstream>
 
@@ -64,8 +64,9 @@ Result<std::vector<ChangeRecord>> translate_file(const std::string& file, std::v
   if (!translator) {
     std::string known;
     for (const auto& d : known_dialects()) known += (known.empty() ? "" : ", ") + d;
-    return make_error(ErrorKind::InvalidArgument,
-                      fmt::format("{} is a recording in the '{}' dialect, which this build cannot translate (it knows: {})", file, rec.dialect, known));
+    return make_error(
+        ErrorKind::InvalidArgument,
+        fmt::format("{} is a recording in the '{}' dialect, which this build cannot translate (it knows: {})", file, rec.dialect, known));
   }
   std::vector<ChangeRecord> records;
   for (const auto& e : rec.events) translator->translate(e.bytes, e.time_ns, records);

@@ -1,7 +1,7 @@
 #include "agents/replay/replay_options.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 namespace gb {
 

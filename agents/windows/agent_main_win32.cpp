@@ -44,14 +44,17 @@ bool parse(int argc, wchar_t** argv, Args& a) {
   for (int i = 2; i < argc; ++i) {
     std::string arg = narrow(argv[i]);
     auto value = [&](std::string& out) { return i + 1 < argc ? (out = narrow(argv[++i]), true) : false; };
-    if (arg == "--console") a.console = true;
-    else if (arg == "--once") a.once = true;
+    if (arg == "--console")
+      a.console = true;
+    else if (arg == "--once")
+      a.once = true;
     else if (arg == "--volume" && value(a.volume)) {
       if (a.volume.size() < 2 || a.volume[1] != ':') return false;
       a.volume = a.volume.substr(0, 2) + "\\";
     } else if (arg == "--state" && value(a.state)) {
     } else if (arg == "--record" && value(a.record)) {
-    } else return false;
+    } else
+      return false;
   }
   if (a.state.empty()) a.state = default_state_dir();
   return a.command == "run" || a.command == "service" || a.command == "install" || a.command == "uninstall";
@@ -147,8 +150,7 @@ int wmain(int argc, wchar_t** argv) {
   if (a.command == "install") {
     wchar_t exe[MAX_PATH];
     GetModuleFileNameW(nullptr, exe, MAX_PATH);
-    std::wstring cmd = L"\"" + std::wstring(exe) + L"\" service --volume " + widen(a.volume.substr(0, 2)) + L" --state \"" +
-                       widen(a.state) + L"\"";
+    std::wstring cmd = L"\"" + std::wstring(exe) + L"\" service --volume " + widen(a.volume.substr(0, 2)) + L" --state \"" + widen(a.state) + L"\"";
     if (!install_service(cmd, error)) return std::fprintf(stderr, "gridbackup-usn-agent: %s\n", error.c_str()), 1;
     return 0;
   }

@@ -2,7 +2,6 @@
 
 #include <windows.h>
 
-
 namespace gb {
 namespace {
 
@@ -65,9 +64,8 @@ struct ScHandle {
 bool install_service(const std::wstring& command_line, std::string& error) {
   ScHandle scm{OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CREATE_SERVICE)};
   if (!scm.h) return error = last_error("OpenSCManager (run as administrator)"), false;
-  ScHandle svc{CreateServiceW(scm.h, kServiceName, L"GridBackup USN journal agent", SERVICE_ALL_ACCESS,
-                              SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, command_line.c_str(),
-                              nullptr, nullptr, nullptr, nullptr, nullptr)};
+  ScHandle svc{CreateServiceW(scm.h, kServiceName, L"GridBackup USN journal agent", SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
+                              SERVICE_ERROR_NORMAL, command_line.c_str(), nullptr, nullptr, nullptr, nullptr, nullptr)};
   if (!svc.h) return error = last_error("CreateService"), false;
   SERVICE_DESCRIPTIONW desc{const_cast<wchar_t*>(L"Reads the NTFS change journal for GridBackup's narrow-slice backups")};
   ChangeServiceConfig2W(svc.h, SERVICE_CONFIG_DESCRIPTION, &desc);

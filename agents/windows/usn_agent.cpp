@@ -60,8 +60,8 @@ UsnAgent::Step UsnAgent::unavailable(uint32_t error) {
   cursor_.reset();
   if (unavailable_reported_) return Step::Unavailable;
   unavailable_reported_ = true;
-  std::string why = "the USN journal of " + options_.volume + " is not available (" + source_.error_text(error) +
-                    ", error " + std::to_string(error) + "): the next backup scans the volume in full";
+  std::string why = "the USN journal of " + options_.volume + " is not available (" + source_.error_text(error) + ", error " + std::to_string(error) +
+                    "): the next backup scans the volume in full";
   log_(why);
   frame(std::string(kUsnNotePrefix) + "unavailable " + why);
   return flush() ? Step::Unavailable : Step::Failed;

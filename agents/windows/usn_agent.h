@@ -33,9 +33,9 @@ struct UsnAgentOptions {
   std::string volume = "C:\\";  // the volume root the records' paths start with
   std::string fs_id;            // the volume serial number, hex
   std::string root_frn = "0005000000000005";
-  std::string cursor_path;      // the persisted journal id + next USN
-  std::string spool_dir;        // change-record segments for the core
-  std::string record_path;      // if set: also write a "usn" recording of every frame here
+  std::string cursor_path;  // the persisted journal id + next USN
+  std::string spool_dir;    // change-record segments for the core
+  std::string record_path;  // if set: also write a "usn" recording of every frame here
 };
 
 class UsnAgent {

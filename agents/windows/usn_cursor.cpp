@@ -15,16 +15,14 @@ StartDecision decide_start(const std::optional<UsnCursor>& saved, const JournalI
   if (!saved) {
     d.why = "no saved position (first run or lost state)";
   } else if (saved->journal_id != journal.journal_id) {
-    std::snprintf(buf, sizeof buf, "the journal was recreated (id %016" PRIx64 ", we had %016" PRIx64 ")",
-                  journal.journal_id, saved->journal_id);
+    std::snprintf(buf, sizeof buf, "the journal was recreated (id %016" PRIx64 ", we had %016" PRIx64 ")", journal.journal_id, saved->journal_id);
     d.why = buf;
   } else if (saved->next_usn < journal.first_usn) {
-    std::snprintf(buf, sizeof buf, "the journal wrapped past our position (first USN %" PRId64 ", we were at %" PRId64 ")",
-                  journal.first_usn, saved->next_usn);
+    std::snprintf(buf, sizeof buf, "the journal wrapped past our position (first USN %" PRId64 ", we were at %" PRId64 ")", journal.first_usn,
+                  saved->next_usn);
     d.why = buf;
   } else if (saved->next_usn > journal.next_usn) {
-    std::snprintf(buf, sizeof buf, "our position %" PRId64 " is beyond the journal's end %" PRId64, saved->next_usn,
-                  journal.next_usn);
+    std::snprintf(buf, sizeof buf, "our position %" PRId64 " is beyond the journal's end %" PRId64, saved->next_usn, journal.next_usn);
     d.why = buf;
   } else {
     d.resume = true;
@@ -50,8 +48,7 @@ bool save_cursor(const std::string& path, const UsnCursor& c) {
   {
     std::ofstream out(tmp, std::ios::trunc);
     char buf[100];
-    std::snprintf(buf, sizeof buf, "gridbackup-usn-cursor 1\njournal_id %016" PRIx64 "\nnext_usn %" PRId64 "\n",
-                  c.journal_id, c.next_usn);
+    std::snprintf(buf, sizeof buf, "gridbackup-usn-cursor 1\njournal_id %016" PRIx64 "\nnext_usn %" PRId64 "\n", c.journal_id, c.next_usn);
     out << buf;
     out.flush();
     if (!out) return false;

@@ -24,7 +24,7 @@ struct JournalInfo {
 struct StartDecision {
   bool resume = false;  // false: events were lost, the volume needs a full scan
   UsnCursor start;
-  std::string why;      // when !resume, one sentence for the log and the recording
+  std::string why;  // when !resume, one sentence for the log and the recording
 };
 
 // Resume from `saved` when the same journal still holds every record after

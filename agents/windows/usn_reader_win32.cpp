@@ -25,8 +25,7 @@ std::string narrow(const std::wstring& w) {
 Win32UsnJournal::Win32UsnJournal(const std::string& volume) : root_(widen(volume)) {
   // "\\.\C:" — the volume itself, which the journal FSCTLs need.
   std::wstring device = L"\\\\.\\" + root_.substr(0, 2);
-  volume_ = CreateFileW(device.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                        OPEN_EXISTING, 0, nullptr);
+  volume_ = CreateFileW(device.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING, 0, nullptr);
   if (volume_ == INVALID_HANDLE_VALUE) open_error_ = GetLastError();
 }
 
@@ -38,8 +37,7 @@ uint32_t Win32UsnJournal::query(usn::JournalInfo& out) {
   if (volume_ == INVALID_HANDLE_VALUE) return open_error_;
   usn::layout::JournalDataV0 data{};
   DWORD got = 0;
-  if (!DeviceIoControl(volume_, FSCTL_QUERY_USN_JOURNAL, nullptr, 0, &data, sizeof data, &got, nullptr))
-    return GetLastError();
+  if (!DeviceIoControl(volume_, FSCTL_QUERY_USN_JOURNAL, nullptr, 0, &data, sizeof data, &got, nullptr)) return GetLastError();
   out = {data.usn_journal_id, data.first_usn, data.next_usn};
   return 0;
 }
@@ -57,8 +55,7 @@ uint32_t Win32UsnJournal::read(uint64_t journal_id, int64_t start, std::string& 
   in.max_major_version = 3;  // V4 (range tracking) only repeats V3's information
   buffer.resize(64 * 1024);
   DWORD got = 0;
-  if (!DeviceIoControl(volume_, FSCTL_READ_USN_JOURNAL, &in, sizeof in, buffer.data(), static_cast<DWORD>(buffer.size()),
-                       &got, nullptr))
+  if (!DeviceIoControl(volume_, FSCTL_READ_USN_JOURNAL, &in, sizeof in, buffer.data(), static_cast<DWORD>(buffer.size()), &got, nullptr))
     return GetLastError();
   buffer.resize(got);
   return 0;
@@ -80,8 +77,7 @@ std::optional<std::string> Win32UsnJournal::resolve(const usn::FileId& frn, bool
   }
   // FILE_FLAG_BACKUP_SEMANTICS opens directories too (and, for a service
   // with the backup privilege, files whose ACL would refuse us).
-  HANDLE h = OpenFileById(volume_, &id, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                          FILE_FLAG_BACKUP_SEMANTICS);
+  HANDLE h = OpenFileById(volume_, &id, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, FILE_FLAG_BACKUP_SEMANTICS);
   if (h == INVALID_HANDLE_VALUE) return std::nullopt;
   std::wstring path(1024, L'\0');
   DWORD n = GetFinalPathNameByHandleW(h, path.data(), static_cast<DWORD>(path.size()), FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
@@ -101,8 +97,8 @@ std::optional<std::string> Win32UsnJournal::resolve(const usn::FileId& frn, bool
 
 std::string Win32UsnJournal::error_text(uint32_t e) {
   wchar_t* text = nullptr;
-  DWORD n = FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-                           nullptr, e, 0, reinterpret_cast<wchar_t*>(&text), 0, nullptr);
+  DWORD n = FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr, e, 0,
+                           reinterpret_cast<wchar_t*>(&text), 0, nullptr);
   std::wstring w = n ? std::wstring(text, n) : L"unknown error";
   if (text) LocalFree(text);
   while (!w.empty() && (w.back() == L'\n' || w.back() == L'\r' || w.back() == L' ' || w.back() == L'.')) w.pop_back();

@@ -22,7 +22,7 @@ class Win32UsnJournal : public UsnJournalSource {
   std::string serial() const;
 
  private:
-  std::wstring root_;      // L"C:\\"
+  std::wstring root_;  // L"C:\\"
   HANDLE volume_ = INVALID_HANDLE_VALUE;
   uint32_t open_error_ = 0;
 };

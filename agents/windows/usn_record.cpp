@@ -67,9 +67,10 @@ void put_utf8(uint32_t cp, std::string& out) {
 
 std::string to_hex(const FileId& id) {
   char buf[40];
-  if (id.high) std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(id.high),
-                             static_cast<unsigned long long>(id.low));
-  else std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(id.low));
+  if (id.high)
+    std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(id.high), static_cast<unsigned long long>(id.low));
+  else
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(id.low));
   return buf;
 }
 
@@ -95,16 +96,21 @@ struct Offsets {
 };
 template <typename R>
 constexpr Offsets offsets_of() {
-  return {offsetof(R, file_reference_number), offsetof(R, parent_file_reference_number),
-          sizeof(R::file_reference_number), offsetof(R, usn), offsetof(R, time_stamp), offsetof(R, reason),
-          offsetof(R, source_info), offsetof(R, file_attributes), offsetof(R, file_name_length),
-          offsetof(R, file_name_offset), offsetof(R, file_name)};
+  return {offsetof(R, file_reference_number),
+          offsetof(R, parent_file_reference_number),
+          sizeof(R::file_reference_number),
+          offsetof(R, usn),
+          offsetof(R, time_stamp),
+          offsetof(R, reason),
+          offsetof(R, source_info),
+          offsetof(R, file_attributes),
+          offsetof(R, file_name_length),
+          offsetof(R, file_name_offset),
+          offsetof(R, file_name)};
 }
 constexpr Offsets kV2 = offsets_of<layout::RecordV2>(), kV3 = offsets_of<layout::RecordV3>();
 
-FileId get_id(std::string_view b, size_t off, size_t bytes) {
-  return {get(b, off, 8), bytes == 16 ? get(b, off + 8, 8) : 0};
-}
+FileId get_id(std::string_view b, size_t off, size_t bytes) { return {get(b, off, 8), bytes == 16 ? get(b, off + 8, 8) : 0}; }
 void put_id(std::string& b, size_t off, size_t bytes, const FileId& id) {
   put(b, off, id.low, 8);
   if (bytes == 16) put(b, off + 8, id.high, 8);

@@ -5,20 +5,17 @@ namespace {
 
 using namespace usn;
 
-constexpr uint32_t kDataBits = kDataOverwrite | kDataExtend | kDataTruncation | kNamedDataOverwrite | kNamedDataExtend |
-                               kNamedDataTruncation | kStreamChange;
-constexpr uint32_t kMetadataBits = kEaChange | kSecurityChange | kIndexableChange | kBasicInfoChange | kCompressionChange |
-                                   kEncryptionChange | kObjectIdChange | kReparsePointChange | kIntegrityChange |
-                                   kDesiredStorageClassChange;
+constexpr uint32_t kDataBits =
+    kDataOverwrite | kDataExtend | kDataTruncation | kNamedDataOverwrite | kNamedDataExtend | kNamedDataTruncation | kStreamChange;
+constexpr uint32_t kMetadataBits = kEaChange | kSecurityChange | kIndexableChange | kBasicInfoChange | kCompressionChange | kEncryptionChange |
+                                   kObjectIdChange | kReparsePointChange | kIntegrityChange | kDesiredStorageClassChange;
 // Bits that say nothing by themselves: CLOSE ends a session whose changes were
 // reported as their bits appeared; TRANSACTED_CHANGE accompanies other bits.
 constexpr uint32_t kQuietBits = kClose | kTransactedChange;
-constexpr uint32_t kKnownBits = kDataBits | kMetadataBits | kQuietBits | kFileCreate | kFileDelete | kRenameOldName |
-                                kRenameNewName | kHardLinkChange;
+constexpr uint32_t kKnownBits =
+    kDataBits | kMetadataBits | kQuietBits | kFileCreate | kFileDelete | kRenameOldName | kRenameNewName | kHardLinkChange;
 
-std::string join(const std::string& dir, const std::string& name) {
-  return !dir.empty() && dir.back() == '\\' ? dir + name : dir + "\\" + name;
-}
+std::string join(const std::string& dir, const std::string& name) { return !dir.empty() && dir.back() == '\\' ? dir + name : dir + "\\" + name; }
 
 }  // namespace
 
@@ -155,8 +152,7 @@ void UsnTranslator::record(const UsnRecord& r, int64_t time_ns, std::vector<Chan
   if (root) return;  // an anchor: nothing to learn
   if (r.reason & kFileDelete) {
     auto e = entries_.find(r.frn);
-    if (e != entries_.end() && e->second.parent == r.parent_frn && e->second.name == utf16_to_utf8(r.name))
-      entries_.erase(e);
+    if (e != entries_.end() && e->second.parent == r.parent_frn && e->second.name == utf16_to_utf8(r.name)) entries_.erase(e);
   } else if (!(r.reason & kRenameOldName) || (r.reason & kRenameNewName)) {
     entries_[r.frn] = Entry{r.parent_frn, utf16_to_utf8(r.name), dir, {}};
   }

@@ -40,7 +40,7 @@ class UsnTranslator : public EventTranslator {
  private:
   struct Entry {
     usn::FileId parent;
-    std::string name;      // UTF-8
+    std::string name;  // UTF-8
     bool is_dir = false;
     std::string absolute;  // set for anchors (the root, seeds, notes): the full path
   };

@@ -53,7 +53,7 @@ struct BackupOptions {
   // Without, the snapshot is committed as soon as every changed file is
   // hashed, and its new content waits in `queue` for the uploader.
   bool upload = true;
-  UploadQueue* queue = nullptr;  // required without upload
+  UploadQueue* queue = nullptr;    // required without upload
   StagingArea* staging = nullptr;  // where unstable files are copied aside (none: they are only retried)
   PriorityPolicy priority;
   ReaderOptions reader;
@@ -77,10 +77,10 @@ struct BackupResult {
   std::vector<ScanProblem> problems;  // paths not backed up, with why
   std::string parent_short_id;
   uint64_t queued_files = 0, queued_bytes = 0;  // content left for the uploader
-  uint64_t staged_files = 0;                     // unstable files backed up from a copy
-  bool narrow = false;                // a narrow slice, not a full scan
-  uint64_t slice_paths = 0;           // paths a narrow slice looked at
-  std::string full_scan_reason;       // with an agent: why this was a full scan
+  uint64_t staged_files = 0;                    // unstable files backed up from a copy
+  bool narrow = false;                          // a narrow slice, not a full scan
+  uint64_t slice_paths = 0;                     // paths a narrow slice looked at
+  std::string full_scan_reason;                 // with an agent: why this was a full scan
   bool audited = false;
   std::vector<std::string> audit_missed;  // changes on disk the journal did not name
   // Full scans: btrfs subvolumes below the paths that no mount shows, which

@@ -10,8 +10,8 @@ namespace gb {
 namespace {
 
 bool content_unchanged(const Entry& now, const Entry& before) {
-  return before.type == NodeType::File && now.size == before.size && now.mtime_ns == before.mtime_ns &&
-         now.ctime_ns == before.ctime_ns && now.inode == before.inode;
+  return before.type == NodeType::File && now.size == before.size && now.mtime_ns == before.mtime_ns && now.ctime_ns == before.ctime_ns &&
+         now.inode == before.inode;
 }
 
 }  // namespace

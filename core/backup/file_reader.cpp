@@ -4,11 +4,11 @@
 
 #include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
-#include <cerrno>
-#include <cstring>
 #include <fmt/format.h>
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <thread>
 
 #include "core/common/fd_io.h"
@@ -69,8 +69,8 @@ class ReadAhead {
 // through its own descriptor (so the kernel sees sequential reads and reads
 // ahead for each).
 enum class ParallelRead { Whole, Shorter, Failed };  // Failed: errno says why
-ParallelRead hash_segments_in_parallel(const std::string& path, uint64_t size, size_t segment_size, size_t threads,
-                                       std::vector<Hash>& segments, std::atomic<uint64_t>& bytes_read) {
+ParallelRead hash_segments_in_parallel(const std::string& path, uint64_t size, size_t segment_size, size_t threads, std::vector<Hash>& segments,
+                                       std::atomic<uint64_t>& bytes_read) {
   size_t count = static_cast<size_t>((size + segment_size - 1) / segment_size);
   segments.assign(count, Hash{});
   std::atomic<int> outcome{static_cast<int>(ParallelRead::Whole)}, error{0};
@@ -123,8 +123,7 @@ Status FileReader::read(Entry& e, bool store, int attempts, std::optional<Hash> 
   }
 }
 
-Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& delta_base, bool& stable, bool prove_recent,
-                             int64_t* ctime_after) {
+Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& delta_base, bool& stable, bool prove_recent, int64_t* ctime_after) {
   const int64_t started = now_ns();  // before the first stat: see recent_change.h
   UniqueFd fd = fs::open_for_reading(e.path);
   if (!fd) return posix_error("cannot open", errno);
@@ -169,9 +168,14 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
   const bool parallel = !store && threads > 1 && size_now >= kParallelFrom * buffer_.size();
   if (parallel) {
     switch (hash_segments_in_parallel(e.path, size_now, buffer_.size(), threads, segments, counters_.bytes)) {
-      case ParallelRead::Whole: total = size_now; break;
-      case ParallelRead::Shorter: break;  // it shrank while read: total 0 makes it unstable, read again
-      case ParallelRead::Failed: result = posix_error("read failed", errno); break;
+      case ParallelRead::Whole:
+        total = size_now;
+        break;
+      case ParallelRead::Shorter:
+        break;  // it shrank while read: total 0 makes it unstable, read again
+      case ParallelRead::Failed:
+        result = posix_error("read failed", errno);
+        break;
     }
   }
   while (!parallel) {
@@ -198,8 +202,7 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
       // Judged early too (after 8 MiB), because librsync is slow (~40 MB/s)
       // exactly when little matches, as in a file rewritten from scratch.
       uint64_t so_far = total;
-      if (!delta->update(seg, delta_bytes) || delta_bytes.size() > e.size / 2 ||
-          (so_far >= (8u << 20) && delta_bytes.size() > so_far / 2)) {
+      if (!delta->update(seg, delta_bytes) || delta_bytes.size() > e.size / 2 || (so_far >= (8u << 20) && delta_bytes.size() > so_far / 2)) {
         delta.reset();
         delta_abandoned = true;
       }
@@ -209,16 +212,15 @@ Status FileReader::read_once(Entry& e, bool store, const std::optional<Hash>& de
     // Changed under us: this read cannot be stable, stop now rather than
     // hash, sign and delta the rest (one fstat per segment is cheap).
     fs::FileInfo now;
-    if (fs::fstat_info(fd.get(), now) && (now.size != before.size || now.mtime_ns != before.mtime_ns || now.ctime_ns != before.ctime_ns))
-      break;
+    if (fs::fstat_info(fd.get(), now) && (now.size != before.size || now.mtime_ns != before.mtime_ns || now.ctime_ns != before.ctime_ns)) break;
   }
   fs::FileInfo after;
   fs::fstat_info(fd.get(), after);
   fd.reset();
   GB_CHECK(result);
   counters_.files += 1;
-  stable = total == after.size && before.size == after.size && before.mtime_ns == after.mtime_ns &&
-           before.ctime_ns == after.ctime_ns && after.mtime_ns == e.mtime_ns && after.size == e.size;
+  stable = total == after.size && before.size == after.size && before.mtime_ns == after.mtime_ns && before.ctime_ns == after.ctime_ns &&
+           after.mtime_ns == e.mtime_ns && after.size == e.size;
   if (ctime_after) *ctime_after = after.ctime_ns;
   if (!stable) return {};
   const Hash content = content_id_of_segments(segments);

@@ -29,7 +29,7 @@ struct ReadCounters {
 };
 
 struct ReaderOptions {
-  uint32_t max_delta_chain = 8;  // a delta chain this long gets a full version next
+  uint32_t max_delta_chain = 8;        // a delta chain this long gets a full version next
   uint64_t signature_min_size = 4096;  // below this a whole file costs less than signature + delta
   // Total time the attempts on one changing file may take before it is
   // given up on (and copied aside): seconds, not the minutes a slow delta

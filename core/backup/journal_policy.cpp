@@ -32,7 +32,7 @@ std::optional<int64_t> stored_ns(const std::optional<std::string>& text) {
 }  // namespace
 
 Result<std::optional<JournalSetup>> prepare_journal(const LocalState& home, const JournalRequest& request, const Repository& repo,
-                                                   const std::vector<std::string>& paths, const std::string& host, std::string& note) {
+                                                    const std::vector<std::string>& paths, const std::string& host, std::string& note) {
   std::optional<JournalSetup> none;
   if (request.never) return none;
   if (!request.without_agent && !home.has_journal()) return none;  // no agent was ever set up

@@ -18,9 +18,9 @@ namespace gb {
 
 // How a backup may use the journal (the command line's say).
 struct JournalRequest {
-  bool never = false;                 // --no-journal: always scan in full
-  bool without_agent = false;         // --from-journal: trust the journal with no agent running (the replay tool's use)
-  bool force_audit = false;           // --audit
+  bool never = false;                                 // --no-journal: always scan in full
+  bool without_agent = false;                         // --from-journal: trust the journal with no agent running (the replay tool's use)
+  bool force_audit = false;                           // --audit
   int64_t audit_interval_ns = kDefaultAuditInterval;  // an audit (a full scan checking the journal) at least this often
   static constexpr int64_t kDefaultAuditInterval = 7LL * 86400 * 1000000000;
 };
@@ -37,7 +37,7 @@ struct JournalSetup {
 // LocalState::journal_home()), or none (a plain full scan); `note` says why
 // there is none when the user would expect one (an agent was set up).
 Result<std::optional<JournalSetup>> prepare_journal(const LocalState& home, const JournalRequest& request, const Repository& repo,
-                                                   const std::vector<std::string>& paths, const std::string& host, std::string& note);
+                                                    const std::vector<std::string>& paths, const std::string& host, std::string& note);
 
 // Records an audit's outcome in the journal (when the backup audited) and
 // trims a journal no agent trims.

@@ -167,7 +167,8 @@ class SliceBuilder {
     // rule to it, given the device of the directory listing it.
     std::optional<uint64_t> listing;
     if (reach_.boundary().is_root(dir) || (listing = reach_.entered(parent_of(dir)))) {
-      Scanner scanner({dir}, excludes_, [&](ScanProblem p) { session_.note_problem(std::move(p)); }, listing, roots_);
+      Scanner scanner(
+          {dir}, excludes_, [&](ScanProblem p) { session_.note_problem(std::move(p)); }, listing, roots_);
       Entry e;
       while (scanner.next(e)) {
         found = true;
@@ -207,8 +208,8 @@ class SliceBuilder {
       if (it != items_.end()) {
         const auto& now = it->second.now;
         const auto& old = it->second.old;
-        sole_name = now && old && now->type == NodeType::File && old->type == NodeType::File && now->inode == ino &&
-                    old->inode == ino && now->device == old->device && !now->hardlink_id && !old->hardlink_id;
+        sole_name = now && old && now->type == NodeType::File && old->type == NodeType::File && now->inode == ino && old->inode == ino &&
+                    now->device == old->device && !now->hardlink_id && !old->hardlink_id;
       }
       if (!sole_name) out.insert(ino);
     }
@@ -225,8 +226,7 @@ class SliceBuilder {
       std::vector<std::pair<uint64_t, uint64_t>> inodes;
       for (const auto& [path, item] : items_) {
         for (const auto* e : {item.now ? &*item.now : nullptr, item.old ? &*item.old : nullptr})
-          if (e && e->type == NodeType::File && e->hardlink_id && seen.insert({e->device, e->inode}).second)
-            inodes.emplace_back(e->device, e->inode);
+          if (e && e->type == NodeType::File && e->hardlink_id && seen.insert({e->device, e->inode}).second) inodes.emplace_back(e->device, e->inode);
       }
       for (const auto& [dev, ino] : inodes) {
         GB_ASSIGN(auto paths, cache_.paths_of_inode(dev, ino));
@@ -252,9 +252,8 @@ class SliceBuilder {
 
 }  // namespace
 
-Status run_narrow_slice(const SlicePlan& plan, const std::vector<std::string>& roots, const BackupOptions& options,
-                        const ExcludeRules& excludes, BackupProgress& progress, BackupSession& session, ViewCache& cache,
-                        BackupResult& result) {
+Status run_narrow_slice(const SlicePlan& plan, const std::vector<std::string>& roots, const BackupOptions& options, const ExcludeRules& excludes,
+                        BackupProgress& progress, BackupSession& session, ViewCache& cache, BackupResult& result) {
   SliceBuilder builder(roots, excludes, session, cache);
   GB_CHECK(builder.gather(plan));
   SnapshotStats& stats = session.stats();

@@ -15,7 +15,7 @@ namespace gb {
 
 // `excludes` are the full scan's (built once from options.excludes), so the
 // slice leaves out exactly what a full scan would.
-Status run_narrow_slice(const SlicePlan& plan, const std::vector<std::string>& roots, const BackupOptions& options,
-                        const ExcludeRules& excludes, BackupProgress& progress, BackupSession& session, ViewCache& cache, BackupResult& result);
+Status run_narrow_slice(const SlicePlan& plan, const std::vector<std::string>& roots, const BackupOptions& options, const ExcludeRules& excludes,
+                        BackupProgress& progress, BackupSession& session, ViewCache& cache, BackupResult& result);
 
 }  // namespace gb

@@ -5,11 +5,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
-#include <chrono>
 #include <thread>
 
 #include "core/common/posix_error.h"
@@ -29,8 +29,7 @@ uint64_t StagingArea::used_bytes() const {
 }
 
 Result<std::string> StagingArea::stage(Entry& e, int attempts) {
-  if (used_bytes() + e.size > limit_)
-    return make_error(ErrorKind::Io, fmt::format("the staging area ({} bytes) has no room for it", limit_));
+  if (used_bytes() + e.size > limit_) return make_error(ErrorKind::Io, fmt::format("the staging area ({} bytes) has no room for it", limit_));
   GB_CHECK(make_private_dir(dir_));
   GB_ASSIGN(Bytes suffix, random_bytes(12));
   std::string copy = dir_ + "/" + to_hex(suffix);
@@ -66,7 +65,8 @@ Result<std::string> StagingArea::stage(Entry& e, int attempts) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
   }
   ::unlink(copy.c_str());
-  return make_error(ErrorKind::Io, fmt::format("it kept changing even while being copied aside ({} attempts); not stored", attempts)).because(Cause::Unstable);
+  return make_error(ErrorKind::Io, fmt::format("it kept changing even while being copied aside ({} attempts); not stored", attempts))
+      .because(Cause::Unstable);
 }
 
 void StagingArea::release(const std::string& staged_path) { ::unlink(staged_path.c_str()); }

@@ -23,8 +23,8 @@ void declare_files_from_options(CommandOptions& o);
 Result<ExcludeSpec> exclude_spec(const CommandLine& cl);
 
 struct BackupSources {
-  std::vector<std::string> paths;    // as given or listed (existing ones)
-  std::vector<std::string> missing;  // given or listed, but not there
+  std::vector<std::string> paths;      // as given or listed (existing ones)
+  std::vector<std::string> missing;    // given or listed, but not there
   std::vector<std::string> unmatched;  // --files-from patterns that match nothing
 };
 Result<BackupSources> backup_sources(const CommandLine& cl);

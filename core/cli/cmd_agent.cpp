@@ -3,16 +3,16 @@
 // binary only (it links the agent library, which links the core).
 #include <unistd.h>
 
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 
 #include "agents/linux/agent_daemon.h"
 #include "agents/linux/agent_install.h"
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/cli/journal_step.h"
 #include "core/common/number_text.h"
 #include "core/fs/file_system.h"
-#include "core/cli/commands.h"
-#include "core/cli/journal_step.h"
-#include "core/cli/exit_codes.h"
 #include "core/journal/change_journal.h"
 #include "core/journal/spool_import.h"
 
@@ -148,7 +148,7 @@ void agent_options(CommandOptions& o) {
 
 }  // namespace
 
-const Command kAgentCommand = {"agent", "run|status|journal|install|uninstall", "the change-journal agent", agent_options, cmd_agent,
-                               false, kAgentUsage};
+const Command kAgentCommand = {"agent",    "run|status|journal|install|uninstall", "the change-journal agent", agent_options, cmd_agent, false,
+                               kAgentUsage};
 
 }  // namespace gb

@@ -1,6 +1,6 @@
+#include <fmt/format.h>
 #include <chrono>
 #include <cstdio>
-#include <fmt/format.h>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -14,9 +14,9 @@
 #include "core/cli/journal_step.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
+#include "core/cli/upload_step.h"
 #include "core/fs/file_system.h"
 #include "core/repository/seen_objects.h"
-#include "core/cli/upload_step.h"
 
 namespace gb {
 
@@ -62,17 +62,20 @@ int cmd_backup(const CommandLine& cl) {
   // A path that is not there is skipped, as restic does: the rest is saved, exit 3.
   size_t skipped = sources->missing.size() + sources->unmatched.size();
   for (const auto& m : sources->missing) std::fprintf(stderr, "warning: not backed up: %s: No such file or directory; skipped\n", m.c_str());
-  for (const auto& u : sources->unmatched) std::fprintf(stderr, "warning: not backed up: %s: --files-from pattern matches no file; skipped\n", u.c_str());
+  for (const auto& u : sources->unmatched)
+    std::fprintf(stderr, "warning: not backed up: %s: --files-from pattern matches no file; skipped\n", u.c_str());
   for (const auto& p : sources->paths) {
     if (auto kind = fs::pseudo_filesystem(p)) {
-      std::fprintf(stderr, "warning: not backed up: %s: a %s pseudo-filesystem (kernel state, no files to keep); skipped\n", p.c_str(), kind->c_str());
+      std::fprintf(stderr, "warning: not backed up: %s: a %s pseudo-filesystem (kernel state, no files to keep); skipped\n", p.c_str(),
+                   kind->c_str());
       ++skipped;
     } else {
       opts.paths.push_back(p);
     }
   }
   if (opts.paths.empty())
-    return report_error(make_error(ErrorKind::InvalidArgument, "every path given is on a kernel pseudo-filesystem (proc, sysfs, ...) or missing; nothing to back up"));
+    return report_error(make_error(ErrorKind::InvalidArgument,
+                                   "every path given is on a kernel pseudo-filesystem (proc, sysfs, ...) or missing; nothing to back up"));
   auto excludes = exclude_spec(cl);
   if (!excludes) return report_error(excludes.error());
   opts.excludes = std::move(*excludes);
@@ -114,7 +117,8 @@ int cmd_backup(const CommandLine& cl) {
   {
     ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress") && !cl.flag("json"), [&] {
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      return backup_progress_text({progress.entries, progress.bytes, progress.total_entries, progress.total_bytes, progress.read.bytes, progress.errors}, s);
+      return backup_progress_text(
+          {progress.entries, progress.bytes, progress.total_entries, progress.total_bytes, progress.read.bytes, progress.errors}, s);
     });
     result = run_backup(*repo, opts, progress);
   }
@@ -136,7 +140,9 @@ int cmd_backup(const CommandLine& cl) {
   if (const auto& subs = result->unentered_subvolumes; !subs.empty() && !cl.flag("quiet") && !cl.flag("json")) {
     std::string names;
     for (size_t i = 0; i < subs.size() && i < 3; ++i) names += (i ? ", " : "") + subs[i];
-    std::fprintf(stderr, "gridbackup: note: %zu btrfs subvolume%s below the paths, mounted nowhere, %s recorded but not entered (%s%s); name one as a path to back it up\n",
+    std::fprintf(stderr,
+                 "gridbackup: note: %zu btrfs subvolume%s below the paths, mounted nowhere, %s recorded but not entered (%s%s); name one as a path "
+                 "to back it up\n",
                  subs.size(), subs.size() == 1 ? "" : "s", subs.size() == 1 ? "is" : "are", names.c_str(), subs.size() > 3 ? ", ..." : "");
   }
   if (cl.flag("json")) {
@@ -162,27 +168,27 @@ int cmd_backup(const CommandLine& cl) {
   } else if (!cl.flag("quiet")) {
     std::printf("snapshot %s saved%s\n", s.short_id().c_str(),
                 result->parent_short_id.empty() ? "" : fmt::format(" (compared with {})", result->parent_short_id).c_str());
-    std::printf("  %s (%llu read), %s, %s, %s\n", counted(t.files, "file").c_str(), (unsigned long long)t.files_read,
-                counted(t.dirs, "dir").c_str(), counted(t.others, "other").c_str(), counted(t.changed_entries, "changed entry", "changed entries").c_str());
+    std::printf("  %s (%llu read), %s, %s, %s\n", counted(t.files, "file").c_str(), (unsigned long long)t.files_read, counted(t.dirs, "dir").c_str(),
+                counted(t.others, "other").c_str(), counted(t.changed_entries, "changed entry", "changed entries").c_str());
     std::printf("  %s in view, %s read, %s added to the repository, in %s\n", human_bytes(t.bytes).c_str(), human_bytes(t.bytes_read).c_str(),
                 human_bytes(t.bytes_stored).c_str(), human_duration(secs).c_str());
     if (result->narrow)
       std::printf("  narrow slice: %s named by the change journal\n", counted(result->slice_paths, "path").c_str());
     else if (opts.journal)
       std::printf("  full scan: %s\n", result->full_scan_reason.c_str());
-    if (result->staged_files)
-      std::printf("  %s backed up from a copy set aside\n", counted(result->staged_files, "unstable file").c_str());
+    if (result->staged_files) std::printf("  %s backed up from a copy set aside\n", counted(result->staged_files, "unstable file").c_str());
     if (result->queued_files)
       std::printf("  %s (%s) queued for upload; 'gridbackup upload' stores them\n", counted(result->queued_files, "file").c_str(),
                   human_bytes(result->queued_bytes).c_str());
   }
   if (skipped && result->problems.empty()) {
-    std::fprintf(stderr, "gridbackup: %zu path%s given %s skipped (listed above); the snapshot holds the others\n", skipped,
-                 skipped == 1 ? "" : "s", skipped == 1 ? "was" : "were");
+    std::fprintf(stderr, "gridbackup: %zu path%s given %s skipped (listed above); the snapshot holds the others\n", skipped, skipped == 1 ? "" : "s",
+                 skipped == 1 ? "was" : "were");
     return kExitPartial;
   }
   if (!result->problems.empty()) {
-    std::fprintf(stderr, "gridbackup: %zu paths could not be backed up (listed above); the snapshot holds everything else\n", result->problems.size() + skipped);
+    std::fprintf(stderr, "gridbackup: %zu paths could not be backed up (listed above); the snapshot holds everything else\n",
+                 result->problems.size() + skipped);
     return kExitPartial;
   }
   // An audit that found misses is a failure of the journal, said above; the

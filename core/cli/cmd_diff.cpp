@@ -1,7 +1,7 @@
 // gridbackup diff SNAP1 SNAP2: what changed between two snapshots, streamed
 // (core/snapshot/view_diff.h).
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
@@ -80,15 +80,14 @@ int cmd_diff(const CommandLine& cl) {
     std::printf("\n],\"summary\":%s}\n", json_text(summary_json).c_str());
   } else {
     std::printf("%llu added (%s), %llu removed (%s), %llu modified (%s -> %s), %llu type changed, %llu metadata only\n", (unsigned long long)s.added,
-                human_bytes(s.added_bytes).c_str(), (unsigned long long)s.removed, human_bytes(s.removed_bytes).c_str(), (unsigned long long)s.modified,
-                human_bytes(s.modified_bytes_before).c_str(), human_bytes(s.modified_bytes_after).c_str(), (unsigned long long)s.type_changed,
-                (unsigned long long)s.metadata_changed);
+                human_bytes(s.added_bytes).c_str(), (unsigned long long)s.removed, human_bytes(s.removed_bytes).c_str(),
+                (unsigned long long)s.modified, human_bytes(s.modified_bytes_before).c_str(), human_bytes(s.modified_bytes_after).c_str(),
+                (unsigned long long)s.type_changed, (unsigned long long)s.metadata_changed);
   }
   return kExitOk;
 }
 
-const Command kDiffCommand = {"diff", "SNAPSHOT1 SNAPSHOT2",
-                              "paths added (+), removed (-), modified (M), type changed (T), metadata changed (U)",
+const Command kDiffCommand = {"diff", "SNAPSHOT1 SNAPSHOT2", "paths added (+), removed (-), modified (M), type changed (T), metadata changed (U)",
                               [](CommandOptions& o) {
                                 o.host_and_path();
                                 o.json("one JSON object per path");

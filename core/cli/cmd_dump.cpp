@@ -5,9 +5,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cstdio>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
@@ -54,8 +54,7 @@ int cmd_dump(const CommandLine& cl) {
     if (!tar) {
       done = tar.error();
     } else {
-      for (const auto& skipped : tar->skipped)
-        std::fprintf(stderr, "gridbackup: %s is a socket, which tar cannot hold: left out\n", skipped.c_str());
+      for (const auto& skipped : tar->skipped) std::fprintf(stderr, "gridbackup: %s is a socket, which tar cannot hold: left out\n", skipped.c_str());
     }
   }
   if (!done) {
@@ -65,9 +64,12 @@ int cmd_dump(const CommandLine& cl) {
   return kExitOk;
 }
 
-const Command kDumpCommand = {"dump", "SNAPSHOT|latest PATH",
+const Command kDumpCommand = {"dump",
+                              "SNAPSHOT|latest PATH",
                               "write one path of a snapshot to stdout: a file as its bytes, a directory as a tar stream",
-                              [](CommandOptions& o) { o.host_and_path(); }, cmd_dump, false,
+                              [](CommandOptions& o) { o.host_and_path(); },
+                              cmd_dump,
+                              false,
                               "A directory (or any other non-file) is written as a pax tar stream whose names are relative to\n"
                               "PATH's parent: `gridbackup dump latest /home/me/dir | tar x` recreates dir/ here. Hard links stay\n"
                               "links within the stream; sockets are left out (tar cannot hold them). Memory stays bounded.\n"};

@@ -1,8 +1,8 @@
 // gridbackup find PATTERN: the paths matching a glob (core/common/path_glob.h)
 // in every live snapshot, each view streamed.
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstdio>
-#include <fmt/format.h>
 
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
@@ -46,7 +46,7 @@ int cmd_find(const CommandLine& cl) {
         return report_error(make_error(more.error().kind, fmt::format("snapshot {}: {}", s.short_id(), more.error().message)));
       }
       if (!*more) break;
-    if (stdout_closed()) return kExitOk;  // the reader went away; main ends as SIGPIPE would
+      if (stdout_closed()) return kExitOk;  // the reader went away; main ends as SIGPIPE would
       if (!glob.matches(e.path)) continue;
       if (here++ == 0) {
         ++snapshots;
@@ -55,8 +55,7 @@ int cmd_find(const CommandLine& cl) {
           std::string head = json_text({{"id", s.id}, {"short_id", s.short_id()}, {"time", utc_time_text(s.time_ns)}, {"hostname", s.hostname}});
           head.pop_back();  // its closing '}'
           std::printf("%s\n%s,\"matches\":[", snapshots > 1 ? "," : "", head.c_str());
-        }
-        else
+        } else
           std::printf("snapshot %s  %s  host %s\n", s.short_id().c_str(), local_time_text(s.time_ns).c_str(), s.hostname.c_str());
       }
       if (json) {
@@ -83,8 +82,7 @@ int cmd_find(const CommandLine& cl) {
   return kExitOk;
 }
 
-const Command kFindCommand = {"find", "PATTERN",
-                              "matching paths in every snapshot (a pattern with '/' matches the whole path, one without the name)",
+const Command kFindCommand = {"find", "PATTERN", "matching paths in every snapshot (a pattern with '/' matches the whole path, one without the name)",
                               [](CommandOptions& o) {
                                 o.host_and_path();
                                 o.json("one JSON object per match");

@@ -1,11 +1,11 @@
 // gridbackup forget: tombstones snapshots, named or chosen by a retention
 // policy (core/snapshot/retention.h). Nothing is deleted here: prune frees
 // the space of forgotten snapshots no kept snapshot's view needs.
+#include <fmt/format.h>
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
-#include <fmt/format.h>
 #include <optional>
 #include <set>
 
@@ -40,15 +40,21 @@ Result<RetentionPolicy> policy_from(const CommandLine& cl) {
   if (auto v = cl.value("keep-within")) {
     auto d = parse_duration(*v);
     if (!d) return d.error().in_context("--keep-within");
-    if (d->zero()) return make_error(ErrorKind::InvalidArgument, fmt::format("--keep-within: '{}' is zero; a span that keeps something is longer", *v));
+    if (d->zero())
+      return make_error(ErrorKind::InvalidArgument, fmt::format("--keep-within: '{}' is zero; a span that keeps something is longer", *v));
     p.keep_within = *d;
   }
   if (auto g = cl.value("group-by")) {
-    if (*g == "host,paths" || *g == "paths,host") p.group_by_host = p.group_by_paths = true;
-    else if (*g == "host") p.group_by_paths = false;
-    else if (*g == "paths") p.group_by_host = false;
-    else if (*g == "none" || g->empty()) p.group_by_host = p.group_by_paths = false;
-    else return make_error(ErrorKind::InvalidArgument, fmt::format("--group-by takes host,paths, host, paths or none, not '{}'", *g));
+    if (*g == "host,paths" || *g == "paths,host")
+      p.group_by_host = p.group_by_paths = true;
+    else if (*g == "host")
+      p.group_by_paths = false;
+    else if (*g == "paths")
+      p.group_by_host = false;
+    else if (*g == "none" || g->empty())
+      p.group_by_host = p.group_by_paths = false;
+    else
+      return make_error(ErrorKind::InvalidArgument, fmt::format("--group-by takes host,paths, host, paths or none, not '{}'", *g));
   }
   return p;
 }
@@ -58,7 +64,8 @@ Result<std::vector<std::string>> path_filters(const CommandLine& cl) {
   for (const auto& p : cl.all("path")) {
     std::string n = std::filesystem::path(p).lexically_normal().string();
     while (n.size() > 1 && n.back() == '/') n.pop_back();
-    if (n.empty() || n[0] != '/') return make_error(ErrorKind::InvalidArgument, fmt::format("--path needs an absolute path, as backed up, not '{}'", p));
+    if (n.empty() || n[0] != '/')
+      return make_error(ErrorKind::InvalidArgument, fmt::format("--path needs an absolute path, as backed up, not '{}'", p));
     out.push_back(n);
   }
   return out;
@@ -97,7 +104,10 @@ void print_plans(const std::vector<Plan>& plans, bool json, bool dry_run, size_t
     std::printf("%s,\"groups\":[", head.c_str());
     for (size_t i = 0; i < plans.size(); ++i) {
       const Plan& p = plans[i];
-      Json group = {{"host", p.host ? Json(*p.host) : Json()}, {"paths", p.paths ? Json(*p.paths) : Json()}, {"keep", Json::array()}, {"forget", Json::array()}};
+      Json group = {{"host", p.host ? Json(*p.host) : Json()},
+                    {"paths", p.paths ? Json(*p.paths) : Json()},
+                    {"keep", Json::array()},
+                    {"forget", Json::array()}};
       for (const auto& [snapshot, reasons] : p.keep) group["keep"].push_back(json_snapshot(*snapshot, &reasons));
       for (const Snapshot* snapshot : p.forget) group["forget"].push_back(json_snapshot(*snapshot, nullptr));
       std::printf("%s\n%s", i ? "," : "", json_text(group).c_str());
@@ -132,7 +142,8 @@ int cmd_forget(const CommandLine& cl) {
   bool by_ids = !cl.args.empty();
   bool selects = !policy->empty() || !hosts.empty() || !paths->empty() || cl.value("group-by");
   if (by_ids && selects)
-    return report_error(make_error(ErrorKind::InvalidArgument, "forget takes snapshot ids or a policy (--keep-*, --host, --path, --group-by), not both"));
+    return report_error(
+        make_error(ErrorKind::InvalidArgument, "forget takes snapshot ids or a policy (--keep-*, --host, --path, --group-by), not both"));
   if (!by_ids && policy->empty())
     return report_error(make_error(ErrorKind::InvalidArgument,
                                    "forget needs snapshot ids or at least one --keep-* rule: a policy without one would forget every snapshot"));
@@ -163,9 +174,8 @@ int cmd_forget(const CommandLine& cl) {
     std::vector<RetentionCandidate> candidates;
     for (const Snapshot& s : *all) {
       if (!hosts.empty() && std::find(hosts.begin(), hosts.end(), s.hostname) == hosts.end()) continue;
-      bool has_paths = std::all_of(paths->begin(), paths->end(), [&](const std::string& p) {
-        return std::find(s.paths.begin(), s.paths.end(), p) != s.paths.end();
-      });
+      bool has_paths = std::all_of(paths->begin(), paths->end(),
+                                   [&](const std::string& p) { return std::find(s.paths.begin(), s.paths.end(), p) != s.paths.end(); });
       if (!has_paths) continue;
       considered.push_back(&s);
       candidates.push_back(RetentionCandidate{s.id, s.time_ns, s.hostname, s.paths});
@@ -178,8 +188,10 @@ int cmd_forget(const CommandLine& cl) {
       p.host = g.host;
       p.paths = g.paths;
       for (const auto& d : g.decisions) {
-        if (d.keep) p.keep.emplace_back(considered[d.candidate], d.reasons);
-        else p.forget.push_back(considered[d.candidate]);
+        if (d.keep)
+          p.keep.emplace_back(considered[d.candidate], d.reasons);
+        else
+          p.forget.push_back(considered[d.candidate]);
       }
       kept += p.keep.size();
       forgotten += p.forget.size();
@@ -225,7 +237,7 @@ void forget_options(CommandOptions& o) {
 
 }  // namespace
 
-const Command kForgetCommand = {"forget", "[ID...]", "forget snapshots by id or by policy; 'prune' frees the space", forget_options,
-                                cmd_forget, true};
+const Command kForgetCommand = {"forget",       "[ID...]",  "forget snapshots by id or by policy; 'prune' frees the space",
+                                forget_options, cmd_forget, true};
 
 }  // namespace gb

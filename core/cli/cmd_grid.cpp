@@ -4,25 +4,25 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 
-#include "core/common/private_files.h"
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
 #include "core/common/number_text.h"
 #include "core/common/parallel.h"
+#include "core/common/private_files.h"
 #include "core/connect/open_backend.h"
 #include "core/crypto/sha256.h"
 #include "core/grid/durability.h"
-#include "core/grid/grid_repair.h"
 #include "core/grid/grid_backend.h"
+#include "core/grid/grid_repair.h"
 
 namespace gb {
 namespace {
@@ -60,10 +60,14 @@ Result<GridTarget> grid_target(const CommandLine& cl) {
     const char* env_cap = std::getenv("GRIDBACKUP_CAP");
     t.cap_from_file = !cl.value("cap") && !(env_cap && *env_cap);  // as load_cap decides
   }
-  if (auto v = cl.value("repo")) t.url = *v;
-  else if (const char* e = std::getenv("GRIDBACKUP_REPO"); e && *e) t.url = e;
-  else if (cap) t.url = cap->url;
-  else return cap.error();
+  if (auto v = cl.value("repo"))
+    t.url = *v;
+  else if (const char* e = std::getenv("GRIDBACKUP_REPO"); e && *e)
+    t.url = e;
+  else if (cap)
+    t.url = cap->url;
+  else
+    return cap.error();
   if (!is_grid_url(t.url))
     return make_error(ErrorKind::InvalidArgument, fmt::format("the repository {} is not a grid (grid commands need a grid: repository URL)", t.url));
   return t;
@@ -73,7 +77,8 @@ Result<uint64_t> limit_option(const CommandLine& cl) {
   auto v = cl.value("limit");
   if (!v) return uint64_t{0};
   auto n = parse_uint(*v);
-  if (!n || *n == 0) return make_error(ErrorKind::InvalidArgument, fmt::format("--limit needs a whole number of objects of at least 1, not '{}'", *v));
+  if (!n || *n == 0)
+    return make_error(ErrorKind::InvalidArgument, fmt::format("--limit needs a whole number of objects of at least 1, not '{}'", *v));
   return *n;
 }
 
@@ -105,13 +110,23 @@ std::string health_line(const ShareStore& grid, const ObjectHealth& h) {
 Json health_json(const ShareStore& grid, const ObjectHealth& h) {
   Json shares = Json::array();
   for (const auto& s : h.shares) {
-    const char* kind = s.kind == ShareState::Good ? "good" : s.kind == ShareState::Damaged ? "damaged" : s.kind == ShareState::Stale ? "stale" : "unreadable";
+    const char* kind = s.kind == ShareState::Good      ? "good"
+                       : s.kind == ShareState::Damaged ? "damaged"
+                       : s.kind == ShareState::Stale   ? "stale"
+                                                       : "unreadable";
     Json share = {{"member", grid.member_info(s.member).id}, {"index", s.index}, {"state", kind}};
     if (!s.problem.empty()) share["problem"] = s.problem;
     shares.push_back(std::move(share));
   }
-  return {{"name", h.name}, {"length", h.length},     {"k", h.k},         {"n", h.n},          {"good", h.good},
-          {"spread", h.spread}, {"readable", h.readable}, {"healthy", h.healthy()}, {"shares", std::move(shares)}};
+  return {{"name", h.name},
+          {"length", h.length},
+          {"k", h.k},
+          {"n", h.n},
+          {"good", h.good},
+          {"spread", h.spread},
+          {"readable", h.readable},
+          {"healthy", h.healthy()},
+          {"shares", std::move(shares)}};
 }
 
 int pass_exit_code(const GridPassSummary& s) {
@@ -124,9 +139,9 @@ void print_summary(const ShareStore& grid, const GridPassSummary& s, const char*
   const GridConfig& c = grid.config();
   for (const auto& m : s.unreachable_members) std::fprintf(stderr, "unreachable: %s\n", m.c_str());
   if (!s.resumed_after.empty()) std::printf("continued after %s\n", s.resumed_after.c_str());
-  std::printf("%s %llu objects of the %d-of-%d grid over %zu members: %llu healthy, %llu under-replicated, %llu unreadable",
-              verb, (unsigned long long)s.objects, c.k, c.n, grid.member_count(), (unsigned long long)s.healthy,
-              (unsigned long long)s.degraded, (unsigned long long)s.unreadable);
+  std::printf("%s %llu objects of the %d-of-%d grid over %zu members: %llu healthy, %llu under-replicated, %llu unreadable", verb,
+              (unsigned long long)s.objects, c.k, c.n, grid.member_count(), (unsigned long long)s.healthy, (unsigned long long)s.degraded,
+              (unsigned long long)s.unreadable);
   if (s.shares_written || s.shares_removed)
     std::printf("; %llu shares written, %llu removed", (unsigned long long)s.shares_written, (unsigned long long)s.shares_removed);
   std::printf("\n");
@@ -159,8 +174,8 @@ int run_pass(const CommandLine& cl, bool repair) {
       return;
     }
     if (outcome && (outcome->shares_written || outcome->shares_removed))
-      std::printf("repaired %s: %d shares written, %d removed; was %s\n", before.name.c_str(), outcome->shares_written,
-                  outcome->shares_removed, health_line((*grid)->shares(), before).c_str());
+      std::printf("repaired %s: %d shares written, %d removed; was %s\n", before.name.c_str(), outcome->shares_written, outcome->shares_removed,
+                  health_line((*grid)->shares(), before).c_str());
     if (outcome)
       for (const auto& p : outcome->problems) std::fprintf(stderr, "problem: %s: %s\n", before.name.c_str(), p.c_str());
     if (verbose || !now.healthy()) std::printf("%s\n", health_line((*grid)->shares(), now).c_str());
@@ -248,8 +263,10 @@ int cmd_grid_add(const CommandLine& cl) {
   if (!check) return report_error(check.error());
   auto member = open_backend(url);
   if (!member) return report_error(member.error());
-  if (Status st = (*member)->create(); !st) return report_error(make_error(st.error().kind, "the new member cannot be prepared: " + st.error().message));
-  return announce_new_url(cl, *target, new_url, fmt::format("Added member {} (new objects are placed on it; existing shares stay where they are)", id));
+  if (Status st = (*member)->create(); !st)
+    return report_error(make_error(st.error().kind, "the new member cannot be prepared: " + st.error().message));
+  return announce_new_url(cl, *target, new_url,
+                          fmt::format("Added member {} (new objects are placed on it; existing shares stay where they are)", id));
 }
 
 int cmd_grid_retire(const CommandLine& cl) {
@@ -262,9 +279,9 @@ int cmd_grid_retire(const CommandLine& cl) {
   int m = config.find_member(cl.args[1]);
   if (m < 0) return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("the grid has no member '{}'", cl.args[1])));
   if (static_cast<int>(config.members.size()) - 1 < config.n)
-    return report_error(make_error(ErrorKind::InvalidArgument,
-                                   fmt::format("retiring {} would leave {} members for objects of n={} shares; add a member first", config.members[m].id,
-                                               config.members.size() - 1, config.n)));
+    return report_error(
+        make_error(ErrorKind::InvalidArgument, fmt::format("retiring {} would leave {} members for objects of n={} shares; add a member first",
+                                                           config.members[m].id, config.members.size() - 1, config.n)));
   auto limit = limit_option(cl);
   if (!limit) return report_error(limit.error());
   auto cursor = cursor_file(cl, target->url, "retire-" + to_hex(sha256(as_bytes(config.members[m].id))).substr(0, 8));
@@ -289,10 +306,11 @@ int cmd_grid_retire(const CommandLine& cl) {
   auto left = (*grid)->shares().list_shares("", {static_cast<size_t>(m)}, true);
   bool reachable = left.failed.empty();
   if ((reachable && !left.shares.empty()) || (!reachable && (summary->degraded || summary->unreadable))) {
-    return report_error(make_error(ErrorKind::Transient, fmt::format("member {} still holds shares that could not be moved elsewhere ({} objects); "
-                                                                       "run 'gridbackup grid retire {}' again", config.members[m].id,
-                                                                       reachable ? left.shares.size() : summary->degraded + summary->unreadable,
-                                                                       cl.args[1])));
+    return report_error(
+        make_error(ErrorKind::Transient,
+                   fmt::format("member {} still holds shares that could not be moved elsewhere ({} objects); "
+                               "run 'gridbackup grid retire {}' again",
+                               config.members[m].id, reachable ? left.shares.size() : summary->degraded + summary->unreadable, cl.args[1])));
   }
   config.members.erase(config.members.begin() + m);
   return announce_new_url(cl, *target, config.format(), fmt::format("Retired member {}", cl.args[1]));
@@ -333,7 +351,8 @@ Result<double> probability_option(const CommandLine& cl, const std::string& name
   double p = std::strtod(text.c_str(), &end);
   if (text.empty() || *end || !std::isfinite(p)) p = -1;
   if (percent) p /= 100;
-  if (!(p > 0 && p <= 1)) return make_error(ErrorKind::InvalidArgument, fmt::format("--{} must be a probability above 0 and at most 1, not '{}'", name, *v));
+  if (!(p > 0 && p <= 1))
+    return make_error(ErrorKind::InvalidArgument, fmt::format("--{} must be a probability above 0 and at most 1, not '{}'", name, *v));
   return p;
 }
 
@@ -342,7 +361,8 @@ int cmd_grid_suggest_k(const CommandLine& cl) {
   auto parsed = n_text ? parse_uint(*n_text, ErasureCode::kMaxShares) : Result<uint64_t>(uint64_t{0});
   int n = parsed ? static_cast<int>(*parsed) : 0;
   if (!n_text || n < 1 || std::to_string(n) != *n_text)
-    return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("suggest-k needs --n, the number of members (1 to {})", ErasureCode::kMaxShares)));
+    return report_error(
+        make_error(ErrorKind::InvalidArgument, fmt::format("suggest-k needs --n, the number of members (1 to {})", ErasureCode::kMaxShares)));
   auto p = probability_option(cl, "availability");
   if (!p) return report_error(p.error());
   auto target = probability_option(cl, "durability");
@@ -355,7 +375,8 @@ int cmd_grid_suggest_k(const CommandLine& cl) {
   }
   auto k = suggest_k(n, *p, *target);
   if (!k) {
-    std::fprintf(stderr, "gridbackup: no k reaches %g with %d members up with probability %g each: add members or pick more reliable ones\n", *target, n, *p);
+    std::fprintf(stderr, "gridbackup: no k reaches %g with %d members up with probability %g each: add members or pick more reliable ones\n", *target,
+                 n, *p);
     return kExitError;
   }
   std::printf("suggested: k=%d (grid:k=%d|... with %d members stores %.2fx the data)\n", *k, *k, n, static_cast<double>(n) / *k);
@@ -402,9 +423,13 @@ void grid_options(CommandOptions& o) {
 
 }  // namespace
 
-const Command kGridCommand = {"grid", "verify|repair|status|add|retire|suggest-k",
-                              "the grid backend (grid:k=K|URL|URL|...): share health, repair, members, choosing k", grid_options,
-                              cmd_grid, false, kGridUsage};
+const Command kGridCommand = {"grid",
+                              "verify|repair|status|add|retire|suggest-k",
+                              "the grid backend (grid:k=K|URL|URL|...): share health, repair, members, choosing k",
+                              grid_options,
+                              cmd_grid,
+                              false,
+                              kGridUsage};
 
 const Command kRepairCommand = {"repair", "", "rebuild missing or damaged grid shares (= grid repair)",
                                 [](CommandOptions& o) {

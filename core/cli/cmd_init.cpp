@@ -2,10 +2,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
@@ -24,7 +24,8 @@ Status save_cap_file(const std::string& path, const std::string& cap) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     if (errno == EEXIST)
-      return make_error(ErrorKind::InvalidArgument, fmt::format("a cap file already exists at {}; choose another with --cap-file (it may open another repository)", path));
+      return make_error(ErrorKind::InvalidArgument,
+                        fmt::format("a cap file already exists at {}; choose another with --cap-file (it may open another repository)", path));
     return make_error(ErrorKind::Io, fmt::format("cannot write the cap file {}: {}", path, std::strerror(errno)));
   }
   std::string text = cap + "\n";
@@ -46,7 +47,9 @@ int cmd_init(const CommandLine& cl) {
   std::string file = cap_file(cl);
   std::error_code exists_error;
   if (std::filesystem::exists(file, exists_error))
-    return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("a cap file already exists at {}; choose another with --cap-file (it may open another repository)", file)));
+    return report_error(
+        make_error(ErrorKind::InvalidArgument,
+                   fmt::format("a cap file already exists at {}; choose another with --cap-file (it may open another repository)", file)));
   auto master = random_hash();
   if (!master) return report_error(master.error());
   RootCap cap{*master, url};
@@ -67,7 +70,12 @@ int cmd_init(const CommandLine& cl) {
   return kExitOk;
 }
 
-const Command kInitCommand = {"init", "", "create a repository and print its root cap (saved 0600 in the cap file)", nullptr, cmd_init, false,
+const Command kInitCommand = {"init",
+                              "",
+                              "create a repository and print its root cap (saved 0600 in the cap file)",
+                              nullptr,
+                              cmd_init,
+                              false,
                               "The repository is --repo's, else GRIDBACKUP_REPO's, else ~/.local/share/gridbackup/repository.\n"};
 
 }  // namespace gb

@@ -1,9 +1,9 @@
 // gridbackup ls SNAPSHOT [PATH]: a snapshot's paths, as restic's ls: one per
 // line, or with -l the long form (entry_text.h formats, owner names of this
 // machine), or --json with every stored field.
+#include <fmt/format.h>
 #include <cstdio>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "core/cli/commands.h"
 #include "core/cli/entry_text.h"
@@ -48,8 +48,8 @@ int cmd_ls(const CommandLine& cl) {
     if (stdout_closed()) return kExitOk;  // the reader went away; main ends as SIGPIPE would
     if (!under.empty() && !path_within(e.path, under)) continue;
     if (json) {
-      Json out = {{"path", e.path}, {"type", node_type_name(e.type)}, {"mode", e.mode},        {"uid", e.uid},
-                  {"gid", e.gid},   {"size", e.size},                  {"mtime_ns", e.mtime_ns}};
+      Json out = {{"path", e.path}, {"type", node_type_name(e.type)}, {"mode", e.mode}, {"uid", e.uid}, {"gid", e.gid},
+                  {"size", e.size}, {"mtime_ns", e.mtime_ns}};
       if (e.flags & kNameNotUtf8) out["path_hex"] = to_hex(as_bytes(e.path));
       if (e.type == NodeType::Symlink) out["target"] = e.symlink_target;
       if (e.type == NodeType::File) out["content"] = to_hex(e.content);
@@ -72,7 +72,8 @@ int cmd_ls(const CommandLine& cl) {
     ++n;
   }
   if (json) std::printf("\n]\n");
-  if (n == 0 && !under.empty()) return report_error(make_error(ErrorKind::NotFound, fmt::format("snapshot {} has nothing at {}", snap.short_id(), under)));
+  if (n == 0 && !under.empty())
+    return report_error(make_error(ErrorKind::NotFound, fmt::format("snapshot {} has nothing at {}", snap.short_id(), under)));
   return kExitOk;
 }
 

@@ -1,16 +1,16 @@
 // gridbackup prune: delete what no kept snapshot needs (core/prune/pruner.h).
+#include <fmt/format.h>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fmt/format.h>
 
-#include "core/common/duration.h"
-#include "core/common/private_files.h"
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/time_text.h"
+#include "core/common/duration.h"
+#include "core/common/private_files.h"
 #include "core/connect/open_backend.h"
 #include "core/prune/pruner.h"
 
@@ -28,7 +28,8 @@ Result<int64_t> parse_seconds(const std::string& option, const std::string& text
 
 int cmd_prune(const CommandLine& cl) {
   if (!cl.args.empty())
-    return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup prune [--grace DURATION] [--wait DURATION] [--max-unused PERCENT] [--dry-run] [--json]"));
+    return report_error(make_error(ErrorKind::InvalidArgument,
+                                   "usage: gridbackup prune [--grace DURATION] [--wait DURATION] [--max-unused PERCENT] [--dry-run] [--json]"));
   PruneOptions options;
   if (auto v = cl.value("grace")) {
     auto s = parse_seconds("grace", *v);
@@ -85,8 +86,8 @@ int cmd_prune(const CommandLine& cl) {
   }
   if (quiet) return kExitOk;
   if (r->swept)
-    std::printf("deleted %s, rewrote %llu, re-based %s, removed %s: %.1f MiB freed, %.1f MiB written\n",
-                counted(r->packs_deleted, "pack").c_str(), (unsigned long long)r->packs_rewritten, counted(r->rebased, "version").c_str(),
+    std::printf("deleted %s, rewrote %llu, re-based %s, removed %s: %.1f MiB freed, %.1f MiB written\n", counted(r->packs_deleted, "pack").c_str(),
+                (unsigned long long)r->packs_rewritten, counted(r->rebased, "version").c_str(),
                 counted(r->snapshots_deleted, "forgotten snapshot").c_str(), r->bytes_deleted / 1048576.0, r->bytes_written / 1048576.0);
   if (r->deferred) std::printf("nothing was deleted yet: run 'gridbackup prune' again later\n");
   if (r->nothing_to_do && !r->swept) std::printf("nothing to prune: every stored object is needed by a kept snapshot\n");

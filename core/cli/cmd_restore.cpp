@@ -1,7 +1,7 @@
+#include <fmt/format.h>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
@@ -13,9 +13,11 @@
 namespace gb {
 
 int cmd_restore(const CommandLine& cl) {
-  if (cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup restore SNAPSHOT|latest --target DIR [PATH...]"));
+  if (cl.args.empty())
+    return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup restore SNAPSHOT|latest --target DIR [PATH...]"));
   auto target = cl.value("target");
-  if (!target || target->empty()) return report_error(make_error(ErrorKind::InvalidArgument, "restore needs --target DIR (use --target / to restore in place)"));
+  if (!target || target->empty())
+    return report_error(make_error(ErrorKind::InvalidArgument, "restore needs --target DIR (use --target / to restore in place)"));
   RestoreOptions opts;
   opts.target = *target;
   for (size_t i = 1; i < cl.args.size(); ++i) {
@@ -58,7 +60,8 @@ int cmd_restore(const CommandLine& cl) {
       if (!objects.empty()) objects += ", ";
       objects += o;
     }
-    std::fprintf(stderr, "gridbackup: %zu files could not be restored because repository objects are damaged or missing (%s); the rest was restored\n",
+    std::fprintf(stderr,
+                 "gridbackup: %zu files could not be restored because repository objects are damaged or missing (%s); the rest was restored\n",
                  r.damaged.size(), objects.c_str());
     return kExitDamaged;
   }
@@ -66,7 +69,9 @@ int cmd_restore(const CommandLine& cl) {
     size_t shown = std::min<size_t>(r.not_uploaded.size(), cl.flag("verbose") ? SIZE_MAX : 20);
     for (size_t i = 0; i < shown; ++i) std::fprintf(stderr, "missing: not uploaded yet: %s\n", r.not_uploaded[i].c_str());
     if (shown < r.not_uploaded.size()) std::fprintf(stderr, "missing: ... and %zu more (--verbose lists all)\n", r.not_uploaded.size() - shown);
-    std::fprintf(stderr, "gridbackup: snapshot %s is incomplete: %zu files were not uploaded yet (still queued, or changed before their upload) and were not restored; everything else was\n",
+    std::fprintf(stderr,
+                 "gridbackup: snapshot %s is incomplete: %zu files were not uploaded yet (still queued, or changed before their upload) and were not "
+                 "restored; everything else was\n",
                  snap.short_id().c_str(), r.not_uploaded.size());
     return kExitPartial;
   }

@@ -1,5 +1,5 @@
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
@@ -58,8 +58,8 @@ int cmd_snapshots(const CommandLine& cl) {
   for (size_t i = 0; i < all.size(); ++i) {
     const Snapshot& s = all[i];
     std::string stored_text = !stored[i].unreadable.empty() ? "unreadable (damaged)"
-                              : stored[i].complete()          ? "complete"
-                                                              : fmt::format("{} files pending", stored[i].pending_files);
+                              : stored[i].complete()        ? "complete"
+                                                            : fmt::format("{} files pending", stored[i].pending_files);
     if (!stored[i].unreadable.empty()) std::fprintf(stderr, "warning: snapshot %s: %s\n", all[i].short_id().c_str(), stored[i].unreadable.c_str());
     std::string paths;
     for (const auto& p : s.paths) {

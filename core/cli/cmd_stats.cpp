@@ -2,9 +2,9 @@
 // costs (core/report/space_stats.h), per snapshot and in total: logical
 // bytes (what a restore writes) against the blobs needed, the deduplication
 // and compression ratios, and the size of every object stored.
+#include <fmt/format.h>
 #include <atomic>
 #include <cstdio>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/cli/commands.h"
@@ -60,7 +60,8 @@ int cmd_stats(const CommandLine& cl) {
   std::atomic<size_t> done{0};
   std::unique_ptr<ProgressLine> progress;
   if (!cl.flag("quiet") && !cl.flag("no-progress") && !cl.flag("json"))
-    progress = std::make_unique<ProgressLine>(true, [&] { return fmt::format("reading views: {} of {}", done.load(), counted(chosen.size(), "snapshot")); });
+    progress =
+        std::make_unique<ProgressLine>(true, [&] { return fmt::format("reading views: {} of {}", done.load(), counted(chosen.size(), "snapshot")); });
   auto stats = compute_space_stats(*repo, chosen, [&](size_t n) { done = n; });
   progress.reset();
   if (!stats) return report_error(stats.error());
@@ -71,10 +72,10 @@ int cmd_stats(const CommandLine& cl) {
     doc["snapshots"] = Json::array();
     for (const auto& s : stats->snapshots) {
       Json one = {{"id", s.snapshot.id},
-                                    {"short_id", s.snapshot.short_id()},
-                                    {"time", utc_time_text(s.snapshot.time_ns)},
-                                    {"hostname", s.snapshot.hostname},
-                                    {"paths", s.snapshot.paths}};
+                  {"short_id", s.snapshot.short_id()},
+                  {"time", utc_time_text(s.snapshot.time_ns)},
+                  {"hostname", s.snapshot.hostname},
+                  {"paths", s.snapshot.paths}};
       one.update(figures_json(s.figures));
       doc["snapshots"].push_back(std::move(one));
     }
@@ -86,13 +87,14 @@ int cmd_stats(const CommandLine& cl) {
   std::printf("repository %s: %s, %s\n", repo_id.substr(0, 8).c_str(), counted(stats->objects, "object").c_str(),
               human_bytes(stats->repository_bytes).c_str());
   if (!stats->snapshots.empty()) {
-    std::printf("%-8s  %-19s  %-16s  %8s  %12s  %12s  %12s  %7s  %11s\n", "ID", "Time", "Host", "Files", "Logical", "Deduplicated", "Stored",
-                "Dedup", "Compression");
+    std::printf("%-8s  %-19s  %-16s  %8s  %12s  %12s  %12s  %7s  %11s\n", "ID", "Time", "Host", "Files", "Logical", "Deduplicated", "Stored", "Dedup",
+                "Compression");
     for (const auto& s : stats->snapshots) {
       const SpaceFigures& f = s.figures;
-      std::printf("%-8s  %-19s  %-16s  %8llu  %12s  %12s  %12s  %7s  %11s\n", s.snapshot.short_id().c_str(), local_time_text(s.snapshot.time_ns).c_str(),
-                  s.snapshot.hostname.c_str(), (unsigned long long)f.files, human_bytes(f.logical_bytes).c_str(), human_bytes(f.raw_bytes).c_str(),
-                  human_bytes(f.stored_bytes).c_str(), ratio_text(f.dedup_ratio()).c_str(), ratio_text(f.compression_ratio()).c_str());
+      std::printf("%-8s  %-19s  %-16s  %8llu  %12s  %12s  %12s  %7s  %11s\n", s.snapshot.short_id().c_str(),
+                  local_time_text(s.snapshot.time_ns).c_str(), s.snapshot.hostname.c_str(), (unsigned long long)f.files,
+                  human_bytes(f.logical_bytes).c_str(), human_bytes(f.raw_bytes).c_str(), human_bytes(f.stored_bytes).c_str(),
+                  ratio_text(f.dedup_ratio()).c_str(), ratio_text(f.compression_ratio()).c_str());
     }
   }
   const SpaceFigures& t = stats->total;
@@ -103,14 +105,16 @@ int cmd_stats(const CommandLine& cl) {
   return kExitOk;
 }
 
-const Command kStatsCommand = {"stats", "[SNAPSHOT...]",
+const Command kStatsCommand = {"stats",
+                               "[SNAPSHOT...]",
                                "repository size; per snapshot and in total: logical vs stored bytes, deduplication and compression",
                                [](CommandOptions& o) {
                                  o.host_and_path();
                                  o.no_progress();
                                  o.json("one JSON object: repository, snapshots, total (docs/JSON.md)");
                                },
-                               cmd_stats, false,
+                               cmd_stats,
+                               false,
                                "Logical: the files' sizes, what a restore writes (a hard-linked inode once). Deduplicated: the\n"
                                "plaintext of the blobs those files need (equal segments once, changed files as deltas). Stored:\n"
                                "those blobs compressed and sealed. The total counts each blob once over the snapshots listed.\n"

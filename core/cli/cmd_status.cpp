@@ -30,10 +30,10 @@ int cmd_status(const CommandLine& cl) {
   std::vector<const LockInfo*> running;
   for (const LockInfo& l : *locks)
     if (!l.stale && (l.kind == "upload" || l.kind == "backup")) running.push_back(&l);
-  std::string eta = st->bytes == 0       ? "nothing to do"
-                    : !running.empty()   ? "not known while an upload runs (its progress line shows one)"
-                    : bps > 0            ? human_duration(static_cast<double>(st->bytes) / bps)
-                                         : "unknown (no upload measured yet)";
+  std::string eta = st->bytes == 0     ? "nothing to do"
+                    : !running.empty() ? "not known while an upload runs (its progress line shows one)"
+                    : bps > 0          ? human_duration(static_cast<double>(st->bytes) / bps)
+                                       : "unknown (no upload measured yet)";
   Json uploads = Json::array();
   for (const LockInfo* l : running)
     uploads.push_back({{"command", l->kind}, {"host", l->host}, {"pid", l->pid}, {"since", utc_time_text(l->created_ns)}});

@@ -5,9 +5,9 @@
 // `unlock --remove-all`: only for when no other gridbackup runs anywhere.
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cstdio>
 #include <ctime>
-#include <fmt/format.h>
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"

@@ -1,12 +1,12 @@
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/options.h"
 #include "core/cli/progress_line.h"
-#include "core/repository/seen_objects.h"
 #include "core/grid/grid_backend.h"
+#include "core/repository/seen_objects.h"
 #include "core/verify/verifier.h"
 
 namespace gb {
@@ -39,8 +39,9 @@ int cmd_verify(const CommandLine& cl) {
   if (dynamic_cast<GridBackend*>(&repo->backend()))
     std::printf("note: the repository is a grid; 'gridbackup grid verify' checks every share of every object\n");
   if (r.duplicate_blobs) std::printf("note: %llu blobs are stored more than once (space, not damage)\n", (unsigned long long)r.duplicate_blobs);
-  std::printf("checked %llu snapshots (%llu entries)%s\n", (unsigned long long)r.snapshots, (unsigned long long)r.entries,
-              opts.read_data ? fmt::format(", read {} packs ({} blobs)", r.packs_read, r.blobs_checked).c_str() : "; use --read-data to read every pack");
+  std::printf(
+      "checked %llu snapshots (%llu entries)%s\n", (unsigned long long)r.snapshots, (unsigned long long)r.entries,
+      opts.read_data ? fmt::format(", read {} packs ({} blobs)", r.packs_read, r.blobs_checked).c_str() : "; use --read-data to read every pack");
   if (!r.ok()) {
     std::fprintf(stderr, "gridbackup: the repository has %zu damaged objects and %zu other problems (listed above)\n", r.damaged_objects.size(),
                  r.problems.size());

@@ -2,10 +2,10 @@
 // (core/report/file_versions.h), per host, oldest first: the first snapshot
 // that has it, its size, modification time and content id, and how many
 // snapshots keep it.
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/cli/commands.h"
@@ -54,17 +54,17 @@ int cmd_versions(const CommandLine& cl) {
       snapshots += v.snapshots;
       if (json) {
         Json one = {{"snapshot", v.first.id},
-                                      {"short_id", v.first.short_id()},
-                                      {"time", utc_time_text(v.first.time_ns)},
-                                      {"hostname", host},
-                                      {"last_snapshot", v.last.id},
-                                      {"snapshots", v.snapshots},
-                                      {"type", node_type_name(e.type)},
-                                      {"size", e.size},
-                                      {"mode", e.mode},
-                                      {"mtime", utc_time_text(e.mtime_ns)},
-                                      {"mtime_ns", e.mtime_ns},
-                                      {"content", e.type == NodeType::File ? Json(to_hex(e.content)) : Json()}};
+                    {"short_id", v.first.short_id()},
+                    {"time", utc_time_text(v.first.time_ns)},
+                    {"hostname", host},
+                    {"last_snapshot", v.last.id},
+                    {"snapshots", v.snapshots},
+                    {"type", node_type_name(e.type)},
+                    {"size", e.size},
+                    {"mode", e.mode},
+                    {"mtime", utc_time_text(e.mtime_ns)},
+                    {"mtime_ns", e.mtime_ns},
+                    {"content", e.type == NodeType::File ? Json(to_hex(e.content)) : Json()}};
         if (e.type == NodeType::Symlink) one["target"] = e.symlink_target;
         doc.push_back(std::move(one));
         continue;
@@ -85,13 +85,15 @@ int cmd_versions(const CommandLine& cl) {
   return kExitOk;
 }
 
-const Command kVersionsCommand = {"versions", "PATH",
+const Command kVersionsCommand = {"versions",
+                                  "PATH",
                                   "every stored version of one file: first snapshot, time, size, content id",
                                   [](CommandOptions& o) {
                                     o.host_and_path();
                                     o.json("one JSON object per version (docs/JSON.md)");
                                   },
-                                  cmd_versions, false,
+                                  cmd_versions,
+                                  false,
                                   "A new version starts where type, size, modification time, content or link target change;\n"
                                   "the snapshots in between that keep it are counted. Each host's versions are listed apart.\n"};
 

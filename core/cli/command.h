@@ -20,8 +20,8 @@ class CommandOptions;
 
 struct Command {
   const char* name;
-  const char* args;     // the positional arguments' syntax for the usage line ("PATH..."; "" for none)
-  const char* summary;  // one line, for `gridbackup help`
+  const char* args;                  // the positional arguments' syntax for the usage line ("PATH..."; "" for none)
+  const char* summary;               // one line, for `gridbackup help`
   void (*options)(CommandOptions&);  // declares the command's own options
   int (*run)(const CommandLine&);
   // Stores objects: its repository lock must be stored (prune must see it)

@@ -4,8 +4,8 @@
 // PATH`): the command word is found first, then the whole line is the
 // command's. Refusals are worded here rather than left to CLI11's messages,
 // so each is one sentence that names the command and where to look.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <set>
@@ -120,9 +120,12 @@ Result<CommandLine> parse_command_line(std::span<const Command* const> commands,
   if (at == args.size()) {
     // No command: `gridbackup`, `gridbackup --help`, `gridbackup --version`.
     for (const auto& a : args) {
-      if (a == "--help" || a == "-h") cl.flags["help"] = true;
-      else if (a == "--version") cl.flags["version"] = true;
-      else if (a == "--") break;
+      if (a == "--help" || a == "-h")
+        cl.flags["help"] = true;
+      else if (a == "--version")
+        cl.flags["version"] = true;
+      else if (a == "--")
+        break;
       else if (a.rfind("--", 0) == 0 && !known.all.count(a.substr(2, a.find('=') - 2)))
         return invalid(fmt::format("unknown option {} (see 'gridbackup help')", a.substr(0, a.find('='))));
     }

@@ -21,12 +21,15 @@ void CommandOptions::value(const std::string& name, const std::string& type, con
 
 void CommandOptions::flag(const std::string& name, const std::string& help) {
   CommandLine& out = out_;
-  app_.add_flag_function("--" + name, [&out, name](int64_t) { out.flags[name] = true; }, help)->disable_flag_override();
+  app_.add_flag_function(
+          "--" + name, [&out, name](int64_t) { out.flags[name] = true; }, help)
+      ->disable_flag_override();
 }
 
 void CommandOptions::flag(const std::string& name, char letter, const std::string& help) {
   CommandLine& out = out_;
-  app_.add_flag_function(std::string("-") + letter + ",--" + name, [&out, name](int64_t) { out.flags[name] = true; }, help)
+  app_.add_flag_function(
+          std::string("-") + letter + ",--" + name, [&out, name](int64_t) { out.flags[name] = true; }, help)
       ->disable_flag_override();
 }
 
@@ -47,23 +50,22 @@ void CommandOptions::transfer() {
   value("limit-upload", "KiB/s", "upload rate limit");
   value("parallel", "N", "parallel uploads (default: the number of cores, at least 2)");
   value("max-delta-chain", "N", "store a full version after N deltas (default 8; 0: no deltas)");
-  value("commit-interval", "S",
-        "the uploader records its progress (and takes in a prune plan) at least every S seconds (default 30)");
+  value("commit-interval", "S", "the uploader records its progress (and takes in a prune plan) at least every S seconds (default 30)");
 }
 
 void CommandOptions::global() {
   // Every command's options, listed apart in each command's help.
   const char* group = "Global options";
   auto mark = [&](const std::string& name) { app_.get_option("--" + name)->group(group); };
-  value("repo", "URL",
-        "repository (file:///path, s3://, sftp://, tahoe://, grid:k=K|URL|...); default GRIDBACKUP_REPO, then the cap's");
+  value("repo", "URL", "repository (file:///path, s3://, sftp://, tahoe://, grid:k=K|URL|...); default GRIDBACKUP_REPO, then the cap's");
   value("cap-file", "FILE", "root cap file (default GRIDBACKUP_CAP_FILE, then ~/.config/gridbackup/cap)");
   value("cap", "CAP", "the root cap itself (visible to other users in ps: prefer GRIDBACKUP_CAP or --cap-file)");
   value("state-dir", "DIR", "local state and caches (default GRIDBACKUP_STATE_DIR, then ~/.local/state/gridbackup)");
   flag("quiet", "print only errors");
   for (const char* name : {"repo", "cap-file", "cap", "state-dir", "quiet"}) mark(name);
   CommandLine& out = out_;
-  app_.add_flag_function("-h,--help", [&out](int64_t) { out.flags["help"] = true; }, "this command's help")
+  app_.add_flag_function(
+          "-h,--help", [&out](int64_t) { out.flags["help"] = true; }, "this command's help")
       ->disable_flag_override()
       ->group(group);
 }

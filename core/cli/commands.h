@@ -33,9 +33,9 @@ int cmd_versions(const CommandLine& cl);
 int cmd_agent(const CommandLine& cl);
 
 // Each command's spec (command.h), defined next to the function it runs.
-extern const Command kInitCommand, kBackupCommand, kUploadCommand, kStatusCommand, kSnapshotsCommand, kLsCommand,
-    kRestoreCommand, kDiffCommand, kFindCommand, kForgetCommand, kVerifyCommand, kCapCommand, kPruneCommand, kGridCommand,
-    kRepairCommand, kAgentCommand, kUnlockCommand, kDumpCommand, kStatsCommand, kVersionsCommand;
+extern const Command kInitCommand, kBackupCommand, kUploadCommand, kStatusCommand, kSnapshotsCommand, kLsCommand, kRestoreCommand, kDiffCommand,
+    kFindCommand, kForgetCommand, kVerifyCommand, kCapCommand, kPruneCommand, kGridCommand, kRepairCommand, kAgentCommand, kUnlockCommand,
+    kDumpCommand, kStatsCommand, kVersionsCommand;
 
 // Prints "gridbackup: <sentence>" on stderr and returns the matching exit code.
 int report_error(const Error& e);

@@ -8,13 +8,27 @@ namespace gb {
 std::string mode_text(const Entry& e) {
   char type = '-';
   switch (e.type) {
-    case NodeType::File: type = '-'; break;
-    case NodeType::Dir: type = 'd'; break;
-    case NodeType::Symlink: type = 'l'; break;
-    case NodeType::Fifo: type = 'p'; break;
-    case NodeType::CharDev: type = 'c'; break;
-    case NodeType::BlockDev: type = 'b'; break;
-    case NodeType::Socket: type = 's'; break;
+    case NodeType::File:
+      type = '-';
+      break;
+    case NodeType::Dir:
+      type = 'd';
+      break;
+    case NodeType::Symlink:
+      type = 'l';
+      break;
+    case NodeType::Fifo:
+      type = 'p';
+      break;
+    case NodeType::CharDev:
+      type = 'c';
+      break;
+    case NodeType::BlockDev:
+      type = 'b';
+      break;
+    case NodeType::Socket:
+      type = 's';
+      break;
   }
   std::string s(1, type);
   const char* rwx = "rwxrwxrwx";

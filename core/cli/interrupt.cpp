@@ -34,8 +34,7 @@ void say(const char* text) {
 [[noreturn]] void watch_signals() {
   sigset_t set = interrupt_signals();
   int sig = 0;
-  while (::sigwait(&set, &sig) != 0) {
-  }
+  while (::sigwait(&set, &sig) != 0) {}
   // Remove the locks on another thread, so that a second signal (or a
   // backend that hangs for 20 s) still ends the process.
   std::thread([sig] {

@@ -1,7 +1,7 @@
 #include "core/cli/journal_step.h"
 
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 
 #include "core/cli/json.h"
 #include "core/cli/time_text.h"
@@ -32,7 +32,7 @@ Result<JournalRequest> journal_request(const CommandLine& cl) {
 }  // namespace
 
 Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const Repository& repo, const std::vector<std::string>& paths,
-                                                   const std::string& host, std::string& note) {
+                                                    const std::string& host, std::string& note) {
   GB_ASSIGN(JournalRequest request, journal_request(cl));
   return prepare_journal(local_state(cl).journal_home(), request, repo, paths, host, note);
 }
@@ -62,10 +62,9 @@ AgentStatus agent_status(const AgentReport& r) {
   std::string roots;
   if (r.agent)
     for (const auto& root : r.agent->roots) roots += (roots.empty() ? "" : ", ") + root;
-  out.text = fmt::format("agent:        {}{}\n", r.running ? "running" : "NOT RUNNING (backups scan everything)",
-                         r.agent ? fmt::format(" ({}, pid {}, started {}, watching {})", r.agent->mode, r.agent->pid,
-                                               local_time_text(r.agent->started_ns), roots)
-                                 : "");
+  out.text = fmt::format(
+      "agent:        {}{}\n", r.running ? "running" : "NOT RUNNING (backups scan everything)",
+      r.agent ? fmt::format(" ({}, pid {}, started {}, watching {})", r.agent->mode, r.agent->pid, local_time_text(r.agent->started_ns), roots) : "");
   out.text += fmt::format("journal:      {} records in {}; {} rescans pending for the next backup\n", r.records, r.journal_path, r.pending.size());
   for (size_t i = 0; i < r.pending.size() && i < 5; ++i) out.text += "              " + describe(r.pending[i].record) + "\n";
   double age_days = r.last_audit_ns ? static_cast<double>(now_ns() - *r.last_audit_ns) / 86400e9 : -1;
@@ -77,12 +76,8 @@ AgentStatus agent_status(const AgentReport& r) {
   // audit.missed is stored as a count's decimal text.
   Json missed_count = r.audit_missed ? Json::parse(*r.audit_missed, nullptr, /*allow_exceptions=*/false) : Json();
   if (!missed_count.is_number_unsigned()) missed_count = nullptr;
-  out.json = {{"running", r.running},
-              {"pid", r.agent ? r.agent->pid : 0},
-              {"roots", r.agent ? Json(r.agent->roots) : Json::array()},
-              {"records", r.records},
-              {"pending_rescans", r.pending.size()},
-              {"audit_missed", missed_count}};
+  out.json = {{"running", r.running}, {"pid", r.agent ? r.agent->pid : 0},   {"roots", r.agent ? Json(r.agent->roots) : Json::array()},
+              {"records", r.records}, {"pending_rescans", r.pending.size()}, {"audit_missed", missed_count}};
   return out;
 }
 

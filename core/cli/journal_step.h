@@ -18,7 +18,7 @@ namespace gb {
 // state dir's journal home (LocalState::journal_home); `note` says why
 // there is none when the user would expect one (an agent was set up).
 Result<std::optional<JournalSetup>> prepare_journal(const CommandLine& cl, const Repository& repo, const std::vector<std::string>& paths,
-                                                   const std::string& host, std::string& note);
+                                                    const std::string& host, std::string& note);
 
 // Records an audit's outcome and says loudly what the journal missed.
 Status finish_journal(JournalSetup& setup, const BackupResult& result, bool quiet);
@@ -27,7 +27,7 @@ Status finish_journal(JournalSetup& setup, const BackupResult& result, bool quie
 // or not, what it watches, rescans the next backup will do, the last audit.
 struct AgentStatus {
   std::string text;  // lines for a person
-  Json json;  // one JSON object (null when no agent was ever set up)
+  Json json;         // one JSON object (null when no agent was ever set up)
 };
 AgentStatus agent_status(const AgentReport& report);
 

@@ -3,11 +3,11 @@
 #include <malloc.h>
 #include <signal.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
-#include <fmt/format.h>
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
@@ -55,10 +55,10 @@ const gb::Command kVersionCommand = {"version", "", "print the version (also: --
 
 // In the order `gridbackup help` lists them.
 const gb::Command* const kCommands[] = {
-    &gb::kInitCommand,   &gb::kBackupCommand, &gb::kUploadCommand, &gb::kStatusCommand, &gb::kSnapshotsCommand,
-    &gb::kLsCommand,     &gb::kForgetCommand, &gb::kDiffCommand,   &gb::kFindCommand,   &gb::kVersionsCommand, &gb::kDumpCommand, &gb::kStatsCommand, &gb::kRestoreCommand,
-    &gb::kVerifyCommand, &gb::kCapCommand,    &gb::kUnlockCommand, &gb::kPruneCommand,  &gb::kGridCommand,
-    &gb::kRepairCommand, &gb::kAgentCommand,  &kHelpCommand,       &kVersionCommand,
+    &gb::kInitCommand,    &gb::kBackupCommand, &gb::kUploadCommand, &gb::kStatusCommand,   &gb::kSnapshotsCommand, &gb::kLsCommand,
+    &gb::kForgetCommand,  &gb::kDiffCommand,   &gb::kFindCommand,   &gb::kVersionsCommand, &gb::kDumpCommand,      &gb::kStatsCommand,
+    &gb::kRestoreCommand, &gb::kVerifyCommand, &gb::kCapCommand,    &gb::kUnlockCommand,   &gb::kPruneCommand,     &gb::kGridCommand,
+    &gb::kRepairCommand,  &gb::kAgentCommand,  &kHelpCommand,       &kVersionCommand,
 };
 
 const gb::Command* find_command(const std::string& name) {
@@ -102,8 +102,8 @@ int cmd_help(const gb::CommandLine& cl) {
   }
   const gb::Command* c = find_command(cl.args[0]);
   if (!c || cl.args.size() > 1)
-    return gb::report_error(gb::make_error(gb::ErrorKind::InvalidArgument,
-                                           c ? "help takes one command name" : fmt::format("unknown command '{}' (see 'gridbackup help')", cl.args[0])));
+    return gb::report_error(gb::make_error(
+        gb::ErrorKind::InvalidArgument, c ? "help takes one command name" : fmt::format("unknown command '{}' (see 'gridbackup help')", cl.args[0])));
   std::fputs(gb::command_help(*c).c_str(), stdout);
   return gb::kExitOk;
 }

@@ -46,15 +46,32 @@ std::string printable_name(std::string_view s) {
       continue;
     } else {
       switch (c) {
-        case 0x1b: out += "\\e"; break;
-        case '\a': out += "\\a"; break;
-        case '\b': out += "\\b"; break;
-        case '\t': out += "\\t"; break;
-        case '\n': out += "\\n"; break;
-        case '\v': out += "\\v"; break;
-        case '\f': out += "\\f"; break;
-        case '\r': out += "\\r"; break;
-        default: out += fmt::format("\\x{:02x}", c);
+        case 0x1b:
+          out += "\\e";
+          break;
+        case '\a':
+          out += "\\a";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\v':
+          out += "\\v";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        default:
+          out += fmt::format("\\x{:02x}", c);
       }
       if (c1) {  // both bytes, so the quoted text reads back as the same bytes
         out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i + 1]));

@@ -6,15 +6,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <thread>
-#include <fmt/format.h>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "core/common/number_text.h"
 #include "core/common/private_files.h"
@@ -25,7 +25,6 @@
 namespace gb {
 namespace {
 
-
 // The cap opens everything: a cap file others may write could be swapped
 // for one that sends this machine's backups elsewhere (refused); one others
 // may read gives them every backup (warned once, since old installs made it so).
@@ -35,11 +34,13 @@ Status check_cap_file_mode(const std::string& file) {
   unsigned mode = st.st_mode & 07777;
   if (mode & 022)
     return make_error(ErrorKind::WrongKey, fmt::format("the cap file {} is writable by other users (mode {:04o}), so it cannot be trusted; "
-                                                       "check its content, then chmod 600 {}", file, mode, file));
+                                                       "check its content, then chmod 600 {}",
+                                                       file, mode, file));
   static bool warned = false;
   if ((mode & 044) && !warned) {
     warned = true;
-    std::fprintf(stderr, "gridbackup: warning: the cap file %s is readable by other users (mode %04o), and the cap opens every backup; chmod 600 %s\n",
+    std::fprintf(stderr,
+                 "gridbackup: warning: the cap file %s is readable by other users (mode %04o), and the cap opens every backup; chmod 600 %s\n",
                  file.c_str(), mode, file.c_str());
   }
   return {};
@@ -70,7 +71,8 @@ Result<SnapshotFilter> snapshot_filter(const CommandLine& cl, bool this_host_by_
   for (const auto& given : cl.all("path")) {
     std::string p = std::filesystem::path(given).lexically_normal().string();
     while (p.size() > 1 && p.back() == '/') p.pop_back();
-    if (p.empty() || p[0] != '/') return make_error(ErrorKind::InvalidArgument, fmt::format("--path '{}' must be an absolute path, as backed up", given));
+    if (p.empty() || p[0] != '/')
+      return make_error(ErrorKind::InvalidArgument, fmt::format("--path '{}' must be an absolute path, as backed up", given));
     f.paths.push_back(p);
   }
   return f;
@@ -93,7 +95,8 @@ Result<RootCap> load_cap(const CommandLine& cl) {
   std::string file = cap_file(cl);
   std::ifstream in(file);
   if (!in)
-    return make_error(ErrorKind::WrongKey, fmt::format("no root cap: the cap file {} cannot be read (give --cap, --cap-file, or run 'gridbackup init')", file));
+    return make_error(ErrorKind::WrongKey,
+                      fmt::format("no root cap: the cap file {} cannot be read (give --cap, --cap-file, or run 'gridbackup init')", file));
   GB_CHECK(check_cap_file_mode(file));
   std::stringstream ss;
   ss << in.rdbuf();
@@ -125,10 +128,10 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool 
         std::string path = url.rfind("file://", 0) == 0 ? url.substr(7) : "";
         std::error_code ec;
         bool is_other = !path.empty() && std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec);
-        return make_error(ErrorKind::NotFound,
-                          fmt::format("there is no GridBackup repository at {}: the {} it names {} (check the URL, or run 'gridbackup init' to create one)",
-                                      url, url.rfind("s3://", 0) == 0 ? "bucket" : "directory",
-                                      is_other ? "is not a directory" : "does not exist"));
+        return make_error(
+            ErrorKind::NotFound,
+            fmt::format("there is no GridBackup repository at {}: the {} it names {} (check the URL, or run 'gridbackup init' to create one)", url,
+                        url.rfind("s3://", 0) == 0 ? "bucket" : "directory", is_other ? "is not a directory" : "does not exist"));
       }
     }
   }
@@ -139,16 +142,15 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool 
   return repo;
 }
 
-Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo) {
-  return local_state(cl).open_queue(repo);
-}
+Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo) { return local_state(cl).open_queue(repo); }
 
 Result<TransferOptions> transfer_options(const CommandLine& cl) {
   TransferOptions t;
   t.parallel = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   auto number = [](const std::string& name, const std::string& text, uint64_t max) -> Result<uint64_t> {
     auto v = parse_uint(text, max);
-    if (!v || *v == 0) return make_error(ErrorKind::InvalidArgument, fmt::format("--{} needs a whole number from 1 to {}, not '{}'", name, max, text));
+    if (!v || *v == 0)
+      return make_error(ErrorKind::InvalidArgument, fmt::format("--{} needs a whole number from 1 to {}, not '{}'", name, max, text));
     return *v;
   };
   if (auto v = cl.value("limit-upload")) {

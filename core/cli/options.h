@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/common/result.h"
-#include "core/repository/repository.h"
 #include "core/queue/upload_queue.h"
+#include "core/repository/repository.h"
 #include "core/repository/root_cap.h"
 #include "core/snapshot/snapshot_select.h"
 #include "core/state/local_state.h"
@@ -18,7 +18,7 @@ namespace gb {
 
 struct CommandLine {
   std::string command;
-  std::vector<std::string> args;                          // positional arguments after the command
+  std::vector<std::string> args;                           // positional arguments after the command
   std::map<std::string, std::vector<std::string>> values;  // --name VALUE (repeatable)
   std::map<std::string, bool> flags;                       // --name
   bool stores = false;                                     // the command stores objects (Command::stores)
@@ -53,7 +53,7 @@ Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Rep
 struct TransferOptions {
   uint64_t limit_bytes_per_second = 0;  // 0: unlimited
   int parallel = 2;
-  uint32_t max_delta_chain = 8;  // --max-delta-chain N: then a full version is stored
+  uint32_t max_delta_chain = 8;           // --max-delta-chain N: then a full version is stored
   uint64_t commit_interval_seconds = 30;  // --commit-interval S: the uploader records its progress at least this often
 };
 Result<TransferOptions> transfer_options(const CommandLine& cl);

@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstdio>
-#include <fmt/format.h>
 
 namespace gb {
 
@@ -66,8 +66,9 @@ std::string backup_progress_text(const BackupCounts& c, double elapsed) {
   // Their mean follows both without a pre-count.
   double by_entries = static_cast<double>(c.entries) / static_cast<double>(c.total_entries);
   double by_bytes = c.total_bytes ? static_cast<double>(c.bytes) / static_cast<double>(c.total_bytes) : by_entries;
-  return fmt::format("[{}] {}: {}/{} entries, {}/{}, {} read ({}/s){}", human_duration(elapsed), percent_and_eta((by_entries + by_bytes) / 2, elapsed),
-                     c.entries, c.total_entries, human_bytes(c.bytes), human_bytes(c.total_bytes), human_bytes(c.bytes_read), rate, errors);
+  return fmt::format("[{}] {}: {}/{} entries, {}/{}, {} read ({}/s){}", human_duration(elapsed),
+                     percent_and_eta((by_entries + by_bytes) / 2, elapsed), c.entries, c.total_entries, human_bytes(c.bytes),
+                     human_bytes(c.total_bytes), human_bytes(c.bytes_read), rate, errors);
 }
 
 std::string upload_progress_text(uint64_t done, uint64_t total, uint64_t read, double elapsed) {

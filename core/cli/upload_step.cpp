@@ -2,9 +2,9 @@
 
 #include "core/cli/journal_step.h"
 
+#include <fmt/format.h>
 #include <chrono>
 #include <cstdio>
-#include <fmt/format.h>
 
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
@@ -46,9 +46,10 @@ int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, con
   for (const auto& p : result->vanished) std::fprintf(stderr, "note: %s disappeared before it could be uploaded\n", p.c_str());
   bool touched = result->uploaded_files || result->already_stored || !result->unstable.empty() || !result->vanished.empty();
   if (!cl.flag("quiet") && !cl.flag("json") && touched)
-    std::printf("uploaded %s (%s added) in %s%s\n", counted(result->uploaded_files, "queued file").c_str(),
-                human_bytes(result->bytes_stored).c_str(), human_duration(secs).c_str(),
-                result->adopted_packs ? fmt::format("; adopted {} an interrupted run had stored", counted(result->adopted_packs, "pack")).c_str() : "");
+    std::printf(
+        "uploaded %s (%s added) in %s%s\n", counted(result->uploaded_files, "queued file").c_str(), human_bytes(result->bytes_stored).c_str(),
+        human_duration(secs).c_str(),
+        result->adopted_packs ? fmt::format("; adopted {} an interrupted run had stored", counted(result->adopted_packs, "pack")).c_str() : "");
   return kExitOk;
 }
 

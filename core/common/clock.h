@@ -6,9 +6,7 @@
 namespace gb {
 
 // Wall-clock time since the Unix epoch: what is stored and compared across processes.
-inline int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+inline int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 // A clock that never steps back, for timeouts within one process.
 inline int64_t monotonic_ns() {

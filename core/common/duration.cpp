@@ -1,8 +1,8 @@
 #include "core/common/duration.h"
 
+#include <fmt/format.h>
 #include <array>
 #include <ctime>
-#include <fmt/format.h>
 #include <optional>
 #include <vector>
 
@@ -47,8 +47,8 @@ std::string Duration::to_string() const {
 
 int64_t Duration::total_seconds() const {
   constexpr int64_t kDay = 86400;
-  return int64_t{years} * 365 * kDay + int64_t{months} * 30 * kDay + int64_t{weeks} * 7 * kDay + int64_t{days} * kDay +
-         int64_t{hours} * 3600 + int64_t{minutes} * 60 + int64_t{seconds};
+  return int64_t{years} * 365 * kDay + int64_t{months} * 30 * kDay + int64_t{weeks} * 7 * kDay + int64_t{days} * kDay + int64_t{hours} * 3600 +
+         int64_t{minutes} * 60 + int64_t{seconds};
 }
 
 Result<Duration> parse_duration(std::string_view text) {
@@ -87,9 +87,12 @@ Result<Duration> parse_duration(std::string_view text) {
       // Its neighbours decide: months come after years and before weeks,
       // days and hours; minutes come after those and before seconds.
       int next = k + 1 < parts.size() ? parts[k + 1].unit : -1;
-      if (last == kYears || (last < kMonths && is_week_day_or_hour(next))) p.unit = kMonths;
-      else if (is_week_day_or_hour(last) || last == kMonths || next == kSeconds) p.unit = kMinutes;
-      else return bad(fmt::format("'{}' could be minutes or months (write {}min or {}mo)", p.text, p.n, p.n));
+      if (last == kYears || (last < kMonths && is_week_day_or_hour(next)))
+        p.unit = kMonths;
+      else if (is_week_day_or_hour(last) || last == kMonths || next == kSeconds)
+        p.unit = kMinutes;
+      else
+        return bad(fmt::format("'{}' could be minutes or months (write {}min or {}mo)", p.text, p.n, p.n));
     }
     if (p.unit <= last) return bad(fmt::format("unit '{}' comes twice or out of order", kUnitNames[static_cast<size_t>(p.unit)]));
     *fields[p.unit] = static_cast<uint32_t>(p.n);

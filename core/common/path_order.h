@@ -26,8 +26,7 @@ inline bool path_less(std::string_view a, std::string_view b) { return path_comp
 // True when `path` equals `root` or lies below it.
 inline bool path_within(std::string_view path, std::string_view root) {
   if (root == "/") return !path.empty() && path[0] == '/';
-  return path.size() >= root.size() && path.compare(0, root.size(), root) == 0 &&
-         (path.size() == root.size() || path[root.size()] == '/');
+  return path.size() >= root.size() && path.compare(0, root.size(), root) == 0 && (path.size() == root.size() || path[root.size()] == '/');
 }
 
 }  // namespace gb

@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fmt/format.h>
 
 namespace gb {
 namespace {
@@ -20,8 +20,8 @@ Error cannot_tighten(const std::string& path, mode_t mode, int err) {
 }
 
 void say_tightened(const std::string& path, mode_t from, mode_t to) {
-  std::fprintf(stderr, "gridbackup: note: made the local state %s private (mode %04o -> %04o): it holds every backed-up path\n",
-               path.c_str(), static_cast<unsigned>(from), static_cast<unsigned>(to));
+  std::fprintf(stderr, "gridbackup: note: made the local state %s private (mode %04o -> %04o): it holds every backed-up path\n", path.c_str(),
+               static_cast<unsigned>(from), static_cast<unsigned>(to));
 }
 
 }  // namespace

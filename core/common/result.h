@@ -98,9 +98,9 @@ inline Error make_error(ErrorKind kind, std::string message) { return Error{kind
 }  // namespace gb
 
 // Propagate a failed Result from the enclosing function.
-#define GB_CHECK(expr)                         \
-  do {                                         \
-    auto gb_check_result_ = (expr);            \
+#define GB_CHECK(expr)                                      \
+  do {                                                      \
+    auto gb_check_result_ = (expr);                         \
     if (!gb_check_result_) return gb_check_result_.error(); \
   } while (0)
 
@@ -108,7 +108,7 @@ inline Error make_error(ErrorKind kind, std::string message) { return Error{kind
 #define GB_CONCAT(a, b) GB_CONCAT_INNER(a, b)
 // Declare `decl` from a Result, or propagate its error.
 #define GB_ASSIGN(decl, expr) GB_ASSIGN_IMPL(GB_CONCAT(gb_assign_, __LINE__), decl, expr)
-#define GB_ASSIGN_IMPL(tmp, decl, expr)   \
-  auto tmp = (expr);                      \
-  if (!tmp) return tmp.error();           \
+#define GB_ASSIGN_IMPL(tmp, decl, expr) \
+  auto tmp = (expr);                    \
+  if (!tmp) return tmp.error();         \
   decl = std::move(tmp).value()

@@ -4,10 +4,10 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 #include <mutex>
 
 #include "core/common/private_files.h"
@@ -81,8 +81,9 @@ Result<sqlite3*> open_sqlite(const std::string& path, const std::string& what) {
   catch_bus_errors(path);
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
-    Error e = db && disk_full(db) ? full_error(what, path)
-                                  : make_error(ErrorKind::Io, fmt::format("cannot open {} {}: {}", what, path, db ? sqlite3_errmsg(db) : "out of memory"));
+    Error e = db && disk_full(db)
+                  ? full_error(what, path)
+                  : make_error(ErrorKind::Io, fmt::format("cannot open {} {}: {}", what, path, db ? sqlite3_errmsg(db) : "out of memory"));
     sqlite3_close(db);
     return e;
   }
@@ -99,8 +100,8 @@ Result<sqlite3*> open_sqlite(const std::string& path, const std::string& what) {
 Status exec_sql(sqlite3* db, const char* sql, const std::string& what) {
   char* err = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    Error e = disk_full(db) ? full_error(what, db_path(db))
-                            : make_error(ErrorKind::Io, fmt::format("{} failed: {}", what, err ? err : "unknown error"));
+    Error e =
+        disk_full(db) ? full_error(what, db_path(db)) : make_error(ErrorKind::Io, fmt::format("{} failed: {}", what, err ? err : "unknown error"));
     sqlite3_free(err);
     return e;
   }

@@ -21,8 +21,7 @@ inline bool is_valid_utf8(std::string_view s) {
       cp = cp << 6 | (cc & 0x3f);
     }
     // Reject overlong forms, surrogates and values past U+10FFFF.
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
       return false;
     i += n;
   }

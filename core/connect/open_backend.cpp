@@ -15,7 +15,8 @@ Result<std::unique_ptr<Backend>> open_backend(const std::string& url) {
   if (url.rfind("file://", 0) == 0) {
     std::string path = url.substr(7);
     if (path.empty() || path[0] != '/')
-      return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a usable file:// URL: the path must be absolute (file:///srv/backup)", url));
+      return make_error(ErrorKind::InvalidArgument,
+                        fmt::format("'{}' is not a usable file:// URL: the path must be absolute (file:///srv/backup)", url));
     return std::unique_ptr<Backend>(new FileBackend(path));
   }
   if (!url.empty() && url[0] == '/') return std::unique_ptr<Backend>(new FileBackend(url));
@@ -29,9 +30,9 @@ Result<std::unique_ptr<Backend>> open_backend(const std::string& url) {
     if (parsed.scheme == "s3") return S3Backend::open(parsed);
     if (parsed.scheme == "sftp") return SftpBackend::open(parsed);
     if (parsed.scheme == "tahoe") return TahoeBackend::open(parsed);
-    return make_error(ErrorKind::InvalidArgument,
-                      fmt::format("repository URL scheme '{}' is not supported (supported: file://, s3://, sftp://, tahoe://, grid:)",
-                                  url.substr(0, scheme_end)));
+    return make_error(
+        ErrorKind::InvalidArgument,
+        fmt::format("repository URL scheme '{}' is not supported (supported: file://, s3://, sftp://, tahoe://, grid:)", url.substr(0, scheme_end)));
   }
   return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a repository URL (expected file:///path or an absolute path)", url));
 }

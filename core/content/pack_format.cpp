@@ -51,8 +51,8 @@ Result<std::vector<PackedBlob>> read_pack_header(const Hash& metadata_key, ByteV
   uint32_t len = 0;
   for (int i = 0; i < 4; ++i) len |= static_cast<uint32_t>(pack[pack.size() - 8 + i]) << (8 * i);
   if (len > pack.size() - 8) return make_error(ErrorKind::Corrupt, "pack " + name + " is damaged: bad header length");
-  GB_ASSIGN(Bytes payload, open_envelope(metadata_key, EnvelopeKind::PackHeader, pack.subspan(pack.size() - 8 - len, len),
-                                         "the header of pack " + name));
+  GB_ASSIGN(Bytes payload,
+            open_envelope(metadata_key, EnvelopeKind::PackHeader, pack.subspan(pack.size() - 8 - len, len), "the header of pack " + name));
   return decode_pack_header(payload);
 }
 

@@ -55,8 +55,8 @@ void Packer::worker() {
       has_room_.notify_all();
       // Room for a full pack plus its header up front: growth by doubling would cost twice the memory.
       if (current_.bytes.empty()) current_.bytes.reserve(options_.pack_target + (4 << 20));
-      current_.blobs.push_back(PackedBlob{job.type, job.hash, current_.bytes.size(), static_cast<uint32_t>(box.size()),
-                                          static_cast<uint32_t>(job.data.size())});
+      current_.blobs.push_back(
+          PackedBlob{job.type, job.hash, current_.bytes.size(), static_cast<uint32_t>(box.size()), static_cast<uint32_t>(job.data.size())});
       current_.bytes.insert(current_.bytes.end(), box.begin(), box.end());
       if (current_.bytes.size() >= options_.pack_target) std::swap(full, current_);
     }

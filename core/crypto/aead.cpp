@@ -25,8 +25,7 @@ Status aead_seal(const Hash& key, ByteView plaintext, ByteView aad, Bytes& out) 
   if (RAND_bytes(nonce, 12) != 1) return failed("the system random generator failed");
   Ctx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
-  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), nonce) != 1)
-    return failed("AES-GCM initialisation failed");
+  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), nonce) != 1) return failed("AES-GCM initialisation failed");
   if (!aad.empty()) EVP_EncryptUpdate(ctx.get(), nullptr, &len, aad.data(), static_cast<int>(aad.size()));
   // EVP lengths are int; feed large buffers in pieces.
   size_t done = 0;

@@ -34,8 +34,7 @@ void install_log_capture() {
 
 }  // namespace
 
-LibrsyncJob::LibrsyncJob(rs_job_t* job, std::string what, size_t output_buffer)
-    : job_(job), what_(std::move(what)), out_(output_buffer) {
+LibrsyncJob::LibrsyncJob(rs_job_t* job, std::string what, size_t output_buffer) : job_(job), what_(std::move(what)), out_(output_buffer) {
   install_log_capture();
 }
 

@@ -5,17 +5,17 @@
 #if defined(__linux__)
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <sys/stat.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "core/common/posix_error.h"
 #include "core/fs/file_system.h"
@@ -114,25 +114,44 @@ std::optional<std::string> pseudo_filesystem(const std::string& path) {
   if (::statfs(path.c_str(), &st) != 0) return std::nullopt;  // the scan says why it cannot be read
   // tmpfs and devtmpfs are not here: they hold real files and device nodes.
   switch (static_cast<unsigned long>(st.f_type)) {
-    case PROC_SUPER_MAGIC: return "proc";
-    case SYSFS_MAGIC: return "sysfs";
-    case DEBUGFS_MAGIC: return "debugfs";
-    case TRACEFS_MAGIC: return "tracefs";
-    case SECURITYFS_MAGIC: return "securityfs";
-    case CGROUP_SUPER_MAGIC: return "cgroup";
-    case CGROUP2_SUPER_MAGIC: return "cgroup2";
-    case PSTOREFS_MAGIC: return "pstore";
-    case EFIVARFS_MAGIC: return "efivarfs";
-    case SELINUX_MAGIC: return "selinuxfs";
-    case SMACK_MAGIC: return "smackfs";
-    case BINFMTFS_MAGIC: return "binfmt_misc";
-    case DEVPTS_SUPER_MAGIC: return "devpts";
-    case NSFS_MAGIC: return "nsfs";
-    case BPF_FS_MAGIC: return "bpf";
-    case 0x62656570: return "configfs";  // CONFIGFS_MAGIC, not in <linux/magic.h>
-    case 0x65735543: return "fusectl";   // FUSE_CTL_SUPER_MAGIC, likewise
-    case 0x19800202: return "mqueue";    // MQUEUE_MAGIC, likewise
-    default: return std::nullopt;
+    case PROC_SUPER_MAGIC:
+      return "proc";
+    case SYSFS_MAGIC:
+      return "sysfs";
+    case DEBUGFS_MAGIC:
+      return "debugfs";
+    case TRACEFS_MAGIC:
+      return "tracefs";
+    case SECURITYFS_MAGIC:
+      return "securityfs";
+    case CGROUP_SUPER_MAGIC:
+      return "cgroup";
+    case CGROUP2_SUPER_MAGIC:
+      return "cgroup2";
+    case PSTOREFS_MAGIC:
+      return "pstore";
+    case EFIVARFS_MAGIC:
+      return "efivarfs";
+    case SELINUX_MAGIC:
+      return "selinuxfs";
+    case SMACK_MAGIC:
+      return "smackfs";
+    case BINFMTFS_MAGIC:
+      return "binfmt_misc";
+    case DEVPTS_SUPER_MAGIC:
+      return "devpts";
+    case NSFS_MAGIC:
+      return "nsfs";
+    case BPF_FS_MAGIC:
+      return "bpf";
+    case 0x62656570:
+      return "configfs";  // CONFIGFS_MAGIC, not in <linux/magic.h>
+    case 0x65735543:
+      return "fusectl";  // FUSE_CTL_SUPER_MAGIC, likewise
+    case 0x19800202:
+      return "mqueue";  // MQUEUE_MAGIC, likewise
+    default:
+      return std::nullopt;
   }
 }
 

@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "core/common/bytes.h"
 #include "core/common/fd_io.h"

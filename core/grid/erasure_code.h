@@ -36,8 +36,7 @@ class ErasureCode {
   // block indices (any of 0..n-1) whose bytes are `have_blocks`; `wanted`
   // lists data block indices (0..k-1) to rebuild into `out`.
   // Fails (InvalidArgument) only for a malformed request.
-  Status decode(std::span<const int> have, const uint8_t* const* have_blocks, std::span<const int> wanted,
-                uint8_t* const* out, size_t len) const;
+  Status decode(std::span<const int> have, const uint8_t* const* have_blocks, std::span<const int> wanted, uint8_t* const* out, size_t len) const;
 
   ErasureCode(int k, int n);
   ~ErasureCode();
@@ -46,13 +45,12 @@ class ErasureCode {
 
  private:
   struct DecodeTables;
-  std::shared_ptr<const DecodeTables> decode_tables(uint64_t have_mask, std::span<const int> have,
-                                                    std::span<const int> wanted) const;
+  std::shared_ptr<const DecodeTables> decode_tables(uint64_t have_mask, std::span<const int> have, std::span<const int> wanted) const;
   int k_, n_;
-  std::unique_ptr<uint8_t[]> matrix_;        // n x k generator
-  std::unique_ptr<uint8_t[]> encode_tables_; // ISA-L tables of the parity rows
+  std::unique_ptr<uint8_t[]> matrix_;         // n x k generator
+  std::unique_ptr<uint8_t[]> encode_tables_;  // ISA-L tables of the parity rows
   struct Cache;
-  std::unique_ptr<Cache> cache_;             // decode tables per erasure pattern
+  std::unique_ptr<Cache> cache_;  // decode tables per erasure pattern
 };
 
 }  // namespace gb

@@ -1,7 +1,7 @@
 #include "core/grid/grid_backend.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -20,8 +20,7 @@ using ShareListing = ShareStore::ShareListing;
 constexpr size_t kCacheBytes = 64u << 20;
 
 Status check_name(const std::string& name) {
-  if (name.empty() || name.back() == '/')
-    return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a usable object name", name));
+  if (name.empty() || name.back() == '/') return make_error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a usable object name", name));
   if (name.rfind(kGridReservedPrefix, 0) == 0)
     return make_error(ErrorKind::InvalidArgument, fmt::format("the object name '{}' is kept for the grid itself (_grid/...)", name));
   if (parse_share_object_name(name))
@@ -146,8 +145,9 @@ Status GridBackend::put(const std::string& name, ByteView data) {
     for (size_t m = 0; m < members && why.empty(); ++m)
       if (errors[m]) why = errors[m]->message;
     if (why.empty()) why = "the other members failed moments ago and are left alone for a while";
-    return make_error(ErrorKind::Transient, fmt::format("cannot store {} on the grid: only {} of {} members took a share, and {} are needed (happy); {}",
-                                                        name, holders.size(), members, shares_->config().happy, why));
+    return make_error(ErrorKind::Transient,
+                      fmt::format("cannot store {} on the grid: only {} of {} members took a share, and {} are needed (happy); {}", name,
+                                  holders.size(), members, shares_->config().happy, why));
   }
   // Shares of an older object of the same name that these members still hold
   // (an overwrite) are removed, so that readers meet one version only.
@@ -183,9 +183,12 @@ void GridBackend::gather(const std::string& name, const std::vector<size_t>& whi
       if (file.object != name) continue;
       auto share = shares_->fetch_share(file);
       std::lock_guard lock(into.mu);
-      if (share) into.shares.push_back(std::move(share).value());
-      else if (share.error().kind == ErrorKind::Corrupt) into.damaged.push_back(share.error().message);
-      else into.failed.push_back({i, share.error()});
+      if (share)
+        into.shares.push_back(std::move(share).value());
+      else if (share.error().kind == ErrorKind::Corrupt)
+        into.damaged.push_back(share.error().message);
+      else
+        into.failed.push_back({i, share.error()});
     }
   });
 }
@@ -235,9 +238,12 @@ Result<Bytes> GridBackend::get(const std::string& name) {
   // that failed moments ago last.
   std::vector<size_t> first, rest, down;
   for (size_t m : order) {
-    if (shares_->member_down(m)) down.push_back(m);
-    else if (static_cast<int>(first.size()) < shares_->config().k) first.push_back(m);
-    else rest.push_back(m);
+    if (shares_->member_down(m))
+      down.push_back(m);
+    else if (static_cast<int>(first.size()) < shares_->config().k)
+      first.push_back(m);
+    else
+      rest.push_back(m);
   }
   for (auto* round : {&first, &rest, &down}) {
     if (round->empty()) continue;
@@ -259,9 +265,10 @@ Result<Bytes> GridBackend::get_range(const std::string& name, uint64_t offset, u
 Result<std::vector<ObjectInfo>> GridBackend::list(const std::string& prefix) {
   ShareListing listing = shares_->list_shares(prefix);
   if (static_cast<int>(listing.failed.size()) > shares_->config().n - shares_->config().k)
-    return make_error(listing.failed.front().error.kind,
-                      fmt::format("cannot list the grid: {} of {} members cannot be listed, more than the {} an object can lose; {}",
-                                  listing.failed.size(), shares_->member_count(), shares_->config().n - shares_->config().k, listing.failed.front().error.message));
+    return make_error(
+        listing.failed.front().error.kind,
+        fmt::format("cannot list the grid: {} of {} members cannot be listed, more than the {} an object can lose; {}", listing.failed.size(),
+                    shares_->member_count(), shares_->config().n - shares_->config().k, listing.failed.front().error.message));
   std::map<std::string, uint64_t> objects;
   for (const auto& f : listing.shares)
     if (f.object.rfind(prefix, 0) == 0) objects.emplace(f.object, f.length);
@@ -280,7 +287,9 @@ Result<ObjectInfo> GridBackend::stat(const std::string& name) {
   if (lengths.size() == 1) return ObjectInfo{name, *lengths.begin()};
   if (lengths.empty()) {
     if (static_cast<int>(listing.failed.size()) < shares_->config().n)
-      return make_error(ErrorKind::NotFound, fmt::format("object {} is not stored on the grid", name)).about_object(name).because(Cause::MissingObject);
+      return make_error(ErrorKind::NotFound, fmt::format("object {} is not stored on the grid", name))
+          .about_object(name)
+          .because(Cause::MissingObject);
     return listing.failed.front().error;
   }
   GB_ASSIGN(Bytes bytes, get(name));  // shares of two versions: the readable one decides

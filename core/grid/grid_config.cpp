@@ -1,8 +1,8 @@
 #include "core/grid/grid_config.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
-#include <fmt/format.h>
 #include <set>
 
 #include "core/common/number_text.h"
@@ -29,9 +29,7 @@ std::vector<std::string> split(const std::string& text, char sep) {
 }
 
 bool valid_id(const std::string& id) {
-  return !id.empty() && std::all_of(id.begin(), id.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-  });
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
 int default_happy(int k, int n) { return std::min(n, k + 1); }
@@ -73,7 +71,8 @@ Result<GridConfig> GridConfig::parse(const std::string& url) {
     c.members.push_back(std::move(m));
   }
   const int members = static_cast<int>(c.members.size());
-  if (members > ErasureCode::kMaxShares) return bad_grid(url, fmt::format("it has {} members; at most {} are supported", members, ErasureCode::kMaxShares));
+  if (members > ErasureCode::kMaxShares)
+    return bad_grid(url, fmt::format("it has {} members; at most {} are supported", members, ErasureCode::kMaxShares));
   c.n = n ? n : members;
   if (c.n > members) return bad_grid(url, fmt::format("n={} shares need at least {} members, it has {}", c.n, c.n, members));
   if (c.k > c.n) return bad_grid(url, fmt::format("k={} is larger than n={}: an object needs k of its n shares", c.k, c.n));

@@ -1,10 +1,10 @@
 #include "core/grid/grid_repair.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <set>
@@ -174,8 +174,7 @@ RepairOutcome repair(ShareStore& grid, Inspection& in, std::optional<size_t> ret
       // (a new copy only) the member with the fewest shares.
       std::vector<size_t> candidates;
       for (const auto& s : h.shares)
-        if (s.index == i && s.kind != ShareState::Good && !unusable[s.member] && placed.member_index[s.member] < 0)
-          candidates.push_back(s.member);
+        if (s.index == i && s.kind != ShareState::Good && !unusable[s.member] && placed.member_index[s.member] < 0) candidates.push_back(s.member);
       for (size_t m : order)
         if (!unusable[m] && placed.member_index[m] < 0) candidates.push_back(m);
       if (!has_good_copy) {
@@ -266,8 +265,7 @@ Status write_cursor(const std::string& file, const std::string& name) {
     out << name << "\n";
     if (!out) return make_error(ErrorKind::Io, fmt::format("cannot write the progress file {}", tmp));
   }
-  if (std::rename(tmp.c_str(), file.c_str()) != 0)
-    return posix_error(fmt::format("cannot write the progress file {}", file), errno);
+  if (std::rename(tmp.c_str(), file.c_str()) != 0) return posix_error(fmt::format("cannot write the progress file {}", file), errno);
   return {};
 }
 
@@ -317,9 +315,12 @@ Result<GridPassSummary> run_grid_pass(ShareStore& grid, const GridPassOptions& o
     if (options.repair && in.health.readable && needs_repair(in, options.retiring)) outcome = repair(grid, in, options.retiring);
     const ObjectHealth& now = outcome ? outcome->after : in.health;
     ++summary.objects;
-    if (!now.readable) ++summary.unreadable;
-    else if (now.healthy()) ++summary.healthy;
-    else ++summary.degraded;
+    if (!now.readable)
+      ++summary.unreadable;
+    else if (now.healthy())
+      ++summary.healthy;
+    else
+      ++summary.degraded;
     if (outcome) {
       summary.shares_written += outcome->shares_written;
       summary.shares_removed += outcome->shares_removed;

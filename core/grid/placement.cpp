@@ -48,8 +48,7 @@ std::optional<ShareName> parse_share_object_name(std::string_view name) {
   size_t dot = last.find('.');
   if (last.size() < 4 || last[0] != 's' || dot == std::string_view::npos) return std::nullopt;
   uint64_t index = 0, length = 0;
-  if (!parse_decimal(last.substr(1, dot - 1), index) || index >= 256 || !parse_decimal(last.substr(dot + 1), length))
-    return std::nullopt;
+  if (!parse_decimal(last.substr(1, dot - 1), index) || index >= 256 || !parse_decimal(last.substr(dot + 1), length)) return std::nullopt;
   return ShareName{std::string(name.substr(0, slash)), static_cast<int>(index), length};
 }
 

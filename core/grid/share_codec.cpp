@@ -1,8 +1,8 @@
 #include "core/grid/share_codec.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "core/crypto/sha256.h"
 
@@ -67,13 +67,13 @@ uint64_t ShareLayout::share_size() const {
   return kShareHeaderSize + table_size() + (segs - 1) * block_size + block_length(segs - 1);
 }
 
-bool Share::intact() const { return std::all_of(good.begin(), good.end(), [](uint8_t g) { return g != 0; }); }
+bool Share::intact() const {
+  return std::all_of(good.begin(), good.end(), [](uint8_t g) { return g != 0; });
+}
 
 uint64_t Share::good_blocks() const { return static_cast<uint64_t>(std::count(good.begin(), good.end(), 1)); }
 
-ByteView Share::block(uint64_t s) const {
-  return ByteView(bytes).subspan(layout.block_offset(s), layout.block_length(s));
-}
+ByteView Share::block(uint64_t s) const { return ByteView(bytes).subspan(layout.block_offset(s), layout.block_length(s)); }
 
 ByteView Share::table_entry(int share, uint64_t s) const {
   return ByteView(bytes).subspan(kShareHeaderSize + 32 * (static_cast<uint64_t>(share) * layout.segments() + s), 32);

@@ -1,8 +1,8 @@
 #include "core/grid/share_store.h"
 
+#include <fmt/format.h>
 #include <atomic>
 #include <chrono>
-#include <fmt/format.h>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -17,9 +17,7 @@ namespace {
 constexpr std::string_view kUnderPrefix = "_grid/under/";
 constexpr auto kDownFor = std::chrono::seconds(30);
 
-bool is_member_failure(ErrorKind kind) {
-  return kind == ErrorKind::Transient || kind == ErrorKind::Io || kind == ErrorKind::Permanent;
-}
+bool is_member_failure(ErrorKind kind) { return kind == ErrorKind::Transient || kind == ErrorKind::Io || kind == ErrorKind::Permanent; }
 
 }  // namespace
 
@@ -40,8 +38,7 @@ Result<std::unique_ptr<ShareStore>> ShareStore::open(GridConfig config, const Op
   std::unique_ptr<ShareStore> store(new ShareStore(config));
   for (const auto& m : config.members) {
     auto backend = open_member(m.url);
-    if (!backend)
-      return make_error(backend.error().kind, fmt::format("grid member '{}': {}", m.id, backend.error().message));
+    if (!backend) return make_error(backend.error().kind, fmt::format("grid member '{}': {}", m.id, backend.error().message));
     auto member = std::make_unique<Member>();
     member->backend = std::move(*backend);
     store->members_.push_back(std::move(member));
@@ -119,7 +116,9 @@ Result<Share> ShareStore::fetch_share(const ShareFile& file) {
     return member_error(file.member, bytes.error());
   }
   auto share = check_share(std::move(bytes).value());
-  if (!share) return member_error(file.member, make_error(ErrorKind::Corrupt, fmt::format("share {} of {}: {}", file.index, file.object, share.error().message)));
+  if (!share)
+    return member_error(file.member,
+                        make_error(ErrorKind::Corrupt, fmt::format("share {} of {}: {}", file.index, file.object, share.error().message)));
   if (share->index != file.index || share->layout.object_length != file.length)
     return member_error(file.member, make_error(ErrorKind::Corrupt, fmt::format("share {} of {} holds share {} of an object of {} bytes", file.index,
                                                                                 file.object, share->index, share->layout.object_length)));
@@ -152,12 +151,14 @@ Status ShareStore::create() {
   int ok = 0;
   const Error* first = nullptr;
   for (const auto& e : errors) {
-    if (!e) ++ok;
-    else if (!first) first = &*e;
+    if (!e)
+      ++ok;
+    else if (!first)
+      first = &*e;
   }
   if (ok < config_.happy)
-    return make_error(first->kind, fmt::format("only {} of the {} grid members could be prepared (happy={} are needed); {}", ok,
-                                               members_.size(), config_.happy, first->message));
+    return make_error(first->kind, fmt::format("only {} of the {} grid members could be prepared (happy={} are needed); {}", ok, members_.size(),
+                                               config_.happy, first->message));
   return {};
 }
 

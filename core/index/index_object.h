@@ -15,11 +15,11 @@
 namespace gb {
 
 struct IndexObject {
-  std::vector<std::string> supersedes;  // names (index/<hex>) this object replaces; empty: version 1
+  std::vector<std::string> supersedes;                                 // names (index/<hex>) this object replaces; empty: version 1
   std::vector<std::pair<std::string, std::vector<PackedBlob>>> packs;  // pack id -> its blobs
-  std::vector<std::pair<Hash, std::vector<Hash>>> links;              // content -> segments
-  std::vector<std::pair<Hash, Hash>> signatures;                      // content -> signature blob
-  std::vector<std::pair<Hash, DeltaLink>> deltas;                     // content -> delta
+  std::vector<std::pair<Hash, std::vector<Hash>>> links;               // content -> segments
+  std::vector<std::pair<Hash, Hash>> signatures;                       // content -> signature blob
+  std::vector<std::pair<Hash, DeltaLink>> deltas;                      // content -> delta
   bool empty() const { return packs.empty() && links.empty() && signatures.empty() && deltas.empty() && supersedes.empty(); }
 };
 
@@ -37,7 +37,7 @@ Result<std::string> store_index_object(Backend& backend, const Hash& metadata_ke
 struct LoadedIndexObjects {
   std::vector<std::pair<std::string, IndexObject>> objects;  // name -> decoded, superseded ones left out
   std::vector<std::string> superseded_present;               // superseded objects still stored
-  std::vector<std::string> damaged;  // with skip_damaged: "index/<hex> is damaged: why", left out
+  std::vector<std::string> damaged;                          // with skip_damaged: "index/<hex> is damaged: why", left out
 };
 // With `skip_damaged` an object that does not open or decode is left out and
 // named in `damaged` instead of failing the load (readers: one bad byte must

@@ -26,7 +26,7 @@ struct IndexObject;
 // A version stored as a librsync delta against an earlier version (its base).
 struct DeltaLink {
   Hash base{};
-  uint32_t depth = 1;  // deltas between this version and a fully stored one
+  uint32_t depth = 1;       // deltas between this version and a fully stored one
   std::vector<Hash> blobs;  // the delta, in order
 };
 

@@ -52,8 +52,8 @@ std::string describe(const ChangeRecord& r) {
 }
 
 bool operator==(const ChangeRecord& a, const ChangeRecord& b) {
-  return a.fs_id == b.fs_id && a.path == b.path && a.kind == b.kind && a.is_dir == b.is_dir && a.time_ns == b.time_ns &&
-         a.position == b.position && a.inode == b.inode;
+  return a.fs_id == b.fs_id && a.path == b.path && a.kind == b.kind && a.is_dir == b.is_dir && a.time_ns == b.time_ns && a.position == b.position &&
+         a.inode == b.inode;
 }
 
 void append_change_record(const ChangeRecord& r, std::string& out) {

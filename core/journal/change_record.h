@@ -14,13 +14,13 @@ namespace gb {
 
 enum class ChangeKind : uint8_t {
   Created = 1,
-  Modified = 2,     // content written (modify or close-after-write)
+  Modified = 2,  // content written (modify or close-after-write)
   Deleted = 3,
-  RenamedFrom = 4,  // the old name of a rename
-  RenamedTo = 5,    // the new name of a rename
-  Attrib = 6,       // metadata only: mode, owner, times, xattrs, link count
-  Overflow = 7,     // the agent lost events for the filesystem: rescan all of it
-  RescanNeeded = 8, // the agent cannot vouch for `path` and below: rescan that subtree
+  RenamedFrom = 4,   // the old name of a rename
+  RenamedTo = 5,     // the new name of a rename
+  Attrib = 6,        // metadata only: mode, owner, times, xattrs, link count
+  Overflow = 7,      // the agent lost events for the filesystem: rescan all of it
+  RescanNeeded = 8,  // the agent cannot vouch for `path` and below: rescan that subtree
 };
 
 struct ChangeRecord {

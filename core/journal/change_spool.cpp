@@ -85,8 +85,7 @@ bool ChangeSpoolWriter::start(uint64_t seq) {
 #endif
   if (!file_) return false;
   size_ = kChangeStreamMagic.size();
-  return std::fwrite(kChangeStreamMagic.data(), 1, kChangeStreamMagic.size(), file_) == kChangeStreamMagic.size() &&
-         sync(file_);
+  return std::fwrite(kChangeStreamMagic.data(), 1, kChangeStreamMagic.size(), file_) == kChangeStreamMagic.size() && sync(file_);
 }
 
 bool ChangeSpoolWriter::append(const std::vector<ChangeRecord>& records) {

@@ -3,11 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <thread>
 
 #include "core/common/posix_error.h"
@@ -59,7 +59,8 @@ Result<int64_t> sync_with_agent(ChangeJournal& journal, const std::vector<std::s
     }
     if (std::chrono::steady_clock::now() > deadline) {
       remove_all();
-      return make_error(ErrorKind::Io, fmt::format("the change-journal agent did not see a cookie file in {} within {} ms", roots[i], timeout.count()));
+      return make_error(ErrorKind::Io,
+                        fmt::format("the change-journal agent did not see a cookie file in {} within {} ms", roots[i], timeout.count()));
     }
     std::this_thread::sleep_for(pause);
     // The lookup is one index probe: polling often costs little and every

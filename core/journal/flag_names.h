@@ -36,8 +36,7 @@ inline std::string flag_names(uint32_t flags, std::span<const FlagName> table, c
 }
 
 // The inverse; nullopt on a name not in the table (`none` means no bits).
-inline std::optional<uint32_t> flags_from_names(std::string_view names, std::span<const FlagName> table,
-                                                std::string_view none) {
+inline std::optional<uint32_t> flags_from_names(std::string_view names, std::span<const FlagName> table, std::string_view none) {
   uint32_t flags = 0;
   while (!names.empty()) {
     size_t bar = names.find('|');

@@ -64,15 +64,17 @@ SlicePlan plan_slice(const std::vector<ChangeRecord>& records, const std::vector
         if (path_within(root, r.path)) full.insert(root);
       if (root_of(r.path, roots)) {
         ++plan.records;
-        if (r.kind == ChangeKind::Overflow) full.insert(*root_of(r.path, roots));
-        else subtrees.insert(r.path);
+        if (r.kind == ChangeKind::Overflow)
+          full.insert(*root_of(r.path, roots));
+        else
+          subtrees.insert(r.path);
       }
       continue;
     }
     if (!root_of(r.path, roots)) continue;  // outside every root (a parent dir of a root is not backed up)
     ++plan.records;
-    bool names_change = r.kind == ChangeKind::Created || r.kind == ChangeKind::Deleted || r.kind == ChangeKind::RenamedFrom ||
-                        r.kind == ChangeKind::RenamedTo;
+    bool names_change =
+        r.kind == ChangeKind::Created || r.kind == ChangeKind::Deleted || r.kind == ChangeKind::RenamedFrom || r.kind == ChangeKind::RenamedTo;
     // The directory holding a name that came or went has a new mtime, also
     // for our own cookie files.
     if (names_change) touch(parent_of(r.path));

@@ -1,7 +1,7 @@
 #include "core/journal/spool_import.h"
 
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 
 #include "core/common/number_text.h"
 #include "core/journal/change_spool.h"
@@ -29,7 +29,8 @@ Result<size_t> import_spool(ChangeJournal& journal, const std::string& spool_dir
       lost.kind = ChangeKind::Overflow;
       lost.is_dir = true;
       records.push_back(lost);
-      std::fprintf(stderr, "gridbackup: the spool segment %s is damaged (%s); the next backup rescans\n", segment.c_str(), read.error().message.c_str());
+      std::fprintf(stderr, "gridbackup: the spool segment %s is damaged (%s); the next backup rescans\n", segment.c_str(),
+                   read.error().message.c_str());
     }
     if (!records.empty()) {
       auto appended = journal.append(records);
@@ -39,8 +40,7 @@ Result<size_t> import_spool(ChangeJournal& journal, const std::string& spool_dir
     bool superseded = i + 1 < segments.size();
     if (superseded || !clean) {
       // The agent writes only to the newest segment: an older one is done.
-      if (std::remove(segment.c_str()) != 0)
-        return make_error(ErrorKind::Io, fmt::format("cannot remove the imported spool segment {}", segment));
+      if (std::remove(segment.c_str()) != 0) return make_error(ErrorKind::Io, fmt::format("cannot remove the imported spool segment {}", segment));
       GB_CHECK(journal.set_value(key, "0"));
     } else {
       GB_CHECK(journal.set_value(key, std::to_string(end)));

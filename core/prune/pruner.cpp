@@ -2,10 +2,10 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <fmt/format.h>
 #include <map>
 #include <thread>
 #include <unordered_map>
@@ -68,7 +68,6 @@ Result<IndexView> read_repository(const RepositoryOpener& open) {
   v.repo->use_index(v.loaded);
   return v;
 }
-
 
 // Waits until none of `names` is a live lock any more, or `done` says its
 // holder no longer matters. False when `seconds` ran out.
@@ -227,8 +226,8 @@ class Sweep {
     result_.packs_deleted += delete_packs_.size();
     result_.packs_rewritten += rewrite_.size();
     result_.rebased += reach_.rebase.size();
-    say(fmt::format("sweep: {} unused blob(s); {} pack(s) to delete, {} to rewrite, {} version(s) to re-base", doomed_.size(),
-                    delete_packs_.size(), rewrite_.size(), reach_.rebase.size()));
+    say(fmt::format("sweep: {} unused blob(s); {} pack(s) to delete, {} to rewrite, {} version(s) to re-base", doomed_.size(), delete_packs_.size(),
+                    rewrite_.size(), reach_.rebase.size()));
   }
 
   // Re-based versions in full, and the live blobs of rewritten packs, go to
@@ -335,7 +334,9 @@ class Sweep {
       }
     if (placed.empty()) return {};
     auto usable = [&](const Hash& h) { return survives(h) || placed.count(h) > 0; };
-    auto any_placed = [&](const std::vector<Hash>& hs) { return std::any_of(hs.begin(), hs.end(), [&](const Hash& h) { return placed.count(h) > 0; }); };
+    auto any_placed = [&](const std::vector<Hash>& hs) {
+      return std::any_of(hs.begin(), hs.end(), [&](const Hash& h) { return placed.count(h) > 0; });
+    };
     for (const auto& [name, obj] : v_.loaded.objects) {
       for (const auto& [content, segs] : obj.links)
         if (any_placed(segs) && std::all_of(segs.begin(), segs.end(), usable)) o.links.emplace_back(content, segs);
@@ -470,9 +471,8 @@ Result<PruneResult> run_prune(const RepositoryOpener& open, const PruneOptions& 
     old = plan;
     result.planned = true;
     result.plan_ripe_ns = plan.created_ns + options.grace_seconds * 1'000'000'000LL;
-    say(fmt::format("mark: {} unused blob(s) ({}), {} unindexed pack(s), {} forgotten snapshot(s), {} version(s) to re-base",
-                    result.candidate_blobs, mib(result.candidate_bytes), result.candidate_packs, result.candidate_snapshots,
-                    reach.rebase.size()));
+    say(fmt::format("mark: {} unused blob(s) ({}), {} unindexed pack(s), {} forgotten snapshot(s), {} version(s) to re-base", result.candidate_blobs,
+                    mib(result.candidate_bytes), result.candidate_packs, result.candidate_snapshots, reach.rebase.size()));
     if (options.grace_seconds > 0) return result;
     uint64_t rebased_before = result.rebased;
     Sweep sweep(open, options, std::move(plan), self, result);

@@ -37,9 +37,9 @@ struct PruneOptions {
 };
 
 struct PruneResult {
-  bool swept = false;      // a plan was carried out
-  bool planned = false;    // a new plan was stored
-  bool deferred = false;   // processes older than the plan kept running: nothing was deleted this time
+  bool swept = false;     // a plan was carried out
+  bool planned = false;   // a new plan was stored
+  bool deferred = false;  // processes older than the plan kept running: nothing was deleted this time
   bool nothing_to_do = false;
   int64_t plan_ripe_ns = 0;  // when the stored plan may be carried out
   uint64_t snapshots_kept = 0, live_contents = 0;

@@ -30,7 +30,6 @@ Result<std::unordered_set<std::string>> needed_snapshot_ids(Repository& repo, co
 
 // `repo`'s index must be the whole index (no prune plan applied).
 // `progress` is called with the number of snapshots done so far.
-Result<Reachability> find_reachable(Repository& repo, const std::vector<Snapshot>& kept,
-                                    const std::function<void(size_t)>& progress = {});
+Result<Reachability> find_reachable(Repository& repo, const std::vector<Snapshot>& kept, const std::function<void(size_t)>& progress = {});
 
 }  // namespace gb

@@ -1,7 +1,7 @@
 #include "core/queue/priority.h"
 
-#include <bit>
 #include <fmt/format.h>
+#include <bit>
 
 namespace gb {
 
@@ -11,11 +11,16 @@ Result<PriorityRule> PriorityPolicy::parse_rule(const std::string& text) {
     return make_error(ErrorKind::InvalidArgument, fmt::format("priority rule '{}' should look like PATTERN=high|normal|low|lowest", text));
   std::string level = text.substr(eq + 1);
   PriorityClass k;
-  if (level == "high") k = PriorityClass::High;
-  else if (level == "normal") k = PriorityClass::Normal;
-  else if (level == "low") k = PriorityClass::Low;
-  else if (level == "lowest") k = PriorityClass::Lowest;
-  else return make_error(ErrorKind::InvalidArgument, fmt::format("priority rule '{}': level must be high, normal, low or lowest", text));
+  if (level == "high")
+    k = PriorityClass::High;
+  else if (level == "normal")
+    k = PriorityClass::Normal;
+  else if (level == "low")
+    k = PriorityClass::Low;
+  else if (level == "lowest")
+    k = PriorityClass::Lowest;
+  else
+    return make_error(ErrorKind::InvalidArgument, fmt::format("priority rule '{}': level must be high, normal, low or lowest", text));
   return PriorityRule{PathGlob(text.substr(0, eq)), k};
 }
 

@@ -14,15 +14,15 @@ Error db_error(sqlite3* db, const std::string& doing) { return sqlite_error(db, 
 Result<std::unique_ptr<UploadQueue>> UploadQueue::open(const std::string& path) {
   GB_ASSIGN(sqlite3 * db, open_sqlite(path, "the upload queue"));
   std::unique_ptr<UploadQueue> q(new UploadQueue(db));
-  GB_CHECK(q->exec(
-      "CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, priority INTEGER NOT NULL, content BLOB NOT NULL,"
-      " path BLOB NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, snapshot TEXT,"
-      " base BLOB, staged INTEGER NOT NULL DEFAULT 0);"
-      "CREATE INDEX IF NOT EXISTS jobs_order ON jobs (priority DESC, id);"
-      "CREATE UNIQUE INDEX IF NOT EXISTS jobs_unique ON jobs (content, path);"
-      "CREATE INDEX IF NOT EXISTS jobs_path ON jobs (path);"
-      "CREATE TABLE IF NOT EXISTS unstable (path BLOB PRIMARY KEY, since INTEGER);"
-      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);"));
+  GB_CHECK(
+      q->exec("CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, priority INTEGER NOT NULL, content BLOB NOT NULL,"
+              " path BLOB NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, snapshot TEXT,"
+              " base BLOB, staged INTEGER NOT NULL DEFAULT 0);"
+              "CREATE INDEX IF NOT EXISTS jobs_order ON jobs (priority DESC, id);"
+              "CREATE UNIQUE INDEX IF NOT EXISTS jobs_unique ON jobs (content, path);"
+              "CREATE INDEX IF NOT EXISTS jobs_path ON jobs (path);"
+              "CREATE TABLE IF NOT EXISTS unstable (path BLOB PRIMARY KEY, since INTEGER);"
+              "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);"));
   return q;
 }
 
@@ -37,7 +37,9 @@ Status UploadQueue::enqueue(const std::vector<UploadJob>& jobs) {
   // no longer holds them, so they could never be uploaded (their snapshots
   // stay incomplete for that file, which `snapshots` shows).
   Stmt drop(db_, "DELETE FROM jobs WHERE path = ? AND content <> ? AND staged = 0");
-  Stmt s(db_, "INSERT OR IGNORE INTO jobs (priority, content, path, size, mtime_ns, ctime_ns, inode, snapshot, base, staged) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  Stmt s(
+      db_,
+      "INSERT OR IGNORE INTO jobs (priority, content, path, size, mtime_ns, ctime_ns, inode, snapshot, base, staged) VALUES (?,?,?,?,?,?,?,?,?,?)");
   if (!s.ok()) return (void)exec("ROLLBACK"), db_error(db_, "prepare");
   for (const auto& j : jobs) {
     if (!j.staged) {
@@ -58,7 +60,10 @@ Status UploadQueue::enqueue(const std::vector<UploadJob>& jobs) {
     s.bind(6, j.ctime_ns);
     s.bind(7, static_cast<int64_t>(j.inode));
     s.bind(8, j.snapshot);
-    if (j.has_base) s.bind(9, j.base); else s.bind_null(9);
+    if (j.has_base)
+      s.bind(9, j.base);
+    else
+      s.bind_null(9);
     s.bind(10, j.staged ? 1 : 0);
     if (s.step() != SQLITE_DONE) {
       Error e = db_error(db_, "insert");
@@ -71,8 +76,9 @@ Status UploadQueue::enqueue(const std::vector<UploadJob>& jobs) {
 }
 
 Result<std::vector<UploadJob>> UploadQueue::next_batch(size_t limit, int64_t after_priority, int64_t after_id) {
-  Stmt s(db_, "SELECT id, priority, content, path, size, mtime_ns, ctime_ns, inode, snapshot, base, staged FROM jobs"
-              " WHERE priority < ?1 OR (priority = ?1 AND id > ?2) ORDER BY priority DESC, id LIMIT ?3");
+  Stmt s(db_,
+         "SELECT id, priority, content, path, size, mtime_ns, ctime_ns, inode, snapshot, base, staged FROM jobs"
+         " WHERE priority < ?1 OR (priority = ?1 AND id > ?2) ORDER BY priority DESC, id LIMIT ?3");
   if (!s.ok()) return db_error(db_, "prepare");
   s.bind(1, after_priority);
   s.bind(2, after_id);

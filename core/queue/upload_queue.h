@@ -24,7 +24,7 @@ struct UploadJob {
   uint64_t inode = 0;
   std::string snapshot;  // the first snapshot that needs it
   bool has_base = false;
-  Hash base{};  // the previous version's content: the delta base
+  Hash base{};          // the previous version's content: the delta base
   bool staged = false;  // path is a copy in the staging area (delete after upload)
 };
 

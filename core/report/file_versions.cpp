@@ -49,8 +49,7 @@ class PathLookup {
         memo_[cur.id] = std::nullopt;
         break;
       }
-      if (cur.parent.empty() || guard > s.depth)
-        return make_error(ErrorKind::Corrupt, "snapshot " + s.short_id() + " has a broken parent chain");
+      if (cur.parent.empty() || guard > s.depth) return make_error(ErrorKind::Corrupt, "snapshot " + s.short_id() + " has a broken parent chain");
       pending.push_back(cur.id);
       GB_ASSIGN(cur, store_.load(cur.parent));
     }

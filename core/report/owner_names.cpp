@@ -21,7 +21,8 @@ const std::string& OwnerNames::group(uint32_t gid) {
   auto [it, fresh] = groups_.try_emplace(gid);
   if (fresh) {
     std::vector<char> buf(16384);
-    struct group gr{}, *found = nullptr;
+    struct group gr {
+    }, *found = nullptr;
     it->second = ::getgrgid_r(gid, &gr, buf.data(), buf.size(), &found) == 0 && found ? found->gr_name : std::to_string(gid);
   }
   return it->second;

@@ -4,9 +4,9 @@
 #include <archive_entry.h>
 #include <sys/stat.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <memory>
 #include <unordered_map>
 
@@ -39,13 +39,20 @@ std::string tar_name(const std::string& root, const std::string& path) {
 
 unsigned tar_type(NodeType t) {
   switch (t) {
-    case NodeType::File: return AE_IFREG;
-    case NodeType::Dir: return AE_IFDIR;
-    case NodeType::Symlink: return AE_IFLNK;
-    case NodeType::Fifo: return AE_IFIFO;
-    case NodeType::CharDev: return AE_IFCHR;
-    case NodeType::BlockDev: return AE_IFBLK;
-    case NodeType::Socket: return 0;
+    case NodeType::File:
+      return AE_IFREG;
+    case NodeType::Dir:
+      return AE_IFDIR;
+    case NodeType::Symlink:
+      return AE_IFLNK;
+    case NodeType::Fifo:
+      return AE_IFIFO;
+    case NodeType::CharDev:
+      return AE_IFCHR;
+    case NodeType::BlockDev:
+      return AE_IFBLK;
+    case NodeType::Socket:
+      return 0;
   }
   return 0;
 }
@@ -66,11 +73,15 @@ Result<std::optional<Entry>> find_view_entry(Repository& repo, const std::vector
 
 Status dump_file(Repository& repo, const Entry& file, int out_fd, const std::string& scratch_dir) {
   if (!repo.content_present(file.content, file.size))
-    return make_error(ErrorKind::NotFound, fmt::format("the content of {} is not in the repository (not uploaded yet, or lost: run verify)", file.path));
-  return repo.read_content(file.content, file.size, [&](ByteView piece) -> Status {
-    if (!write_fully(out_fd, piece)) return make_error(ErrorKind::Io, fmt::format("cannot write the output: {}", std::strerror(errno)));
-    return {};
-  }, scratch_dir);
+    return make_error(ErrorKind::NotFound,
+                      fmt::format("the content of {} is not in the repository (not uploaded yet, or lost: run verify)", file.path));
+  return repo.read_content(
+      file.content, file.size,
+      [&](ByteView piece) -> Status {
+        if (!write_fully(out_fd, piece)) return make_error(ErrorKind::Io, fmt::format("cannot write the output: {}", std::strerror(errno)));
+        return {};
+      },
+      scratch_dir);
 }
 
 Result<TarDumpResult> dump_tar(Repository& repo, const std::vector<std::vector<Hash>>& logs, const std::string& root, int out_fd,
@@ -122,7 +133,8 @@ Result<TarDumpResult> dump_tar(Repository& repo, const std::vector<std::vector<H
         archive_entry_set_size(ae.get(), 0);
       } else {
         if (!repo.content_present(e.content, e.size))
-          return make_error(ErrorKind::NotFound, fmt::format("the content of {} is not in the repository (not uploaded yet, or lost: run verify)", e.path));
+          return make_error(ErrorKind::NotFound,
+                            fmt::format("the content of {} is not in the repository (not uploaded yet, or lost: run verify)", e.path));
         archive_entry_set_size(ae.get(), static_cast<la_int64_t>(e.size));
         content = true;
       }
@@ -130,12 +142,17 @@ Result<TarDumpResult> dump_tar(Repository& repo, const std::vector<std::vector<H
     if (archive_write_header(a.get(), ae.get()) < ARCHIVE_WARN) return archive_failure(a.get(), e.path);
     if (content) {
       uint64_t written = 0;
-      GB_CHECK(repo.read_content(e.content, e.size, [&](ByteView piece) -> Status {
-        if (written + piece.size() > e.size) return make_error(ErrorKind::Corrupt, fmt::format("the content of {} is longer than its size", e.path));
-        if (archive_write_data(a.get(), piece.data(), piece.size()) != static_cast<la_ssize_t>(piece.size())) return archive_failure(a.get(), e.path);
-        written += piece.size();
-        return {};
-      }, scratch_dir));
+      GB_CHECK(repo.read_content(
+          e.content, e.size,
+          [&](ByteView piece) -> Status {
+            if (written + piece.size() > e.size)
+              return make_error(ErrorKind::Corrupt, fmt::format("the content of {} is longer than its size", e.path));
+            if (archive_write_data(a.get(), piece.data(), piece.size()) != static_cast<la_ssize_t>(piece.size()))
+              return archive_failure(a.get(), e.path);
+            written += piece.size();
+            return {};
+          },
+          scratch_dir));
       if (written != e.size) return make_error(ErrorKind::Corrupt, fmt::format("the content of {} is shorter than its size", e.path));
       out.bytes += written;
     }

@@ -48,8 +48,7 @@ uint64_t sealed_bytes(const LinkIndex& index, const HashSet& blobs) {
 
 }  // namespace
 
-Result<RepositoryStats> compute_space_stats(Repository& repo, const std::vector<Snapshot>& snapshots,
-                                            const std::function<void(size_t)>& progress) {
+Result<RepositoryStats> compute_space_stats(Repository& repo, const std::vector<Snapshot>& snapshots, const std::function<void(size_t)>& progress) {
   RepositoryStats out;
   SnapshotStore store(repo);
   const LinkIndex& index = repo.index();

@@ -16,13 +16,13 @@
 namespace gb {
 
 struct SpaceFigures {
-  uint64_t files = 0;          // regular files (a hard-linked inode once)
-  uint64_t logical_bytes = 0;  // their sizes: what a restore writes
-  uint64_t contents = 0;       // distinct file contents
-  uint64_t blobs = 0;          // content blobs needed: segments, deltas and their bases
-  uint64_t raw_bytes = 0;      // those blobs' plaintext
-  uint64_t stored_bytes = 0;   // those blobs as stored: compressed and sealed
-  uint64_t metadata_bytes = 0; // stored log blobs (the view) and delta signatures
+  uint64_t files = 0;           // regular files (a hard-linked inode once)
+  uint64_t logical_bytes = 0;   // their sizes: what a restore writes
+  uint64_t contents = 0;        // distinct file contents
+  uint64_t blobs = 0;           // content blobs needed: segments, deltas and their bases
+  uint64_t raw_bytes = 0;       // those blobs' plaintext
+  uint64_t stored_bytes = 0;    // those blobs as stored: compressed and sealed
+  uint64_t metadata_bytes = 0;  // stored log blobs (the view) and delta signatures
   // 0 when there is nothing to divide by.
   double dedup_ratio() const { return raw_bytes ? double(logical_bytes) / double(raw_bytes) : 0; }
   double compression_ratio() const { return stored_bytes ? double(raw_bytes) / double(stored_bytes) : 0; }

@@ -20,8 +20,8 @@ struct PrunePlan {
   int64_t created_ns = 0;
   std::unordered_set<Hash, HashHasher> candidates;  // blobs no kept snapshot needed when the plan was made
   std::vector<std::string> index_objects;           // the index objects read then: their copies of candidates go
-  std::vector<std::string> unindexed_packs;        // packs no index named (a killed run's, never adopted)
-  std::vector<std::string> locks_at_creation;      // shared locks to outlive before deleting
+  std::vector<std::string> unindexed_packs;         // packs no index named (a killed run's, never adopted)
+  std::vector<std::string> locks_at_creation;       // shared locks to outlive before deleting
   // Written by the sweep just before it replaces the index: packs about to
   // be deleted. Adoption of unindexed packs skips them.
   std::vector<std::string> condemned_packs;

@@ -2,12 +2,12 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <functional>
-#include <fmt/format.h>
 
 #include "core/common/fd_io.h"
 #include "core/common/posix_error.h"
@@ -31,7 +31,6 @@ namespace gb {
 const Hash kEmptyContent = sha256({});
 
 namespace {
-
 
 // The config object: "GBR1" | repository id (16) | key check (8) | envelope.
 // The key check (HMAC of a fixed label under the metadata key) tells a wrong
@@ -113,7 +112,8 @@ Result<RepositoryConfig> Repository::read_config() {
   auto raw = backend_->get("config");
   if (!raw) {
     if (raw.error().kind == ErrorKind::NotFound)
-      return make_error(ErrorKind::NotFound, fmt::format("there is no GridBackup repository at {} (run 'gridbackup init' to create one)", backend_->url()));
+      return make_error(ErrorKind::NotFound,
+                        fmt::format("there is no GridBackup repository at {} (run 'gridbackup init' to create one)", backend_->url()));
     return raw.error();
   }
   const Bytes& obj = *raw;
@@ -121,7 +121,8 @@ Result<RepositoryConfig> Repository::read_config() {
     return make_error(ErrorKind::Corrupt, fmt::format("the object 'config' at {} is not a GridBackup repository config", backend_->url()));
   Bytes check = key_check(keys_);
   if (!std::equal(check.begin(), check.end(), obj.begin() + 20))
-    return make_error(ErrorKind::WrongKey, fmt::format("this cap does not open the repository at {} (it belongs to another repository)", backend_->url()));
+    return make_error(ErrorKind::WrongKey,
+                      fmt::format("this cap does not open the repository at {} (it belongs to another repository)", backend_->url()));
   GB_ASSIGN(Bytes payload, open_envelope(keys_.metadata, EnvelopeKind::Config, ByteView(obj).subspan(28), "the repository config"));
   return decode_config(payload);
 }
@@ -137,9 +138,10 @@ Status Repository::load_index() {
   // adopted, until the damage is repaired; readers read what is named.
   GB_ASSIGN(auto loaded, load_index_objects(*backend_, keys_.metadata, /*skip_damaged=*/true));
   for (const auto& d : loaded.damaged)
-    warn(fmt::format("{}; left out: files that need only it do not restore, and backups store content again until it is "
-                     "repaired (delete it, then 'gridbackup upload' re-indexes its packs from their own headers, and 'gridbackup prune')",
-                     d));
+    warn(
+        fmt::format("{}; left out: files that need only it do not restore, and backups store content again until it is "
+                    "repaired (delete it, then 'gridbackup upload' re-indexes its packs from their own headers, and 'gridbackup prune')",
+                    d));
   // What a pending prune will delete counts as absent from here on: nothing
   // this process stores may refer to it (docs/FORMAT.md, "Prune"). Only the
   // copies the plan saw; a copy stored since, in a newer object, stays.
@@ -344,8 +346,7 @@ Status Repository::write_content(const Hash& content, uint64_t size, int out_fd,
   return {};
 }
 
-Status Repository::read_content(const Hash& content, uint64_t size, const std::function<Status(ByteView)>& sink,
-                                 const std::string& scratch_dir) {
+Status Repository::read_content(const Hash& content, uint64_t size, const std::function<Status(ByteView)>& sink, const std::string& scratch_dir) {
   if (size == 0 || content == kEmptyContent) return {};
   bool all_segments = true;
   for (const Hash& seg : content_segments(content))

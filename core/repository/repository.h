@@ -30,7 +30,7 @@ struct RepositoryConfig {
   int64_t created = 0;  // unix seconds
   uint64_t segment_size = 1 << 20;
   uint64_t pack_target = 16 << 20;
-  int compression_level = 1;  // zstd -1: same size as -3 on our bench data for 13% less CPU
+  int compression_level = 1;          // zstd -1: same size as -3 on our bench data for 13% less CPU
   uint64_t checkpoint_interval = 16;  // a full backuplog at least every N snapshots
 };
 
@@ -128,7 +128,7 @@ class Repository {
   void warn(const std::string& sentence) const;
   // A damaged index object or prune plan was met: nothing loaded counts as present for storing.
   bool distrusted_ = false;
-  int64_t applied_plan_ns_ = 0;  // the prune plan taken in (its creation time), 0: none
+  int64_t applied_plan_ns_ = 0;           // the prune plan taken in (its creation time), 0: none
   std::unique_ptr<RepositoryLock> lock_;  // last: released before the backend goes
 };
 

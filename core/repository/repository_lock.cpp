@@ -1,12 +1,12 @@
 #include "core/repository/repository_lock.h"
 
-#include <algorithm>
 #include <signal.h>
 #include <unistd.h>
+#include <algorithm>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <chrono>
-#include <fmt/format.h>
 #include <mutex>
 #include <vector>
 
@@ -184,8 +184,8 @@ Result<std::unique_ptr<RepositoryLock>> RepositoryLock::exclusive(Backend& backe
     char when[32];
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", std::localtime(&t));
     return make_error(ErrorKind::Transient,
-                      fmt::format("another {} is running on this repository (host {}, pid {}, since {}); try again when it has finished",
-                                  other.kind, other.host, other.pid, when));
+                      fmt::format("another {} is running on this repository (host {}, pid {}, since {}); try again when it has finished", other.kind,
+                                  other.host, other.pid, when));
   }
   lock->start_refreshing();
   return lock;

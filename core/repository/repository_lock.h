@@ -43,8 +43,7 @@ inline constexpr int64_t kLockRefreshSeconds = 5 * 60;
 class RepositoryLock {
  public:
   // A shared lock of `kind` (stored at once, refreshed until destroyed).
-  static Result<std::unique_ptr<RepositoryLock>> shared(Backend& backend, const Hash& metadata_key, const std::string& kind,
-                                                        const std::string& host);
+  static Result<std::unique_ptr<RepositoryLock>> shared(Backend& backend, const Hash& metadata_key, const std::string& kind, const std::string& host);
   // The exclusive lock; fails with a sentence naming the holder when
   // another live exclusive lock exists (stale ones are removed).
   static Result<std::unique_ptr<RepositoryLock>> exclusive(Backend& backend, const Hash& metadata_key, const std::string& kind,
@@ -61,8 +60,8 @@ class RepositoryLock {
 
  private:
   RepositoryLock(Backend& backend, const Hash& key, LockInfo info);
-  static Result<std::unique_ptr<RepositoryLock>> stored(Backend& backend, const Hash& metadata_key, const std::string& kind,
-                                                        const std::string& host, bool exclusive);
+  static Result<std::unique_ptr<RepositoryLock>> stored(Backend& backend, const Hash& metadata_key, const std::string& kind, const std::string& host,
+                                                        bool exclusive);
   Status store();
   void start_refreshing();
   void refresh_loop();

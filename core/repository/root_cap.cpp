@@ -14,15 +14,11 @@ std::string check_of(const Hash& master, std::string_view url) {
   return to_hex(ByteView(d).first(3));
 }
 
-Error malformed(std::string why) {
-  return make_error(ErrorKind::WrongKey, "the root cap is malformed: " + why);
-}
+Error malformed(std::string why) { return make_error(ErrorKind::WrongKey, "the root cap is malformed: " + why); }
 
 }  // namespace
 
-std::string format_cap(const RootCap& cap) {
-  return "gb1:" + base64url(cap.master) + ":" + check_of(cap.master, cap.url) + ":" + cap.url;
-}
+std::string format_cap(const RootCap& cap) { return "gb1:" + base64url(cap.master) + ":" + check_of(cap.master, cap.url) + ":" + cap.url; }
 
 Result<RootCap> parse_cap(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
@@ -35,8 +31,7 @@ Result<RootCap> parse_cap(std::string_view text) {
   RootCap cap;
   std::copy(secret->begin(), secret->end(), cap.master.begin());
   cap.url = std::string(text.substr(55));
-  if (check_of(cap.master, cap.url) != text.substr(48, 6))
-    return malformed("its check digits do not match (a typo, or a truncated copy?)");
+  if (check_of(cap.master, cap.url) != text.substr(48, 6)) return malformed("its check digits do not match (a typo, or a truncated copy?)");
   return cap;
 }
 

@@ -4,11 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <set>
 #include <unordered_set>
@@ -71,7 +71,6 @@ Status record_seen_snapshot(const std::string& path, const std::string& id) {
   return write_record(path, snaps, stones);
 }
 
-
 Result<std::vector<std::string>> check_seen_objects(Backend& backend, const std::string& path) {
   GB_ASSIGN(auto snaps, names_under(backend, "snapshots/"));
   GB_ASSIGN(auto stones, names_under(backend, "forgotten/"));
@@ -81,9 +80,10 @@ Result<std::vector<std::string>> check_seen_objects(Backend& backend, const std:
   std::vector<std::string> problems;
   for (const auto& id : seen_snaps)
     if (!snaps.count(id) && !stones.count(id))
-      problems.push_back(fmt::format("snapshot {}, seen here before, is gone and no tombstone says it was forgotten: "
-                                     "the repository was rolled back or tampered with",
-                                     id.substr(0, 8)));
+      problems.push_back(
+          fmt::format("snapshot {}, seen here before, is gone and no tombstone says it was forgotten: "
+                      "the repository was rolled back or tampered with",
+                      id.substr(0, 8)));
   for (const auto& id : seen_stones)
     if (!stones.count(id))
       problems.push_back(fmt::format("the tombstone of snapshot {}, seen here before, is gone: {}", id.substr(0, 8),

@@ -1,17 +1,17 @@
 #include "core/restore/restorer.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <fmt/format.h>
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <thread>
 #include <unordered_map>
@@ -210,8 +210,8 @@ class Restorer {
     std::vector<Hash> segments;
     size_t next_segment = 0;
     std::deque<std::pair<uint64_t, std::future<Result<Bytes>>>> blobs;  // request number, content
-    uint64_t bytes;             // counted in flight
-    bool delta = false;         // rebuilt from a delta chain when written
+    uint64_t bytes;                                                     // counted in flight
+    bool delta = false;                                                 // rebuilt from a delta chain when written
     bool needs_content = false;
   };
 
@@ -492,8 +492,7 @@ class Restorer {
 
 }  // namespace
 
-Result<RestoreResult> run_restore(Repository& repo, const Snapshot& snapshot, const RestoreOptions& options,
-                                  RestoreProgress& progress) {
+Result<RestoreResult> run_restore(Repository& repo, const Snapshot& snapshot, const RestoreOptions& options, RestoreProgress& progress) {
   std::error_code ec;
   std::filesystem::create_directories(options.target, ec);
   if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the target directory {}: {}", options.target, ec.message()));

@@ -41,7 +41,6 @@ struct RestoreResult {
   std::vector<std::string> replaced_links;  // symlinks found in the target where the snapshot has something else, replaced (never followed)
 };
 
-Result<RestoreResult> run_restore(Repository& repo, const Snapshot& snapshot, const RestoreOptions& options,
-                                  RestoreProgress& progress);
+Result<RestoreResult> run_restore(Repository& repo, const Snapshot& snapshot, const RestoreOptions& options, RestoreProgress& progress);
 
 }  // namespace gb

@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 
 namespace gb {
 
@@ -95,7 +95,8 @@ Result<int> TargetTree::dir(const std::vector<std::string>& names, size_t n) {
                                              : fmt::format("{} is in the way and not a directory", shown(names, i + 1)));
       return posix_error(fmt::format("cannot open directory {}", shown(names, i + 1)), err);
     }
-    if (!made) remove_leftovers(fd);
+    if (!made)
+      remove_leftovers(fd);
     else {
       struct stat st;
       if (::fstat(fd, &st) == 0) cleaned_.emplace(st.st_dev, st.st_ino);

@@ -33,9 +33,7 @@ class DeviceBoundary {
   bool is_root(const std::string& path) const;
   // Whether a directory on `device` at `path`, listed in a directory on
   // `listing_device`, is entered: on the same device, or named as a root.
-  bool enters(const std::string& path, uint64_t device, uint64_t listing_device) const {
-    return device == listing_device || is_root(path);
-  }
+  bool enters(const std::string& path, uint64_t device, uint64_t listing_device) const { return device == listing_device || is_root(path); }
   // The names in `dir` on the way to the roots strictly below it (sorted);
   // none when no root lies below it.
   std::vector<std::string> names_toward_roots(const std::string& dir) const;

@@ -4,10 +4,10 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <fmt/format.h>
 
 #include "core/common/number_text.h"
 #include "core/fs/file_system.h"
@@ -64,13 +64,15 @@ Result<ExcludePattern> ExcludePattern::parse(const std::string& text, bool ignor
     p.negated_ = true;
     body = body.substr(1);
   }
-  if (body.empty()) return make_error(ErrorKind::InvalidArgument, fmt::format("{} needs a pattern, not an empty string (it would match nothing)", where));
+  if (body.empty())
+    return make_error(ErrorKind::InvalidArgument, fmt::format("{} needs a pattern, not an empty string (it would match nothing)", where));
   p.anchored_ = body[0] == '/';
   p.parts_ = split_names(body);
   p.ignore_case_ = ignore_case;
   for (const auto& part : p.parts_)
     if (unclosed_bracket(part))
-      return make_error(ErrorKind::InvalidArgument, fmt::format("{} '{}' has a '[' that is never closed (write '\\[' for a literal '[')", where, text));
+      return make_error(ErrorKind::InvalidArgument,
+                        fmt::format("{} '{}' has a '[' that is never closed (write '\\[' for a literal '[')", where, text));
   return p;
 }
 
@@ -157,8 +159,10 @@ bool ExcludeRules::tagged(const std::string& dir, const std::vector<std::string>
   bool any = false;
   for (const auto& t : tags_) {
     if (!std::binary_search(names.begin(), names.end(), t.name) || !dir_has_tag(dir, t)) continue;
-    if (!any) keep = {t.name};
-    else keep.erase(std::remove_if(keep.begin(), keep.end(), [&](const std::string& n) { return n != t.name; }), keep.end());
+    if (!any)
+      keep = {t.name};
+    else
+      keep.erase(std::remove_if(keep.begin(), keep.end(), [&](const std::string& n) { return n != t.name; }), keep.end());
     any = true;
   }
   return any;
@@ -182,8 +186,10 @@ std::vector<std::string> describe_excludes(const ExcludeSpec& spec) {
   out.insert(out.end(), spec.patterns.begin(), spec.patterns.end());
   for (const auto& p : spec.ipatterns) out.push_back("--iexclude=" + p);
   for (const auto& t : spec.tag_files) {
-    if (t.name == kCacheDirTag.name && t.header == kCacheDirTag.header) out.push_back("--exclude-caches");
-    else out.push_back("--exclude-if-present=" + t.name + (t.header.empty() ? "" : ":" + t.header));
+    if (t.name == kCacheDirTag.name && t.header == kCacheDirTag.header)
+      out.push_back("--exclude-caches");
+    else
+      out.push_back("--exclude-if-present=" + t.name + (t.header.empty() ? "" : ":" + t.header));
   }
   if (spec.larger_than) out.push_back("--exclude-larger-than=" + std::to_string(*spec.larger_than));
   return out;
@@ -194,11 +200,20 @@ Result<uint64_t> parse_size_limit(const std::string& text) {
   uint64_t unit = 1;
   if (!digits.empty()) {
     switch (std::tolower(static_cast<unsigned char>(digits.back()))) {
-      case 'k': unit = 1ull << 10; break;
-      case 'm': unit = 1ull << 20; break;
-      case 'g': unit = 1ull << 30; break;
-      case 't': unit = 1ull << 40; break;
-      default: break;
+      case 'k':
+        unit = 1ull << 10;
+        break;
+      case 'm':
+        unit = 1ull << 20;
+        break;
+      case 'g':
+        unit = 1ull << 30;
+        break;
+      case 't':
+        unit = 1ull << 40;
+        break;
+      default:
+        break;
     }
     if (unit != 1) digits.pop_back();
   }

@@ -61,9 +61,9 @@ inline const TagFile kCacheDirTag{"CACHEDIR.TAG", "Signature: 8a477f597d28d17278
 
 // Everything a backup was told to leave out, as given.
 struct ExcludeSpec {
-  std::vector<std::string> patterns;   // --exclude, --exclude-file, our own files
-  std::vector<std::string> ipatterns;  // --iexclude, --iexclude-file
-  std::vector<TagFile> tag_files;      // --exclude-caches, --exclude-if-present
+  std::vector<std::string> patterns;    // --exclude, --exclude-file, our own files
+  std::vector<std::string> ipatterns;   // --iexclude, --iexclude-file
+  std::vector<TagFile> tag_files;       // --exclude-caches, --exclude-if-present
   std::optional<uint64_t> larger_than;  // --exclude-larger-than
 };
 

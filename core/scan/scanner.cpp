@@ -4,11 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "core/common/path_order.h"
 #include "core/common/posix_error.h"
@@ -24,13 +24,20 @@ std::string join(const std::string& dir, const std::string& name) { return dir =
 
 NodeType node_type(fs::FileType t) {
   switch (t) {
-    case fs::FileType::Dir: return NodeType::Dir;
-    case fs::FileType::Symlink: return NodeType::Symlink;
-    case fs::FileType::Fifo: return NodeType::Fifo;
-    case fs::FileType::CharDev: return NodeType::CharDev;
-    case fs::FileType::BlockDev: return NodeType::BlockDev;
-    case fs::FileType::Socket: return NodeType::Socket;
-    case fs::FileType::File: break;
+    case fs::FileType::Dir:
+      return NodeType::Dir;
+    case fs::FileType::Symlink:
+      return NodeType::Symlink;
+    case fs::FileType::Fifo:
+      return NodeType::Fifo;
+    case fs::FileType::CharDev:
+      return NodeType::CharDev;
+    case fs::FileType::BlockDev:
+      return NodeType::BlockDev;
+    case fs::FileType::Socket:
+      return NodeType::Socket;
+    case fs::FileType::File:
+      break;
   }
   return NodeType::File;
 }
@@ -64,7 +71,10 @@ Result<Entry> stat_entry(const std::string& path) {
 
 Scanner::Scanner(std::vector<std::string> roots, ExcludeRules excludes, std::function<void(ScanProblem)> on_problem,
                  std::optional<uint64_t> listing_device, std::vector<std::string> all_roots)
-    : roots_(std::move(roots)), excludes_(std::move(excludes)), listing_device_(listing_device), boundary_([&] {
+    : roots_(std::move(roots)),
+      excludes_(std::move(excludes)),
+      listing_device_(listing_device),
+      boundary_([&] {
         // A subtree's top is not a root of the scan from above (unless named there).
         if (!listing_device) all_roots.insert(all_roots.end(), roots_.begin(), roots_.end());
         return all_roots;

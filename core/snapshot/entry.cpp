@@ -75,13 +75,20 @@ bool same_entry(const Entry& a, const Entry& b) {
 
 const char* node_type_name(NodeType t) {
   switch (t) {
-    case NodeType::File: return "file";
-    case NodeType::Dir: return "dir";
-    case NodeType::Symlink: return "symlink";
-    case NodeType::Fifo: return "fifo";
-    case NodeType::CharDev: return "chardev";
-    case NodeType::BlockDev: return "blockdev";
-    case NodeType::Socket: return "socket";
+    case NodeType::File:
+      return "file";
+    case NodeType::Dir:
+      return "dir";
+    case NodeType::Symlink:
+      return "symlink";
+    case NodeType::Fifo:
+      return "fifo";
+    case NodeType::CharDev:
+      return "chardev";
+    case NodeType::BlockDev:
+      return "blockdev";
+    case NodeType::Socket:
+      return "socket";
   }
   return "?";
 }

@@ -45,8 +45,10 @@ void decide(const RetentionPolicy& p, const std::vector<RetentionCandidate>& can
     const RetentionCandidate &x = candidates[a.candidate], &y = candidates[b.candidate];
     return x.time_ns != y.time_ns ? x.time_ns > y.time_ns : x.id > y.id;
   });
-  BucketRule rules[] = {{p.keep_hourly, "hourly", "%Y-%m-%d %H:00"}, {p.keep_daily, "daily", "%Y-%m-%d"},
-                        {p.keep_weekly, "weekly", "%G-W%V"},          {p.keep_monthly, "monthly", "%Y-%m"},
+  BucketRule rules[] = {{p.keep_hourly, "hourly", "%Y-%m-%d %H:00"},
+                        {p.keep_daily, "daily", "%Y-%m-%d"},
+                        {p.keep_weekly, "weekly", "%G-W%V"},
+                        {p.keep_monthly, "monthly", "%Y-%m"},
                         {p.keep_yearly, "yearly", "%Y"}};
   std::string last_bucket[5];
   uint64_t left[5];
@@ -81,7 +83,8 @@ bool RetentionPolicy::empty() const {
 
 Result<std::vector<RetentionGroup>> apply_retention(const RetentionPolicy& policy, const std::vector<RetentionCandidate>& candidates) {
   if (policy.empty())
-    return make_error(ErrorKind::InvalidArgument, "a policy without a --keep-* rule would forget every snapshot; give at least one, or name the snapshots to forget");
+    return make_error(ErrorKind::InvalidArgument,
+                      "a policy without a --keep-* rule would forget every snapshot; give at least one, or name the snapshots to forget");
   std::vector<RetentionGroup> groups;
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < candidates.size(); ++i) {

@@ -39,9 +39,9 @@ struct RetentionDecision {
 };
 
 struct RetentionGroup {
-  std::optional<std::string> host;                 // set when grouping by host
-  std::optional<std::vector<std::string>> paths;   // set when grouping by paths
-  std::vector<RetentionDecision> decisions;        // newest first
+  std::optional<std::string> host;                // set when grouping by host
+  std::optional<std::vector<std::string>> paths;  // set when grouping by paths
+  std::vector<RetentionDecision> decisions;       // newest first
 };
 
 // Groups in order of first appearance in `candidates`; ties in time are

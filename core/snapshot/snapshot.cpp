@@ -20,8 +20,7 @@ Bytes encode_snapshot(const Snapshot& s) {
   w.varint(s.log_blobs.size());
   for (const auto& h : s.log_blobs) w.hash(h);
   const SnapshotStats& t = s.stats;
-  for (uint64_t v : {t.files, t.dirs, t.others, t.bytes, t.changed_entries, t.files_read, t.bytes_read, t.bytes_stored, t.errors})
-    w.varint(v);
+  for (uint64_t v : {t.files, t.dirs, t.others, t.bytes, t.changed_entries, t.files_read, t.bytes_read, t.bytes_stored, t.errors}) w.varint(v);
   return w.take();
 }
 

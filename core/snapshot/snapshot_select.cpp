@@ -1,7 +1,7 @@
 #include "core/snapshot/snapshot_select.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <set>
 
 namespace gb {
@@ -39,12 +39,12 @@ Result<Snapshot> resolve_snapshot(SnapshotStore& store, const std::string& ref, 
   SnapshotFilter by_host{latest.hosts, {}};
   if (!latest.paths.empty() && !select_snapshots(all, by_host).empty())
     return make_error(ErrorKind::NotFound, fmt::format("no snapshot of {} includes {} (see 'gridbackup snapshots --host NAME')", host_text,
-                                                      joined(latest.paths, " and ")));
+                                                       joined(latest.paths, " and ")));
   std::set<std::string> others;
   for (const auto& s : all)
     if (std::find(latest.hosts.begin(), latest.hosts.end(), s.hostname) == latest.hosts.end()) others.insert(s.hostname);
   return make_error(ErrorKind::NotFound, fmt::format("no snapshot of {}; other hosts: {} — use --host NAME, or a snapshot id", host_text,
-                                                    joined(std::vector<std::string>(others.begin(), others.end()), ", ")));
+                                                     joined(std::vector<std::string>(others.begin(), others.end()), ", ")));
 }
 
 }  // namespace gb

@@ -1,7 +1,7 @@
 #include "core/snapshot/snapshot_store.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <unordered_set>
 
 #include "core/common/clock.h"
@@ -30,7 +30,10 @@ Result<Snapshot> SnapshotStore::load(const std::string& id) {
         .because(Cause::Damaged);
   GB_ASSIGN(Bytes payload, open_envelope(repo_.keys().metadata, EnvelopeKind::Snapshot, *sealed, "snapshot object " + name));
   auto s = decode_snapshot(payload);
-  if (!s) return make_error(ErrorKind::Corrupt, fmt::format("snapshot object {} is damaged: {}", name, s.error().message)).about_object(name).because(Cause::Damaged);
+  if (!s)
+    return make_error(ErrorKind::Corrupt, fmt::format("snapshot object {} is damaged: {}", name, s.error().message))
+        .about_object(name)
+        .because(Cause::Damaged);
   s->id = id;
   return s;
 }
@@ -48,9 +51,8 @@ Result<std::vector<Snapshot>> SnapshotStore::list() {
     if (!s) return s.error();
     out.push_back(std::move(*s));
   }
-  std::sort(out.begin(), out.end(), [](const Snapshot& a, const Snapshot& b) {
-    return a.time_ns != b.time_ns ? a.time_ns < b.time_ns : a.id < b.id;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const Snapshot& a, const Snapshot& b) { return a.time_ns != b.time_ns ? a.time_ns < b.time_ns : a.id < b.id; });
   return out;
 }
 

@@ -122,8 +122,7 @@ Status ViewCache::put(const Entry& e) {
   // the inode index alone: INSERT OR REPLACE (and an upsert setting inode)
   // delete and re-insert the index entry, a page read and written for each
   // modified file, half of what a narrow slice dirtied.
-  if (!update_)
-    update_ = std::make_unique<Stmt>(db_, "UPDATE entries SET entry = ?1 WHERE path = ?2 AND inode = ?3 AND device = ?4");
+  if (!update_) update_ = std::make_unique<Stmt>(db_, "UPDATE entries SET entry = ?1 WHERE path = ?2 AND inode = ?3 AND device = ?4");
   Stmt& u = *update_;
   u.reset();
   u.bind(1, entry);

@@ -8,11 +8,18 @@ std::optional<ChangeKind> compare_entries(const Entry& before, const Entry& afte
   if (before.type != after.type) return ChangeKind::TypeChanged;
   bool content = false;
   switch (after.type) {
-    case NodeType::File: content = before.size != after.size || before.content != after.content; break;
-    case NodeType::Symlink: content = before.symlink_target != after.symlink_target; break;
+    case NodeType::File:
+      content = before.size != after.size || before.content != after.content;
+      break;
+    case NodeType::Symlink:
+      content = before.symlink_target != after.symlink_target;
+      break;
     case NodeType::CharDev:
-    case NodeType::BlockDev: content = before.rdev != after.rdev; break;
-    default: break;
+    case NodeType::BlockDev:
+      content = before.rdev != after.rdev;
+      break;
+    default:
+      break;
   }
   if (content) return ChangeKind::Modified;
   if (before.mode != after.mode || before.uid != after.uid || before.gid != after.gid || before.mtime_ns != after.mtime_ns ||
@@ -39,8 +46,12 @@ void count(const ViewChange& c, DiffSummary& s) {
       s.modified_bytes_before += file_size(c.before);
       s.modified_bytes_after += file_size(c.after);
       break;
-    case ChangeKind::TypeChanged: ++s.type_changed; break;
-    case ChangeKind::MetadataChanged: ++s.metadata_changed; break;
+    case ChangeKind::TypeChanged:
+      ++s.type_changed;
+      break;
+    case ChangeKind::MetadataChanged:
+      ++s.metadata_changed;
+      break;
   }
 }
 

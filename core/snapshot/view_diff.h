@@ -27,8 +27,8 @@ struct ViewChange {
 
 struct DiffSummary {
   uint64_t added = 0, removed = 0, modified = 0, type_changed = 0, metadata_changed = 0;  // entries
-  uint64_t added_bytes = 0, removed_bytes = 0;               // sizes of added and removed files
-  uint64_t modified_bytes_before = 0, modified_bytes_after = 0;  // sizes of modified files
+  uint64_t added_bytes = 0, removed_bytes = 0;                                            // sizes of added and removed files
+  uint64_t modified_bytes_before = 0, modified_bytes_after = 0;                           // sizes of modified files
 };
 
 // How `after` differs from `before` (entries of one path); nullopt when it

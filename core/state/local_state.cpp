@@ -3,9 +3,9 @@
 #include <fcntl.h>
 #include <sys/file.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "core/common/bytes.h"
 #include "core/common/private_files.h"

@@ -1,7 +1,7 @@
 #include "core/storage/aws_credentials.h"
 
-#include <cstdlib>
 #include <fmt/format.h>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -22,8 +22,7 @@ std::string trim(std::string_view s) {
 
 }  // namespace
 
-Result<AwsCredentials> parse_aws_credentials_file(std::string_view text, const std::string& profile,
-                                                  const std::string& path) {
+Result<AwsCredentials> parse_aws_credentials_file(std::string_view text, const std::string& profile, const std::string& path) {
   AwsCredentials creds;
   bool in_profile = false, seen_profile = false;
   size_t pos = 0;
@@ -42,15 +41,16 @@ Result<AwsCredentials> parse_aws_credentials_file(std::string_view text, const s
     size_t eq = line.find('=');
     if (eq == std::string::npos) continue;
     std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
-    if (key == "aws_access_key_id") creds.access_key_id = value;
-    else if (key == "aws_secret_access_key") creds.secret_access_key = value;
-    else if (key == "aws_session_token") creds.session_token = value;
+    if (key == "aws_access_key_id")
+      creds.access_key_id = value;
+    else if (key == "aws_secret_access_key")
+      creds.secret_access_key = value;
+    else if (key == "aws_session_token")
+      creds.session_token = value;
   }
-  if (!seen_profile)
-    return make_error(ErrorKind::InvalidArgument, fmt::format("the S3 credentials file {} has no profile [{}]", path, profile));
+  if (!seen_profile) return make_error(ErrorKind::InvalidArgument, fmt::format("the S3 credentials file {} has no profile [{}]", path, profile));
   if (creds.access_key_id.empty() || creds.secret_access_key.empty())
-    return make_error(ErrorKind::InvalidArgument,
-                      fmt::format("profile [{}] in {} lacks aws_access_key_id or aws_secret_access_key", profile, path));
+    return make_error(ErrorKind::InvalidArgument, fmt::format("profile [{}] in {} lacks aws_access_key_id or aws_secret_access_key", profile, path));
   return creds;
 }
 
@@ -58,8 +58,7 @@ Result<AwsCredentials> load_aws_credentials(const std::string& profile) {
   // A profile named in the URL is an explicit choice; it beats the environment.
   if (profile.empty() && !env("AWS_ACCESS_KEY_ID").empty()) {
     AwsCredentials creds{env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_SESSION_TOKEN")};
-    if (creds.secret_access_key.empty())
-      return make_error(ErrorKind::InvalidArgument, "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
+    if (creds.secret_access_key.empty()) return make_error(ErrorKind::InvalidArgument, "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
     return creds;
   }
   std::string path = env("AWS_SHARED_CREDENTIALS_FILE");
@@ -67,10 +66,9 @@ Result<AwsCredentials> load_aws_credentials(const std::string& profile) {
   std::string chosen = !profile.empty() ? profile : !env("AWS_PROFILE").empty() ? env("AWS_PROFILE") : "default";
   std::ifstream in(path);
   if (path.empty() || !in)
-    return make_error(ErrorKind::InvalidArgument,
-                      fmt::format("no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or write "
-                                  "profile [{}] into {}",
-                                  chosen, path.empty() ? "~/.aws/credentials" : path));
+    return make_error(ErrorKind::InvalidArgument, fmt::format("no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or write "
+                                                              "profile [{}] into {}",
+                                                              chosen, path.empty() ? "~/.aws/credentials" : path));
   std::stringstream text;
   text << in.rdbuf();
   return parse_aws_credentials_file(text.str(), chosen, path);

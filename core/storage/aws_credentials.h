@@ -18,7 +18,6 @@ Result<AwsCredentials> load_aws_credentials(const std::string& profile);
 // Reads one profile from the text of a shared credentials file (an INI file:
 // [profile] sections, "key = value" lines, '#' and ';' comments).
 // `path` only names the file in messages.
-Result<AwsCredentials> parse_aws_credentials_file(std::string_view text, const std::string& profile,
-                                                  const std::string& path);
+Result<AwsCredentials> parse_aws_credentials_file(std::string_view text, const std::string& profile, const std::string& path);
 
 }  // namespace gb

@@ -1,8 +1,8 @@
 #include "core/storage/aws_sigv4.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <ctime>
-#include <fmt/format.h>
 
 #include "core/crypto/keys.h"
 #include "core/crypto/sha256.h"
@@ -79,8 +79,7 @@ std::string sigv4_canonical_request(const SigV4Request& request) {
 }
 
 std::string sigv4_string_to_sign(const SigV4Scope& scope, const std::string& canonical_request) {
-  return fmt::format("AWS4-HMAC-SHA256\n{}\n{}\n{}", scope.amz_date, scope.credential_scope(),
-                     hex_sha256(canonical_request));
+  return fmt::format("AWS4-HMAC-SHA256\n{}\n{}\n{}", scope.amz_date, scope.credential_scope(), hex_sha256(canonical_request));
 }
 
 Hash sigv4_signing_key(const std::string& secret_access_key, const SigV4Scope& scope) {
@@ -93,8 +92,8 @@ Hash sigv4_signing_key(const std::string& secret_access_key, const SigV4Scope& s
 std::string sigv4_authorization(const SigV4Request& request, const SigV4Scope& scope, const AwsCredentials& credentials) {
   std::string to_sign = sigv4_string_to_sign(scope, sigv4_canonical_request(request));
   Hash signature = hmac_sha256(sigv4_signing_key(credentials.secret_access_key, scope), as_bytes(to_sign));
-  return fmt::format("AWS4-HMAC-SHA256 Credential={}/{}, SignedHeaders={}, Signature={}", credentials.access_key_id,
-                     scope.credential_scope(), sigv4_signed_headers(request), to_hex(signature));
+  return fmt::format("AWS4-HMAC-SHA256 Credential={}/{}, SignedHeaders={}, Signature={}", credentials.access_key_id, scope.credential_scope(),
+                     sigv4_signed_headers(request), to_hex(signature));
 }
 
 std::string sigv4_now() {

@@ -20,10 +20,10 @@ struct AwsCredentials {
 
 struct SigV4Request {
   std::string method;
-  std::string canonical_uri;  // the path exactly as sent, already percent-encoded
+  std::string canonical_uri;                                 // the path exactly as sent, already percent-encoded
   std::vector<std::pair<std::string, std::string>> query;    // decoded names and values
   std::vector<std::pair<std::string, std::string>> headers;  // all of them are signed
-  std::string payload_hash;   // hex SHA-256 of the body, or "UNSIGNED-PAYLOAD"
+  std::string payload_hash;                                  // hex SHA-256 of the body, or "UNSIGNED-PAYLOAD"
 };
 
 struct SigV4Scope {

@@ -1,9 +1,9 @@
 #include "core/storage/curl_pool.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fmt/format.h>
 
 namespace gb {
 namespace {

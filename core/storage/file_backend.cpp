@@ -5,9 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "core/common/bytes.h"
 #include "core/common/fd_io.h"
@@ -135,7 +135,9 @@ Result<Bytes> FileBackend::get_range(const std::string& name, uint64_t offset, u
   }
   ::close(fd);
   if (done != length)
-    return make_error(ErrorKind::Corrupt, fmt::format("object {} is shorter than expected (truncated?)", name)).about_object(name).because(Cause::MissingObject);
+    return make_error(ErrorKind::Corrupt, fmt::format("object {} is shorter than expected (truncated?)", name))
+        .about_object(name)
+        .because(Cause::MissingObject);
   return out;
 }
 

@@ -1,9 +1,9 @@
 #include "core/storage/http_client.h"
 
+#include <fmt/format.h>
+#include <strings.h>
 #include <algorithm>
 #include <cstring>
-#include <strings.h>
-#include <fmt/format.h>
 
 #include "core/common/number_text.h"
 
@@ -83,9 +83,8 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& request) {
     headers = curl_slist_append(headers, line.c_str());
   }
   // libcurl would add a form content type to every POST; say nothing instead.
-  bool has_type = std::any_of(request.headers.begin(), request.headers.end(), [](const auto& header) {
-    return strcasecmp(header.first.c_str(), "content-type") == 0;
-  });
+  bool has_type = std::any_of(request.headers.begin(), request.headers.end(),
+                              [](const auto& header) { return strcasecmp(header.first.c_str(), "content-type") == 0; });
   if (request.method == "POST" && !has_type) headers = curl_slist_append(headers, "Content-Type:");
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 
@@ -93,8 +92,7 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& request) {
   curl_slist_free_all(headers);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);  // the buffer dies with this frame
   if (code != CURLE_OK)
-    return make_error(curl_error_kind(code), fmt::format("{} {} failed: {}", request.method,
-                                                         request.label.empty() ? request.url : request.label,
+    return make_error(curl_error_kind(code), fmt::format("{} {} failed: {}", request.method, request.label.empty() ? request.url : request.label,
                                                          curl_error_text(code, error_buffer)));
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
   return response;

@@ -18,9 +18,9 @@ struct HttpRequest {
   std::string method = "GET";  // GET, HEAD, PUT, POST or DELETE
   std::string url;             // sent as is: already encoded
   std::vector<std::pair<std::string, std::string>> headers;
-  ByteView body;               // sent with PUT and POST
-  std::string label;           // names the request in messages instead of the
-                               // URL, which may hold a secret (a Tahoe cap)
+  ByteView body;      // sent with PUT and POST
+  std::string label;  // names the request in messages instead of the
+                      // URL, which may hold a secret (a Tahoe cap)
 };
 
 struct HttpResponse {

@@ -17,9 +17,7 @@ class RateLimitedBackend final : public Backend {
   Result<bool> exists() override { return inner_.exists(); }
   Status put(const std::string& name, ByteView data) override;
   Result<Bytes> get(const std::string& name) override { return inner_.get(name); }
-  Result<Bytes> get_range(const std::string& name, uint64_t offset, uint64_t length) override {
-    return inner_.get_range(name, offset, length);
-  }
+  Result<Bytes> get_range(const std::string& name, uint64_t offset, uint64_t length) override { return inner_.get_range(name, offset, length); }
   Result<std::vector<ObjectInfo>> list(const std::string& prefix) override { return inner_.list(prefix); }
   Result<ObjectInfo> stat(const std::string& name) override { return inner_.stat(name); }
   Status remove(const std::string& name) override { return inner_.remove(name); }

@@ -1,7 +1,7 @@
 #include "core/storage/retry_policy.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <random>
 #include <thread>
 

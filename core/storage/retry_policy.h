@@ -11,8 +11,8 @@
 namespace gb {
 
 struct RetryPolicy {
-  int attempts = 5;                                // total, including the first
-  std::chrono::milliseconds first_delay{250};      // doubled after each failure
+  int attempts = 5;                            // total, including the first
+  std::chrono::milliseconds first_delay{250};  // doubled after each failure
   std::chrono::milliseconds max_delay{8000};
 
   // Sleeps before attempt number `next_attempt` (2, 3, ...): exponential

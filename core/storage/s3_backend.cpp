@@ -2,8 +2,8 @@
 
 #include "core/storage/remote_options.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/common/number_text.h"
 #include "core/crypto/sha256.h"
@@ -47,9 +47,7 @@ std::string region_of_aws_host(const std::string& host) {
 // S3 bucket names: 3-63 characters of a-z, 0-9, '.', '-'.
 bool valid_bucket(const std::string& b) {
   if (b.size() < 3 || b.size() > 63) return false;
-  return std::all_of(b.begin(), b.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
-  });
+  return std::all_of(b.begin(), b.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-'; });
 }
 
 Error invalid(const StorageUrl& url, const std::string& why) {
@@ -65,8 +63,9 @@ Result<S3Config> parse_s3_config(const StorageUrl& url) {
   for (auto name : remote_option_names(/*with_ca_file=*/true)) known.push_back(name);
   GB_CHECK(url.check_params(known));
   if (!url.user.empty() || url.password)
-    return invalid(url, "credentials do not belong in the URL; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
-                        "or use ~/.aws/credentials");
+    return invalid(url,
+                   "credentials do not belong in the URL; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+                   "or use ~/.aws/credentials");
   S3Config c;
   c.endpoint = url.authority();
   std::string path = url.path;
@@ -74,8 +73,7 @@ Result<S3Config> parse_s3_config(const StorageUrl& url) {
   size_t slash = path.find('/');
   c.bucket = path.substr(0, slash);
   if (c.bucket.empty()) return invalid(url, "it names no bucket (s3://HOST/BUCKET)");
-  if (!valid_bucket(c.bucket))
-    return invalid(url, fmt::format("'{}' is not a bucket name (3 to 63 characters: a-z, 0-9, '.', '-')", c.bucket));
+  if (!valid_bucket(c.bucket)) return invalid(url, fmt::format("'{}' is not a bucket name (3 to 63 characters: a-z, 0-9, '.', '-')", c.bucket));
   if (slash != std::string::npos) {
     c.prefix = path.substr(slash + 1);
     while (!c.prefix.empty() && c.prefix.back() == '/') c.prefix.pop_back();
@@ -139,8 +137,7 @@ HttpRequest S3Backend::sign(const Call& call, const std::string& payload_hash, c
   std::string query = sigv4_canonical_query(call.query);
   request.url = fmt::format("{}://{}{}{}{}", config_.https ? "https" : "http", host, path, query.empty() ? "" : "?", query);
   request.headers = sig.headers;
-  request.headers.emplace_back("Authorization",
-                               sigv4_authorization(sig, SigV4Scope{amz_date, config_.region, "s3"}, credentials_));
+  request.headers.emplace_back("Authorization", sigv4_authorization(sig, SigV4Scope{amz_date, config_.region, "s3"}, credentials_));
   request.body = call.body;
   request.label = describe(call);
   return request;
@@ -157,8 +154,7 @@ Error S3Backend::failure(const Call& call, const HttpResponse& response) const {
   ErrorKind kind = http_status_kind(response.status);
   // AWS answers 400 RequestTimeout when an upload stalled, and a completed
   // multipart upload may still fail with 200 + InternalError: both are worth a retry.
-  if (code == "RequestTimeout" || code == "InternalError" || code == "SlowDown" || code == "ServiceUnavailable")
-    kind = ErrorKind::Transient;
+  if (code == "RequestTimeout" || code == "InternalError" || code == "SlowDown" || code == "ServiceUnavailable") kind = ErrorKind::Transient;
   std::string what = fmt::format("S3 {} {} failed: HTTP {}", call.method, describe(call), response.status);
   if (body) {
     if (!body->code.empty()) what += " " + body->code;
@@ -208,8 +204,7 @@ Status S3Backend::create() {
     if (there && *there) return {};
   }
   Error e = failure(call, response);
-  if (error && error->code == "BucketAlreadyExists")
-    e.message += " (the bucket name is taken by another account; choose another)";
+  if (error && error->code == "BucketAlreadyExists") e.message += " (the bucket name is taken by another account; choose another)";
   return e;
 }
 
@@ -235,12 +230,9 @@ Status S3Backend::put_multipart(const std::string& key, ByteView data) {
     for (uint64_t offset = 0; offset < data.size(); offset += part_size) {
       ByteView part = data.subspan(offset, std::min<uint64_t>(part_size, data.size() - offset));
       std::string number = std::to_string(etags.size() + 1);
-      GB_ASSIGN(HttpResponse response,
-                send({"PUT", key, {{"partNumber", number}, {"uploadId", upload_id}}, {}, part, false}));
+      GB_ASSIGN(HttpResponse response, send({"PUT", key, {{"partNumber", number}, {"uploadId", upload_id}}, {}, part, false}));
       std::string etag = response.header("etag");
-      if (etag.empty())
-        return make_error(ErrorKind::Permanent,
-                          fmt::format("the S3 server sent no ETag for part {} of {}", number, key));
+      if (etag.empty()) return make_error(ErrorKind::Permanent, fmt::format("the S3 server sent no ETag for part {} of {}", number, key));
       etags.push_back(etag);
     }
     std::string body = s3_complete_multipart_body(etags);
@@ -281,8 +273,7 @@ Result<std::vector<ObjectInfo>> S3Backend::list(const std::string& prefix) {
       out.push_back({object.name.substr(config_.prefix.size()), object.size});
     }
     if (!page.truncated) return out;
-    if (page.next_continuation_token == token)
-      return make_error(ErrorKind::Corrupt, "the S3 server repeated a listing continuation token");
+    if (page.next_continuation_token == token) return make_error(ErrorKind::Corrupt, "the S3 server repeated a listing continuation token");
     token = page.next_continuation_token;
   }
 }

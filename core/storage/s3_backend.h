@@ -41,7 +41,7 @@ struct S3Config {
   std::string endpoint;  // "host" or "host:port", as in the URL
   bool https = true;
   std::string bucket;
-  std::string prefix;    // "" or "some/prefix/"
+  std::string prefix;  // "" or "some/prefix/"
   std::string region = "us-east-1";
   bool virtual_host = false;
   std::string profile;

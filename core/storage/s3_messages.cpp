@@ -17,9 +17,7 @@ std::string trimmed(std::string_view s) {
   return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
 }
 
-Error unexpected(const std::string& what) {
-  return make_error(ErrorKind::Corrupt, fmt::format("the S3 server sent an unexpected answer: {}", what));
-}
+Error unexpected(const std::string& what) { return make_error(ErrorKind::Corrupt, fmt::format("the S3 server sent an unexpected answer: {}", what)); }
 
 // The element's name without a namespace prefix: Swift's s3api writes "s3:Key".
 std::string_view local_name(const pugi::xml_node& n) {
@@ -75,8 +73,7 @@ Result<S3ListPage> parse_s3_list_page(std::string_view xml) {
   }
   page.truncated = trimmed(child_text(root, "IsTruncated")) == "true";
   page.next_continuation_token = trimmed(child_text(root, "NextContinuationToken"));
-  if (page.truncated && page.next_continuation_token.empty())
-    return unexpected("a truncated listing without <NextContinuationToken>");
+  if (page.truncated && page.next_continuation_token.empty()) return unexpected("a truncated listing without <NextContinuationToken>");
   return page;
 }
 
@@ -91,8 +88,7 @@ Result<std::string> parse_s3_upload_id(std::string_view xml) {
   pugi::xml_document doc;
   GB_ASSIGN(pugi::xml_node root, parse(doc, xml));
   std::string id = trimmed(child_text(root, "UploadId"));
-  if (local_name(root) != "InitiateMultipartUploadResult" || id.empty())
-    return unexpected("no <UploadId> in the answer to a multipart upload");
+  if (local_name(root) != "InitiateMultipartUploadResult" || id.empty()) return unexpected("no <UploadId> in the answer to a multipart upload");
   return id;
 }
 

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <fmt/format.h>
+#include <cstdlib>
 #include <functional>
 
 #include "core/common/number_text.h"
@@ -63,12 +63,18 @@ std::string fingerprint(const curl_khkey* key) {
 const char* key_type(const curl_khkey* key) {
   if (!key) return "";
   switch (key->keytype) {
-    case CURLKHTYPE_RSA1: return "rsa1";
-    case CURLKHTYPE_RSA: return "ssh-rsa";
-    case CURLKHTYPE_DSS: return "ssh-dss";
-    case CURLKHTYPE_ECDSA: return "ecdsa";
-    case CURLKHTYPE_ED25519: return "ssh-ed25519";
-    default: return "unknown type";
+    case CURLKHTYPE_RSA1:
+      return "rsa1";
+    case CURLKHTYPE_RSA:
+      return "ssh-rsa";
+    case CURLKHTYPE_DSS:
+      return "ssh-dss";
+    case CURLKHTYPE_ECDSA:
+      return "ecdsa";
+    case CURLKHTYPE_ED25519:
+      return "ssh-ed25519";
+    default:
+      return "unknown type";
   }
 }
 
@@ -140,8 +146,7 @@ Result<SftpConfig> parse_sftp_config(const StorageUrl& url) {
   c.password = url.password.value_or("");
   c.root = url.path;
   while (c.root.size() > 1 && c.root.back() == '/') c.root.pop_back();
-  if (c.root.empty() || c.root == "/")
-    return invalid("it names no directory (sftp://HOST/PATH, or sftp://HOST/~/PATH below the home directory)");
+  if (c.root.empty() || c.root == "/") return invalid("it names no directory (sftp://HOST/PATH, or sftp://HOST/~/PATH below the home directory)");
   if (c.root == "/~") return invalid("use a directory below the home directory (sftp://HOST/~/backup), not the home itself");
 
   std::string home = home_dir();
@@ -223,9 +228,8 @@ std::string SftpBackend::remote(const std::string& name) const {
   return quoted(full);
 }
 
-Result<Bytes> SftpBackend::perform(const std::string& path, const std::string& what,
-                                   const std::function<void(CURL*, Transfer&)>& setup, uint64_t* size,
-                                   CURLcode* code_out) {
+Result<Bytes> SftpBackend::perform(const std::string& path, const std::string& what, const std::function<void(CURL*, Transfer&)>& setup,
+                                   uint64_t* size, CURLcode* code_out) {
   auto lease = pool_.acquire();
   CURL* h = lease.get();
   Transfer t;
@@ -267,8 +271,7 @@ Result<Bytes> SftpBackend::perform(const std::string& path, const std::string& w
       return make_error(ErrorKind::Permanent,
                         fmt::format("{} failed: the server refused the login of user '{}' with {} (is the public key in "
                                     "the server's ~/.ssh/authorized_keys?)",
-                                    where, config_.user,
-                                    config_.private_key.empty() ? "the ssh-agent's keys" : "the key " + config_.private_key));
+                                    where, config_.user, config_.private_key.empty() ? "the ssh-agent's keys" : "the key " + config_.private_key));
     return make_error(curl_error_kind(code), fmt::format("{} failed: {}", where, curl_error_text(code, error_buffer)));
   }
   if (size) {
@@ -279,8 +282,7 @@ Result<Bytes> SftpBackend::perform(const std::string& path, const std::string& w
   return std::move(t.body);
 }
 
-Result<Bytes> SftpBackend::commands(const std::string& path, const std::vector<std::string>& list,
-                                    const std::string& what, CURLcode* code) {
+Result<Bytes> SftpBackend::commands(const std::string& path, const std::vector<std::string>& list, const std::string& what, CURLcode* code) {
   return perform(
       path, what,
       [&](CURL* h, Transfer& t) {
@@ -310,15 +312,12 @@ Status SftpBackend::create() {
   GB_CHECK(config_.retry.run([&] { return commands(home_relative ? "/~/" : "/", mkdirs, "mkdir"); }));
   GB_ASSIGN(bool there, exists());
   if (!there)
-    return make_error(ErrorKind::Permanent,
-                      fmt::format("could not create the directory {} on {} (permissions?)", config_.root, config_.authority));
+    return make_error(ErrorKind::Permanent, fmt::format("could not create the directory {} on {} (permissions?)", config_.root, config_.authority));
   return {};
 }
 
 Result<std::vector<TreeEntry>> SftpBackend::read_dir(const std::string& name) {
-  GB_ASSIGN(Bytes text, config_.retry.run([&] {
-              return perform(path_of(name) + "/", "list", [](CURL*, Transfer&) {});
-            }));
+  GB_ASSIGN(Bytes text, config_.retry.run([&] { return perform(path_of(name) + "/", "list", [](CURL*, Transfer&) {}); }));
   return parse_sftp_listing(to_string(text));
 }
 
@@ -375,8 +374,7 @@ Result<Bytes> SftpBackend::get_range(const std::string& name, uint64_t offset, u
   CURLcode code = CURLE_OK;
   auto got = config_.retry.run([&] {
     return perform(
-        path_of(name), "get",
-        [&](CURL* h, Transfer&) { curl_easy_setopt(h, CURLOPT_RANGE, range.c_str()); }, nullptr, &code);
+        path_of(name), "get", [&](CURL* h, Transfer&) { curl_easy_setopt(h, CURLOPT_RANGE, range.c_str()); }, nullptr, &code);
   });
   // libcurl refuses a range that starts past the end of the file.
   if (!got && code == CURLE_BAD_DOWNLOAD_RESUME) return object_too_short(name, offset, length);
@@ -386,7 +384,8 @@ Result<Bytes> SftpBackend::get_range(const std::string& name, uint64_t offset, u
 }
 
 Result<std::vector<ObjectInfo>> SftpBackend::list(const std::string& prefix) {
-  return list_tree(prefix, [this](const std::string& dir) { return read_dir(dir); }, "tmp");
+  return list_tree(
+      prefix, [this](const std::string& dir) { return read_dir(dir); }, "tmp");
 }
 
 Result<ObjectInfo> SftpBackend::stat(const std::string& name) {

@@ -35,8 +35,8 @@ namespace gb {
 struct SftpConfig {
   std::string authority;  // host[:port] for the URL
   std::string user;
-  std::string password;   // "" = none
-  std::string root;       // "/srv/backup", or "/~/backup" relative to the home directory
+  std::string password;     // "" = none
+  std::string root;         // "/srv/backup", or "/~/backup" relative to the home directory
   std::string private_key;  // "" = agent only
   std::string public_key;   // "" = derived by libssh2 from the private key
   std::string known_hosts;
@@ -71,20 +71,18 @@ class SftpBackend final : public Backend {
   Result<ObjectInfo> stat(const std::string& name) override;
   Status remove(const std::string& name) override;
 
- // State of one request, reachable from libcurl's callbacks.
+  // State of one request, reachable from libcurl's callbacks.
   struct Transfer;
 
  private:
   // One attempt of one SFTP request on `path`, a path as it appears in the
   // URL ("/srv/backup/x" or "/~/backup/x"); `setup` adds the request's own
   // options. Returns what was downloaded; `size` receives the file size.
-  Result<Bytes> perform(const std::string& path, const std::string& what,
-                        const std::function<void(CURL*, Transfer&)>& setup, uint64_t* size = nullptr,
-                        CURLcode* code = nullptr);
+  Result<Bytes> perform(const std::string& path, const std::string& what, const std::function<void(CURL*, Transfer&)>& setup,
+                        uint64_t* size = nullptr, CURLcode* code = nullptr);
   // Runs SFTP commands (mkdir, rename, rm) in one request on `path`; a
   // command starting with '*' may fail without failing the request.
-  Result<Bytes> commands(const std::string& path, const std::vector<std::string>& list, const std::string& what,
-                         CURLcode* code = nullptr);
+  Result<Bytes> commands(const std::string& path, const std::vector<std::string>& list, const std::string& what, CURLcode* code = nullptr);
   std::string path_of(const std::string& name) const { return name.empty() ? config_.root : config_.root + "/" + name; }
   std::string remote(const std::string& name) const;  // a quoted path for a command
   Status put_once(const std::string& name, ByteView data);

@@ -1,7 +1,7 @@
 #include "core/storage/storage_url.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "core/common/number_text.h"
 
@@ -13,8 +13,7 @@ Error bad_url(const std::string& text, const std::string& why) {
 }
 
 bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 int hex_value(char c) {
@@ -156,8 +155,7 @@ Status StorageUrl::check_params(const std::vector<std::string_view>& known) cons
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
     std::string list;
     for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-    return make_error(ErrorKind::InvalidArgument,
-                      fmt::format("the {}:// URL option '{}' is unknown (known options: {})", scheme, name, list));
+    return make_error(ErrorKind::InvalidArgument, fmt::format("the {}:// URL option '{}' is unknown (known options: {})", scheme, name, list));
   }
   return {};
 }

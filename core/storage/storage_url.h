@@ -16,13 +16,13 @@
 namespace gb {
 
 struct StorageUrl {
-  std::string text;      // as given, for messages
-  std::string scheme;    // lower case, without "://"
-  std::string user;      // percent-decoded; empty if none
+  std::string text;    // as given, for messages
+  std::string scheme;  // lower case, without "://"
+  std::string user;    // percent-decoded; empty if none
   std::optional<std::string> password;
-  std::string host;      // without brackets for an IPv6 literal
+  std::string host;  // without brackets for an IPv6 literal
   std::optional<uint16_t> port;
-  std::string path;      // percent-decoded, starts with '/' unless empty
+  std::string path;                           // percent-decoded, starts with '/' unless empty
   std::map<std::string, std::string> params;  // decoded query parameters
 
   // "host" or "host:port", with brackets around an IPv6 literal.

@@ -1,8 +1,8 @@
 #include "core/storage/tahoe_backend.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstring>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/common/number_text.h"
@@ -56,9 +56,12 @@ std::string html_text(std::string_view html) {
   std::string out;
   bool in_tag = false;
   for (char c : html) {
-    if (c == '<') in_tag = true;
-    else if (c == '>') in_tag = false;
-    else if (!in_tag) out += c;
+    if (c == '<')
+      in_tag = true;
+    else if (c == '>')
+      in_tag = false;
+    else if (!in_tag)
+      out += c;
   }
   for (auto [entity, plain] : {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&#x27;", "'"}, {"&amp;", "&"}})
     for (size_t at; (at = out.find(entity)) != std::string::npos;) out.replace(at, std::strlen(entity), plain);
@@ -92,13 +95,11 @@ Result<TahoeConfig> parse_tahoe_config(const StorageUrl& url) {
   if (scheme != "http" && scheme != "https") return invalid("scheme must be http or https");
   c.base = scheme + "://" + url.authority();
   const std::string& path = url.path;
-  if (path.rfind("/uri/", 0) != 0)
-    return invalid("the path must be /uri/DIRCAP (tahoe://127.0.0.1:3456/uri/URI:DIR2:...)");
+  if (path.rfind("/uri/", 0) != 0) return invalid("the path must be /uri/DIRCAP (tahoe://127.0.0.1:3456/uri/URI:DIR2:...)");
   std::string rest = path.substr(5);
   size_t slash = rest.find('/');
   c.dircap = rest.substr(0, slash);
-  if (c.dircap.rfind("URI:DIR2", 0) != 0)
-    return invalid(fmt::format("'{}' is not a directory cap (URI:DIR2:...)", redact_cap(c.dircap)));
+  if (c.dircap.rfind("URI:DIR2", 0) != 0) return invalid(fmt::format("'{}' is not a directory cap (URI:DIR2:...)", redact_cap(c.dircap)));
   if (slash != std::string::npos) {
     c.subpath = rest.substr(slash + 1);
     while (!c.subpath.empty() && c.subpath.back() == '/') c.subpath.pop_back();
@@ -191,8 +192,7 @@ std::optional<std::string> tahoe_unhappiness(std::string_view line_view) {
 
 Result<std::unique_ptr<Backend>> TahoeBackend::open(const StorageUrl& url) {
   GB_ASSIGN(TahoeConfig config, parse_tahoe_config(url));
-  std::string shown = "tahoe://" + url.authority() + "/uri/" + redact_cap(config.dircap) +
-                      (config.subpath.empty() ? "" : "/" + config.subpath);
+  std::string shown = "tahoe://" + url.authority() + "/uri/" + redact_cap(config.dircap) + (config.subpath.empty() ? "" : "/" + config.subpath);
   return std::unique_ptr<Backend>(new TahoeBackend(shown, std::move(config)));
 }
 
@@ -206,8 +206,8 @@ Result<HttpResponse> TahoeBackend::send(const std::string& method, const std::st
   if (!path.empty()) below += (below.empty() ? "" : "/") + path;
   HttpRequest request;
   request.method = method;
-  request.url = config_.base + "/uri/" + encode_cap(config_.dircap) + (below.empty() ? "" : "/") +
-                percent_encode(below, true) + (query.empty() ? "" : "?" + query);
+  request.url = config_.base + "/uri/" + encode_cap(config_.dircap) + (below.empty() ? "" : "/") + percent_encode(below, true) +
+                (query.empty() ? "" : "?" + query);
   request.label = shown_url_ + (path.empty() ? "" : "/" + path);
   request.headers = std::move(headers);
   // Errors as a line of text rather than an HTML page with a traceback.
@@ -215,8 +215,7 @@ Result<HttpResponse> TahoeBackend::send(const std::string& method, const std::st
   request.body = body;
   return config_.retry.run([&]() -> Result<HttpResponse> {
     GB_ASSIGN(HttpResponse response, http_.perform(request));
-    if ((response.status >= 200 && response.status < 300) ||
-        std::find(accepted.begin(), accepted.end(), response.status) != accepted.end())
+    if ((response.status >= 200 && response.status < 300) || std::find(accepted.begin(), accepted.end(), response.status) != accepted.end())
       return response;
     // 410 Gone: too few storage servers hold shares right now, which the
     // grid may well fix (servers come back); worth retrying.
@@ -231,8 +230,8 @@ Result<HttpResponse> TahoeBackend::send(const std::string& method, const std::st
       kind = ErrorKind::Permanent;
       line = "the directory cap is read-only (URI:DIR2-RO:): it can read this repository but not write to it";
     }
-    return make_error(kind, fmt::format("Tahoe-LAFS {} {} failed: HTTP {}{}{}", method, request.label, response.status,
-                                        line.empty() ? "" : ": ", line));
+    return make_error(kind,
+                      fmt::format("Tahoe-LAFS {} {} failed: HTTP {}{}{}", method, request.label, response.status, line.empty() ? "" : ": ", line));
   });
 }
 
@@ -242,8 +241,7 @@ Status TahoeBackend::create() {
     GB_CHECK(send("POST", "", "t=mkdir", {}, {}));
   }
   GB_ASSIGN(bool there, exists());
-  if (!there)
-    return make_error(ErrorKind::Permanent, fmt::format("{} is not a Tahoe-LAFS directory that this node can open", shown_url_));
+  if (!there) return make_error(ErrorKind::Permanent, fmt::format("{} is not a Tahoe-LAFS directory that this node can open", shown_url_));
   return {};
 }
 
@@ -304,8 +302,7 @@ Result<bool> TahoeBackend::is_dir(const std::string& dir) {
   auto children = parse_tahoe_children(to_string(listing.body));
   if (children) return true;
   if (children.error().kind != ErrorKind::NotFound) return children.error();
-  return make_error(ErrorKind::Permanent,
-                    fmt::format("{}/{} is a file, not a directory: objects cannot be stored below it", shown_url_, dir));
+  return make_error(ErrorKind::Permanent, fmt::format("{}/{} is a file, not a directory: objects cannot be stored below it", shown_url_, dir));
 }
 
 void TahoeBackend::forget_dir(const std::string& dir) {
@@ -341,9 +338,9 @@ Status TahoeBackend::put(const std::string& name, ByteView data) {
     // Someone linked a new directory over ours meanwhile (another host making it too).
     forget_dir(dir);
     if (attempt >= config_.retry.attempts)
-      return make_error(ErrorKind::Transient,
-                        fmt::format("Tahoe-LAFS PUT {}/{}: the object is still not linked in its directory after {} "
-                                    "attempts (another process may be making the same directories)", shown_url_, name, attempt));
+      return make_error(ErrorKind::Transient, fmt::format("Tahoe-LAFS PUT {}/{}: the object is still not linked in its directory after {} "
+                                                          "attempts (another process may be making the same directories)",
+                                                          shown_url_, name, attempt));
     config_.retry.wait_before(attempt + 1);
   }
 }
@@ -365,7 +362,8 @@ Result<std::vector<TreeEntry>> TahoeBackend::read_dir(const std::string& dir) {
 }
 
 Result<std::vector<ObjectInfo>> TahoeBackend::list(const std::string& prefix) {
-  return list_tree(prefix, [this](const std::string& dir) { return read_dir(dir); }, "");
+  return list_tree(
+      prefix, [this](const std::string& dir) { return read_dir(dir); }, "");
 }
 
 Result<ObjectInfo> TahoeBackend::stat(const std::string& name) {

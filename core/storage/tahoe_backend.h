@@ -90,8 +90,7 @@ class TahoeBackend final : public Backend {
   // One request on `path` (below the repository root), retried when it
   // fails transiently; 2xx answers and those in `accepted` are returned.
   Result<HttpResponse> send(const std::string& method, const std::string& path, const std::string& query,
-                            std::vector<std::pair<std::string, std::string>> headers, ByteView body,
-                            std::initializer_list<long> accepted = {});
+                            std::vector<std::pair<std::string, std::string>> headers, ByteView body, std::initializer_list<long> accepted = {});
   Result<std::vector<TreeEntry>> read_dir(const std::string& dir);
   // Makes `dir` (and its parents) unless this process saw it listed already;
   // one thread at a time per directory.
@@ -106,8 +105,8 @@ class TahoeBackend final : public Backend {
   std::string shown_url_;
   TahoeConfig config_;
   HttpClient http_;
-  std::mutex dirs_mu_;                                        // guards the two below
-  std::set<std::string> known_dirs_;                          // confirmed listed
+  std::mutex dirs_mu_;                                         // guards the two below
+  std::set<std::string> known_dirs_;                           // confirmed listed
   std::map<std::string, std::unique_ptr<std::mutex>> dir_mu_;  // one per directory being made
 };
 

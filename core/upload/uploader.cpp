@@ -21,7 +21,7 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
   Packer packer(repo.upload_backend(), repo.keys(), packs_into(repo.index()), repo.packer_options(options.workers));
   FileReader reader(packer, repo, progress.read, options.reader);
 
-  std::vector<int64_t> settled;  // jobs to remove once their content is durable
+  std::vector<int64_t> settled;     // jobs to remove once their content is durable
   std::vector<std::string> staged;  // staged copies to delete with them
   size_t batch_bytes = 0;
   auto batch_start = std::chrono::steady_clock::now();
@@ -66,8 +66,7 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
       Entry e = std::move(*found);
       // Same size, times and inode as when the snapshot hashed it, and the same
       // bytes once read (checked below); otherwise it is not the recorded version.
-      bool same = e.type == NodeType::File && e.size == job.size && e.mtime_ns == job.mtime_ns && e.ctime_ns == job.ctime_ns &&
-                  e.inode == job.inode;
+      bool same = e.type == NodeType::File && e.size == job.size && e.mtime_ns == job.mtime_ns && e.ctime_ns == job.ctime_ns && e.inode == job.inode;
       if (same) {
         Status st = reader.read(e, true, 1, job.has_base ? std::optional<Hash>(job.base) : std::nullopt);
         same = st && e.content == job.content;

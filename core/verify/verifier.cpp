@@ -1,7 +1,7 @@
 #include "core/verify/verifier.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <unordered_set>
 
 #include "core/content/blob_seal.h"
@@ -92,8 +92,7 @@ void read_pack(Repository& repo, const std::string& id, VerifyReport& report, st
     for (const auto& b : *header) {
       ++report.blobs_checked;
       if (!seen.insert(b.hash).second) ++report.duplicate_blobs;
-      if (b.offset + b.length > bytes->size() ||
-          !open_blob(repo.keys(), b.type, b.hash, ByteView(*bytes).subspan(b.offset, b.length))) {
+      if (b.offset + b.length > bytes->size() || !open_blob(repo.keys(), b.type, b.hash, ByteView(*bytes).subspan(b.offset, b.length))) {
         ++bad;
         bad_blobs.insert(b.hash);
       }
@@ -183,9 +182,10 @@ Result<VerifyReport> run_verify(Repository& repo, const VerifyOptions& options, 
     for (const auto& o : *stored)
       if (!indexed.count(o.name.substr(o.name.rfind('/') + 1))) unindexed.push_back(o.name);
     if (!unindexed.empty())
-      report.notes.push_back(fmt::format("{} pack(s) no index object names (e.g. {}): a killed run's, or an index object is missing; "
-                                         "'gridbackup upload' re-indexes them from their own headers",
-                                         unindexed.size(), unindexed.front()));
+      report.notes.push_back(
+          fmt::format("{} pack(s) no index object names (e.g. {}): a killed run's, or an index object is missing; "
+                      "'gridbackup upload' re-indexes them from their own headers",
+                      unindexed.size(), unindexed.front()));
   }
   return report;
 }

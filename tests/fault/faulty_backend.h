@@ -16,21 +16,26 @@ namespace gb::test {
 
 class FaultyBackend final : public Backend {
  public:
-  FaultyBackend(std::unique_ptr<Backend> inner, uint64_t seed, double rate)
-      : inner_(std::move(inner)), rng_(seed), rate_(rate) {}
+  FaultyBackend(std::unique_ptr<Backend> inner, uint64_t seed, double rate) : inner_(std::move(inner)), rng_(seed), rate_(rate) {}
   std::string url() const override { return inner_->url(); }
   Status create() override { return inner_->create(); }
   Result<bool> exists() override { return inner_->exists(); }
   Status put(const std::string& name, ByteView data) override {
     switch (pick()) {
-      case 1: return transient("put refused");
+      case 1:
+        return transient("put refused");
       case 2: {  // stored, but the answer is lost
         (void)inner_->put(name, data);
         return transient("put answer lost");
       }
-      case 3: (void)inner_->put(name, data); break;  // done twice
-      case 4: delay(); break;
-      default: break;
+      case 3:
+        (void)inner_->put(name, data);
+        break;  // done twice
+      case 4:
+        delay();
+        break;
+      default:
+        break;
     }
     return inner_->put(name, data);
   }
@@ -65,9 +70,13 @@ class FaultyBackend final : public Backend {
   }
   Status remove(const std::string& name) override {
     switch (pick()) {
-      case 1: return transient("remove refused");
-      case 2: (void)inner_->remove(name); return transient("remove answer lost");
-      default: return inner_->remove(name);
+      case 1:
+        return transient("remove refused");
+      case 2:
+        (void)inner_->remove(name);
+        return transient("remove answer lost");
+      default:
+        return inner_->remove(name);
     }
   }
   uint64_t faults() const { return faults_; }

@@ -226,7 +226,8 @@ std::string one_run(uint64_t seed) {
     RestoreProgress rp;
     auto r = run_restore(*repo, stored[i].first, ro, rp);
     if (!r.ok()) return "fault-free restore of " + stored[i].first.short_id() + " failed: " + r.error().message;
-    if (!r->damaged.empty()) return "snapshot " + stored[i].first.short_id() + " reported stored is damaged: " + r->damaged[0].path + ": " + r->damaged[0].message;
+    if (!r->damaged.empty())
+      return "snapshot " + stored[i].first.short_id() + " reported stored is damaged: " + r->damaged[0].path + ": " + r->damaged[0].message;
     std::string d = compare(t, src, stored[i].second);
     if (!d.empty()) return "snapshot " + stored[i].first.short_id() + ": " + d;
   }

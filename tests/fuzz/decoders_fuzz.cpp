@@ -53,8 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 6: {  // backuplog entries, read until the first damaged one
       Reader r(body);
       Entry e;
-      for (int i = 0; i < 10000 && !r.at_end() && decode_entry(r, e); ++i) {
-      }
+      for (int i = 0; i < 10000 && !r.at_end() && decode_entry(r, e); ++i) {}
       break;
     }
     case 7: {  // a root cap as typed or pasted by a user

@@ -62,11 +62,16 @@ int main(int argc, char** argv) {
   double budget = 1.0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--k") k = std::atoi(argv[i + 1]);
-    else if (a == "--n") n = std::atoi(argv[i + 1]);
-    else if (a == "--mib") mib = std::strtoul(argv[i + 1], nullptr, 10);
-    else if (a == "--seconds") budget = std::atof(argv[i + 1]);
-    else die("unknown option " + a);
+    if (a == "--k")
+      k = std::atoi(argv[i + 1]);
+    else if (a == "--n")
+      n = std::atoi(argv[i + 1]);
+    else if (a == "--mib")
+      mib = std::strtoul(argv[i + 1], nullptr, 10);
+    else if (a == "--seconds")
+      budget = std::atof(argv[i + 1]);
+    else
+      die("unknown option " + a);
   }
   auto code = ErasureCode::get(k, n);
   if (!code || k == n) die("needs 1 <= k < n <= 64");
@@ -93,30 +98,34 @@ int main(int argc, char** argv) {
   // Raw Reed-Solomon on segments of k blocks of kShareBlockSize, as the shares use them.
   const size_t block = kShareBlockSize, segments = size / (k * block);
   std::vector<Bytes> parity(n - k, Bytes(segments * block));
-  row("rs encode", seconds_per_run([&] {
-        for (size_t s = 0; s < segments; ++s) {
-          std::vector<const uint8_t*> data(k);
-          std::vector<uint8_t*> out(n - k);
-          for (int j = 0; j < k; ++j) data[j] = object.data() + (s * k + j) * block;
-          for (int p = 0; p < n - k; ++p) out[p] = parity[p].data() + s * block;
-          (*code)->encode(data.data(), out.data(), block);
-        }
-      }, budget));
+  row("rs encode", seconds_per_run(
+                       [&] {
+                         for (size_t s = 0; s < segments; ++s) {
+                           std::vector<const uint8_t*> data(k);
+                           std::vector<uint8_t*> out(n - k);
+                           for (int j = 0; j < k; ++j) data[j] = object.data() + (s * k + j) * block;
+                           for (int p = 0; p < n - k; ++p) out[p] = parity[p].data() + s * block;
+                           (*code)->encode(data.data(), out.data(), block);
+                         }
+                       },
+                       budget));
   // Decode with as few primaries as possible: the last n-k data blocks come from parity.
   const int from_parity = std::min(k, n - k);
   std::vector<int> have, wanted;
   for (int j = from_parity; j < k; ++j) have.push_back(j);
   for (int p = 0; p < from_parity; ++p) have.push_back(k + p);
   for (int j = 0; j < from_parity; ++j) wanted.push_back(j);
-  row("rs decode", seconds_per_run([&] {
-        for (size_t s = 0; s < segments; ++s) {
-          std::vector<const uint8_t*> src;
-          for (int h : have) src.push_back(h < k ? object.data() + (s * k + h) * block : parity[h - k].data() + s * block);
-          std::vector<uint8_t*> out;
-          for (int w : wanted) out.push_back(copy.data() + (s * k + w) * block);
-          if (!(*code)->decode(have, src.data(), wanted, out.data(), block)) die("decode failed");
-        }
-      }, budget));
+  row("rs decode", seconds_per_run(
+                       [&] {
+                         for (size_t s = 0; s < segments; ++s) {
+                           std::vector<const uint8_t*> src;
+                           for (int h : have) src.push_back(h < k ? object.data() + (s * k + h) * block : parity[h - k].data() + s * block);
+                           std::vector<uint8_t*> out;
+                           for (int w : wanted) out.push_back(copy.data() + (s * k + w) * block);
+                           if (!(*code)->decode(have, src.data(), wanted, out.data(), block)) die("decode failed");
+                         }
+                       },
+                       budget));
   for (size_t s = 0; s < segments; ++s)
     for (int w : wanted)
       if (std::memcmp(copy.data() + (s * k + w) * block, object.data() + (s * k + w) * block, block) != 0) die("rs decode is wrong");

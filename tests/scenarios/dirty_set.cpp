@@ -42,8 +42,7 @@ std::string DirtySet::describe() const {
   return out.empty() ? "(nothing)\n" : out;
 }
 
-DirtySet dirty_set_of(const Recording& recording, EventTranslator& translator, const PathMap& map,
-                      std::vector<ChangeRecord>* records) {
+DirtySet dirty_set_of(const Recording& recording, EventTranslator& translator, const PathMap& map, std::vector<ChangeRecord>* records) {
   std::vector<ChangeRecord> out;
   for (const auto& e : recording.events) translator.translate(e.bytes, e.time_ns, out);
   DirtySet d;

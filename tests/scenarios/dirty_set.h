@@ -36,7 +36,6 @@ struct DirtySet {
 
 // Plays a recording through a translator (any dialect; the Linux fanotify
 // translator joins by passing its own) and collects the dirty set.
-DirtySet dirty_set_of(const Recording& recording, EventTranslator& translator, const PathMap& map,
-                      std::vector<ChangeRecord>* records = nullptr);
+DirtySet dirty_set_of(const Recording& recording, EventTranslator& translator, const PathMap& map, std::vector<ChangeRecord>* records = nullptr);
 
 }  // namespace gb::scenario

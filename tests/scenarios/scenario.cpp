@@ -105,9 +105,12 @@ bool parse_scenario(const std::string& text, const std::string& name, Scenario& 
       r.reason = *reason;
       r.timestamp = 133'500'000'000'000'000 + r.usn;  // FILETIME in 2024, unused by the translator
       for (size_t i = 6; i < w.size(); ++i) {
-        if (w[i] == "dir") r.attributes |= usn::kFileAttributeDirectory;
-        else if (w[i] == "v3") r.major_version = 3;
-        else return fail("unknown word " + w[i]);
+        if (w[i] == "dir")
+          r.attributes |= usn::kFileAttributeDirectory;
+        else if (w[i] == "v3")
+          r.major_version = 3;
+        else
+          return fail("unknown word " + w[i]);
       }
       if (!r.attributes) r.attributes = 0x20;  // FILE_ATTRIBUTE_ARCHIVE, what new files get
       add_frame(usn.recording, usn::encode_usn_record(r));

@@ -18,14 +18,14 @@ namespace gb::scenario {
 
 struct Dialect {
   Recording recording;
-  PathMap map;  // the recording's root -> "/"
+  PathMap map;                                  // the recording's root -> "/"
   std::set<std::pair<std::string, bool>> gaps;  // expected paths this OS does not report (with why in the spec)
 };
 
 struct Scenario {
   std::string name;
-  std::vector<std::string> ops;     // the operations, for people and a future differential test
-  DirtySet expected;                // paths relative to "/"
+  std::vector<std::string> ops;             // the operations, for people and a future differential test
+  DirtySet expected;                        // paths relative to "/"
   std::map<std::string, Dialect> dialects;  // "usn", "fsevents" (and "fanotify" when it joins)
 };
 

@@ -14,12 +14,12 @@
 //       (NotFound, Transient, Permanent, InvalidArgument, ...); prints the
 //       message and how long the failure took. put stores SIZE bytes
 //       derived from NAME (default: 5 bytes).
+#include <fmt/format.h>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fmt/format.h>
 #include <map>
 #include <mutex>
 #include <set>
@@ -40,14 +40,22 @@ namespace {
 
 const char* kind_name(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::InvalidArgument: return "InvalidArgument";
-    case ErrorKind::NotFound: return "NotFound";
-    case ErrorKind::Corrupt: return "Corrupt";
-    case ErrorKind::WrongKey: return "WrongKey";
-    case ErrorKind::Io: return "Io";
-    case ErrorKind::Transient: return "Transient";
-    case ErrorKind::Permanent: return "Permanent";
-    case ErrorKind::Unsupported: return "Unsupported";
+    case ErrorKind::InvalidArgument:
+      return "InvalidArgument";
+    case ErrorKind::NotFound:
+      return "NotFound";
+    case ErrorKind::Corrupt:
+      return "Corrupt";
+    case ErrorKind::WrongKey:
+      return "WrongKey";
+    case ErrorKind::Io:
+      return "Io";
+    case ErrorKind::Transient:
+      return "Transient";
+    case ErrorKind::Permanent:
+      return "Permanent";
+    case ErrorKind::Unsupported:
+      return "Unsupported";
   }
   return "?";
 }
@@ -70,8 +78,7 @@ void must(Status s, const std::string& what) {
 template <class T>
 void must_fail(const Result<T>& r, ErrorKind kind, const std::string& what) {
   if (r) fail(fmt::format("{}: succeeded, expected a {} error", what, kind_name(kind)));
-  if (r.error().kind != kind)
-    fail(fmt::format("{}: got {} ({}), expected {}", what, kind_name(r.error().kind), r.error().message, kind_name(kind)));
+  if (r.error().kind != kind) fail(fmt::format("{}: got {} ({}), expected {}", what, kind_name(r.error().kind), r.error().message, kind_name(kind)));
 }
 
 // Content that depends only on the name and size, so a later run can check it.
@@ -122,8 +129,7 @@ void check_object(Backend& b, const std::string& name, size_t size) {
     std::vector<std::pair<uint64_t, uint64_t>> ranges = {{0, 1}, {size - 1, 1}, {size / 3, size / 3}};
     for (auto [offset, length] : ranges) {
       Bytes part = must(b.get_range(name, offset, length), fmt::format("get_range {} {}+{}", name, offset, length));
-      if (part != Bytes(expected.begin() + static_cast<ptrdiff_t>(offset),
-                        expected.begin() + static_cast<ptrdiff_t>(offset + length)))
+      if (part != Bytes(expected.begin() + static_cast<ptrdiff_t>(offset), expected.begin() + static_cast<ptrdiff_t>(offset + length)))
         fail(fmt::format("get_range {} {}+{}: wrong bytes", name, offset, length));
     }
   }
@@ -251,18 +257,25 @@ int expect(Backend& b, const std::string& kind, const std::string& op, const std
   auto note = [&](const auto& r) {
     if (!r) error = r.error();
   };
-  if (op == "create") note(b.create());
-  else if (op == "exists") note(b.exists());
-  else if (op == "put") note(b.put(name, size ? content_for(name, size) : Bytes{'p', 'r', 'o', 'b', 'e'}));
-  else if (op == "get") note(b.get(name));
-  else if (op == "stat") note(b.stat(name));
-  else if (op == "list") note(b.list(name));
-  else if (op == "remove") note(b.remove(name));
-  else fail("unknown operation " + op);
+  if (op == "create")
+    note(b.create());
+  else if (op == "exists")
+    note(b.exists());
+  else if (op == "put")
+    note(b.put(name, size ? content_for(name, size) : Bytes{'p', 'r', 'o', 'b', 'e'}));
+  else if (op == "get")
+    note(b.get(name));
+  else if (op == "stat")
+    note(b.stat(name));
+  else if (op == "list")
+    note(b.list(name));
+  else if (op == "remove")
+    note(b.remove(name));
+  else
+    fail("unknown operation " + op);
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (!error) fail(fmt::format("{} {}: succeeded, expected a {} error", op, name, kind));
-  std::printf("%s %s failed after %.1f s with %s: %s\n", op.c_str(), name.c_str(), seconds, kind_name(error->kind),
-              error->message.c_str());
+  std::printf("%s %s failed after %.1f s with %s: %s\n", op.c_str(), name.c_str(), seconds, kind_name(error->kind), error->message.c_str());
   if (kind_name(error->kind) != kind) fail(fmt::format("expected a {} error", kind));
   return 0;
 }
@@ -295,10 +308,14 @@ int main(int argc, char** argv) {
     for (int i = 3; i + 1 < argc; i += 2) {
       std::string flag = argv[i];
       int value = std::atoi(argv[i + 1]);
-      if (flag == "--objects") objects = value;
-      else if (flag == "--threads") threads = std::max(1, value);
-      else if (flag == "--big-mib") big_mib = value;
-      else return usage();
+      if (flag == "--objects")
+        objects = value;
+      else if (flag == "--threads")
+        threads = std::max(1, value);
+      else if (flag == "--big-mib")
+        big_mib = value;
+      else
+        return usage();
     }
     return conformance(b, objects, threads, big_mib);
   }

@@ -72,7 +72,8 @@ struct Synthetic {
   std::vector<ChangeRecord> out;
   explicit Synthetic(const std::string& roots, const std::string& fs_ids = "")
       : t(make_fanotify_translator({{"roots", roots}, {"fs_ids", fs_ids}})) {}
-  std::vector<std::string> feed(uint64_t mask, const std::string& dir, const std::string& name, uint32_t flags = 0, const std::string& fsid = "aaaa") {
+  std::vector<std::string> feed(uint64_t mask, const std::string& dir, const std::string& name, uint32_t flags = 0,
+                                const std::string& fsid = "aaaa") {
     out.clear();
     t->translate(encode_event(FanotifyEvent{mask, fsid, dir, name, flags}), 42, out);
     return described(out);
@@ -89,27 +90,27 @@ TEST_CASE("fanotify recording: create, write, rename, attrib, hard link, delete,
   check_provenance(rec, records);
   const std::string R = "/mnt/gbrec/root/";
   CHECK(collapsed(records) == V{
-      // echo hello > a.txt; echo more >> a.txt: the create, then the writes
-      // and closes
-      "created file " + R + "a.txt", "modified file " + R + "a.txt",
-      // mv a.txt b.txt
-      "renamed-from file " + R + "a.txt", "renamed-to file " + R + "b.txt",
-      // mkdir d; echo x > d/f
-      "created dir " + R + "d", "created file " + R + "d/f", "modified file " + R + "d/f",
-      // mv d d2: one rename of the directory, nothing for its contents
-      "renamed-from dir " + R + "d", "renamed-to dir " + R + "d2",
-      // chmod 600 b.txt; setfattr -n user.x b.txt
-      "attrib file " + R + "b.txt",
-      // ln b.txt hard: the inode's link count (reported by its own handle
-      // alone, named by whichever link the kernel resolves: the new one),
-      // then the new name
-      "attrib file " + R + "hard", "created file " + R + "hard",
-      // rm b.txt: the remaining link's count, then the name
-      "attrib file " + R + "hard", "deleted file " + R + "b.txt",
-      // mkdir e; rmdir e
-      "created dir " + R + "e", "deleted dir " + R + "e",
-      // touch ../outside/ignored: outside the root, dropped
-  });
+                                  // echo hello > a.txt; echo more >> a.txt: the create, then the writes
+                                  // and closes
+                                  "created file " + R + "a.txt", "modified file " + R + "a.txt",
+                                  // mv a.txt b.txt
+                                  "renamed-from file " + R + "a.txt", "renamed-to file " + R + "b.txt",
+                                  // mkdir d; echo x > d/f
+                                  "created dir " + R + "d", "created file " + R + "d/f", "modified file " + R + "d/f",
+                                  // mv d d2: one rename of the directory, nothing for its contents
+                                  "renamed-from dir " + R + "d", "renamed-to dir " + R + "d2",
+                                  // chmod 600 b.txt; setfattr -n user.x b.txt
+                                  "attrib file " + R + "b.txt",
+                                  // ln b.txt hard: the inode's link count (reported by its own handle
+                                  // alone, named by whichever link the kernel resolves: the new one),
+                                  // then the new name
+                                  "attrib file " + R + "hard", "created file " + R + "hard",
+                                  // rm b.txt: the remaining link's count, then the name
+                                  "attrib file " + R + "hard", "deleted file " + R + "b.txt",
+                                  // mkdir e; rmdir e
+                                  "created dir " + R + "e", "deleted dir " + R + "e",
+                                  // touch ../outside/ignored: outside the root, dropped
+                              });
   // The hard link's records carry the file's inode (from its own handle);
   // directories' carry none.
   uint64_t hard_inode = 0;
@@ -192,7 +193,7 @@ TEST_CASE("fanotify translator: paths outside every root are dropped, by whole c
   CHECK(s.feed(kCreate, "/database", "x").empty());
   CHECK(s.feed(kCreate, "/", "datafile").empty());
   CHECK(s.feed(kCreate, "/data", "x") == V{"created file /data/x"});
-  CHECK(s.feed(kAttrib, "/", "data") == V{"attrib file /data"});  // the root itself
+  CHECK(s.feed(kAttrib, "/", "data") == V{"attrib file /data"});            // the root itself
   CHECK(s.feed(kModify, "/data/sub", "") == V{"modified file /data/sub"});  // no name: the directory itself
 }
 

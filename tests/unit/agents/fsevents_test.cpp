@@ -48,8 +48,7 @@ TEST_CASE("fsevents translator: item flags map to kinds, the record carries id, 
   CHECK(run.feed("/Users/ann/a", kItemCreated | kItemIsDir) == Lines{"created dir /Users/ann/a"});
   CHECK(run.feed("/Users/ann/a/f", kItemModified | kItemIsFile, 99) == Lines{"modified file /Users/ann/a/f"});
   CHECK(run.feed("/Users/ann/a/f", kItemRemoved | kItemIsFile) == Lines{"deleted file /Users/ann/a/f"});
-  CHECK(run.feed("/Users/ann/f", kItemInodeMetaMod | kItemXattrMod | kItemChangeOwner | kItemIsFile) ==
-        Lines{"attrib file /Users/ann/f"});
+  CHECK(run.feed("/Users/ann/f", kItemInodeMetaMod | kItemXattrMod | kItemChangeOwner | kItemIsFile) == Lines{"attrib file /Users/ann/f"});
   CHECK(run.feed("/Users/ann/g", kItemFinderInfoMod | kItemIsFile) == Lines{"attrib file /Users/ann/g"});
   CHECK(run.feed("/Users/ann/l", kItemCreated | kItemIsSymlink) == Lines{"created file /Users/ann/l"});
   CHECK(run.feed("/Users/ann/c", kItemCloned | kItemIsFile) == Lines{"created file /Users/ann/c"});
@@ -60,16 +59,14 @@ TEST_CASE("fsevents translator: item flags map to kinds, the record carries id, 
 
 TEST_CASE("fsevents translator: coalesced flags report every possibility, in a fixed order") {
   Run run;
-  CHECK(run.feed("/Users/ann/t", kItemCreated | kItemRemoved | kItemIsDir) ==
-        Lines{"created dir /Users/ann/t", "deleted dir /Users/ann/t"});
+  CHECK(run.feed("/Users/ann/t", kItemCreated | kItemRemoved | kItemIsDir) == Lines{"created dir /Users/ann/t", "deleted dir /Users/ann/t"});
   CHECK(run.feed("/Users/ann/f", kItemCreated | kItemModified | kItemInodeMetaMod | kItemIsFile) ==
         Lines{"created file /Users/ann/f", "modified file /Users/ann/f", "attrib file /Users/ann/f"});
 }
 
 TEST_CASE("fsevents translator: a rename side is both old and new (a pair or a single)") {
   Run run;
-  CHECK(run.feed("/Users/ann/photos", kItemRenamed | kItemIsDir) ==
-        Lines{"renamed-from dir /Users/ann/photos", "renamed-to dir /Users/ann/photos"});
+  CHECK(run.feed("/Users/ann/photos", kItemRenamed | kItemIsDir) == Lines{"renamed-from dir /Users/ann/photos", "renamed-to dir /Users/ann/photos"});
   // Moved in from outside the root: one event only, handled the same.
   CHECK(run.feed("/Users/ann/in", kItemRenamed | kItemIsFile).size() == 2);
 }

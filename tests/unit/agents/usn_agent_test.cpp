@@ -21,7 +21,7 @@ struct FakeJournal : UsnJournalSource {
   uint32_t query_error = 0;
   JournalInfo info{0xabc, 1000, 1000};
   std::deque<std::pair<uint32_t, std::string>> reads;  // error, buffer
-  std::map<FileId, std::string> dirs;                   // what OpenFileById would find
+  std::map<FileId, std::string> dirs;                  // what OpenFileById would find
   int resolves = 0;
   uint32_t query(JournalInfo& out) override {
     out = info;
@@ -104,8 +104,7 @@ TEST_CASE("usn agent: no journal (wine's error 50) -> one sentence, one Overflow
     CHECK(agent->poll() == UsnAgent::Step::Unavailable);  // said once, not every minute
   }
   REQUIRE(f.log.size() == 1);
-  CHECK(f.log[0] ==
-        "the USN journal of C:\\ is not available (Request not supported, error 50): the next backup scans the volume in full");
+  CHECK(f.log[0] == "the USN journal of C:\\ is not available (Request not supported, error 50): the next backup scans the volume in full");
   auto records = f.spooled();
   REQUIRE(records.size() == 1);
   CHECK(records[0].kind == ChangeKind::Overflow);
@@ -121,8 +120,8 @@ TEST_CASE("usn agent: no journal (wine's error 50) -> one sentence, one Overflow
 
 TEST_CASE("usn agent: first run rescans, then follows the journal, a restart resumes without a rescan") {
   Fixture f;
-  f.journal.reads.push_back({0, buffer(1200, {rec(1000, 0x41, 0x0005000000000005, "f", kFileCreate),
-                                               rec(1100, 0x41, 0x0005000000000005, "f", kFileCreate | kClose)})});
+  f.journal.reads.push_back(
+      {0, buffer(1200, {rec(1000, 0x41, 0x0005000000000005, "f", kFileCreate), rec(1100, 0x41, 0x0005000000000005, "f", kFileCreate | kClose)})});
   {
     auto agent = f.agent();
     CHECK(agent->poll() == UsnAgent::Step::Progress);
@@ -166,8 +165,7 @@ TEST_CASE("usn agent: an unknown parent is resolved by the glue, and the answer 
   Fixture f;
   REQUIRE(save_cursor(f.options().cursor_path, {0xabc, 1000}));
   f.journal.dirs[FileId{0x77, 0}] = "C:\\Users\\ann";
-  f.journal.reads.push_back({0, buffer(1100, {rec(1000, 0x78, 0x77, "notes.txt", kDataExtend),
-                                               rec(1050, 0x79, 0x66, "gone.txt", kDataExtend)})});
+  f.journal.reads.push_back({0, buffer(1100, {rec(1000, 0x78, 0x77, "notes.txt", kDataExtend), rec(1050, 0x79, 0x66, "gone.txt", kDataExtend)})});
   auto agent = f.agent();
   CHECK(agent->poll() == UsnAgent::Step::Progress);
   auto records = f.spooled();

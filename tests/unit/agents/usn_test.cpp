@@ -176,8 +176,7 @@ TEST_CASE("usn translator: delete, hard link, metadata and unknown reasons") {
   Run run;
   run.feed(rec(1, 0x90, kRoot, "x", kFileCreate | kClose));
   CHECK(run.feed(rec(2, 0x90, kRoot, "y", kHardLinkChange)) == Lines{"attrib file C:\\x5cx", "created file C:\\x5cy"});
-  CHECK(run.feed(rec(3, 0x90, kRoot, "y", kSecurityChange | kBasicInfoChange | kEaChange)) ==
-        Lines{"attrib file C:\\x5cy"});
+  CHECK(run.feed(rec(3, 0x90, kRoot, "y", kSecurityChange | kBasicInfoChange | kEaChange)) == Lines{"attrib file C:\\x5cy"});
   CHECK(run.feed(rec(4, 0x90, kRoot, "y", kFileDelete | kClose)) == Lines{"deleted file C:\\x5cy"});
   CHECK(run.feed(rec(5, 0x91, kRoot, "z", 0x02000000)) == Lines{"rescan-needed file C:\\x5cz"});
 }
@@ -248,9 +247,7 @@ TEST_CASE("usn cursor: saved and loaded, a damaged file is no cursor") {
   REQUIRE(save_cursor(path, {0x1d2c3b4a59687766, 123456789}));
   CHECK(save_cursor(path, {0x1d2c3b4a59687766, 123456790}));  // replaces
   CHECK(load_cursor(path) == UsnCursor{0x1d2c3b4a59687766, 123456790});
-  {
-    std::ofstream(path, std::ios::trunc) << "gridbackup-usn-cursor 1\njournal_id zz\nnext_usn 5\n";
-  }
+  { std::ofstream(path, std::ios::trunc) << "gridbackup-usn-cursor 1\njournal_id zz\nnext_usn 5\n"; }
   CHECK(!load_cursor(path));
   std::filesystem::remove_all(dir);
   CHECK(journal_unavailable(50));

@@ -21,7 +21,7 @@ TEST_CASE("agent report: pending rescans are those after the newest cut, per rep
   CHECK_FALSE(none->running);
 
   auto j = std::move(*state.open_journal());
-  REQUIRE(j->append({rec("/a", ChangeKind::Modified)}));                                // seq 1
+  REQUIRE(j->append({rec("/a", ChangeKind::Modified)}));                                       // seq 1
   REQUIRE(j->append({rec("/r", ChangeKind::RescanNeeded), rec("/o", ChangeKind::Overflow)}));  // 2, 3
   auto before = agent_report(state, std::nullopt);
   REQUIRE(before);

@@ -11,13 +11,16 @@ namespace {
 
 int run_nothing(const CommandLine&) { return 0; }
 
-const Command kCopy = {"copy", "FROM TO", "copy",
+const Command kCopy = {"copy",
+                       "FROM TO",
+                       "copy",
                        [](CommandOptions& o) {
                          o.value("exclude", "PATTERN", "skip");
                          o.flag("force", "again");
                          o.host_and_path();
                        },
-                       run_nothing, /*stores=*/true};
+                       run_nothing,
+                       /*stores=*/true};
 const Command kList = {"list", "", "list", [](CommandOptions& o) { o.flag("dry-run", "nothing"); }, run_nothing};
 const Command* const kTwo[] = {&kCopy, &kList};
 

@@ -17,6 +17,6 @@ TEST_CASE("name_text: control characters and bad UTF-8 get $'...' quoting") {
   CHECK(printable_name("/del\x7f") == "$'/del\\x7f'");
   CHECK(printable_name("/it's\n") == "$'/it\\'s\\n'");
   CHECK(printable_name("/back\\slash\t") == "$'/back\\\\slash\\t'");
-  CHECK(printable_name("/c1\xc2\x9b") == "$'/c1\\xc2\\x9b'");        // CSI as a C1 control
-  CHECK(printable_name("/名\x01") == "$'/名\\x01'");                  // UTF-8 kept inside the quoting
+  CHECK(printable_name("/c1\xc2\x9b") == "$'/c1\\xc2\\x9b'");  // CSI as a C1 control
+  CHECK(printable_name("/名\x01") == "$'/名\\x01'");           // UTF-8 kept inside the quoting
 }

@@ -45,7 +45,7 @@ TEST_CASE("varints, signed varints and byte strings round trip; truncation is de
 
 TEST_CASE("path order ranks '/' below every byte, matching a sorted depth-first walk") {
   CHECK(path_less("/a", "/a/b"));
-  CHECK(path_less("/a/b", "/a b"));   // ' ' (0x20) is above '/' only in this order
+  CHECK(path_less("/a/b", "/a b"));  // ' ' (0x20) is above '/' only in this order
   CHECK(path_less("/a/z", "/a\x01"));
   CHECK(path_less("/a/\xff", "/ab"));
   CHECK(!path_less("/a", "/a"));

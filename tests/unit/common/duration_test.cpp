@@ -51,8 +51,8 @@ TEST_CASE("durations: a lone 'm' is refused as ambiguous, and so is everything m
   REQUIRE(!m);
   CHECK(m.error().kind == ErrorKind::InvalidArgument);
   CHECK(m.error().message.rfind("'5m' is not a duration: '5m' could be minutes or months (write 5min or 5mo)", 0) == 0);
-  for (const char* bad : {"", "7", "90", "d", "7x", "7d7d", "3h2d", "1s1m", "-1d", "1.5d", "1.5h", "7 d", " 7d", "7d ", "99999999y",
-                          "201y", "7D", "1m1m", "5mo5m5mo"}) {
+  for (const char* bad : {"", "7", "90", "d", "7x", "7d7d", "3h2d", "1s1m", "-1d", "1.5d", "1.5h", "7 d", " 7d", "7d ", "99999999y", "201y", "7D",
+                          "1m1m", "5mo5m5mo"}) {
     CAPTURE(bad);
     auto d = parse_duration(bad);
     REQUIRE_FALSE(d.ok());

@@ -159,8 +159,7 @@ TEST_CASE("delta: 100 scattered 4 KiB overwrites in a 64 MiB file give a small d
     std::copy(page.begin(), page.end(), new_data.begin() + at);
   }
   RoundTrip rt = round_trip(dir, old_data, new_data);
-  MESSAGE("64 MiB file, 100 x 4 KiB overwrites: signature ", rt.signature_size, " bytes, delta ", rt.delta_size,
-          " bytes");
+  MESSAGE("64 MiB file, 100 x 4 KiB overwrites: signature ", rt.signature_size, " bytes, delta ", rt.delta_size, " bytes");
   CHECK(rt.signature_size == 12 + (64 * MiB / 8192) * 20);
   // One 8 KiB block per write, plus command bytes.
   CHECK(rt.delta_size < 1 * MiB);
@@ -244,8 +243,8 @@ TEST_CASE("delta: damaged signatures are refused with an error") {
   CHECK(refused(ByteView{}));
   CHECK(refused(ByteView(sig).first(5)));
   CHECK(refused(ByteView(sig).first(11)));
-  CHECK(refused(ByteView(sig).first(12 + 7)));             // inside the first block's sums
-  CHECK(refused(ByteView(sig).first(sig.size() - 1)));      // inside the last block's sums
+  CHECK(refused(ByteView(sig).first(12 + 7)));          // inside the first block's sums
+  CHECK(refused(ByteView(sig).first(sig.size() - 1)));  // inside the last block's sums
   CHECK(refused(as_bytes("not a signature at all, really")));
   Bytes bad = sig;
   bad[0] ^= 0x40;  // magic

@@ -1,14 +1,14 @@
 #include <doctest/doctest.h>
 
-#include <filesystem>
 #include <fmt/format.h>
+#include <filesystem>
 #include <fstream>
 #include <random>
 
-#include "core/grid/placement.h"
-#include "core/grid/grid_backend.h"
-#include "tests/unit/test_support.h"
 #include "core/connect/open_backend.h"
+#include "core/grid/grid_backend.h"
+#include "core/grid/placement.h"
+#include "tests/unit/test_support.h"
 
 using namespace gb;
 namespace fs = std::filesystem;
@@ -81,8 +81,7 @@ TEST_CASE("grid backend: objects are stored as one share per member and read bac
   for (int i = 0; i < 5; ++i) CHECK(g5.shares_on(i, "data/ab/big").size() == 1);
   // Share i sits on the i-th member of the object's permuted order.
   auto order = grid->shares().placement("data/ab/big");
-  for (int i = 0; i < 5; ++i)
-    CHECK(g5.shares_on(static_cast<int>(order[i]), "data/ab/big")[0].filename() == fmt::format("s{}.2097157", i));
+  for (int i = 0; i < 5; ++i) CHECK(g5.shares_on(static_cast<int>(order[i]), "data/ab/big")[0].filename() == fmt::format("s{}.2097157", i));
   auto listed = grid->list("");
   REQUIRE(listed);
   REQUIRE(listed->size() == 3);

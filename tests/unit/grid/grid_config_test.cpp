@@ -29,9 +29,9 @@ TEST_CASE("grid URL: members, ids and defaults") {
 }
 
 TEST_CASE("grid URL: mistakes are refused with a sentence") {
-  for (const char* bad : {"grid:", "grid:k=3", "grid:|/a", "grid:k=0|/a", "grid:k=2|/a", "grid:k=x|/a|/b", "grid:k=1,m=2|/a",
-                          "grid:k=1|/a|/a", "grid:k=1|a=/x|a=/y", "grid:k=1|/a||/b", "grid:k=1|grid:k=1|/a", "grid:k=1,n=3|/a|/b",
-                          "grid:k=2,happy=1|/a|/b|/c", "grid:k=1|b@d=/x"}) {
+  for (const char* bad :
+       {"grid:", "grid:k=3", "grid:|/a", "grid:k=0|/a", "grid:k=2|/a", "grid:k=x|/a|/b", "grid:k=1,m=2|/a", "grid:k=1|/a|/a", "grid:k=1|a=/x|a=/y",
+        "grid:k=1|/a||/b", "grid:k=1|grid:k=1|/a", "grid:k=1,n=3|/a|/b", "grid:k=2,happy=1|/a|/b|/c", "grid:k=1|b@d=/x"}) {
     CAPTURE(bad);
     auto c = GridConfig::parse(bad);
     REQUIRE_FALSE(c);

@@ -35,8 +35,8 @@ std::vector<const Share*> pick(const std::vector<Share>& shares, std::vector<int
 }  // namespace
 
 TEST_CASE("shares: the primary shares alone rebuild the object without decoding, at every length") {
-  for (size_t size : {size_t{0}, size_t{1}, size_t{2}, size_t{3}, size_t{100}, size_t{3 * kShareBlockSize},
-                      size_t{3 * kShareBlockSize + 1}, size_t{7 * kShareBlockSize + 12345}}) {
+  for (size_t size : {size_t{0}, size_t{1}, size_t{2}, size_t{3}, size_t{100}, size_t{3 * kShareBlockSize}, size_t{3 * kShareBlockSize + 1},
+                      size_t{7 * kShareBlockSize + 12345}}) {
     CAPTURE(size);
     Bytes object = random_object(size, static_cast<uint32_t>(size));
     auto raw = encode_shares(3, 5, object);

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
+#include "core/connect/open_backend.h"
 #include "core/crypto/sha256.h"
 #include "core/index/index_object.h"
 #include "core/storage/backend.h"
 #include "tests/unit/test_support.h"
-#include "core/connect/open_backend.h"
 
 namespace gb {
 namespace {
@@ -86,8 +86,8 @@ TEST_CASE("link index: a planned object's candidates still read but count as abs
   std::unordered_set<Hash, HashHasher> candidates{h("a"), h("d2"), h("sig")};
   LinkIndex index;
   index.merge_planned(sample("a"), candidates);
-  CHECK_FALSE(index.has_blob(h("a")));  // nothing new may refer to it...
-  CHECK(index.find_blob(h("a")));       // ...but a snapshot committed meanwhile still reads it
+  CHECK_FALSE(index.has_blob(h("a")));         // nothing new may refer to it...
+  CHECK(index.find_blob(h("a")));              // ...but a snapshot committed meanwhile still reads it
   CHECK(index.has_blob(h("other")) == false);  // never stored at all
   // A new copy (this process stores it again): usable, at the new place.
   index.add_pack("pack-new", {PackedBlob{BlobType::Data, h("a"), 0, 100, 90}});

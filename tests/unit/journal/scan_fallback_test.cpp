@@ -25,8 +25,8 @@ TEST_CASE("the plan counts the names that are gone at its end") {
   burst(r, ChangeKind::Deleted, 10);
   burst(r, ChangeKind::Created, 4);  // f0..f3 came back
   r.push_back(rec(ChangeKind::RenamedFrom, "/r/moved", true));
-  r.push_back(rec(ChangeKind::Deleted, "/outside/f"));                   // not in a root
-  r.push_back(rec(ChangeKind::Deleted, "/r/.gridbackup-cookie-1"));      // our own cookie
+  r.push_back(rec(ChangeKind::Deleted, "/outside/f"));               // not in a root
+  r.push_back(rec(ChangeKind::Deleted, "/r/.gridbackup-cookie-1"));  // our own cookie
   r.push_back(rec(ChangeKind::Modified, "/r/d/f9"));
   CHECK(plan_slice(r, {"/r"}).gone == 7);
 }

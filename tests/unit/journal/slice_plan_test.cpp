@@ -26,9 +26,9 @@ TEST_CASE("a created or deleted name also re-stats its directory") {
 }
 
 TEST_CASE("a renamed directory is rescanned at its new name and emptied at its old one") {
-  auto p = plan_slice({rec(ChangeKind::RenamedFrom, "/r/old", true), rec(ChangeKind::RenamedTo, "/r/x/new", true),
-                       rec(ChangeKind::Modified, "/r/x/new/inside")},
-                      {"/r"});
+  auto p = plan_slice(
+      {rec(ChangeKind::RenamedFrom, "/r/old", true), rec(ChangeKind::RenamedTo, "/r/x/new", true), rec(ChangeKind::Modified, "/r/x/new/inside")},
+      {"/r"});
   CHECK(p.subtrees == V{"/r/x/new"});
   CHECK(p.vanished_subtrees == V{"/r/old"});
   // The file inside the rescanned subtree is covered by the rescan.
@@ -48,8 +48,7 @@ TEST_CASE("overflow or a rescan at or above a root means a full scan of that roo
 }
 
 TEST_CASE("a rescan below a root is a subtree rescan, and nested subtrees collapse") {
-  auto p = plan_slice({rec(ChangeKind::RescanNeeded, "/r/a/b"), rec(ChangeKind::RescanNeeded, "/r/a"),
-                       rec(ChangeKind::Created, "/r/a/b/c", true)},
+  auto p = plan_slice({rec(ChangeKind::RescanNeeded, "/r/a/b"), rec(ChangeKind::RescanNeeded, "/r/a"), rec(ChangeKind::Created, "/r/a/b/c", true)},
                       {"/r"});
   CHECK(p.subtrees == V{"/r/a"});
   CHECK_FALSE(p.needs_full_scan());

@@ -2,12 +2,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/connect/open_backend.h"
 #include "core/crypto/sha256.h"
 #include "core/repository/prune_plan.h"
 #include "core/repository/repository_lock.h"
 #include "core/storage/backend.h"
 #include "tests/unit/test_support.h"
-#include "core/connect/open_backend.h"
 
 namespace gb {
 namespace {

@@ -36,10 +36,10 @@ TEST_CASE("priority: rules, then user files, then small, then new") {
   int64_t now = 1700000000;
   CHECK(p.priority(file("/srv/photo.CR2", 30 << 20, now - 86400 * 365)) > p.priority(file("/home/a/notes.txt", 10, now)));
   CHECK(p.priority(file("/home/a/.cache/x", 10, now)) < p.priority(file("/usr/lib/libc.so", 2 << 20, now - 86400 * 900)));
-  CHECK(p.priority(file("/home/a/doc", 100 << 20, now)) > p.priority(file("/usr/share/doc", 10, now)));   // user first
+  CHECK(p.priority(file("/home/a/doc", 100 << 20, now)) > p.priority(file("/usr/share/doc", 10, now)));          // user first
   CHECK(p.priority(file("/home/a/small", 1000, now - 1000)) > p.priority(file("/home/a/large", 1 << 30, now)));  // small first
-  CHECK(p.priority(file("/home/a/new", 1000, now)) > p.priority(file("/home/a/old", 1000, now - 86400)));      // then newer
-  CHECK(p.priority(file("/opt/x", 10, now, 1001)) > p.priority(file("/opt/y", 10, now, 0)));                  // uid >= 1000 is a user
+  CHECK(p.priority(file("/home/a/new", 1000, now)) > p.priority(file("/home/a/old", 1000, now - 86400)));        // then newer
+  CHECK(p.priority(file("/opt/x", 10, now, 1001)) > p.priority(file("/opt/y", 10, now, 0)));                     // uid >= 1000 is a user
   CHECK(!PriorityPolicy::parse_rule("*.x=urgent"));
   CHECK(!PriorityPolicy::parse_rule("=high"));
 }

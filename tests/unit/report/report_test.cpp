@@ -33,9 +33,7 @@ std::string random_text(size_t n, uint32_t seed) {
   return s;
 }
 
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
+void write_file(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes; }
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

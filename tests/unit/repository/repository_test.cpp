@@ -3,9 +3,9 @@
 #include <fstream>
 
 #include "../test_support.h"
+#include "core/connect/open_backend.h"
 #include "core/content/packer.h"
 #include "core/crypto/sha256.h"
-#include "core/connect/open_backend.h"
 
 using namespace gb;
 

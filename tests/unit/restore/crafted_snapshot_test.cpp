@@ -10,11 +10,11 @@
 #include <fstream>
 
 #include "../test_support.h"
-#include "crafted_snapshot.h"
 #include "core/common/path_order.h"
 #include "core/restore/restorer.h"
 #include "core/snapshot/log_writer.h"
 #include "core/snapshot/snapshot_store.h"
+#include "crafted_snapshot.h"
 
 using namespace gb;
 namespace fs = std::filesystem;
@@ -62,11 +62,11 @@ TEST_CASE("crafted names '..', '.', empty or relative are refused, one message p
   auto repo = test::make_repository(dir.path, *random_hash());
   std::string target = dir.path + "/target";
   fs::create_directories(dir.path + "/elsewhere");
-  auto r = restore_crafted(*repo, target,
-                           {node("/ok", NodeType::Dir), node("/ok/f", NodeType::File), node("/..", NodeType::Dir),
-                            node("/../escaped-dotdot", NodeType::File), node("/ok/../../escaped-up", NodeType::File),
-                            node("/ok/./dot", NodeType::File), node("/ok//empty", NodeType::File),
-                            node("rel-escaped/f", NodeType::File), node("/ok/", NodeType::File)});
+  auto r =
+      restore_crafted(*repo, target,
+                      {node("/ok", NodeType::Dir), node("/ok/f", NodeType::File), node("/..", NodeType::Dir),
+                       node("/../escaped-dotdot", NodeType::File), node("/ok/../../escaped-up", NodeType::File), node("/ok/./dot", NodeType::File),
+                       node("/ok//empty", NodeType::File), node("rel-escaped/f", NodeType::File), node("/ok/", NodeType::File)});
   CHECK(outside(dir.path, target).empty());
   CHECK(fs::exists(target + "/ok/f"));
   for (const char* p : {"/..", "/../escaped-dotdot", "/ok/../../escaped-up", "/ok/./dot", "/ok//empty", "rel-escaped/f", "/ok/"})

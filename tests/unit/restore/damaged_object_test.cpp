@@ -3,9 +3,9 @@
 #include <doctest/doctest.h>
 
 #include "../test_support.h"
-#include "crafted_snapshot.h"
 #include "core/crypto/sha256.h"
 #include "core/restore/restorer.h"
+#include "crafted_snapshot.h"
 
 using namespace gb;
 

@@ -166,8 +166,8 @@ TEST_CASE("a tagged directory keeps only its tag; big files are left out; the sc
   std::vector<std::string> paths;
   Entry e;
   while (scanner.next(e)) paths.push_back(e.path.substr(root.size()));
-  std::vector<std::string> want = {"",           "/cache",     "/cache/CACHEDIR.TAG", "/fake",        "/fake/CACHEDIR.TAG", "/fake/kept",
-                                   "/marked",    "/marked/.nobackup", "/plain", "/plain/small"};
+  std::vector<std::string> want = {"",           "/cache",  "/cache/CACHEDIR.TAG", "/fake",  "/fake/CACHEDIR.TAG",
+                                   "/fake/kept", "/marked", "/marked/.nobackup",   "/plain", "/plain/small"};
   std::string got;
   for (const auto& p : paths) got += p + " ";
   INFO(got);
@@ -182,7 +182,7 @@ TEST_CASE("a tagged directory keeps only its tag; big files are left out; the sc
 TEST_CASE("the snapshot records the whole exclude spec, so a changed one is seen") {
   ExcludeSpec spec{{"*.tmp"}, {"*.JPG"}, {kCacheDirTag, {".nobackup", ""}, {"T", "H"}}, 2048};
   CHECK(describe_excludes(spec) == std::vector<std::string>{"--excludes=restic", "*.tmp", "--iexclude=*.JPG", "--exclude-caches",
-                                                             "--exclude-if-present=.nobackup", "--exclude-if-present=T:H",
-                                                             "--exclude-larger-than=2048"});
+                                                            "--exclude-if-present=.nobackup", "--exclude-if-present=T:H",
+                                                            "--exclude-larger-than=2048"});
   CHECK(describe_excludes({}) == std::vector<std::string>{"--excludes=restic"});
 }

@@ -48,7 +48,8 @@ TEST_CASE("the device boundary: a subtree scan and ScanReach enter what a scan f
   REQUIRE(stat);
   const Entry d = *stat;
   auto scan = [](const std::string& top, std::optional<uint64_t> listing) {
-    Scanner scanner({top}, ExcludeRules(), [](ScanProblem) {}, listing);
+    Scanner scanner(
+        {top}, ExcludeRules(), [](ScanProblem) {}, listing);
     std::vector<std::string> paths;
     Entry e;
     while (scanner.next(e)) paths.push_back(e.path);
@@ -62,10 +63,10 @@ TEST_CASE("the device boundary: a subtree scan and ScanReach enter what a scan f
   CHECK(reach.lists(root));
   CHECK(reach.lists(root + "/d/e/f"));
   CHECK(reach.entered(root + "/d/e") == d.device);
-  CHECK(!reach.entered(root + "/file"));               // not a directory
-  CHECK(!reach.lists(root + "/file/x"));               // below a file
-  CHECK(!reach.lists(root + "/gone/x"));               // below nothing
-  CHECK(reach.lists(root + "/gone"));                  // a name in an entered directory: its stat decides
+  CHECK(!reach.entered(root + "/file"));  // not a directory
+  CHECK(!reach.lists(root + "/file/x"));  // below a file
+  CHECK(!reach.lists(root + "/gone/x"));  // below nothing
+  CHECK(reach.lists(root + "/gone"));     // a name in an entered directory: its stat decides
 }
 
 TEST_CASE("stat_entry: a missing path fails with Cause::NotFound and names the path; the message is the system's") {

@@ -24,8 +24,10 @@ struct TimeZone {
     ::tzset();
   }
   ~TimeZone() {
-    if (had) ::setenv("TZ", old.c_str(), 1);
-    else ::unsetenv("TZ");
+    if (had)
+      ::setenv("TZ", old.c_str(), 1);
+    else
+      ::unsetenv("TZ");
     ::tzset();
   }
 };
@@ -41,12 +43,30 @@ int64_t utc(const char* text) {
 }
 
 struct P : RetentionPolicy {
-  P& last(uint64_t n) { keep_last = n; return *this; }
-  P& hourly(uint64_t n) { keep_hourly = n; return *this; }
-  P& daily(uint64_t n) { keep_daily = n; return *this; }
-  P& weekly(uint64_t n) { keep_weekly = n; return *this; }
-  P& monthly(uint64_t n) { keep_monthly = n; return *this; }
-  P& yearly(uint64_t n) { keep_yearly = n; return *this; }
+  P& last(uint64_t n) {
+    keep_last = n;
+    return *this;
+  }
+  P& hourly(uint64_t n) {
+    keep_hourly = n;
+    return *this;
+  }
+  P& daily(uint64_t n) {
+    keep_daily = n;
+    return *this;
+  }
+  P& weekly(uint64_t n) {
+    keep_weekly = n;
+    return *this;
+  }
+  P& monthly(uint64_t n) {
+    keep_monthly = n;
+    return *this;
+  }
+  P& yearly(uint64_t n) {
+    keep_yearly = n;
+    return *this;
+  }
   P& within(const char* d) {
     auto parsed = parse_duration(d);
     REQUIRE(parsed.ok());
@@ -104,20 +124,26 @@ TEST_CASE("retention policy table: each rule, combinations, grouping, keep-withi
       {"keep-last keeps the newest N, whatever the input order",
        P().last(2),
        {{"2026-01-01 10:00", ""}, {"2026-01-03 10:00", "last"}, {"2026-01-02 10:00", ""}, {"2026-01-04 10:00", "last"}}},
-      {"keep-last larger than the group keeps all",
-       P().last(5),
-       {{"2026-01-01 10:00", "last"}, {"2026-01-02 10:00", "last"}}},
+      {"keep-last larger than the group keeps all", P().last(5), {{"2026-01-01 10:00", "last"}, {"2026-01-02 10:00", "last"}}},
       {"hourly: the newest of each hour, N hours that have one",
        P().hourly(2),
-       {{"2026-01-01 10:05", ""}, {"2026-01-01 10:40", ""}, {"2026-01-01 11:10", ""},
-        {"2026-01-01 11:50", "hourly 2026-01-01 11:00"}, {"2026-01-01 13:00", "hourly 2026-01-01 13:00"}}},
+       {{"2026-01-01 10:05", ""},
+        {"2026-01-01 10:40", ""},
+        {"2026-01-01 11:10", ""},
+        {"2026-01-01 11:50", "hourly 2026-01-01 11:00"},
+        {"2026-01-01 13:00", "hourly 2026-01-01 13:00"}}},
       {"daily: days without snapshots do not use up the count",
        P().daily(3),
-       {{"2026-01-01 08:00", ""}, {"2026-01-01 20:00", ""}, {"2026-01-03 09:00", "daily 2026-01-03"},
-        {"2026-01-05 07:00", "daily 2026-01-05"}, {"2026-01-06 23:59", "daily 2026-01-06"}}},
+       {{"2026-01-01 08:00", ""},
+        {"2026-01-01 20:00", ""},
+        {"2026-01-03 09:00", "daily 2026-01-03"},
+        {"2026-01-05 07:00", "daily 2026-01-05"},
+        {"2026-01-06 23:59", "daily 2026-01-06"}}},
       {"weekly: ISO weeks start on Monday; 2025-12-29 is in 2026-W01",
        P().weekly(3),
-       {{"2025-12-28 12:00", "weekly 2025-W52"}, {"2025-12-29 12:00", ""}, {"2026-01-04 23:00", "weekly 2026-W01"},
+       {{"2025-12-28 12:00", "weekly 2025-W52"},
+        {"2025-12-29 12:00", ""},
+        {"2026-01-04 23:00", "weekly 2026-W01"},
         {"2026-01-05 00:00", "weekly 2026-W02"}}},
       {"weekly: 2021-01-03 (Sunday) is in 2020-W53",
        P().weekly(2),
@@ -130,11 +156,15 @@ TEST_CASE("retention policy table: each rule, combinations, grouping, keep-withi
        {{"2024-12-31 23:59", ""}, {"2025-01-01 00:00", ""}, {"2025-06-01 00:00", "yearly 2025"}, {"2026-01-01 00:00", "yearly 2026"}}},
       {"several rules: a snapshot lists every reason, in rule order",
        P().last(1).daily(2).monthly(2),
-       {{"2026-01-15 12:00", "monthly 2026-01"}, {"2026-02-10 09:00", ""}, {"2026-02-10 18:00", "daily 2026-02-10"},
+       {{"2026-01-15 12:00", "monthly 2026-01"},
+        {"2026-02-10 09:00", ""},
+        {"2026-02-10 18:00", "daily 2026-02-10"},
         {"2026-02-11 08:00", "last, daily 2026-02-11, monthly 2026-02"}}},
       {"all bucket rules at once",
        P().hourly(1).daily(1).weekly(1).monthly(1).yearly(1),
-       {{"2025-07-01 00:00", ""}, {"2026-01-01 00:00", "", "h", "/p"}, {"2026-03-04 10:00", ""},
+       {{"2025-07-01 00:00", ""},
+        {"2026-01-01 00:00", "", "h", "/p"},
+        {"2026-03-04 10:00", ""},
         {"2026-03-04 11:30", "hourly 2026-03-04 11:00, daily 2026-03-04, weekly 2026-W10, monthly 2026-03, yearly 2026"}}},
       {"yearly beyond the history keeps one per year present",
        P().yearly(10).last(1),
@@ -145,9 +175,7 @@ TEST_CASE("retention policy table: each rule, combinations, grouping, keep-withi
       {"within 1mo counts calendar months: March 31 minus a month is March 3",
        P().within("1mo"),
        {{"2026-03-02 23:00", ""}, {"2026-03-03 01:00", "within 1mo"}, {"2026-03-31 00:00", "within 1mo"}}},
-      {"within 36h",
-       P().within("36h"),
-       {{"2026-01-02 00:00", ""}, {"2026-01-02 00:01", "within 36h"}, {"2026-01-03 12:00", "within 36h"}}},
+      {"within 36h", P().within("36h"), {{"2026-01-02 00:00", ""}, {"2026-01-02 00:01", "within 36h"}, {"2026-01-03 12:00", "within 36h"}}},
       {"within 2y5m7d3h",
        P().within("2y5m7d3h"),
        {{"2024-01-03 09:00", ""}, {"2024-01-03 09:01", "within 2y5m7d3h"}, {"2026-06-10 12:00", "within 2y5m7d3h"}}},
@@ -156,12 +184,18 @@ TEST_CASE("retention policy table: each rule, combinations, grouping, keep-withi
        {{"2001-01-01 00:00", ""}, {"2001-01-05 00:00", "within 1d"}, {"2001-01-05 12:00", "within 1d"}}},
       {"within combined with last and daily",
        P().within("2d").last(1).daily(4),
-       {{"2026-01-01 00:00", "daily 2026-01-01"}, {"2026-01-05 10:00", ""}, {"2026-01-05 11:00", "daily 2026-01-05"},
-        {"2026-01-09 10:00", "daily 2026-01-09, within 2d"}, {"2026-01-10 10:00", "last, daily 2026-01-10, within 2d"}}},
+       {{"2026-01-01 00:00", "daily 2026-01-01"},
+        {"2026-01-05 10:00", ""},
+        {"2026-01-05 11:00", "daily 2026-01-05"},
+        {"2026-01-09 10:00", "daily 2026-01-09, within 2d"},
+        {"2026-01-10 10:00", "last, daily 2026-01-10, within 2d"}}},
       {"default grouping is by host and paths: each group keeps its own",
        P().last(1),
-       {{"2026-01-01 00:00", "", "a", "/p"}, {"2026-01-02 00:00", "", "b", "/p"}, {"2026-01-03 00:00", "last", "a", "/p"},
-        {"2026-01-04 00:00", "last", "b", "/p"}, {"2026-01-01 00:00", "last", "a", "/q"}}},
+       {{"2026-01-01 00:00", "", "a", "/p"},
+        {"2026-01-02 00:00", "", "b", "/p"},
+        {"2026-01-03 00:00", "last", "a", "/p"},
+        {"2026-01-04 00:00", "last", "b", "/p"},
+        {"2026-01-01 00:00", "last", "a", "/q"}}},
       {"group by host only",
        P().last(1).group(true, false),
        {{"2026-01-01 00:00", "", "a", "/p"}, {"2026-01-02 00:00", "last", "a", "/q"}, {"2026-01-01 00:00", "last", "b", "/p"}}},
@@ -173,10 +207,10 @@ TEST_CASE("retention policy table: each rule, combinations, grouping, keep-withi
        {{"2026-01-01 00:00", "", "a", "/p"}, {"2026-01-02 00:00", "", "b", "/p"}, {"2026-01-03 00:00", "last", "a", "/q"}}},
       {"daily per host group",
        P().daily(1),
-       {{"2026-01-01 01:00", "", "a", "/p"}, {"2026-01-01 02:00", "daily 2026-01-01", "a", "/p"}, {"2026-01-01 01:30", "daily 2026-01-01", "b", "/p"}}},
-      {"ties in time: the larger id counts as newer",
-       P().last(1),
-       {{"2026-01-01 00:00", ""}, {"2026-01-01 00:00", "last"}}},
+       {{"2026-01-01 01:00", "", "a", "/p"},
+        {"2026-01-01 02:00", "daily 2026-01-01", "a", "/p"},
+        {"2026-01-01 01:30", "daily 2026-01-01", "b", "/p"}}},
+      {"ties in time: the larger id counts as newer", P().last(1), {{"2026-01-01 00:00", ""}, {"2026-01-01 00:00", "last"}}},
       {"ties in one bucket: only one snapshot represents it",
        P().daily(2),
        {{"2026-01-01 05:00", ""}, {"2026-01-01 05:00", "daily 2026-01-01"}, {"2025-12-31 05:00", "daily 2025-12-31"}}},

@@ -66,7 +66,7 @@ TEST_CASE("a put keeps inode lookups right whether the inode stays or changes") 
   REQUIRE(c->put(entry("/r/f", 5)));
   auto edited = entry("/r/f", 5);
   edited.size = 99;
-  REQUIRE(c->put(edited));        // same inode: updated in place
+  REQUIRE(c->put(edited));  // same inode: updated in place
   REQUIRE(c->put(entry("/r/g", 6)));
   REQUIRE(c->put(entry("/r/g", 8)));  // replaced by another file
   REQUIRE(c->commit_update("s1"));

@@ -59,10 +59,31 @@ TEST_CASE("diff: merge-join in path order finds each kind of change") {
   Entry grown = node("/d/grown", NodeType::File, 3), grown2 = node("/d/grown", NodeType::File, 10);
   Entry edited = node("/d/edited", NodeType::File, 3), edited2 = edited;
   edited2.content[5] = 1;  // same size, other bytes
-  std::vector<Entry> before = {node("/d", NodeType::Dir), chmod, edited, node("/d/gone", NodeType::File, 4), grown, owner, xattr, touched, same,
-                               node("/d.txt", NodeType::File, 1), node("/f", NodeType::File, 6), link};
-  std::vector<Entry> after = {node("/d", NodeType::Dir), chmod2, edited2, grown2, owner2, xattr2, touched2, same2, node("/d-new", NodeType::File, 8),
-                              node("/d.txt", NodeType::File, 1), node("/f", NodeType::Dir), node("/f/in", NodeType::File, 5), link2};
+  std::vector<Entry> before = {node("/d", NodeType::Dir),
+                               chmod,
+                               edited,
+                               node("/d/gone", NodeType::File, 4),
+                               grown,
+                               owner,
+                               xattr,
+                               touched,
+                               same,
+                               node("/d.txt", NodeType::File, 1),
+                               node("/f", NodeType::File, 6),
+                               link};
+  std::vector<Entry> after = {node("/d", NodeType::Dir),
+                              chmod2,
+                              edited2,
+                              grown2,
+                              owner2,
+                              xattr2,
+                              touched2,
+                              same2,
+                              node("/d-new", NodeType::File, 8),
+                              node("/d.txt", NodeType::File, 1),
+                              node("/f", NodeType::Dir),
+                              node("/f/in", NodeType::File, 5),
+                              link2};
   DiffSummary s;
   CHECK(lines(before, after, &s) == std::vector<std::string>{"U /d/chmod", "M /d/edited", "- /d/gone", "M /d/grown", "U /d/owner", "U /d/x", "U /d/y",
                                                              "+ /d-new", "T /f", "+ /f/in", "M /l"});

@@ -40,14 +40,12 @@ TEST_CASE("sigv4: test suite get-vanilla") {
 }
 
 TEST_CASE("sigv4: S3 GET Object with a Range header") {
-  SigV4Request request{"GET",
-                       "/test.txt",
-                       {},
-                       {{"Host", "examplebucket.s3.amazonaws.com"},
-                        {"Range", "bytes=0-9"},
-                        {"x-amz-content-sha256", kEmptyHash},
-                        {"x-amz-date", "20130524T000000Z"}},
-                       kEmptyHash};
+  SigV4Request request{
+      "GET",
+      "/test.txt",
+      {},
+      {{"Host", "examplebucket.s3.amazonaws.com"}, {"Range", "bytes=0-9"}, {"x-amz-content-sha256", kEmptyHash}, {"x-amz-date", "20130524T000000Z"}},
+      kEmptyHash};
   SigV4Scope scope{"20130524T000000Z", "us-east-1", "s3"};
   CHECK(sigv4_string_to_sign(scope, sigv4_canonical_request(request)) ==
         "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n"
@@ -62,13 +60,11 @@ TEST_CASE("sigv4: S3 GET Bucket Lifecycle (a valueless query parameter)") {
   SigV4Request request{"GET",
                        "/",
                        {{"lifecycle", ""}},
-                       {{"Host", "examplebucket.s3.amazonaws.com"},
-                        {"x-amz-date", "20130524T000000Z"},
-                        {"x-amz-content-sha256", kEmptyHash}},
+                       {{"Host", "examplebucket.s3.amazonaws.com"}, {"x-amz-date", "20130524T000000Z"}, {"x-amz-content-sha256", kEmptyHash}},
                        kEmptyHash};
   SigV4Scope scope{"20130524T000000Z", "us-east-1", "s3"};
-  CHECK(sigv4_authorization(request, scope, kS3ExampleCredentials).ends_with(
-      "Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543"));
+  CHECK(sigv4_authorization(request, scope, kS3ExampleCredentials)
+            .ends_with("Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543"));
 }
 
 TEST_CASE("sigv4: S3 List Objects (query parameters sorted)") {
@@ -76,20 +72,17 @@ TEST_CASE("sigv4: S3 List Objects (query parameters sorted)") {
   SigV4Request request{"GET",
                        "/",
                        {{"prefix", "J"}, {"max-keys", "2"}},
-                       {{"Host", "examplebucket.s3.amazonaws.com"},
-                        {"x-amz-date", "20130524T000000Z"},
-                        {"x-amz-content-sha256", kEmptyHash}},
+                       {{"Host", "examplebucket.s3.amazonaws.com"}, {"x-amz-date", "20130524T000000Z"}, {"x-amz-content-sha256", kEmptyHash}},
                        kEmptyHash};
   SigV4Scope scope{"20130524T000000Z", "us-east-1", "s3"};
   CHECK(sigv4_canonical_query(request.query) == "max-keys=2&prefix=J");
-  CHECK(sigv4_authorization(request, scope, kS3ExampleCredentials).ends_with(
-      "Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"));
+  CHECK(sigv4_authorization(request, scope, kS3ExampleCredentials)
+            .ends_with("Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"));
 }
 
 TEST_CASE("sigv4: canonical query encodes like the servers do") {
   // Swift's s3api refused both "prefix=dir/" and unsorted parameters (403).
-  CHECK(sigv4_canonical_query({{"prefix", "dir/"}, {"delimiter", "/"}, {"list-type", "2"}}) ==
-        "delimiter=%2F&list-type=2&prefix=dir%2F");
+  CHECK(sigv4_canonical_query({{"prefix", "dir/"}, {"delimiter", "/"}, {"list-type", "2"}}) == "delimiter=%2F&list-type=2&prefix=dir%2F");
   CHECK(sigv4_canonical_query({{"uploads", ""}}) == "uploads=");
   CHECK(sigv4_canonical_query({{"continuation-token", "a+b/c=="}}) == "continuation-token=a%2Bb%2Fc%3D%3D");
   CHECK(sigv4_canonical_query({{"k", "sp ace~-._"}}) == "k=sp%20ace~-._");
@@ -116,8 +109,9 @@ TEST_CASE("s3 backend: signed requests carry the signed headers and an encoded U
     if (name == "Host") has_host = value == "127.0.0.1:8080";
   }
   CHECK(has_host);
-  CHECK(auth.starts_with("AWS4-HMAC-SHA256 Credential=test:tester/20240102/us-east-1/s3/aws4_request, "
-                         "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature="));
+  CHECK(
+      auth.starts_with("AWS4-HMAC-SHA256 Credential=test:tester/20240102/us-east-1/s3/aws4_request, "
+                       "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature="));
 
   auto vurl = parse_storage_url("s3://localhost:8080/bucket?style=virtual&scheme=http");
   REQUIRE(vurl);

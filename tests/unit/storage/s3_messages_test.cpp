@@ -50,18 +50,16 @@ TEST_CASE("s3 list: Swift's s3api answer, last page and namespace prefixes") {
 }
 
 TEST_CASE("s3 list: malformed answers are Corrupt, not guessed at") {
-  CHECK(parse_s3_list_page("<ListBucketResult><Contents><Key>a</Key><Size>1</Size></Contents>").error().kind ==
+  CHECK(parse_s3_list_page("<ListBucketResult><Contents><Key>a</Key><Size>1</Size></Contents>").error().kind == ErrorKind::Corrupt);
+  CHECK(parse_s3_list_page("<ListBucketResult><Contents><Key>a</Key><Size>-1</Size></Contents></ListBucketResult>").error().kind ==
         ErrorKind::Corrupt);
-  CHECK(parse_s3_list_page("<ListBucketResult><Contents><Key>a</Key><Size>-1</Size></Contents></ListBucketResult>")
-            .error().kind == ErrorKind::Corrupt);
-  CHECK(parse_s3_list_page("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>").error().kind ==
-        ErrorKind::Corrupt);
+  CHECK(parse_s3_list_page("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>").error().kind == ErrorKind::Corrupt);
   CHECK(parse_s3_list_page("<Error><Code>x</Code></Error>").error().kind == ErrorKind::Corrupt);
   CHECK(parse_s3_list_page("<a></b>").error().kind == ErrorKind::Corrupt);
-  CHECK(parse_s3_list_page("<ListBucketResult><Contents><Key>&#xD800;</Key><Size>1</Size></Contents></ListBucketResult>")
-            .error().kind == ErrorKind::Corrupt);
-  CHECK(parse_s3_list_page("<ListBucketResult><Contents><Key>&#x110000;</Key><Size>1</Size></Contents></ListBucketResult>")
-            .error().kind == ErrorKind::Corrupt);
+  CHECK(parse_s3_list_page("<ListBucketResult><Contents><Key>&#xD800;</Key><Size>1</Size></Contents></ListBucketResult>").error().kind ==
+        ErrorKind::Corrupt);
+  CHECK(parse_s3_list_page("<ListBucketResult><Contents><Key>&#x110000;</Key><Size>1</Size></Contents></ListBucketResult>").error().kind ==
+        ErrorKind::Corrupt);
   CHECK(parse_s3_list_page("").error().kind == ErrorKind::Corrupt);
   std::string deep;
   for (int i = 0; i < 100000; ++i) deep += "<a>";

@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cstdlib>
+#include <fstream>
 
 #include "core/connect/open_backend.h"
 #include "core/storage/sftp_backend.h"

@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <fstream>
-#include <unistd.h>
 
 #include "core/connect/open_backend.h"
 #include "core/storage/aws_credentials.h"
@@ -75,7 +75,7 @@ TEST_CASE("s3 url: bucket, prefix, defaults and AWS regions") {
   CHECK(config("s3://minio:9000/bkt?region=home&style=virtual")->region == "home");
 
   CHECK(config("s3://h/").error().kind == ErrorKind::InvalidArgument);
-  CHECK(config("s3://h/ab").error().kind == ErrorKind::InvalidArgument);          // too short
+  CHECK(config("s3://h/ab").error().kind == ErrorKind::InvalidArgument);  // too short
   CHECK(config("s3://h/Upper").error().kind == ErrorKind::InvalidArgument);
   CHECK(config("s3://h/bkt?part-size=4").error().kind == ErrorKind::InvalidArgument);
   CHECK(config("s3://h/bkt?style=sideways").error().kind == ErrorKind::InvalidArgument);

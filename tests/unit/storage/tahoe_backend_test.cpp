@@ -64,7 +64,9 @@ TEST_CASE("tahoe: the documented directory and file JSON") {
   CHECK((*children)[0].size == 202);
   CHECK((*children)[1].name == "subdir");
   CHECK((*children)[1].is_dir);
-  CHECK((*children)[2].name == "Fran\xC3\xA7" "ais");  // an unknown kind of node: neither file nor directory
+  CHECK((*children)[2].name ==
+        "Fran\xC3\xA7"
+        "ais");  // an unknown kind of node: neither file nor directory
   CHECK_FALSE((*children)[2].is_file);
   CHECK_FALSE((*children)[2].is_dir);
 
@@ -107,7 +109,8 @@ TEST_CASE("tree listing: walks only where the prefix leads, skips the staging di
   std::vector<std::string> visited;
   auto read = [&](const std::string& dir) -> Result<std::vector<TreeEntry>> {
     visited.push_back(dir);
-    if (dir.empty()) return std::vector<TreeEntry>{{"data", true, false, 0}, {"index", true, false, 0}, {"tmp", true, false, 0}, {"config", false, true, 7}};
+    if (dir.empty())
+      return std::vector<TreeEntry>{{"data", true, false, 0}, {"index", true, false, 0}, {"tmp", true, false, 0}, {"config", false, true, 7}};
     if (dir == "data") return std::vector<TreeEntry>{{"ab", true, false, 0}, {"cd", true, false, 0}};
     if (dir == "data/ab") return std::vector<TreeEntry>{{"abc", false, true, 3}, {"abd", false, true, 4}, {"link", false, false, 0}};
     if (dir == "data/cd") return std::vector<TreeEntry>{{"cde", false, true, 5}};
@@ -134,8 +137,8 @@ TEST_CASE("tahoe: the meaningful line of HTML pages, tracebacks and one-line err
   // twisted.web.resource.ErrorPage: begins with an empty line
   CHECK(tahoe_error_text("\n<html>\n  <head><title>404 - No Such Resource</title></head>\n  <body>\n    <h1>No Such Resource</h1>\n"
                          "    <p>No such child: data</p>\n  </body>\n</html>\n") == "No such child: data");
-  CHECK(tahoe_error_text("\n<html><body><h1>Conflict</h1>\n<p>Unable to create directory &#x27;a&#x27;: a file &lt;was&gt; in the way &amp; more</p></body></html>") ==
-        "Unable to create directory 'a': a file <was> in the way & more");
+  CHECK(tahoe_error_text("\n<html><body><h1>Conflict</h1>\n<p>Unable to create directory &#x27;a&#x27;: a file &lt;was&gt; in the way &amp; "
+                         "more</p></body></html>") == "Unable to create directory 'a': a file <was> in the way & more");
   const char* traceback =
       "Traceback (most recent call last):\n"
       "  File \"/usr/lib/python3/dist-packages/allmydata/immutable/upload.py\", line 729, in _done\n"
