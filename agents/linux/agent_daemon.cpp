@@ -24,6 +24,7 @@
 #include "core/common/clock.h"
 #include "core/common/fd_io.h"
 #include "core/common/path_order.h"
+#include "core/common/posix_error.h"
 #include "core/common/private_files.h"
 #include "core/fs/unique_fd.h"
 #include "core/journal/change_journal.h"
@@ -46,7 +47,7 @@ Status take_agent_lock(const LocalState& state, UniqueFd& lock) {
   GB_ASSIGN(int fd, open_private_file(state.agent_lock_path(), O_RDWR));
   lock.reset(fd);
   if (::flock(lock.get(), LOCK_EX | LOCK_NB) == 0) return {};
-  if (errno != EWOULDBLOCK) return make_error(ErrorKind::Io, fmt::format("cannot lock {}: {}", state.agent_lock_path(), std::strerror(errno)));
+  if (errno != EWOULDBLOCK) return posix_error(fmt::format("cannot lock {}", state.agent_lock_path()), errno);
   std::string who = "another change-journal agent";
   if (auto journal = ChangeJournal::open(state.journal_path()))
     if (auto info = (*journal)->agent(); info && *info) who += fmt::format(" (pid {})", (*info)->pid);
@@ -61,7 +62,7 @@ Status stop_signals(UniqueFd& out) {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   if (::sigprocmask(SIG_BLOCK, &set, nullptr) == 0) out.reset(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
-  if (!out) return make_error(ErrorKind::Io, fmt::format("cannot set up the agent's signal handling: {}", std::strerror(errno)));
+  if (!out) return posix_error("cannot set up the agent's signal handling", errno);
   return {};
 }
 
@@ -70,15 +71,14 @@ class RecordingFile {
   Status open(const std::string& path, const std::map<std::string, std::string>& context) {
     path_ = path;
     fd_.reset(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!fd_) return make_error(ErrorKind::Io, fmt::format("cannot write the recording {}: {}", path, std::strerror(errno)));
+    if (!fd_) return posix_error(fmt::format("cannot write the recording {}", path), errno);
     return write(encode_recording_header("fanotify", context));
   }
   bool active() const { return fd_.valid(); }
   // Written straight through (no user-space buffer): a killed agent leaves a
   // recording that reads up to its last whole frame.
   Status write(const std::string& bytes) {
-    if (!write_fully(fd_.get(), as_bytes(bytes)))
-      return make_error(ErrorKind::Io, fmt::format("cannot write the recording {}: {}", path_, std::strerror(errno)));
+    if (!write_fully(fd_.get(), as_bytes(bytes))) return posix_error(fmt::format("cannot write the recording {}", path_), errno);
     return {};
   }
 
@@ -210,7 +210,7 @@ Result<std::vector<std::string>> canonical_roots(const std::vector<std::string>&
     char buf[PATH_MAX];
     struct stat st;
     if (!::realpath(root.c_str(), buf) || ::stat(buf, &st) != 0)
-      return make_error(ErrorKind::InvalidArgument, fmt::format("cannot watch {}: {}", root, std::strerror(errno)));
+      return posix_error(fmt::format("cannot watch {}", root), errno, ErrorKind::InvalidArgument);
     if (!S_ISDIR(st.st_mode)) return make_error(ErrorKind::InvalidArgument, fmt::format("cannot watch {}: it is not a directory", root));
     out.push_back(buf);
   }
@@ -259,7 +259,7 @@ Status run_agent(const AgentOptions& options) {
     struct pollfd fds[3] = {{reader->fd(), POLLIN, 0}, {signals.get(), POLLIN, 0}, {mounts.fd(), POLLPRI, 0}};
     if (::poll(fds, 3, 2'000) < 0) {
       if (errno == EINTR) continue;
-      return make_error(ErrorKind::Io, fmt::format("the agent's event loop failed: {}", std::strerror(errno)));
+      return posix_error("the agent's event loop failed", errno);
     }
     if (fds[1].revents) break;
     mounts.notice(fds[2].revents);

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "agent_unit_text.h"  // generated from gridbackup-agent.service by CMake
+#include "core/common/posix_error.h"
 
 namespace gb {
 namespace {
@@ -31,7 +32,7 @@ bool systemd_running() {
 
 Status run_systemctl(const std::vector<std::string>& args) {
   pid_t pid = ::fork();
-  if (pid < 0) return make_error(ErrorKind::Io, fmt::format("cannot run systemctl: {}", std::strerror(errno)));
+  if (pid < 0) return posix_error("cannot run systemctl", errno);
   if (pid == 0) {
     std::vector<char*> argv{const_cast<char*>("systemctl")};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -56,10 +57,9 @@ Status write_file(const std::string& path, const std::string& text, mode_t mode)
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << text;
-    if (!out.flush()) return make_error(ErrorKind::Io, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+    if (!out.flush()) return posix_error(fmt::format("cannot write {}", path), errno);
   }
-  if (::chmod(tmp.c_str(), mode) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0)
-    return make_error(ErrorKind::Io, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  if (::chmod(tmp.c_str(), mode) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) return posix_error(fmt::format("cannot write {}", path), errno);
   return {};
 }
 
@@ -103,7 +103,7 @@ Status uninstall_agent(const AgentInstallOptions& o, std::vector<std::string>& s
     if (::unlink(f.c_str()) == 0)
       said.push_back("removed " + f);
     else if (errno != ENOENT)
-      return make_error(ErrorKind::Io, fmt::format("cannot remove {}: {}", f, std::strerror(errno)));
+      return posix_error(fmt::format("cannot remove {}", f), errno);
   }
   if (systemd) GB_CHECK(run_systemctl({"daemon-reload"}));
   return {};
@@ -111,7 +111,7 @@ Status uninstall_agent(const AgentInstallOptions& o, std::vector<std::string>& s
 
 Result<std::vector<std::string>> read_roots_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorKind::InvalidArgument, fmt::format("cannot read the agent's roots file {}: {}", path, std::strerror(errno)));
+  if (!in) return posix_error(fmt::format("cannot read the agent's roots file {}", path), errno, ErrorKind::InvalidArgument);
   std::vector<std::string> roots;
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) roots.push_back(line);

@@ -21,6 +21,7 @@
 
 #include "agents/linux/mount_watch.h"
 #include "core/common/path_order.h"
+#include "core/common/posix_error.h"
 
 namespace gb {
 namespace {
@@ -189,7 +190,7 @@ EventIds event_ids(const struct fanotify_event_metadata* meta) {
 
 Result<std::string> filesystem_id(const std::string& path) {
   struct statfs sf;
-  if (::statfs(path.c_str(), &sf) != 0) return make_error(ErrorKind::Io, fmt::format("cannot watch {}: {}", path, std::strerror(errno)));
+  if (::statfs(path.c_str(), &sf) != 0) return posix_error(fmt::format("cannot watch {}", path), errno);
   int32_t val[2];
   std::memcpy(val, &sf.f_fsid, sizeof val);
   return fsid_hex(val);
@@ -231,7 +232,7 @@ Result<std::unique_ptr<FanotifyReader>> FanotifyReader::open(const std::vector<s
     if (!mounts.fds.empty() && !through_top_level) continue;  // marked directly: one root's directory resolves every handle
     mounts.through_top_level = mounts.through_top_level || through_top_level;
     int mfd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (mfd < 0) return make_error(ErrorKind::Io, fmt::format("cannot open {}: {}", root, std::strerror(errno)));
+    if (mfd < 0) return posix_error(fmt::format("cannot open {}", root), errno);
     mounts.fds.push_back(mfd);
   }
   struct utsname u;
@@ -402,7 +403,7 @@ Result<size_t> FanotifyReader::read_some(std::vector<FanotifyEvent>& out) {
   ssize_t len = ::read(fd_, buf, sizeof buf);
   if (len < 0) {
     if (errno == EAGAIN || errno == EINTR) return size_t{0};
-    return make_error(ErrorKind::Io, fmt::format("reading fanotify events failed: {}", std::strerror(errno)));
+    return posix_error("reading fanotify events failed", errno);
   }
   // Handles resolved in this batch: the same directory read at the same
   // moment resolves to the same path, so resolve it once.

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/common/path_order.h"
+#include "core/common/posix_error.h"
 
 namespace gb {
 // mountinfo escapes space, tab, newline and backslash as \ooo.
@@ -42,7 +43,7 @@ std::map<std::string, std::string> parse_mountinfo(const std::string& text) {
 Result<MountWatch> MountWatch::open(std::vector<std::string> roots, std::vector<std::string> fs_ids) {
   MountWatch w;
   w.fd_ = ::open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-  if (w.fd_ < 0) return make_error(ErrorKind::Io, fmt::format("cannot read the mount table (/proc/self/mountinfo): {}", std::strerror(errno)));
+  if (w.fd_ < 0) return posix_error("cannot read the mount table (/proc/self/mountinfo)", errno);
   w.roots_ = std::move(roots);
   w.fs_ids_ = std::move(fs_ids);
   w.mounts_ = parse_mountinfo(w.read_table());

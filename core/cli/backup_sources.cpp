@@ -1,4 +1,5 @@
 #include "core/cli/backup_sources.h"
+#include "core/common/posix_error.h"
 
 #include <glob.h>
 #include <sys/stat.h>
@@ -24,7 +25,7 @@ Result<std::string> read_list(const std::string& option, const std::string& file
                                                               option.find("exclude") != std::string::npos ? "patterns" : "paths"));
   if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
   std::ifstream in(file, std::ios::binary);
-  if (!in) return make_error(ErrorKind::InvalidArgument, fmt::format("cannot read --{} {}: {}", option, file, std::strerror(errno)));
+  if (!in) return posix_error(fmt::format("cannot read --{} {}", option, file), errno, ErrorKind::InvalidArgument);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 

@@ -17,6 +17,7 @@
 #include "core/cli/progress_line.h"
 #include "core/common/number_text.h"
 #include "core/common/parallel.h"
+#include "core/common/posix_error.h"
 #include "core/common/private_files.h"
 #include "core/connect/open_backend.h"
 #include "core/crypto/sha256.h"
@@ -215,7 +216,7 @@ int run_pass(const CommandLine& cl, bool repair) {
 Status replace_cap_file(const std::string& path, const std::string& cap) {
   std::string tmp = path + ".new";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorKind::Io, fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
+  if (fd < 0) return posix_error(fmt::format("cannot write {}", tmp), errno);
   std::string text = cap + "\n";
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   ::close(fd);

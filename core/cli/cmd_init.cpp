@@ -9,6 +9,7 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/common/posix_error.h"
 #include "core/connect/open_backend.h"
 #include "core/crypto/keys.h"
 
@@ -26,7 +27,7 @@ Status save_cap_file(const std::string& path, const std::string& cap) {
     if (errno == EEXIST)
       return make_error(ErrorKind::InvalidArgument,
                         fmt::format("a cap file already exists at {}; choose another with --cap-file (it may open another repository)", path));
-    return make_error(ErrorKind::Io, fmt::format("cannot write the cap file {}: {}", path, std::strerror(errno)));
+    return posix_error(fmt::format("cannot write the cap file {}", path), errno);
   }
   std::string text = cap + "\n";
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include "core/common/posix_error.h"
 
 namespace gb {
 
@@ -15,7 +16,7 @@ Status write_all(int fd, ByteView data) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return make_error(ErrorKind::Io, std::string("Could not write the patched file: ") + std::strerror(errno) + ".");
+    if (n < 0) return posix_error("could not write the patched file", errno);
     data = data.subspan(static_cast<size_t>(n));
   }
   return {};
@@ -42,7 +43,7 @@ rs_result DeltaPatcher::copy_from_base(void* opaque, rs_long_t pos, size_t* len,
     ssize_t n = ::pread(base->fd, *buf, *len, static_cast<off_t>(pos));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      base->failure = make_error(ErrorKind::Io, std::string("Could not read the delta's base file: ") + std::strerror(errno) + ".");
+      base->failure = posix_error("could not read the delta's base file", errno);
       base->failed = true;
       return RS_IO_ERROR;
     }

@@ -1,4 +1,5 @@
 #include "core/report/snapshot_dump.h"
+#include "core/common/posix_error.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -78,7 +79,7 @@ Status dump_file(Repository& repo, const Entry& file, int out_fd, const std::str
   return repo.read_content(
       file.content, file.size,
       [&](ByteView piece) -> Status {
-        if (!write_fully(out_fd, piece)) return make_error(ErrorKind::Io, fmt::format("cannot write the output: {}", std::strerror(errno)));
+        if (!write_fully(out_fd, piece)) return posix_error("cannot write the output", errno);
         return {};
       },
       scratch_dir);

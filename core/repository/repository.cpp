@@ -365,7 +365,7 @@ Status Repository::read_content(const Hash& content, uint64_t size, const std::f
   Bytes buf(1 << 20);
   for (off_t pos = 0;;) {
     ssize_t got = pread_fully(rebuilt.get(), buf.data(), buf.size(), pos);
-    if (got < 0) return make_error(ErrorKind::Io, fmt::format("cannot read back the rebuilt file: {}", std::strerror(errno)));
+    if (got < 0) return posix_error("cannot read back the rebuilt file", errno);
     if (got == 0) return {};
     GB_CHECK(sink(ByteView(buf.data(), static_cast<size_t>(got))));
     pos += got;

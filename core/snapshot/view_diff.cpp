@@ -4,8 +4,8 @@
 
 namespace gb {
 
-std::optional<ChangeKind> compare_entries(const Entry& before, const Entry& after) {
-  if (before.type != after.type) return ChangeKind::TypeChanged;
+std::optional<DiffKind> compare_entries(const Entry& before, const Entry& after) {
+  if (before.type != after.type) return DiffKind::TypeChanged;
   bool content = false;
   switch (after.type) {
     case NodeType::File:
@@ -21,10 +21,10 @@ std::optional<ChangeKind> compare_entries(const Entry& before, const Entry& afte
     default:
       break;
   }
-  if (content) return ChangeKind::Modified;
+  if (content) return DiffKind::Modified;
   if (before.mode != after.mode || before.uid != after.uid || before.gid != after.gid || before.mtime_ns != after.mtime_ns ||
       before.xattrs != after.xattrs)
-    return ChangeKind::MetadataChanged;
+    return DiffKind::MetadataChanged;
   return std::nullopt;
 }
 
@@ -33,23 +33,23 @@ namespace {
 void count(const ViewChange& c, DiffSummary& s) {
   auto file_size = [](const Entry* e) { return e && e->type == NodeType::File ? e->size : 0; };
   switch (c.kind) {
-    case ChangeKind::Added:
+    case DiffKind::Added:
       ++s.added;
       s.added_bytes += file_size(c.after);
       break;
-    case ChangeKind::Removed:
+    case DiffKind::Removed:
       ++s.removed;
       s.removed_bytes += file_size(c.before);
       break;
-    case ChangeKind::Modified:
+    case DiffKind::Modified:
       ++s.modified;
       s.modified_bytes_before += file_size(c.before);
       s.modified_bytes_after += file_size(c.after);
       break;
-    case ChangeKind::TypeChanged:
+    case DiffKind::TypeChanged:
       ++s.type_changed;
       break;
-    case ChangeKind::MetadataChanged:
+    case DiffKind::MetadataChanged:
       ++s.metadata_changed;
       break;
   }
@@ -62,7 +62,7 @@ Result<DiffSummary> diff_views(const EntrySource& before, const EntrySource& aft
   Entry a, b;
   GB_ASSIGN(bool has_a, before(a));
   GB_ASSIGN(bool has_b, after(b));
-  auto emit = [&](ChangeKind kind, const Entry* x, const Entry* y) -> Status {
+  auto emit = [&](DiffKind kind, const Entry* x, const Entry* y) -> Status {
     ViewChange c{kind, x, y};
     count(c, summary);
     return each(c);
@@ -70,9 +70,9 @@ Result<DiffSummary> diff_views(const EntrySource& before, const EntrySource& aft
   while (has_a || has_b) {
     int order = !has_a ? 1 : !has_b ? -1 : path_compare(a.path, b.path);
     if (order < 0) {
-      GB_CHECK(emit(ChangeKind::Removed, &a, nullptr));
+      GB_CHECK(emit(DiffKind::Removed, &a, nullptr));
     } else if (order > 0) {
-      GB_CHECK(emit(ChangeKind::Added, nullptr, &b));
+      GB_CHECK(emit(DiffKind::Added, nullptr, &b));
     } else if (auto kind = compare_entries(a, b)) {
       GB_CHECK(emit(*kind, &a, &b));
     }

@@ -10,7 +10,9 @@
 
 namespace gb {
 
-enum class ChangeKind : char {
+// How a path differs between two views (diff's letters); not the journal's
+// ChangeKind, which says what an event did.
+enum class DiffKind : char {
   Added = '+',
   Removed = '-',
   Modified = 'M',         // content changed: a file's bytes or size, a symlink's target, a device's number
@@ -19,7 +21,7 @@ enum class ChangeKind : char {
 };
 
 struct ViewChange {
-  ChangeKind kind;
+  DiffKind kind;
   const Entry* before;  // null when added
   const Entry* after;   // null when removed
   const std::string& path() const { return after ? after->path : before->path; }
@@ -34,7 +36,7 @@ struct DiffSummary {
 // How `after` differs from `before` (entries of one path); nullopt when it
 // would restore the same. Identity used only for change detection (inode,
 // device, ctime, hard-link id) is not compared.
-std::optional<ChangeKind> compare_entries(const Entry& before, const Entry& after);
+std::optional<DiffKind> compare_entries(const Entry& before, const Entry& after);
 
 // Yields the next entry of a view in path order; false at the end
 // (ViewReader::next fits).
