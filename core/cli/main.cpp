@@ -55,10 +55,10 @@ const gb::Command kVersionCommand = {"version", "", "print the version (also: --
 
 // In the order `gridbackup help` lists them.
 const gb::Command* const kCommands[] = {
-    &gb::kInitCommand,    &gb::kBackupCommand, &gb::kUploadCommand, &gb::kStatusCommand,   &gb::kSnapshotsCommand, &gb::kLsCommand,
-    &gb::kForgetCommand,  &gb::kDiffCommand,   &gb::kFindCommand,   &gb::kVersionsCommand, &gb::kDumpCommand,      &gb::kStatsCommand,
-    &gb::kRestoreCommand, &gb::kVerifyCommand, &gb::kCapCommand,    &gb::kUnlockCommand,   &gb::kPruneCommand,     &gb::kGridCommand,
-    &gb::kRepairCommand,  &gb::kAgentCommand,  &kHelpCommand,       &kVersionCommand,
+    &gb::kInitCommand,   &gb::kBackupCommand,  &gb::kUploadCommand, &gb::kStatusCommand,   &gb::kSnapshotsCommand, &gb::kLsCommand,
+    &gb::kForgetCommand, &gb::kDiffCommand,    &gb::kFindCommand,   &gb::kVersionsCommand, &gb::kDumpCommand,      &gb::kStatsCommand,
+    &gb::kMountCommand,  &gb::kRestoreCommand, &gb::kVerifyCommand, &gb::kCapCommand,      &gb::kUnlockCommand,    &gb::kPruneCommand,
+    &gb::kGridCommand,   &gb::kRepairCommand,  &gb::kAgentCommand,  &kHelpCommand,         &kVersionCommand,
 };
 
 const gb::Command* find_command(const std::string& name) {
@@ -131,8 +131,9 @@ int main(int argc, char** argv) {
       std::fputs(command_help(command).c_str(), stdout);
       return kExitOk;
     }
-    // The agent receives its signals itself (signalfd, agents/linux/agent_daemon.cpp).
-    if (cl->command != "agent") install_interrupt_handling();
+    // The agent receives its signals itself (signalfd, agents/linux/agent_daemon.cpp);
+    // so does mount, which must unmount first (agents/fuse/fuse_mount.cpp).
+    if (cl->command != "agent" && cl->command != "mount") install_interrupt_handling();
     int code = command.run(*cl);
     // Output to a reader that went away (`gridbackup ls latest | head`): the
     // command stopped early and released its lock; end as SIGPIPE would, silently.
