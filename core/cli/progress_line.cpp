@@ -78,4 +78,14 @@ std::string upload_progress_text(uint64_t done, uint64_t total, uint64_t read, d
                      human_bytes(total), rate);
 }
 
+std::string restore_progress_text(uint64_t files, uint64_t total_files, uint64_t bytes, uint64_t total_bytes, double elapsed) {
+  std::string rate = human_bytes(static_cast<uint64_t>(static_cast<double>(bytes) / std::max(elapsed, 0.001)));
+  if (total_files == 0 && total_bytes == 0)
+    return fmt::format("[{}] restoring: {} files, {} ({}/s); no total (some paths only)", human_duration(elapsed), files, human_bytes(bytes), rate);
+  double fraction = total_bytes ? static_cast<double>(bytes) / static_cast<double>(total_bytes)
+                                : static_cast<double>(files) / static_cast<double>(std::max<uint64_t>(total_files, 1));
+  return fmt::format("[{}] restoring: {}: {}/{} files, {}/{} ({}/s)", human_duration(elapsed), percent_and_eta(fraction, elapsed), files, total_files,
+                     human_bytes(bytes), human_bytes(total_bytes), rate);
+}
+
 }  // namespace gb

@@ -45,4 +45,9 @@ std::string backup_progress_text(const BackupCounts& c, double elapsed_seconds);
 // the read rate and an ETA.
 std::string upload_progress_text(uint64_t bytes_done, uint64_t bytes_total, uint64_t bytes_read, double elapsed_seconds);
 
+// The restore's line: files and bytes done (written or kept) against the
+// snapshot's totals, a percentage and an ETA by bytes; without totals (a
+// restore of some PATHs only): the counts and "no total".
+std::string restore_progress_text(uint64_t files, uint64_t total_files, uint64_t bytes, uint64_t total_bytes, double elapsed_seconds);
+
 }  // namespace gb

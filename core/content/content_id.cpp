@@ -2,9 +2,14 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <functional>
 #include <stdexcept>
 
+#include "core/common/fd_io.h"
 #include "core/common/le_codec.h"
+#include "core/common/posix_error.h"
 #include "core/crypto/sha256.h"
 
 namespace gb {
@@ -28,6 +33,26 @@ Hash content_id_of_segments(const std::vector<Hash>& segment_ids) {
   EVP_DigestFinal_ex(ctx, out.data(), &len);
   EVP_MD_CTX_free(ctx);
   return out;
+}
+
+Result<bool> fd_has_content(int fd, off_t start, const Hash& content, size_t segment_size) {
+  Bytes buf(std::max<size_t>(segment_size, 1));
+  auto each_segment = [&](const std::function<void(ByteView)>& use) -> Status {
+    for (off_t pos = start;;) {
+      ssize_t filled = pread_fully(fd, buf.data(), buf.size(), pos);
+      if (filled < 0) return posix_error("cannot read the file back", errno);
+      if (filled == 0) return {};
+      use(ByteView(buf.data(), static_cast<size_t>(filled)));
+      pos += filled;
+      if (static_cast<size_t>(filled) < buf.size()) return {};
+    }
+  };
+  std::vector<Hash> segments;
+  GB_CHECK(each_segment([&](ByteView seg) { segments.push_back(sha256(seg)); }));
+  if (content_id_of_segments(segments) == content) return true;
+  Sha256 whole;
+  GB_CHECK(each_segment([&](ByteView seg) { whole.update(seg); }));
+  return whole.finish() == content;
 }
 
 }  // namespace gb

@@ -16,10 +16,19 @@
 #pragma once
 #include <vector>
 
+#include <sys/types.h>
+
 #include "core/common/bytes.h"
+#include "core/common/result.h"
 
 namespace gb {
 
 Hash content_id_of_segments(const std::vector<Hash>& segment_ids);
+
+// Whether the bytes of fd from `start` to its end are the version named
+// `content`, cut into segments of `segment_size`; a version stored before
+// format v2 (named by the SHA-256 of the whole file) is tried second, only
+// when the first does not match. An error: the file could not be read.
+Result<bool> fd_has_content(int fd, off_t start, const Hash& content, size_t segment_size);
 
 }  // namespace gb

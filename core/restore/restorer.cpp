@@ -6,10 +6,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <dirent.h>
 #include <fmt/format.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+
 #include <deque>
 #include <filesystem>
 #include <memory>
@@ -21,6 +23,7 @@
 #include "core/common/path_order.h"
 #include "core/common/posix_error.h"
 #include "core/common/thread_pool.h"
+#include "core/content/content_id.h"
 #include "core/content/pack_format.h"
 #include "core/fs/file_system.h"
 #include "core/restore/target_tree.h"
@@ -76,20 +79,66 @@ std::string temp_name() {
   return fmt::format("{}{}.{}", kRestoreTempPrefix, ::getpid(), counter++);
 }
 
+int64_t mtime_ns_of(const struct stat& st) { return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec; }
+
+// The names in a directory (not "." and ".."; not a restore's temporary names).
+std::vector<std::string> names_in(int dir_fd) {
+  std::vector<std::string> out;
+  int copy = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (copy < 0) return out;
+  DIR* d = ::fdopendir(copy);
+  if (!d) {
+    ::close(copy);
+    return out;
+  }
+  while (struct dirent* de = ::readdir(d)) {
+    std::string name = de->d_name;
+    if (name == "." || name == ".." || name.rfind(kRestoreTempPrefix, 0) == 0) continue;
+    out.push_back(std::move(name));
+  }
+  ::closedir(d);
+  return out;
+}
+
+std::string parent_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+const char* action_name(RestoreAction a, bool dry_run) {
+  switch (a) {
+    case RestoreAction::Written:
+      return dry_run ? "would write" : "restored";
+    case RestoreAction::Unchanged:
+      return "unchanged";
+    case RestoreAction::Kept:
+      return dry_run ? "would keep" : "kept";
+    case RestoreAction::Deleted:
+      return dry_run ? "would delete" : "deleted";
+  }
+  return "";
+}
+
+namespace {
+
 class Restorer {
  public:
-  Restorer(Repository& repo, RestoreProgress& progress, RestoreResult& result)
-      : repo_(repo), progress_(progress), result_(result), am_root_(::geteuid() == 0) {}
+  Restorer(Repository& repo, const RestoreOptions& options, RestoreProgress& progress, RestoreResult& result)
+      : repo_(repo), opts_(options), progress_(progress), result_(result), am_root_(::geteuid() == 0) {}
 
-  Status open(const std::string& target) { return tree_.open(target); }
+  Status open(const std::string& target) { return opts_.dry_run ? tree_.open_read_only(target) : tree_.open(target); }
 
   void restore(const Entry& e) {
     std::vector<std::string> names;
     if (!split_stored_path(e.path, names)) return refuse(e);
+    if (opts_.delete_extra && !names.empty()) children_[parent_of(e.path)].insert(names.back());
     if (names.empty()) {  // the root itself: only its metadata
       if (e.type == NodeType::Dir) dirs_.push_back({names, e});
       return;
     }
+    if (opts_.dry_run) return plan(e, names);
     const std::string& name = names.back();
     if (e.type == NodeType::Symlink) {  // made last, so nothing is ever written through one
       symlinks_.push_back({names, e});
@@ -111,6 +160,11 @@ class Restorer {
       ++result_.dirs;
       return;
     }
+    if (opts_.overwrite != Overwrite::Always) {
+      struct stat st;
+      Verdict v = judge(pfd, name, e, st);
+      if (v == Verdict::Keep || v == Verdict::Unchanged) return keep(pfd, names, e, v);
+    }
     if (!clear_for_node(pfd, e, names)) return;
     switch (e.type) {
       case NodeType::Fifo:
@@ -129,11 +183,14 @@ class Restorer {
     }
     ++result_.others;
     apply_metadata_at(pfd, name, e);
+    act(RestoreAction::Written, e.path);
   }
 
   void finish() {
     while (!pending_.empty()) write_next();
     for (auto& [names, e] : symlinks_) make_symlink(names, e);
+    if (opts_.delete_extra) delete_extras();
+    if (opts_.dry_run) return;
     for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
       auto fd = tree_.dir(it->first, it->first.size());
       if (!fd) {
@@ -142,9 +199,181 @@ class Restorer {
       }
       apply_metadata_fd(*fd, it->second);
     }
+    if (opts_.verify) verify_all();
   }
 
  private:
+  // What is at a path already, and what --overwrite makes of it.
+  enum class Verdict { Absent, Replace, Unchanged, Keep };
+
+  Verdict judge(int pfd, const std::string& name, const Entry& e, struct stat& st) {
+    if (::fstatat(pfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return Verdict::Absent;
+    switch (opts_.overwrite) {
+      case Overwrite::Always:
+        return Verdict::Replace;
+      case Overwrite::Never:
+        return Verdict::Keep;
+      case Overwrite::IfNewer:
+        return e.mtime_ns > mtime_ns_of(st) ? Verdict::Replace : Verdict::Keep;
+      case Overwrite::IfChanged:
+        return same_as_snapshot(pfd, name, e, st) ? Verdict::Unchanged : Verdict::Replace;
+    }
+    return Verdict::Replace;
+  }
+
+  // restic's test first (same size and mtime: the same file), the content hash only when the mtime differs.
+  bool same_as_snapshot(int pfd, const std::string& name, const Entry& e, const struct stat& st) {
+    switch (e.type) {
+      case NodeType::File: {
+        if (!S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) != e.size) return false;
+        if (mtime_ns_of(st) == e.mtime_ns) return true;
+        int fd = ::openat(pfd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) return false;
+        auto same = fd_has_content(fd, 0, e.content, repo_.config().segment_size);
+        ::close(fd);
+        return same && *same;
+      }
+      case NodeType::Symlink: {
+        if (!S_ISLNK(st.st_mode)) return false;
+        std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
+        ssize_t n = ::readlinkat(pfd, name.c_str(), target.data(), target.size());
+        return n >= 0 && static_cast<size_t>(n) == e.symlink_target.size() && target.compare(0, static_cast<size_t>(n), e.symlink_target) == 0;
+      }
+      case NodeType::Fifo:
+        return S_ISFIFO(st.st_mode);
+      case NodeType::Socket:
+        return S_ISSOCK(st.st_mode);
+      case NodeType::CharDev:
+        return S_ISCHR(st.st_mode) && st.st_rdev == static_cast<dev_t>(e.rdev);
+      case NodeType::BlockDev:
+        return S_ISBLK(st.st_mode) && st.st_rdev == static_cast<dev_t>(e.rdev);
+      default:
+        return false;
+    }
+  }
+
+  // Leaves what is at names as it is; one found unchanged gets the snapshot's metadata (and is read back by verify).
+  void keep(int pfd, const std::vector<std::string>& names, const Entry& e, Verdict v) {
+    ++result_.kept;
+    if (e.type == NodeType::File) {
+      result_.kept_bytes += e.size;
+      progress_.bytes += e.size;
+      ++progress_.files;
+      if (e.hardlink_id) {  // later links to it link to what is there
+        links_.emplace(e.hardlink_id, names);
+        queued_links_.insert(e.hardlink_id);
+      }
+    }
+    act(v == Verdict::Unchanged ? RestoreAction::Unchanged : RestoreAction::Kept, e.path);
+    if (v != Verdict::Unchanged || opts_.dry_run) return;
+    if (e.type != NodeType::File) return apply_metadata_at(pfd, names.back(), e);
+    int fd = ::openat(pfd, names.back().c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return warn(e.path, sys_error("cannot open it to set its metadata"));
+    apply_metadata_fd(fd, e);
+    ::close(fd);
+    if (opts_.verify) to_verify_.push_back({names, e.path, e.content});
+  }
+
+  // A dry run: what would be written or kept, nothing touched (a missing directory: everything below is new).
+  void plan(const Entry& e, const std::vector<std::string>& names) {
+    if (e.type == NodeType::Dir) {
+      dirs_.push_back({names, e});
+      ++result_.dirs;
+      return;
+    }
+    if (e.type == NodeType::File && !repo_.content_present(e.content, e.size)) {
+      result_.not_uploaded.push_back(e.path);
+      return;
+    }
+    Verdict v = Verdict::Absent;
+    auto parent = tree_.dir(names, names.size() - 1);
+    struct stat st;
+    if (parent) v = judge(*parent, names.back(), e, st);
+    if (v == Verdict::Keep || v == Verdict::Unchanged) return keep(-1, names, e, v);
+    act(RestoreAction::Written, e.path);
+    if (e.type != NodeType::File) {
+      ++result_.others;
+      return;
+    }
+    ++result_.files;
+    ++progress_.files;
+    if (e.hardlink_id && !planned_links_.insert(e.hardlink_id).second) return;  // a link: no bytes of its own
+    result_.bytes += e.size;
+    progress_.bytes += e.size;
+  }
+
+  bool in_scope(const std::string& path) const {
+    for (const auto& root : opts_.scope)
+      if (path_within(path, root)) return true;
+    return false;
+  }
+
+  // --delete: below each restored directory within the scope, whatever the snapshot does not name.
+  void delete_extras() {
+    for (const auto& [names, e] : dirs_) {
+      if (!in_scope(e.path)) continue;
+      auto fd = tree_.dir(names, names.size());
+      if (!fd) continue;  // not made (its failure is reported), or a dry run's new directory
+      struct stat st;
+      if (::fstat(*fd, &st) != 0) continue;
+      int dir_fd = ::dup(*fd);  // the tree's fd changes with its next walk; this one stays
+      if (dir_fd < 0) continue;
+      const auto& wanted = children_[e.path];
+      for (const auto& name : names_in(dir_fd))
+        if (!wanted.count(name)) remove_extra(dir_fd, name, (e.path == "/" ? "" : e.path) + "/" + name, st.st_dev);
+      ::close(dir_fd);
+    }
+  }
+
+  // Removes one node the snapshot lacks, a directory with all below it; never
+  // follows a symlink (opened O_NOFOLLOW, removed as a link) and never goes
+  // into another file system mounted in the target.
+  void remove_extra(int dir_fd, const std::string& name, const std::string& path, dev_t dev) {
+    struct stat st;
+    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+    if (S_ISDIR(st.st_mode)) {
+      if (st.st_dev != dev) return fail_path(path, "not deleted: another file system is mounted there");
+      int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0) return fail_path(path, sys_error("not deleted: cannot open it"));
+      for (const auto& child : names_in(fd)) remove_extra(fd, child, path + "/" + child, dev);
+      ::close(fd);
+      if (!opts_.dry_run && ::unlinkat(dir_fd, name.c_str(), AT_REMOVEDIR) != 0) return fail_path(path, sys_error("not deleted"));
+    } else {
+      if (!opts_.dry_run && ::unlinkat(dir_fd, name.c_str(), 0) != 0) return fail_path(path, sys_error("not deleted"));
+      if (S_ISREG(st.st_mode)) result_.deleted_bytes += static_cast<uint64_t>(st.st_size);
+    }
+    ++result_.deleted;
+    act(RestoreAction::Deleted, path);
+  }
+
+  // --verify: each file written or kept as unchanged, read back from the target and hashed.
+  void verify_all() {
+    for (const auto& v : to_verify_) {
+      auto parent = tree_.dir(v.names, v.names.size() - 1);
+      if (!parent) {
+        result_.mismatched.push_back({v.path, parent.error().message});
+        continue;
+      }
+      int fd = ::openat(*parent, v.names.back().c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0) {
+        result_.mismatched.push_back({v.path, sys_error("cannot open it to read it back")});
+        continue;
+      }
+      auto same = fd_has_content(fd, 0, v.content, repo_.config().segment_size);
+      ::close(fd);
+      if (!same)
+        result_.mismatched.push_back({v.path, same.error().message});
+      else if (!*same)
+        result_.mismatched.push_back({v.path, "read back, its content differs from the snapshot's"});
+      else
+        ++result_.verified;
+    }
+  }
+
+  void act(RestoreAction a, const std::string& path) {
+    if (opts_.on_action) opts_.on_action(a, path);
+  }
+
   // Removes what is in the way of a new node (never a directory, never followed).
   bool clear_for_node(int pfd, const Entry& e, const std::vector<std::string>& names) {
     struct stat st;
@@ -187,6 +416,10 @@ class Restorer {
     int pfd = *parent;
     const std::string& name = names.back();
     struct stat st;
+    if (opts_.overwrite != Overwrite::Always) {
+      Verdict v = judge(pfd, name, e, st);
+      if (v == Verdict::Keep || v == Verdict::Unchanged) return keep(pfd, names, e, v);
+    }
     if (::fstatat(pfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
       return fail(e, fmt::format("{} is a directory in the way of a symlink", tree_.shown(names, names.size())));
     std::string tmp = temp_name();
@@ -197,6 +430,7 @@ class Restorer {
       return fail(e, sys_error("cannot create symlink"));
     }
     ++result_.others;
+    act(RestoreAction::Written, e.path);
   }
 
   // Files are written in view order while their blobs are fetched, opened
@@ -230,10 +464,19 @@ class Restorer {
       result_.not_uploaded.push_back(e.path);
       return;
     }
-    PendingFile p{e, std::move(names), {}, 0, {}, 0};
-    p.delta = repo_.index().find_delta(e.content).has_value();
     // A hard link to a file already written needs no content; nor does an empty file.
     bool linked = e.hardlink_id && (links_.count(e.hardlink_id) || queued_links_.count(e.hardlink_id));
+    // Judged before its content is fetched, so a file kept costs no read of
+    // the repository. A link under if-changed is judged when written: by
+    // whether it is already a link to its first name.
+    if (opts_.overwrite != Overwrite::Always && !(linked && opts_.overwrite == Overwrite::IfChanged)) {
+      auto parent = tree_.dir(names, names.size() - 1);
+      struct stat st;
+      Verdict v = parent ? judge(*parent, names.back(), e, st) : Verdict::Absent;
+      if (v == Verdict::Keep || v == Verdict::Unchanged) return keep(*parent, names, e, v);
+    }
+    PendingFile p{e, std::move(names), {}, 0, {}, 0};
+    p.delta = repo_.index().find_delta(e.content).has_value();
     p.needs_content = !linked && e.size > 0 && !p.delta;
     if (p.needs_content) {
       p.segments = repo_.content_segments(e.content);
@@ -330,6 +573,7 @@ class Restorer {
     pending_.pop_front();
     in_flight_ -= p.bytes;
     restore_file(p);
+    ++progress_.files;
   }
 
   // Every file is written under a temporary name and renamed into place when
@@ -341,19 +585,28 @@ class Restorer {
     int pfd = *parent;
     const std::string& name = p.names.back();
     struct stat st;
-    if (::fstatat(pfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    const bool exists = ::fstatat(pfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (exists) {
       if (S_ISDIR(st.st_mode)) return fail(e, fmt::format("{} is a directory in the way", tree_.shown(p.names, p.names.size())));
       if (S_ISLNK(st.st_mode)) result_.replaced_links.push_back(e.path);
     }
     std::string tmp = temp_name();
     if (e.hardlink_id) {
       auto first = links_.find(e.hardlink_id);
+      if (first != links_.end() && opts_.overwrite == Overwrite::IfChanged && exists && already_linked(first->second, st)) {
+        parent = tree_.dir(p.names, p.names.size() - 1);
+        if (!parent) return fail(e, parent.error().message);
+        return keep(*parent, p.names, e, Verdict::Unchanged);
+      }
       if (first != links_.end() && link_to(first->second, pfd, tmp)) {
         parent = tree_.dir(p.names, p.names.size() - 1);  // the walk to the first link moved
         if (!parent) return fail(e, parent.error().message);
         pfd = *parent;
         if (::renameat(pfd, tmp.c_str(), pfd, name.c_str()) == 0) {
           ++result_.files;
+          progress_.bytes += e.size;
+          act(RestoreAction::Written, e.path);
+          if (opts_.verify) to_verify_.push_back({p.names, e.path, e.content});
           return;
         }
         ::unlinkat(pfd, tmp.c_str(), 0);
@@ -417,6 +670,18 @@ class Restorer {
     if (e.hardlink_id) links_.emplace(e.hardlink_id, p.names);
     ++result_.files;
     result_.bytes += e.size;
+    act(RestoreAction::Written, e.path);
+    if (opts_.verify) to_verify_.push_back({p.names, e.path, e.content});
+  }
+
+  // Whether the node found (its stat: `here`) is already the file at first_names.
+  bool already_linked(const std::vector<std::string>& first_names, const struct stat& here) {
+    if (!S_ISREG(here.st_mode)) return false;
+    auto from = tree_.dir(first_names, first_names.size() - 1);
+    struct stat first;
+    bool same = from && ::fstatat(*from, first_names.back().c_str(), &first, AT_SYMLINK_NOFOLLOW) == 0 && first.st_dev == here.st_dev &&
+                first.st_ino == here.st_ino;
+    return same;
   }
 
   // Links `to` in dir fd `to_dir` to the file already restored at names (walked again, no links followed).
@@ -463,6 +728,7 @@ class Restorer {
   }
 
   void fail(const Entry& e, std::string message) { result_.failures.push_back({e.path, std::move(message)}); }
+  void fail_path(const std::string& path, std::string message) { result_.failures.push_back({path, std::move(message)}); }
   void refuse(const Entry& e) {
     result_.damaged.push_back({e.path, "the snapshot names it with an empty, '.' or '..' component or not as an absolute path; refused"});
   }
@@ -473,13 +739,21 @@ class Restorer {
   void warn(const std::string& path, std::string message) { result_.warnings.push_back(path + ": " + message); }
 
   Repository& repo_;
+  const RestoreOptions& opts_;
   RestoreProgress& progress_;
   RestoreResult& result_;
   bool am_root_;
   TargetTree tree_;
   std::vector<std::pair<std::vector<std::string>, Entry>> dirs_, symlinks_;
   std::unordered_map<uint64_t, std::vector<std::string>> links_;
-  std::unordered_set<uint64_t> queued_links_;
+  std::unordered_set<uint64_t> queued_links_, planned_links_;
+  std::unordered_map<std::string, std::unordered_set<std::string>> children_;  // --delete: the names the snapshot has in each directory
+  struct ToVerify {
+    std::vector<std::string> names;
+    std::string path;
+    Hash content;
+  };
+  std::vector<ToVerify> to_verify_;
   static constexpr uint64_t kMaxInFlight = 64 << 20;
   static constexpr size_t kSegmentWindow = 16;
   std::deque<PendingFile> pending_;
@@ -494,12 +768,13 @@ class Restorer {
 
 Result<RestoreResult> run_restore(Repository& repo, const Snapshot& snapshot, const RestoreOptions& options, RestoreProgress& progress) {
   std::error_code ec;
-  std::filesystem::create_directories(options.target, ec);
+  if (!options.dry_run) std::filesystem::create_directories(options.target, ec);
   if (ec) return make_error(ErrorKind::Io, fmt::format("cannot create the target directory {}: {}", options.target, ec.message()));
   RestoreOptions opts = options;
   opts.target = std::filesystem::absolute(options.target).lexically_normal().string();
   while (opts.target.size() > 1 && opts.target.back() == '/') opts.target.pop_back();
   if (opts.target == "/") opts.target.clear();  // restoring in place
+  if (opts.scope.empty()) opts.scope = opts.include.empty() ? snapshot.paths : opts.include;
 
   SnapshotStore store(repo);
   auto chain = store.chain(snapshot);
@@ -508,7 +783,7 @@ Result<RestoreResult> run_restore(Repository& repo, const Snapshot& snapshot, co
   GB_ASSIGN(auto logs, std::move(chain));
   ViewReader view(repo, logs);
   RestoreResult result;
-  Restorer restorer(repo, progress, result);
+  Restorer restorer(repo, opts, progress, result);
   GB_CHECK(restorer.open(opts.target));
   Entry e;
   uint64_t matched = 0;

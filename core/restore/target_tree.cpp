@@ -40,6 +40,14 @@ Status TargetTree::open(const std::string& target) {
   return {};
 }
 
+Status TargetTree::open_read_only(const std::string& target) {
+  target_ = target;
+  read_only_ = true;
+  root_ = ::open(target.empty() ? "/" : target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_ < 0 && errno != ENOENT) return posix_error(fmt::format("cannot open the target directory {}", target), errno);
+  return {};
+}
+
 std::string TargetTree::shown(const std::vector<std::string>& names, size_t n) const {
   std::string s = target_;
   for (size_t i = 0; i < n; ++i) s += "/" + names[i];
@@ -75,11 +83,13 @@ Result<int> TargetTree::dir(const std::vector<std::string>& names, size_t n) {
   size_t keep = 0;
   while (keep < stack_.size() && keep < n && stack_[keep].first == names[keep]) ++keep;
   close_from(keep);
+  if (root_ < 0) return make_error(ErrorKind::NotFound, fmt::format("{} does not exist", shown(names, 0)));
   for (size_t i = keep; i < n; ++i) {
     int parent = i == 0 ? root_ : stack_.back().second;
     const char* name = names[i].c_str();
     bool made = false;
     int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && read_only_) return make_error(ErrorKind::NotFound, fmt::format("{} does not exist", shown(names, i + 1)));
     if (fd < 0 && errno == ENOENT) {
       if (::mkdirat(parent, name, 0700) != 0 && errno != EEXIST)
         return posix_error(fmt::format("cannot create directory {}", shown(names, i + 1)), errno);
@@ -95,7 +105,7 @@ Result<int> TargetTree::dir(const std::vector<std::string>& names, size_t n) {
                                              : fmt::format("{} is in the way and not a directory", shown(names, i + 1)));
       return posix_error(fmt::format("cannot open directory {}", shown(names, i + 1)), err);
     }
-    if (!made)
+    if (!made && !read_only_)
       remove_leftovers(fd);
     else {
       struct stat st;

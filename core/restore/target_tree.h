@@ -31,6 +31,9 @@ class TargetTree {
 
   // Opens the target itself (the user named it: following a link to it is theirs).
   Status open(const std::string& target);
+  // For a dry run: nothing is made or removed; a missing target or
+  // directory is a NotFound error from dir() (nothing exists below it).
+  Status open_read_only(const std::string& target);
   // The fd of the directory at names[0..n) below the target, made if missing;
   // owned by the tree and valid until the next call. A symlink or a
   // non-directory on the way is an error naming it.
@@ -44,8 +47,9 @@ class TargetTree {
   void remove_leftovers(int fd);
   std::string target_;
   int root_ = -1;
-  std::vector<std::pair<std::string, int>> stack_;
-  std::set<std::pair<dev_t, ino_t>> cleaned_;  // directories whose leftovers are gone  // open directories below the root, outermost first
+  bool read_only_ = false;
+  std::vector<std::pair<std::string, int>> stack_;  // open directories below the root, outermost first
+  std::set<std::pair<dev_t, ino_t>> cleaned_;       // directories whose leftovers are gone
 };
 
 }  // namespace gb
