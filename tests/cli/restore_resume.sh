@@ -12,12 +12,31 @@ init_repo
 gb backup "$SRC" --quiet
 T=$W/t
 
-step "a full restore, timed: the kills land inside its time"
+step "a full restore on a terminal, timed: the kills land inside its time"
 t0=$(date +%s%N)
-gb restore latest --target "$W/full" --quiet
+if command -v script > /dev/null; then
+  script -qfec "$(printf '%q ' "$GB" --cap-file "$CAP" restore latest --target "$W/full")" /dev/null > "$W/tty.txt" 2>&1 ||
+    { cat "$W/tty.txt"; fail "the restore on a terminal failed"; }
+else
+  gb restore latest --target "$W/full" --quiet
+fi
 full_ms=$((($(date +%s%N) - t0) / 1000000))
 compare "$SRC" "$W/full$SRC" || fail "a plain restore differs from the snapshot"
 pass "a full restore takes ${full_ms} ms"
+if [ -f "$W/tty.txt" ]; then
+  # The progress line (drawn every 250 ms): files and bytes against the snapshot's totals, % and ETA.
+  tr '\r' '\n' < "$W/tty.txt" | sed 's/\x1b\[K//g' | grep -E '^\[[0-9.hms]+\] restoring' > "$W/lines.txt" || true
+  if [ -s "$W/lines.txt" ]; then
+    grep -qE '^\[[^]]*\] restoring: [0-9.]+%, ETA [0-9a-z.]+: [0-9]+/[0-9]+ files, [0-9.]+ (B|KiB|MiB)/[0-9.]+ MiB \([0-9.]+ (B|KiB|MiB)/s\)$' "$W/lines.txt" ||
+      { cat "$W/lines.txt"; fail "the restore's progress line lacks files, bytes, % or ETA"; }
+    pass "progress: $(tail -1 "$W/lines.txt")"
+  elif [ "$full_ms" -gt 800 ]; then
+    cat -A "$W/tty.txt" | head; fail "a restore of ${full_ms} ms on a terminal drew no progress line"
+  else
+    echo "note: the restore took ${full_ms} ms, too short for a progress line; its format was NOT checked" >&2
+  fi
+  tr '\r' '\n' < "$W/tty.txt" | sed 's/\x1b\[K//g' | grep -q '^restored snapshot [0-9a-f]* to .*: 31[0-9] files, ' || { cat "$W/tty.txt"; fail "no summary line"; }
+fi
 
 step "kill -9 at random points, then resume with if-changed"
 partial=0
