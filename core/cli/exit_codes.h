@@ -12,6 +12,7 @@ enum ExitCode : int {
   kExitNoRepository = 10,  // no repository at the given location
   kExitWrongCap = 11,      // the cap is malformed or does not open the repository
   kExitDamaged = 12,       // repository data is damaged (verify found damage, restore hit it)
+  kExitCapTooWeak = 13,    // the cap is valid but does not allow this command (a backup, read or verify cap)
 };
 
 }  // namespace gb

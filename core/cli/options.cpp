@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/cli/cap_policy.h"
 #include "core/common/number_text.h"
 #include "core/common/private_files.h"
 #include "core/common/user_dirs.h"
@@ -89,9 +90,9 @@ std::string cap_file(const CommandLine& cl) {
   return e.empty() ? default_cap_file() : e;
 }
 
-Result<RootCap> load_cap(const CommandLine& cl) {
-  if (auto v = cl.value("cap")) return parse_cap(*v);
-  if (std::string e = env_value("GRIDBACKUP_CAP"); !e.empty()) return parse_cap(e);
+static Result<std::string> load_cap_text(const CommandLine& cl) {
+  if (auto v = cl.value("cap")) return *v;
+  if (std::string e = env_value("GRIDBACKUP_CAP"); !e.empty()) return e;
   std::string file = cap_file(cl);
   std::ifstream in(file);
   if (!in)
@@ -100,9 +101,23 @@ Result<RootCap> load_cap(const CommandLine& cl) {
   GB_CHECK(check_cap_file_mode(file));
   std::stringstream ss;
   ss << in.rdbuf();
-  auto cap = parse_cap(ss.str());
-  if (!cap) return make_error(cap.error().kind, fmt::format("{} (in {})", cap.error().message, file));
+  return ss.str();
+}
+
+Result<AnyCap> load_any_cap(const CommandLine& cl) {
+  GB_ASSIGN(std::string text, load_cap_text(cl));
+  auto cap = parse_any_cap(text);
+  bool from_file = !cl.value("cap") && env_value("GRIDBACKUP_CAP").empty();
+  if (!cap && from_file) return make_error(cap.error().kind, fmt::format("{} (in {})", cap.error().message, cap_file(cl)));
   return cap;
+}
+
+Result<RootCap> load_cap(const CommandLine& cl) {
+  GB_ASSIGN(AnyCap cap, load_any_cap(cl));
+  // A derived cap is refused here, by the one table of what each cap may do,
+  // before anything is fetched: every command says so the same way (exit 13).
+  if (auto* derived = std::get_if<DerivedCap>(&cap)) return cap_refusal(derived->kind, cl.command);
+  return std::get<RootCap>(std::move(cap));
 }
 
 std::string repository_url(const CommandLine& cl, const RootCap& cap) {

@@ -9,6 +9,7 @@
 
 #include "core/common/result.h"
 #include "core/queue/upload_queue.h"
+#include "core/repository/derived_cap.h"
 #include "core/repository/repository.h"
 #include "core/repository/root_cap.h"
 #include "core/snapshot/snapshot_select.h"
@@ -39,7 +40,9 @@ std::string default_cap_file();
 LocalState local_state(const CommandLine& cl);
 std::string cap_file(const CommandLine& cl);
 
-// The cap from --cap, GRIDBACKUP_CAP, or the cap file.
+// The cap from --cap, GRIDBACKUP_CAP, or the cap file: any kind, or the
+// root cap only (a derived cap is refused for cl.command, cap_policy.h).
+Result<AnyCap> load_any_cap(const CommandLine& cl);
 Result<RootCap> load_cap(const CommandLine& cl);
 // The repository URL from --repo, GRIDBACKUP_REPO, or the cap.
 std::string repository_url(const CommandLine& cl, const RootCap& cap);

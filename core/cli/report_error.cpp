@@ -14,6 +14,7 @@ namespace gb {
 
 int report_error(const Error& e) {
   std::fprintf(stderr, "gridbackup: %s\n", e.message.c_str());
+  if (e.cause == Cause::CapTooWeak) return kExitCapTooWeak;
   switch (e.kind) {
     case ErrorKind::InvalidArgument:
       return kExitUsage;

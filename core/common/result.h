@@ -29,6 +29,7 @@ enum class Cause {
   NotFound,       // a local file or directory does not exist (ENOENT, ENOTDIR)
   Permission,     // the system refused access (EACCES, EPERM)
   NoSpace,        // the local disk or quota is full (ENOSPC, EDQUOT)
+  CapTooWeak,     // the cap given does not allow what was asked (a derived cap, docs/FORMAT.md "Attenuated caps")
 };
 
 struct Error {
