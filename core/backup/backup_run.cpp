@@ -156,6 +156,7 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
   snap.hostname = options.hostname;
   snap.username = options.username;
   snap.paths = roots;
+  snap.tags = options.tags;
   snap.excludes = describe_excludes(options.excludes);
   if (parent) {
     snap.parent = parent->id;

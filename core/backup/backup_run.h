@@ -47,6 +47,7 @@ struct BackupOptions {
   ExcludeSpec excludes;  // what is left out (exclude_rules.h)
   std::string hostname;
   std::string username;
+  std::vector<std::string> tags;  // recorded in the snapshot (backup --tag), sorted and unique
   int workers = 2;
   bool force_full_read = false;  // ignore the parent; read every file
   // With upload, new content is stored before the snapshot is committed.

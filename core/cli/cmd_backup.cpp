@@ -81,6 +81,9 @@ int cmd_backup(const CommandLine& cl) {
   opts.excludes = std::move(*excludes);
   opts.hostname = host_name(cl);
   opts.username = user_name();
+  auto tags = tag_set(cl.all("tag"));
+  if (!tags) return report_error(tags.error());
+  opts.tags = std::move(*tags);
   opts.force_full_read = cl.flag("force");
   opts.upload = !cl.flag("no-upload");
   std::vector<PriorityRule> rules;
@@ -206,6 +209,7 @@ void backup_options(CommandOptions& o) {
   o.flag("force", "read every file again, ignoring the previous snapshot");
   o.flag("no-upload", "commit the snapshot at once; content waits in the upload queue ('gridbackup upload')");
   o.value("host", "NAME", "host name recorded in the snapshot (default GRIDBACKUP_HOST, then the machine's name)");
+  o.value("tag", "TAG[,TAG...]", "tags recorded in the snapshot (repeatable; 'gridbackup tag' changes them later)");
   o.transfer();
   o.flag("audit", "scan in full now, with the agent running, and check that the change journal missed nothing");
   o.value("audit-interval", "DURATION", "audit that often (default 7d)");

@@ -59,18 +59,6 @@ Result<RetentionPolicy> policy_from(const CommandLine& cl) {
   return p;
 }
 
-Result<std::vector<std::string>> path_filters(const CommandLine& cl) {
-  std::vector<std::string> out;
-  for (const auto& p : cl.all("path")) {
-    std::string n = std::filesystem::path(p).lexically_normal().string();
-    while (n.size() > 1 && n.back() == '/') n.pop_back();
-    if (n.empty() || n[0] != '/')
-      return make_error(ErrorKind::InvalidArgument, fmt::format("--path needs an absolute path, as backed up, not '{}'", p));
-    out.push_back(n);
-  }
-  return out;
-}
-
 // What one group keeps (with reasons) and forgets, newest first.
 struct Plan {
   std::string title;  // "host h, paths /a /b", or "" when not grouped
@@ -136,14 +124,14 @@ void print_plans(const std::vector<Plan>& plans, bool json, bool dry_run, size_t
 int cmd_forget(const CommandLine& cl) {
   auto policy = policy_from(cl);
   if (!policy) return report_error(policy.error());
-  auto paths = path_filters(cl);
-  if (!paths) return report_error(paths.error());
-  std::vector<std::string> hosts = cl.all("host");
+  // Which snapshots the policy weighs (every host's unless --host/--path/--tag narrow them).
+  auto filter = snapshot_filter(cl, false);
+  if (!filter) return report_error(filter.error());
   bool by_ids = !cl.args.empty();
-  bool selects = !policy->empty() || !hosts.empty() || !paths->empty() || cl.value("group-by");
+  bool selects = !policy->empty() || filter->narrows() || cl.value("group-by");
   if (by_ids && selects)
     return report_error(
-        make_error(ErrorKind::InvalidArgument, "forget takes snapshot ids or a policy (--keep-*, --host, --path, --group-by), not both"));
+        make_error(ErrorKind::InvalidArgument, "forget takes snapshot ids or a policy (--keep-*, --host, --path, --tag, --group-by), not both"));
   if (!by_ids && policy->empty())
     return report_error(make_error(ErrorKind::InvalidArgument,
                                    "forget needs snapshot ids or at least one --keep-* rule: a policy without one would forget every snapshot"));
@@ -161,7 +149,7 @@ int cmd_forget(const CommandLine& cl) {
     std::set<std::string> seen;
     for (const auto& ref : cl.args) {
       // "latest" is this host's newest snapshot (snapshot_select.h), never another machine's.
-      auto s = resolve_snapshot(store, ref, SnapshotFilter{hosts.empty() ? std::vector<std::string>{host_name(cl)} : hosts, {}});
+      auto s = resolve_snapshot(store, ref, SnapshotFilter{{host_name(cl)}, {}, {}});
       if (!s) return report_error(s.error());
       if (seen.insert(s->id).second) named.push_back(std::move(*s));
     }
@@ -173,10 +161,7 @@ int cmd_forget(const CommandLine& cl) {
     std::vector<const Snapshot*> considered;
     std::vector<RetentionCandidate> candidates;
     for (const Snapshot& s : *all) {
-      if (!hosts.empty() && std::find(hosts.begin(), hosts.end(), s.hostname) == hosts.end()) continue;
-      bool has_paths = std::all_of(paths->begin(), paths->end(),
-                                   [&](const std::string& p) { return std::find(s.paths.begin(), s.paths.end(), p) != s.paths.end(); });
-      if (!has_paths) continue;
+      if (!snapshot_matches(s, *filter)) continue;
       considered.push_back(&s);
       candidates.push_back(RetentionCandidate{s.id, s.time_ns, s.hostname, s.paths});
     }

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <cstdio>
+#include <set>
 
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
@@ -29,6 +30,15 @@ int cmd_snapshots(const CommandLine& cl) {
       shown.push_back(all[i]);
       stored.push_back((*completeness)[i]);
     }
+  if (shown.empty() && filter.narrows() && !cl.flag("quiet")) {
+    // Nothing listed must not read as an empty repository: say what the filter missed.
+    std::set<std::string> hosts;
+    for (const auto& s : all) hosts.insert(s.hostname);
+    std::string names;
+    for (const auto& h : hosts) names += (names.empty() ? "" : ", ") + h;
+    std::fprintf(stderr, "gridbackup: no snapshot matches %s (the repository holds %s%s)\n", filter_text(filter).c_str(),
+                 counted(all.size(), "snapshot").c_str(), names.empty() ? "" : ((hosts.size() == 1 ? ", of host " : ", of hosts ") + names).c_str());
+  }
   all = std::move(shown);
   if (cl.flag("json")) {
     std::printf("[");
@@ -40,6 +50,7 @@ int cmd_snapshots(const CommandLine& cl) {
                   {"hostname", s.hostname},
                   {"username", s.username},
                   {"paths", s.paths},
+                  {"tags", s.tags},
                   {"parent", s.parent.empty() ? Json() : Json(s.parent)},
                   {"checkpoint", s.checkpoint},
                   {"files", s.stats.files},
@@ -51,10 +62,11 @@ int cmd_snapshots(const CommandLine& cl) {
                   {"pending_bytes", stored[i].pending_bytes}};
       std::printf("%s\n%s", i ? "," : "", json_text(out).c_str());
     }
-    std::printf("\n]\n");
+    std::printf("%s]\n", all.empty() ? "" : "\n");
     return kExitOk;
   }
-  std::printf("%-8s  %-19s  %-16s  %10s  %12s  %-18s  %s\n", "ID", "Time", "Host", "Files", "Size", "Stored", "Paths");
+  if (all.empty() && filter.narrows()) return kExitOk;  // said above; stdout stays empty, as restic's
+  std::printf("%-8s  %-19s  %-16s  %-12s  %10s  %12s  %-18s  %s\n", "ID", "Time", "Host", "Tags", "Files", "Size", "Stored", "Paths");
   for (size_t i = 0; i < all.size(); ++i) {
     const Snapshot& s = all[i];
     std::string stored_text = !stored[i].unreadable.empty() ? "unreadable (damaged)"
@@ -66,15 +78,17 @@ int cmd_snapshots(const CommandLine& cl) {
       if (!paths.empty()) paths += " ";
       paths += printable_name(p);
     }
-    std::printf("%-8s  %-19s  %-16s  %10llu  %12s  %-18s  %s%s\n", s.short_id().c_str(), local_time_text(s.time_ns).c_str(), s.hostname.c_str(),
-                (unsigned long long)s.stats.files, human_bytes(s.stats.bytes).c_str(), stored_text.c_str(), paths.c_str(),
-                s.stats.errors ? fmt::format("  ({} paths not backed up)", s.stats.errors).c_str() : "");
+    std::string tags;
+    for (const auto& t : s.tags) tags += (tags.empty() ? "" : ",") + printable_name(t);
+    std::printf("%-8s  %-19s  %-16s  %-12s  %10llu  %12s  %-18s  %s%s\n", s.short_id().c_str(), local_time_text(s.time_ns).c_str(),
+                s.hostname.c_str(), tags.c_str(), (unsigned long long)s.stats.files, human_bytes(s.stats.bytes).c_str(), stored_text.c_str(),
+                paths.c_str(), s.stats.errors ? fmt::format("  ({} paths not backed up)", s.stats.errors).c_str() : "");
   }
   std::printf("%s\n", counted(all.size(), "snapshot").c_str());
   return kExitOk;
 }
 
-const Command kSnapshotsCommand = {"snapshots", "", "list snapshots (every host's unless --host/--path narrow them)",
+const Command kSnapshotsCommand = {"snapshots", "", "list snapshots (every host's unless --host/--path/--tag narrow them)",
                                    [](CommandOptions& o) {
                                      o.host_and_path();
                                      o.json("one JSON object per snapshot");

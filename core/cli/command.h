@@ -44,7 +44,7 @@ class CommandOptions {
   void json(const std::string& what = "machine-readable output");
   void no_progress();
   void verbose(const std::string& what);
-  void host_and_path();  // --host NAME, --path PATH: which snapshots (snapshot_filter)
+  void host_and_path();  // --host NAME, --path PATH, --tag LIST: which snapshots (snapshot_filter)
   void transfer();       // --limit-upload, --parallel, --max-delta-chain, --commit-interval
   void global();         // --repo, --cap-file, --cap, --state-dir, --quiet, --help: every command's
 

@@ -44,6 +44,7 @@ void CommandOptions::host_and_path() {
         "only this host's snapshots (repeatable); SNAPSHOT 'latest' is this host's newest "
         "(default GRIDBACKUP_HOST, then the machine's name)");
   value("path", "PATH", "only snapshots of this absolute path (repeatable)");
+  value("tag", "TAG[,TAG...]", "only snapshots with every tag of the list (repeatable: any of the lists)");
 }
 
 void CommandOptions::transfer() {

@@ -30,6 +30,8 @@ int cmd_stats(const CommandLine& cl);
 int cmd_versions(const CommandLine& cl);
 // Every snapshot as a read-only FUSE file system (agents/fuse).
 int cmd_mount(const CommandLine& cl);
+// Adds, removes or sets snapshot tags (a changed snapshot is stored anew).
+int cmd_tag(const CommandLine& cl);
 // The change-journal agent (core/cli/cmd_agent.cpp; linked into gridbackup
 // only, with the agent library).
 int cmd_agent(const CommandLine& cl);
@@ -37,7 +39,7 @@ int cmd_agent(const CommandLine& cl);
 // Each command's spec (command.h), defined next to the function it runs.
 extern const Command kInitCommand, kBackupCommand, kUploadCommand, kStatusCommand, kSnapshotsCommand, kLsCommand, kRestoreCommand, kDiffCommand,
     kFindCommand, kForgetCommand, kVerifyCommand, kCapCommand, kPruneCommand, kGridCommand, kRepairCommand, kAgentCommand, kUnlockCommand,
-    kDumpCommand, kStatsCommand, kVersionsCommand, kMountCommand;
+    kDumpCommand, kStatsCommand, kVersionsCommand, kMountCommand, kTagCommand;
 
 // Prints "gridbackup: <sentence>" on stderr and returns the matching exit code.
 int report_error(const Error& e);

@@ -55,10 +55,10 @@ const gb::Command kVersionCommand = {"version", "", "print the version (also: --
 
 // In the order `gridbackup help` lists them.
 const gb::Command* const kCommands[] = {
-    &gb::kInitCommand,   &gb::kBackupCommand,  &gb::kUploadCommand, &gb::kStatusCommand,   &gb::kSnapshotsCommand, &gb::kLsCommand,
-    &gb::kForgetCommand, &gb::kDiffCommand,    &gb::kFindCommand,   &gb::kVersionsCommand, &gb::kDumpCommand,      &gb::kStatsCommand,
-    &gb::kMountCommand,  &gb::kRestoreCommand, &gb::kVerifyCommand, &gb::kCapCommand,      &gb::kUnlockCommand,    &gb::kPruneCommand,
-    &gb::kGridCommand,   &gb::kRepairCommand,  &gb::kAgentCommand,  &kHelpCommand,         &kVersionCommand,
+    &gb::kInitCommand,  &gb::kBackupCommand, &gb::kUploadCommand,  &gb::kStatusCommand, &gb::kSnapshotsCommand, &gb::kLsCommand,
+    &gb::kTagCommand,   &gb::kForgetCommand, &gb::kDiffCommand,    &gb::kFindCommand,   &gb::kVersionsCommand,  &gb::kDumpCommand,
+    &gb::kStatsCommand, &gb::kMountCommand,  &gb::kRestoreCommand, &gb::kVerifyCommand, &gb::kCapCommand,       &gb::kUnlockCommand,
+    &gb::kPruneCommand, &gb::kGridCommand,   &gb::kRepairCommand,  &gb::kAgentCommand,  &kHelpCommand,          &kVersionCommand,
 };
 
 const gb::Command* find_command(const std::string& name) {

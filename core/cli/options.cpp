@@ -65,8 +65,38 @@ Status check_exclude_pattern(const std::string& pattern, const std::string& wher
   return {};
 }
 
+Result<std::vector<std::string>> tag_names(const std::string& value) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    size_t comma = value.find(',', start);
+    std::string tag = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    // Blanks around a name go, as restic trims them; an empty name is no tag.
+    tag.erase(0, tag.find_first_not_of(" \t"));
+    tag.erase(tag.find_last_not_of(" \t") + 1);
+    for (unsigned char c : tag)
+      if (c < 0x20 || c == 0x7f) return make_error(ErrorKind::InvalidArgument, "a tag may not hold control characters (newline, tab, ...)");
+    if (!tag.empty()) out.push_back(tag);
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+Result<std::vector<std::string>> tag_set(const std::vector<std::string>& values) {
+  std::set<std::string> tags;
+  for (const auto& v : values) {
+    GB_ASSIGN(auto names, tag_names(v));
+    tags.insert(names.begin(), names.end());
+  }
+  return std::vector<std::string>(tags.begin(), tags.end());
+}
+
 Result<SnapshotFilter> snapshot_filter(const CommandLine& cl, bool this_host_by_default) {
   SnapshotFilter f;
+  for (const auto& v : cl.all("tag")) {
+    GB_ASSIGN(auto list, tag_names(v));
+    if (!list.empty()) f.tags.push_back(std::move(list));
+  }
   f.hosts = cl.all("host");
   if (f.hosts.empty() && this_host_by_default) f.hosts.push_back(host_name(cl));
   for (const auto& given : cl.all("path")) {

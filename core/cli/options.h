@@ -30,7 +30,13 @@ struct CommandLine {
 
 // Refuses an empty exclude pattern or one with an unclosed '['; `where` names it.
 Status check_exclude_pattern(const std::string& pattern, const std::string& where);
-// --host (repeatable) and --path (repeatable, absolute). With no --host and
+// The tags of one --tag value, as restic reads it: comma-separated, blanks
+// around each trimmed, empty ones dropped; control characters refused.
+Result<std::vector<std::string>> tag_names(const std::string& value);
+// Every tag of several values, sorted and unique: what a snapshot stores.
+Result<std::vector<std::string>> tag_set(const std::vector<std::string>& values);
+// --host (repeatable), --path (repeatable, absolute) and --tag (repeatable:
+// either list; within one comma list, every tag). With no --host and
 // this_host_by_default, the filter names this host (host_name): what "latest" means.
 Result<SnapshotFilter> snapshot_filter(const CommandLine& cl, bool this_host_by_default);
 

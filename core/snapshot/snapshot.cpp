@@ -21,6 +21,14 @@ Bytes encode_snapshot(const Snapshot& s) {
   for (const auto& h : s.log_blobs) w.hash(h);
   const SnapshotStats& t = s.stats;
   for (uint64_t v : {t.files, t.dirs, t.others, t.bytes, t.changed_entries, t.files_read, t.bytes_read, t.bytes_stored, t.errors}) w.varint(v);
+  // Tags trail the payload, present only when there are some: binaries from
+  // before tags stop reading after the stats, so they still list a tagged
+  // snapshot (without its tags) instead of failing every listing of a shared
+  // repository over an unknown version (FORMAT.md "Snapshot").
+  if (!s.tags.empty()) {
+    w.varint(s.tags.size());
+    for (const auto& tag : s.tags) w.str(tag);
+  }
   return w.take();
 }
 
@@ -44,6 +52,12 @@ Result<Snapshot> decode_snapshot(ByteView payload) {
   SnapshotStats& t = s.stats;
   for (uint64_t* v : {&t.files, &t.dirs, &t.others, &t.bytes, &t.changed_entries, &t.files_read, &t.bytes_read, &t.bytes_stored, &t.errors})
     *v = r.varint();
+  if (r.ok() && r.remaining() > 0) {
+    n = r.varint();
+    if (n > r.remaining()) r.fail();
+    for (uint64_t i = 0; i < n && r.ok(); ++i) s.tags.push_back(r.str());
+    if (r.ok() && r.remaining() > 0) r.fail();  // nothing may follow the tags
+  }
   if (!r.ok()) return make_error(ErrorKind::Corrupt, "snapshot is truncated");
   return s;
 }

@@ -33,6 +33,7 @@ struct Snapshot {
   uint64_t depth = 0;  // delta logs since the last checkpoint
   std::vector<Hash> log_blobs;
   SnapshotStats stats;
+  std::vector<std::string> tags;  // sorted, unique (backup --tag, `tag`); stored after the stats when not empty
   std::string short_id() const { return id.substr(0, 8); }
 };
 

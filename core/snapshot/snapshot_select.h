@@ -1,4 +1,4 @@
-// Choosing snapshots by host and paths (restic's --host/--path semantics),
+// Choosing snapshots by host, paths and tags (restic's --host/--path/--tag semantics),
 // and what "latest" means: the newest snapshot of one host (this machine's,
 // unless --host names others) that includes the given paths. In a repository
 // shared by several hosts, "latest" must never be another machine's snapshot
@@ -16,7 +16,14 @@ namespace gb {
 struct SnapshotFilter {
   std::vector<std::string> hosts;  // empty: any host; else the snapshot's host is one of them
   std::vector<std::string> paths;  // the snapshot's paths include every one of these
+  // Empty: any tags. Else the snapshot has every tag of at least one list:
+  // `--tag a,b` is one list (both), `--tag a --tag b` two (either), as restic.
+  std::vector<std::vector<std::string>> tags;
+  bool narrows() const { return !hosts.empty() || !paths.empty() || !tags.empty(); }
 };
+
+// The filter in words, for a message: "host alpha, paths /a, tags x,y or z".
+std::string filter_text(const SnapshotFilter& filter);
 
 bool snapshot_matches(const Snapshot& s, const SnapshotFilter& filter);
 // `all` (oldest first) less those the filter does not match.

@@ -95,6 +95,14 @@ Status SnapshotStore::forget(const Snapshot& s) {
   return repo_.backend().put(kForgottenPrefix + s.id, sealed);
 }
 
+Result<Snapshot> SnapshotStore::retag(const Snapshot& s, std::vector<std::string> tags) {
+  Snapshot copy = s;
+  copy.tags = std::move(tags);
+  GB_CHECK(save(copy));
+  GB_CHECK(forget(s));
+  return copy;
+}
+
 Status SnapshotStore::check_tombstone(const std::string& id, ByteView sealed) {
   std::string name = kForgottenPrefix + id;
   GB_ASSIGN(Bytes payload, open_envelope(repo_.keys().metadata, EnvelopeKind::Tombstone, sealed, "tombstone " + name));

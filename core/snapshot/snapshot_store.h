@@ -29,6 +29,13 @@ class SnapshotStore {
   // Stores the tombstone forgotten/<s.id>, dated now: `s` leaves list() and
   // resolve(); its object stays until prune deletes it.
   Status forget(const Snapshot& s);
+  // Changes a snapshot's tags as restic does: the copy with `tags` is stored
+  // under a new id, then the old one gets a tombstone (it stays loadable: a
+  // child's chain names it as parent). Killed between the two, both are
+  // listed, the old tags and the new: nothing is lost, running again ends it.
+  // A tombstone, not a deletion, so seen-objects does not take the old id's
+  // leaving for a rollback. Returns the stored copy.
+  Result<Snapshot> retag(const Snapshot& s, std::vector<std::string> tags);
   // The ids of the forgotten snapshots whose tombstones authenticate, in no
   // particular order; a damaged tombstone fails the call, named.
   Result<std::vector<std::string>> forgotten_ids();

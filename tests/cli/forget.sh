@@ -130,7 +130,7 @@ bad "gridbackup: --keep-weekly needs a whole number" --keep-weekly -3
 bad "gridbackup: --keep-within: '7x' is not a duration" --keep-within 7x
 bad "gridbackup: --keep-within: '3h2d' is not a duration" --keep-within 3h2d
 bad "gridbackup: --group-by takes host,paths, host, paths or none, not 'tags'" --keep-last 1 --group-by tags
-bad "gridbackup: --path needs an absolute path" --keep-last 1 --path relative/dir
+bad "gridbackup: --path .relative/dir. must be an absolute path" --keep-last 1 --path relative/dir
 bad "forget takes snapshot ids or a policy" "${S4:0:8}" --keep-last 1
 bad "'zz' is not a snapshot id" zz
 bad "option --keep-last needs a value" --keep-last
