@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <fmt/format.h>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -21,9 +22,10 @@ struct Context {
 };
 
 // What an open file keeps: its entry, and where the last read ended (read-ahead follows a sequential reader).
+// Atomic: the kernel may send reads of one file from several threads.
 struct OpenFile {
   BrowseNode node;
-  uint64_t next_offset = 0;
+  std::atomic<uint64_t> next_offset = 0;
 };
 
 Context& ctx() { return *static_cast<Context*>(fuse_get_context()->private_data); }
@@ -147,7 +149,7 @@ int op_open(const char* path, struct fuse_file_info* fi) {
   }
   if (!*present) return -EIO;  // not stored yet: the xattr user.gridbackup.missing says so
   fi->keep_cache = 1;          // stored content never changes: the page cache stays valid
-  fi->fh = reinterpret_cast<uint64_t>(new OpenFile{std::move(*n), 0});
+  fi->fh = reinterpret_cast<uint64_t>(new OpenFile{std::move(*n)});
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <functional>
 
+#include "core/common/clock.h"
 #include "core/common/number_text.h"
 #include "core/crypto/keys.h"
 #include "core/crypto/sha256.h"
@@ -101,6 +102,9 @@ struct SftpBackend::Transfer {
   Bytes body;
   CurlUpload upload;
   std::string host_key_problem;
+  int64_t stall_ns = 0, last_move_ns = 0;  // abort_when_stalled's clock
+  curl_off_t last_bytes = -1;
+  bool stalled = false;
   curl_slist* quote = nullptr;
   curl_slist* postquote = nullptr;
   ~Transfer() {
@@ -110,6 +114,18 @@ struct SftpBackend::Transfer {
 };
 
 namespace {
+// CURLOPT_XFERINFOFUNCTION: non-zero ends the request (see perform).
+int abort_when_stalled(void* data, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t ulnow) {
+  auto* t = static_cast<SftpBackend::Transfer*>(data);
+  int64_t now = monotonic_ns();
+  if (dlnow + ulnow != t->last_bytes) {
+    t->last_bytes = dlnow + ulnow;
+    t->last_move_ns = now;
+    return 0;
+  }
+  t->stalled = now - t->last_move_ns > t->stall_ns;
+  return t->stalled ? 1 : 0;
+}
 
 int check_host_key(CURL*, const curl_khkey* known, const curl_khkey* found, curl_khmatch match, void* user) {
   auto* t = static_cast<SftpBackend::Transfer*>(user);
@@ -256,6 +272,16 @@ Result<Bytes> SftpBackend::perform(const std::string& path, const std::string& w
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, config_.connect_timeout_seconds);
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, config_.stall_timeout_seconds);
+  // curl's low-speed check covers the data transfer only: an SFTP command
+  // (stat, open, readdir) on a reused connection to a server that went
+  // silent waited for ever (a reader of a mounted snapshot hung). This
+  // callback, which curl calls about once a second in every phase, ends a
+  // request that moved no byte for the stall timeout.
+  t.stall_ns = static_cast<int64_t>(config_.stall_timeout_seconds) * 1'000'000'000;
+  t.last_move_ns = monotonic_ns();
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, abort_when_stalled);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   if (config_.max_upload_bytes_per_second > 0)
     curl_easy_setopt(h, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(config_.max_upload_bytes_per_second));
   collect_body(h, &t.body);
@@ -267,6 +293,9 @@ Result<Bytes> SftpBackend::perform(const std::string& path, const std::string& w
   if (code != CURLE_OK) {
     if (!t.host_key_problem.empty()) return make_error(ErrorKind::Permanent, t.host_key_problem);
     std::string where = fmt::format("SFTP {} sftp://{}@{}{}", what, config_.user, config_.authority, path);
+    if (t.stalled)
+      return make_error(ErrorKind::Transient,
+                        fmt::format("{} failed: the server sent nothing for {} s (the URL's timeout)", where, config_.stall_timeout_seconds));
     if (code == CURLE_LOGIN_DENIED)
       return make_error(ErrorKind::Permanent,
                         fmt::format("{} failed: the server refused the login of user '{}' with {} (is the public key in "

@@ -41,6 +41,13 @@ getfattr -n user.comment --only-values "$MNT/latest/$host$SRC/tree/plain.txt" | 
 ! touch "$MNT/latest/$host$SRC/tree/plain.txt" 2> /dev/null || fail "the mount took a write"
 pass "tree, metadata and bytes as stored; read-only"
 
+step "cp -a out of the mount equals a restore"
+gb restore latest --target "$W/restored" --quiet --no-progress
+mkdir -p "$W/copied"
+cp -a "$MNT/latest/$host$SRC" "$W/copied/" || fail "cp -a out of the mount failed"
+compare "$W/restored$SRC" "$W/copied/src" || fail "cp -a out of the mount differs from a restore"
+rm -rf "$W/restored" "$W/copied"
+
 step "random-offset reads of a file spanning 24 segments"
 python3 - "$SRC/big.bin" "$MNT/latest/$host$SRC/big.bin" <<'PY' || fail "random-offset reads through the mount differ from the source"
 import os, random, sys
