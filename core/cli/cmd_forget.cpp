@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <unordered_set>
 
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
+#include "core/cli/prune_step.h"
 #include "core/cli/time_text.h"
 #include "core/common/number_text.h"
 #include "core/snapshot/retention.h"
@@ -84,7 +86,8 @@ Json json_snapshot(const Snapshot& s, const std::vector<std::string>* reasons) {
   return out;
 }
 
-void print_plans(const std::vector<Plan>& plans, bool json, bool dry_run, size_t kept, size_t forgotten) {
+// `prune_tail`: with --prune, the prune's result as the member "prune".
+void print_plans(const std::vector<Plan>& plans, bool json, bool dry_run, size_t kept, size_t forgotten, const Json* prune_tail = nullptr) {
   if (json) {
     // The groups are written one a line, as before (the decision object is left open for them).
     std::string head = json_text({{"dry_run", dry_run}, {"kept", kept}, {"forgotten", forgotten}});
@@ -100,7 +103,7 @@ void print_plans(const std::vector<Plan>& plans, bool json, bool dry_run, size_t
       for (const Snapshot* snapshot : p.forget) group["forget"].push_back(json_snapshot(*snapshot, nullptr));
       std::printf("%s\n%s", i ? "," : "", json_text(group).c_str());
     }
-    std::printf("\n]}\n");
+    std::printf("\n]%s}\n", prune_tail ? (",\"prune\":" + json_text(*prune_tail)).c_str() : "");
     return;
   }
   for (const Plan& p : plans) {
@@ -119,6 +122,18 @@ void print_plans(const std::vector<Plan>& plans, bool json, bool dry_run, size_t
   }
 }
 
+void print_summary(bool by_ids, bool dry_run, bool prune, size_t kept, size_t forgotten) {
+  std::string kept_text = by_ids ? "" : fmt::format(", kept {}", kept);
+  if (forgotten == 0)
+    std::printf("nothing to forget: %s kept\n", counted(kept, "snapshot").c_str());
+  else if (dry_run)
+    std::printf("dry run: would forget %s and keep %zu; nothing was changed\n", counted(forgotten, "snapshot").c_str(), kept);
+  else if (prune)
+    std::printf("forgot %s%s; pruning\n", counted(forgotten, "snapshot").c_str(), kept_text.c_str());
+  else
+    std::printf("forgot %s%s; run 'gridbackup prune' to free the space\n", counted(forgotten, "snapshot").c_str(), kept_text.c_str());
+}
+
 }  // namespace
 
 int cmd_forget(const CommandLine& cl) {
@@ -135,6 +150,10 @@ int cmd_forget(const CommandLine& cl) {
   if (!by_ids && policy->empty())
     return report_error(make_error(ErrorKind::InvalidArgument,
                                    "forget needs snapshot ids or at least one --keep-* rule: a policy without one would forget every snapshot"));
+
+  for (const char* o : {"grace", "wait", "max-unused"})
+    if (cl.value(o) && !cl.flag("prune"))
+      return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("--{} is a prune option: give --prune too", o)));
 
   std::unique_ptr<Repository> repo;
   if (int code = open_or_report(cl, repo, false)) return code;
@@ -184,23 +203,42 @@ int cmd_forget(const CommandLine& cl) {
     }
   }
 
-  bool dry_run = cl.flag("dry-run"), json = cl.flag("json");
-  print_plans(plans, json, dry_run, kept, forgotten);
-  if (!dry_run) {
-    for (const Plan& p : plans)
-      for (const Snapshot* s : p.forget)
-        if (auto done = store.forget(*s); !done)
-          return report_error(make_error(done.error().kind, fmt::format("could not forget snapshot {}: {}", s->short_id(), done.error().message)));
+  bool dry_run = cl.flag("dry-run"), json = cl.flag("json"), prune = cl.flag("prune");
+  Result<PruneOptions> prune_options = PruneOptions{};
+  if (prune) {
+    // The lock names this machine: --host here chooses snapshots.
+    CommandLine machine = cl;
+    machine.values.erase("host");
+    prune_options = prune_options_from(cl, host_name(machine));
+    if (!prune_options) return report_error(prune_options.error());
   }
-  if (json) return kExitOk;
-  if (forgotten == 0) {
-    std::printf("nothing to forget: %s kept\n", counted(kept, "snapshot").c_str());
-  } else if (dry_run) {
-    std::printf("dry run: would forget %zu snapshot%s and keep %zu; nothing was changed\n", forgotten, forgotten == 1 ? "" : "s", kept);
-  } else {
-    std::printf("forgot %zu snapshot%s%s; run 'gridbackup prune' to free the space\n", forgotten, forgotten == 1 ? "" : "s",
-                by_ids ? "" : fmt::format(", kept {}", kept).c_str());
+  if (!(json && prune)) print_plans(plans, json, dry_run, kept, forgotten);
+  std::unordered_set<std::string> forget_ids;
+  for (const Plan& p : plans)
+    for (const Snapshot* s : p.forget) {
+      forget_ids.insert(s->id);
+      if (dry_run) continue;
+      if (auto done = store.forget(*s); !done)
+        return report_error(make_error(done.error().kind, fmt::format("could not forget snapshot {}: {}", s->short_id(), done.error().message)));
+    }
+  if (prune) {
+    // Our shared lock goes before prune takes the exclusive one: held, it
+    // would be a process older than the plan, and the sweep would wait for
+    // it (and defer) or the exclusive lock be refused.
+    if (!json && !cl.flag("quiet")) print_summary(by_ids, dry_run, true, kept, forgotten);
+    repo.reset();
+    prune_options->assume_forgotten = std::move(forget_ids);
+    auto r = run_prune_step(cl, *prune_options);
+    if (!r) return report_error(r.error());
+    if (json) {
+      Json tail = prune_json(*r, *prune_options);
+      print_plans(plans, json, dry_run, kept, forgotten, &tail);
+    } else if (!cl.flag("quiet")) {
+      print_prune_result(*r, *prune_options);
+    }
+    return kExitOk;
   }
+  if (!json) print_summary(by_ids, dry_run, false, kept, forgotten);
   return kExitOk;
 }
 
@@ -216,7 +254,9 @@ void forget_options(CommandOptions& o) {
   o.value("keep-within", "DURATION", "keep everything younger than DURATION (7d, 2y5m7d3h) before the group's newest");
   o.value("group-by", "host,paths|host|paths|none", "how snapshots are grouped for the policy (default host,paths)");
   o.host_and_path();
-  o.flag("dry-run", "say what would be forgotten; change nothing");
+  o.flag("dry-run", "say what would be forgotten (and with --prune what would be deleted and freed); change nothing");
+  o.flag("prune", "then prune (as 'gridbackup prune' with --grace, --wait, --max-unused)");
+  prune_tuning_options(o);
   o.json("print the decision as JSON");
 }
 

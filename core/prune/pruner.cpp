@@ -27,20 +27,69 @@ namespace {
 
 std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20)); }
 
-// The pack ids stored under data/.
-Result<std::unordered_set<std::string>> stored_packs(Backend& backend) {
+// The pack ids stored under data/, with their stored sizes (what deleting one frees).
+Result<std::unordered_map<std::string, uint64_t>> stored_packs(Backend& backend) {
   GB_ASSIGN(auto objects, backend.list("data/"));
-  std::unordered_set<std::string> out;
-  for (const auto& o : objects) out.insert(o.name.substr(o.name.rfind('/') + 1));
+  std::unordered_map<std::string, uint64_t> out;
+  for (const auto& o : objects) out.emplace(o.name.substr(o.name.rfind('/') + 1), o.size);
   return out;
 }
 
-// The snapshot ids stored under snapshots/ (forgotten or not).
-Result<std::unordered_set<std::string>> stored_snapshot_ids(Backend& backend) {
+// The snapshot ids stored under snapshots/ (forgotten or not), with their sizes.
+Result<std::unordered_map<std::string, uint64_t>> stored_snapshot_ids(Backend& backend) {
   GB_ASSIGN(auto objects, backend.list("snapshots/"));
-  std::unordered_set<std::string> out;
-  for (const auto& o : objects) out.insert(o.name.substr(10));
+  std::unordered_map<std::string, uint64_t> out;
+  for (const auto& o : objects) out.emplace(o.name.substr(10), o.size);
   return out;
+}
+
+// Where each blob that stays lives (its first indexed copy), and what
+// happens to each indexed pack: one choice for the sweep and for the
+// dry run's forecast, so the two say the same.
+struct PackChoice {
+  std::unordered_map<Hash, std::string, HashHasher> home;
+  std::unordered_set<std::string> indexed_packs;
+  std::vector<std::string> delete_packs;                   // no blob stays
+  std::map<std::string, std::vector<PackedBlob>> rewrite;  // more than max_unused unused: live blobs copied out
+  std::map<std::string, std::vector<PackedBlob>> keep;     // stays as it is (its unused bytes with it)
+  uint64_t delete_bytes = 0, rewrite_bytes = 0, rewrite_live_bytes = 0, unused_bytes_kept = 0;
+};
+
+// A pack's unused share is measured against its stored size, not the sum of
+// its indexed blobs: bytes an earlier sweep left unindexed in a kept pack
+// count as unused, so they go once enough gathers.
+PackChoice choose_packs(const LoadedIndexObjects& loaded, const std::unordered_set<Hash, HashHasher>& doomed,
+                        const std::unordered_map<std::string, uint64_t>& sizes, double max_unused) {
+  PackChoice c;
+  std::unordered_map<std::string, uint64_t> indexed, used;
+  std::unordered_map<std::string, std::vector<PackedBlob>> kept_in;
+  for (const auto& [name, o] : loaded.objects)
+    for (const auto& [pack, blobs] : o.packs) {
+      c.indexed_packs.insert(pack);
+      for (const auto& b : blobs) {
+        indexed[pack] += b.length;
+        if (doomed.count(b.hash) || !c.home.try_emplace(b.hash, pack).second) continue;
+        used[pack] += b.length;
+        kept_in[pack].push_back(b);
+      }
+    }
+  for (const auto& [pack, blob_bytes] : indexed) {
+    auto it = sizes.find(pack);
+    uint64_t size = it == sizes.end() ? blob_bytes : std::max(it->second, blob_bytes);
+    uint64_t u = used[pack];
+    if (u == 0) {
+      c.delete_packs.push_back(pack);
+      c.delete_bytes += it == sizes.end() ? 0 : it->second;
+    } else if (static_cast<double>(size - u) > max_unused * static_cast<double>(size)) {
+      c.rewrite.emplace(pack, std::move(kept_in[pack]));
+      c.rewrite_bytes += it == sizes.end() ? 0 : it->second;
+      c.rewrite_live_bytes += u;
+    } else {
+      c.keep.emplace(pack, std::move(kept_in[pack]));
+      c.unused_bytes_kept += blob_bytes - u;
+    }
+  }
+  return c;
 }
 
 // One opened repository with the whole index, as read now.
@@ -50,7 +99,7 @@ struct IndexView {
   std::vector<Snapshot> kept;
 };
 
-Result<IndexView> read_repository(const RepositoryOpener& open) {
+Result<IndexView> read_repository(const RepositoryOpener& open, const PruneOptions& options) {
   IndexView v;
   GB_ASSIGN(v.repo, open());
   // Snapshots first: a snapshot is stored after the index object naming
@@ -58,6 +107,7 @@ Result<IndexView> read_repository(const RepositoryOpener& open) {
   // read next, even while other hosts back up.
   SnapshotStore store(*v.repo);
   GB_ASSIGN(v.kept, store.list());
+  if (options.dry_run) std::erase_if(v.kept, [&](const Snapshot& s) { return options.assume_forgotten.count(s.id) > 0; });
   auto loaded = load_index_objects(v.repo->backend(), v.repo->keys().metadata);
   // A damaged object's packs would look unindexed, and go: refuse, and say how to repair.
   if (!loaded && loaded.error().kind == ErrorKind::Corrupt)
@@ -101,9 +151,35 @@ Result<std::unordered_set<std::string>> live_shared_locks(Backend& backend, cons
   return out;
 }
 
+// The forgotten snapshots still stored: those no kept view needs (prune
+// deletes them) and those a kept view is built on (they stay until a new
+// checkpoint, e.g. backup --force, leaves them out of every kept chain).
+struct ForgottenCount {
+  uint64_t removable = 0, removable_bytes = 0, needed = 0;
+};
+Result<ForgottenCount> count_forgotten(Repository& repo, const std::unordered_set<std::string>& needed, const PruneOptions& options) {
+  GB_ASSIGN(auto listed, SnapshotStore(repo).forgotten_ids());
+  std::unordered_set<std::string> forgotten(listed.begin(), listed.end());
+  if (options.dry_run) forgotten.insert(options.assume_forgotten.begin(), options.assume_forgotten.end());
+  GB_ASSIGN(auto stored, stored_snapshot_ids(repo.backend()));
+  ForgottenCount c;
+  for (const auto& id : forgotten) {
+    auto it = stored.find(id);
+    if (it == stored.end()) continue;
+    if (needed.count(id)) {
+      ++c.needed;
+    } else {
+      ++c.removable;
+      c.removable_bytes += it->second;
+    }
+  }
+  return c;
+}
+
 // A new plan: every indexed blob the kept snapshots do not need, every pack
 // no index names, every forgotten snapshot no kept view needs.
-Result<PrunePlan> make_plan(IndexView& v, const Reachability& reach, const std::optional<PrunePlan>& old, PruneResult& result) {
+Result<PrunePlan> make_plan(IndexView& v, const Reachability& reach, const std::optional<PrunePlan>& old, const PruneOptions& options,
+                            PruneResult& result) {
   PrunePlan plan;
   std::unordered_set<std::string> indexed;
   for (const auto& [name, o] : v.loaded.objects) {
@@ -117,15 +193,15 @@ Result<PrunePlan> make_plan(IndexView& v, const Reachability& reach, const std::
   GB_ASSIGN(auto packs, stored_packs(v.repo->backend()));
   std::unordered_set<std::string> condemned;
   if (old) condemned.insert(old->condemned_packs.begin(), old->condemned_packs.end());
-  for (const auto& p : packs)
+  for (const auto& [p, size] : packs)
     if (!indexed.count(p)) plan.unindexed_packs.push_back(p);
   // Packs an earlier sweep condemned but could not delete yet stay condemned.
   for (const auto& p : condemned)
     if (packs.count(p) && !indexed.count(p)) plan.condemned_packs.push_back(p);
-  GB_ASSIGN(auto forgotten, SnapshotStore(*v.repo).forgotten_ids());
-  GB_ASSIGN(auto stored, stored_snapshot_ids(v.repo->backend()));
-  for (const auto& id : forgotten)
-    if (!reach.needed_snapshots.count(id) && stored.count(id)) ++result.candidate_snapshots;
+  GB_ASSIGN(ForgottenCount f, count_forgotten(*v.repo, reach.needed_snapshots, options));
+  result.candidate_snapshots = f.removable;
+  result.candidate_snapshot_bytes = f.removable_bytes;
+  result.snapshots_needed_as_base = f.needed;
   result.candidate_blobs = plan.candidates.size();
   result.candidate_packs = plan.unindexed_packs.size();
   return plan;
@@ -147,21 +223,27 @@ class Sweep {
       GB_ASSIGN(bool done, wait_for_locks(probe->backend(), probe->keys().metadata, older, options_.wait_seconds, options_, took_in_plan));
       if (!done) return defer("processes that started before the plan are still running");
     }
-    GB_ASSIGN(v_, read_repository(open_));
+    GB_ASSIGN(v_, read_repository(open_, options_));
     say(fmt::format("sweep: marking again what {} snapshot(s) need", v_.kept.size()));
     GB_ASSIGN(reach_, find_reachable(*v_.repo, v_.kept));
     for (const auto& h : plan_.candidates)
       if (!reach_.live_blobs.count(h)) doomed_.insert(h);
-    choose_homes();
-    if (options_.dry_run) return {};
+    GB_CHECK(choose_homes());
+    if (options_.dry_run) {
+      GB_ASSIGN(ForgottenCount f, count_forgotten(*v_.repo, reach_.needed_snapshots, options_));
+      result_.snapshots_deleted += f.removable;
+      result_.bytes_deleted += f.removable_bytes;
+      result_.snapshots_needed_as_base = f.needed;
+      return {};
+    }
     // An interrupted sweep may have condemned packs this one keeps: only
     // packs no index names any more stay condemned.
-    std::erase_if(plan_.condemned_packs, [&](const std::string& p) { return indexed_packs_.count(p) > 0; });
+    std::erase_if(plan_.condemned_packs, [&](const std::string& p) { return c_.indexed_packs.count(p) > 0; });
     // From here on adopters skip what this sweep deletes.
-    plan_.condemned_packs.insert(plan_.condemned_packs.end(), delete_packs_.begin(), delete_packs_.end());
-    for (const auto& [pack, blobs] : rewrite_) plan_.condemned_packs.push_back(pack);
+    plan_.condemned_packs.insert(plan_.condemned_packs.end(), c_.delete_packs.begin(), c_.delete_packs.end());
+    for (const auto& [pack, blobs] : c_.rewrite) plan_.condemned_packs.push_back(pack);
     for (const auto& p : plan_.unindexed_packs)
-      if (!indexed_packs_.count(p)) plan_.condemned_packs.push_back(p);
+      if (!c_.indexed_packs.count(p)) plan_.condemned_packs.push_back(p);
     GB_CHECK(store_prune_plan(backend(), key(), plan_));
     GB_CHECK(write_new_packs());
     GB_CHECK(write_index());
@@ -198,45 +280,30 @@ class Sweep {
 
   // Each blob that stays lives in one place: its first indexed copy.
   // Packs without such blobs go; packs mostly unused are rewritten.
-  void choose_homes() {
-    std::unordered_map<std::string, uint64_t> total, used;
-    std::unordered_map<std::string, std::vector<PackedBlob>> kept_in;
-    for (const auto& [name, o] : v_.loaded.objects)
-      for (const auto& [pack, blobs] : o.packs) {
-        indexed_packs_.insert(pack);
-        for (const auto& b : blobs) {
-          total[pack] += b.length;
-          if (doomed_.count(b.hash) || !home_.try_emplace(b.hash, pack).second) continue;
-          used[pack] += b.length;
-          kept_in[pack].push_back(b);
-        }
-      }
-    for (const auto& [pack, bytes] : total) {
-      uint64_t u = used[pack];
-      if (u == 0) {
-        delete_packs_.push_back(pack);
-        result_.bytes_deleted += bytes;
-      } else if (static_cast<double>(bytes - u) > options_.max_unused * static_cast<double>(bytes)) {
-        rewrite_.emplace(pack, std::move(kept_in[pack]));
-        result_.bytes_deleted += bytes - u;
-      } else {
-        keep_.emplace(pack, std::move(kept_in[pack]));
-      }
-    }
-    result_.packs_deleted += delete_packs_.size();
-    result_.packs_rewritten += rewrite_.size();
+  Status choose_homes() {
+    GB_ASSIGN(pack_sizes_, stored_packs(backend()));
+    c_ = choose_packs(v_.loaded, doomed_, pack_sizes_, options_.max_unused);
+    result_.blobs_deleted += doomed_.size();
     result_.rebased += reach_.rebase.size();
-    say(fmt::format("sweep: {} unused blob(s); {} pack(s) to delete, {} to rewrite, {} version(s) to re-base", doomed_.size(), delete_packs_.size(),
-                    rewrite_.size(), reach_.rebase.size()));
+    result_.unused_bytes_kept += c_.unused_bytes_kept;
+    say(fmt::format("sweep: {} unused blob(s); {} pack(s) to delete, {} to rewrite, {} version(s) to re-base", doomed_.size(), c_.delete_packs.size(),
+                    c_.rewrite.size(), reach_.rebase.size()));
+    if (options_.dry_run) {  // what carrying the plan out would do, as the deletions below count it
+      result_.packs_deleted += c_.delete_packs.size();
+      result_.packs_rewritten += c_.rewrite.size();
+      result_.bytes_deleted += c_.delete_bytes + c_.rewrite_bytes;
+      result_.bytes_written += c_.rewrite_live_bytes;
+    }
+    return {};
   }
 
   // Re-based versions in full, and the live blobs of rewritten packs, go to
   // new packs indexed by an ordinary index object of their own.
   Status write_new_packs() {
-    if (reach_.rebase.empty() && rewrite_.empty()) return {};
+    if (reach_.rebase.empty() && c_.rewrite.empty()) return {};
     Packer packer(v_.repo->upload_backend(), v_.repo->keys(), packs_into(fresh_), v_.repo->packer_options(options_.workers));
     for (const auto& [content, size] : reach_.rebase) GB_CHECK(rebase(packer, content, size));
-    for (const auto& [pack, blobs] : rewrite_) {
+    for (const auto& [pack, blobs] : c_.rewrite) {
       std::string name = pack_object_name(pack);
       GB_ASSIGN(Bytes bytes, backend().get(name));
       for (const auto& b : blobs) {
@@ -276,7 +343,7 @@ class Sweep {
     return {};
   }
 
-  bool survives(const Hash& h) const { return home_.count(h) > 0; }
+  bool survives(const Hash& h) const { return c_.home.count(h) > 0; }
 
   // One index object with everything that stays, replacing every index
   // object read (and any older one still stored).
@@ -284,7 +351,7 @@ class Sweep {
     IndexObject o;
     for (const auto& [name, obj] : v_.loaded.objects) o.supersedes.push_back(name);
     o.supersedes.insert(o.supersedes.end(), v_.loaded.superseded_present.begin(), v_.loaded.superseded_present.end());
-    for (auto& [pack, blobs] : keep_) o.packs.emplace_back(pack, blobs);
+    for (auto& [pack, blobs] : c_.keep) o.packs.emplace_back(pack, blobs);
     std::unordered_set<Hash, HashHasher> linked, signed_, delta;
     for (const auto& [name, obj] : v_.loaded.objects) {
       for (const auto& [content, segs] : obj.links) {
@@ -360,21 +427,38 @@ class Sweep {
     GB_ASSIGN(auto stored, stored_snapshot_ids(backend()));
     // The tombstone stays (a few dozen bytes): without it a deleted snapshot
     // could not be told apart from one rolled back (seen_objects.h).
+    result_.snapshots_needed_as_base = 0;
     for (const auto& id : forgotten) {
-      if (needed.count(id) || !stored.count(id)) continue;
-      GB_CHECK(remove_if_present("snapshots/" + id));
+      auto it = stored.find(id);
+      if (it == stored.end()) continue;
+      if (needed.count(id)) {
+        ++result_.snapshots_needed_as_base;
+        continue;
+      }
+      GB_ASSIGN(bool removed, remove_if_present("snapshots/" + id));
+      if (!removed) continue;
       ++result_.snapshots_deleted;
+      result_.bytes_deleted += it->second;
     }
-    for (const auto& pack : plan_.condemned_packs) GB_CHECK(remove_if_present(pack_object_name(pack)));
+    // Counted as they go, so the figures are what left the repository (a
+    // pack rescued for a snapshot committed meanwhile is not counted).
+    for (const auto& pack : plan_.condemned_packs) {
+      GB_ASSIGN(bool removed, remove_if_present(pack_object_name(pack)));
+      if (!removed) continue;
+      ++(c_.rewrite.count(pack) ? result_.packs_rewritten : result_.packs_deleted);
+      if (auto it = pack_sizes_.find(pack); it != pack_sizes_.end()) result_.bytes_deleted += it->second;
+    }
     for (const auto& [name, obj] : v_.loaded.objects) GB_CHECK(remove_if_present(name));
     for (const auto& name : v_.loaded.superseded_present) GB_CHECK(remove_if_present(name));
-    return remove_if_present(kPrunePlanObject);
+    GB_CHECK(remove_if_present(kPrunePlanObject));
+    return {};
   }
 
-  Status remove_if_present(const std::string& name) {
+  // True when it was there and is gone now, false when it was gone already.
+  Result<bool> remove_if_present(const std::string& name) {
     Status st = backend().remove(name);
-    if (!st && st.error().kind != ErrorKind::NotFound) return st;
-    return {};
+    if (!st && st.error().kind != ErrorKind::NotFound) return st.error();
+    return static_cast<bool>(st);
   }
 
   const RepositoryOpener& open_;
@@ -385,10 +469,8 @@ class Sweep {
   IndexView v_;
   Reachability reach_;
   std::unordered_set<Hash, HashHasher> doomed_, rebased_;
-  std::unordered_map<Hash, std::string, HashHasher> home_;
-  std::unordered_set<std::string> indexed_packs_;
-  std::vector<std::string> delete_packs_;
-  std::map<std::string, std::vector<PackedBlob>> rewrite_, keep_;
+  PackChoice c_;
+  std::unordered_map<std::string, uint64_t> pack_sizes_;
   LinkIndex fresh_;
 };
 
@@ -445,13 +527,13 @@ Result<PruneResult> run_prune(const RepositoryOpener& open, const PruneOptions& 
   // versions has made their old bases unused, which only a new mark finds.
   for (int round = 0;; ++round) {
     say("mark: reading the index and the snapshots");
-    GB_ASSIGN(auto v, read_repository(open));
+    GB_ASSIGN(auto v, read_repository(open, options));
     result.snapshots_kept = v.kept.size();
     GB_ASSIGN(auto reach, find_reachable(*v.repo, v.kept, [&](size_t done) {
                 if (done % 10 == 0 || done == v.kept.size()) say(fmt::format("mark: {}/{} snapshot views read", done, v.kept.size()));
               }));
     result.live_contents = reach.live_contents;
-    GB_ASSIGN(PrunePlan plan, make_plan(v, reach, old, result));
+    GB_ASSIGN(PrunePlan plan, make_plan(v, reach, old, options, result));
     if (plan.candidates.empty() && plan.unindexed_packs.empty() && plan.condemned_packs.empty() && result.candidate_snapshots == 0 &&
         reach.rebase.empty()) {
       result.nothing_to_do = true;
@@ -459,7 +541,24 @@ Result<PruneResult> run_prune(const RepositoryOpener& open, const PruneOptions& 
       return result;
     }
     if (options.dry_run) {
+      // What a sweep of this mark would do (a prune with a grace period
+      // first only plans it): the same pack choice the sweep makes.
       result.rebased = reach.rebase.size();
+      GB_ASSIGN(auto sizes, stored_packs(v.repo->backend()));
+      PackChoice c = choose_packs(v.loaded, plan.candidates, sizes, options.max_unused);
+      result.blobs_deleted = plan.candidates.size();
+      result.packs_deleted = c.delete_packs.size();
+      result.packs_rewritten = c.rewrite.size();
+      result.bytes_deleted = c.delete_bytes + c.rewrite_bytes + result.candidate_snapshot_bytes;
+      std::unordered_set<std::string> gone(plan.unindexed_packs.begin(), plan.unindexed_packs.end());
+      gone.insert(plan.condemned_packs.begin(), plan.condemned_packs.end());
+      for (const auto& p : gone) {
+        ++result.packs_deleted;
+        result.bytes_deleted += sizes[p];
+      }
+      result.bytes_written = c.rewrite_live_bytes;
+      result.unused_bytes_kept = c.unused_bytes_kept;
+      result.snapshots_deleted = result.candidate_snapshots;
       return result;
     }
     plan.created_ns = now_ns();

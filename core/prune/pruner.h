@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 #include "core/common/result.h"
 #include "core/repository/repository.h"
@@ -30,6 +31,9 @@ struct PruneOptions {
   int64_t wait_seconds = 600;    // how long to wait for earlier processes before deferring
   double max_unused = 0.10;      // packs with a larger unused share are rewritten
   bool dry_run = false;
+  // Under dry_run: snapshots counted as forgotten though not yet (what
+  // `forget --prune --dry-run` would forget), so the forecast covers both.
+  std::unordered_set<std::string> assume_forgotten;
   std::string host;
   std::string scratch_dir;  // where re-based versions are rebuilt (temporary, unnamed files)
   int workers = 2;
@@ -44,8 +48,17 @@ struct PruneResult {
   int64_t plan_ripe_ns = 0;  // when the stored plan may be carried out
   uint64_t snapshots_kept = 0, live_contents = 0;
   uint64_t candidate_blobs = 0, candidate_bytes = 0, candidate_packs = 0, candidate_snapshots = 0;  // of the new plan
+  uint64_t candidate_snapshot_bytes = 0;
+  // What the sweep did; under dry_run what it would do (the sweep of a ripe
+  // plan, else of what the mark finds unused now). Counted as objects are
+  // deleted, so they are what left the repository.
   uint64_t packs_deleted = 0, packs_rewritten = 0, index_objects_replaced = 0, snapshots_deleted = 0, rebased = 0;
-  uint64_t bytes_deleted = 0, bytes_written = 0;
+  uint64_t blobs_deleted = 0;
+  uint64_t bytes_deleted = 0;             // stored sizes of the packs (deleted and rewritten) and snapshot objects removed
+  uint64_t bytes_written = 0;             // new packs (rewritten live blobs, re-based versions); under dry_run the live bytes to copy
+  uint64_t unused_bytes_kept = 0;         // unused blobs left in packs under max_unused (not worth a rewrite yet)
+  uint64_t snapshots_needed_as_base = 0;  // forgotten snapshots kept: a kept snapshot's view is built on them
+  int64_t bytes_freed() const { return static_cast<int64_t>(bytes_deleted) - static_cast<int64_t>(bytes_written); }
 };
 
 using RepositoryOpener = std::function<Result<std::unique_ptr<Repository>>()>;  // opens without loading the index
