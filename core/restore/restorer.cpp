@@ -278,7 +278,7 @@ class Restorer {
   void plan(const Entry& e, const std::vector<std::string>& names) {
     if (e.type == NodeType::Dir) {
       dirs_.push_back({names, e});
-      ++result_.dirs;
+      if (!tree_.dir(names, names.size())) ++result_.dirs;  // only those that would be made
       return;
     }
     if (e.type == NodeType::File && !repo_.content_present(e.content, e.size)) {

@@ -76,8 +76,10 @@ grep -qx "would write $SRC/older-here" "$W/dry.txt" || fail "the dry run does no
 grep -qx "would delete $SRC/extradir/inner/f" "$W/dry.txt" || fail "the dry run does not name what it would delete"
 grep -q 'dry run, nothing written: would restore .*4 entries would be deleted' "$W/dry.txt" ||
   fail "the dry run's summary lacks the counts: $(tail -1 "$W/dry.txt")"
-gb restore latest --target "$W/nowhere" --dry-run --quiet
+grep -q 'would restore .*: 3 files, 0 dirs, ' "$W/dry.txt" || fail "the dry run counts directories already there as made: $(tail -1 "$W/dry.txt")"
+gb restore latest --target "$W/nowhere" --dry-run > "$W/nowhere.txt"
 [ ! -e "$W/nowhere" ] || fail "--dry-run made the target directory"
+grep -q 'would restore .*: 6 files, [1-9][0-9]* dirs, 1 other, ' "$W/nowhere.txt" || fail "a dry run into a new target: $(cat "$W/nowhere.txt")"
 pass "dry run: nothing touched; $(tail -1 "$W/dry.txt")"
 
 step "--delete removes what the snapshot lacks below the restored paths only"
