@@ -21,9 +21,9 @@ std::vector<std::string> split_path(const std::string& path) {
   }
   return parts;
 }
-// A host name as one path component: '/' cannot be in a name.
-std::string host_dir(const std::string& host) {
-  std::string out = host.empty() ? "(no host)" : host;
+// A host or tag as one path component: '/' cannot be in a name.
+std::string one_component(const std::string& name, const char* if_empty) {
+  std::string out = name.empty() ? if_empty : name;
   for (char& c : out)
     if (c == '/') c = '_';
   return out;
@@ -56,14 +56,18 @@ std::string BrowseCatalog::time_name(int64_t time_ns) {
   return buf;
 }
 
+void BrowseCatalog::TimeDir::add(const Snapshot& s) {  // oldest first: the first of a second keeps the plain name
+  std::string name = time_name(s.time_ns);
+  if (snapshots.count(name)) name.append("-").append(s.short_id());
+  snapshots[name] = s;
+  latest = name;
+}
+
 BrowseCatalog::Names BrowseCatalog::name_snapshots(const std::vector<Snapshot>& live) {
   Names n;
-  for (const Snapshot& s : live) {  // oldest first: the first of a second keeps the plain name
-    auto& times = n.hosts[host_dir(s.hostname)];
-    std::string name = time_name(s.time_ns);
-    if (times.count(name)) name.append("-").append(s.short_id());
-    times[name] = s;
-    n.latest[host_dir(s.hostname)] = name;
+  for (const Snapshot& s : live) {
+    n.hosts[one_component(s.hostname, "(no host)")].add(s);
+    for (const auto& tag : s.tags) n.tags[one_component(tag, "(empty tag)")].add(s);
     n.ids[n.ids.count(s.short_id()) ? s.id : s.short_id()] = s;
     n.id_list.push_back(s.id);
     n.newest_ns = std::max(n.newest_ns, s.time_ns);
@@ -152,26 +156,12 @@ std::optional<Result<BrowseNode>> BrowseCatalog::resolve_once(const std::vector<
     return root;
   }
   const std::string& top = parts[0];
-  if (top == "hosts") {
-    if (parts.size() == 1) return dir_of(n.hosts, n.newest_ns);
-    auto host = n.hosts.find(parts[1]);
-    if (host == n.hosts.end()) return std::nullopt;
-    const std::string& latest = n.latest.at(parts[1]);
-    int64_t newest = host->second.at(latest).time_ns;
-    if (parts.size() == 2) {
-      BrowseNode d = dir_of(host->second, newest);
-      d.children.push_back("latest");
-      return d;
-    }
-    if (parts[2] == "latest" && !host->second.count("latest")) {
-      if (parts.size() == 3) return symlink_to(latest, newest);
-      return Result<BrowseNode>(not_found());  // the kernel follows the link itself
-    }
-    auto snap = host->second.find(parts[2]);
-    if (snap == host->second.end()) return std::nullopt;
-    Snapshot s = snap->second;
-    lock.unlock();
-    return stored(s, rest_from(3));
+  if (top == "hosts" || top == "tags") {
+    const auto& dirs = top == "hosts" ? n.hosts : n.tags;
+    if (parts.size() == 1) return dir_of(dirs, n.newest_ns);
+    auto dir = dirs.find(parts[1]);
+    if (dir == dirs.end()) return std::nullopt;
+    return in_time_dir(lock, dir->second, parts);
   }
   if (top == "snapshots") {
     if (parts.size() == 1) return dir_of(n.ids, n.newest_ns);
@@ -182,22 +172,41 @@ std::optional<Result<BrowseNode>> BrowseCatalog::resolve_once(const std::vector<
     return stored(s, rest_from(2));
   }
   if (top == "latest") {
-    if (parts.size() == 1) return dir_of(n.latest, n.newest_ns);
-    auto host = n.latest.find(parts[1]);
-    if (host == n.latest.end()) return std::nullopt;
+    if (parts.size() == 1) return dir_of(n.hosts, n.newest_ns);
+    auto host = n.hosts.find(parts[1]);
+    if (host == n.hosts.end()) return std::nullopt;
     if (parts.size() > 2) return Result<BrowseNode>(not_found());
-    return symlink_to("../hosts/" + host->first + "/" + host->second, n.hosts.at(host->first).at(host->second).time_ns);
-  }
-  if (top == "tags") {
-    if (parts.size() == 1) return dir_of(std::map<std::string, int>(), n.newest_ns);
-    return std::nullopt;
+    const TimeDir& d = host->second;
+    return symlink_to("../hosts/" + host->first + "/" + d.latest, d.snapshots.at(d.latest).time_ns);
   }
   return Result<BrowseNode>(not_found());
 }
 
+// parts: {"hosts"|"tags", NAME, TIME or "latest", PATH...}
+std::optional<Result<BrowseNode>> BrowseCatalog::in_time_dir(std::unique_lock<std::mutex>& lock, const TimeDir& dir,
+                                                             const std::vector<std::string>& parts) {
+  int64_t newest = dir.snapshots.at(dir.latest).time_ns;
+  if (parts.size() == 2) {
+    BrowseNode d = dir_of(dir.snapshots, newest);
+    d.children.push_back("latest");
+    return d;
+  }
+  if (parts[2] == "latest") {
+    if (parts.size() == 3) return symlink_to(dir.latest, newest);
+    return Result<BrowseNode>(not_found());  // the kernel follows the link itself
+  }
+  auto snap = dir.snapshots.find(parts[2]);
+  if (snap == dir.snapshots.end()) return std::nullopt;
+  Snapshot s = snap->second;
+  std::string rest;
+  for (size_t i = 3; i < parts.size(); ++i) rest += "/" + parts[i];
+  lock.unlock();
+  return stored(s, rest);
+}
+
 Result<BrowseNode> BrowseCatalog::resolve(const std::string& mount_path) {
   auto parts = split_path(mount_path);
-  bool listing_level = parts.size() <= 2 || (parts.size() == 3 && parts[0] == "hosts");
+  bool listing_level = parts.size() <= 2 || (parts.size() == 3 && (parts[0] == "hosts" || parts[0] == "tags"));
   if (listing_level || !listed_) GB_CHECK(refresh());
   if (auto found = resolve_once(parts)) return std::move(*found);
   // A name the last list lacks: perhaps a snapshot taken since (rate-limited).

@@ -4,7 +4,8 @@
 //   /hosts/<host>/latest                         symlink to the host's newest
 //   /snapshots/<short id>/<path>                 each snapshot by id
 //   /latest/<host>                               symlink to that host's newest
-//   /tags/                                       (empty: snapshots carry no tags yet)
+//   /tags/<tag>/<YYYY-MM-DDTHH:MM:SS>/<path>     the snapshots that carry the tag
+//   /tags/<tag>/latest                           symlink to the newest of them
 // The snapshot list is read again at most every `refresh_interval` when a
 // caller asks (a listing of these directories, a name not found there), so a
 // backup taken while mounted appears without remounting; when it brings new
@@ -55,17 +56,23 @@ class BrowseCatalog {
   static std::string time_name(int64_t time_ns);
 
  private:
+  // Snapshots by time name (a host's, a tag's) and the newest one's name.
+  struct TimeDir {
+    std::map<std::string, Snapshot> snapshots;
+    std::string latest;
+    void add(const Snapshot& s);
+  };
   struct Names {
-    std::map<std::string, std::map<std::string, Snapshot>> hosts;  // host -> time name -> snapshot
-    std::map<std::string, Snapshot> ids;                           // short id -> snapshot
-    std::map<std::string, std::string> latest;                     // host -> time name
-    std::vector<std::string> id_list;                              // every id, to see a change
+    std::map<std::string, TimeDir> hosts, tags;  // by host, by tag
+    std::map<std::string, Snapshot> ids;         // short id -> snapshot
+    std::vector<std::string> id_list;            // every id, to see a change
     int64_t newest_ns = 0;
   };
   static Names name_snapshots(const std::vector<Snapshot>& live);
   Result<BrowseNode> stored(const Snapshot& snap, const std::string& rest);
   Result<std::shared_ptr<const SnapshotTree>> tree_of(const Snapshot& snap);
   std::optional<Result<BrowseNode>> resolve_once(const std::vector<std::string>& parts);
+  std::optional<Result<BrowseNode>> in_time_dir(std::unique_lock<std::mutex>& lock, const TimeDir& dir, const std::vector<std::string>& parts);
 
   std::mutex repo_mu_;  // the repository is used by one caller at a time
   std::unique_ptr<Repository> repo_;

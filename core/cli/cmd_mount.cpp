@@ -113,7 +113,7 @@ const Command kMountCommand = {"mount",
                                "  /hosts/HOST/latest                     symlink to that host's newest snapshot\n"
                                "  /snapshots/ID/PATH                     each snapshot by its short id\n"
                                "  /latest/HOST                           symlink to that host's newest snapshot\n"
-                               "  /tags/                                 reserved for snapshot tags\n"
+                               "  /tags/TAG/YYYY-MM-DDTHH:MM:SS/PATH     the snapshots that carry TAG (and /tags/TAG/latest)\n"
                                "Files show the stored size, mode, owner, times, symlink target, hard-link count and xattrs.\n"
                                "Content is read on demand (only the segments a read touches; a cache of 64 MiB, read-ahead\n"
                                "for sequential reads; a version stored as a delta is rebuilt once into a private scratch file).\n"

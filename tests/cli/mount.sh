@@ -24,7 +24,7 @@ first=$(ls "$MNT/hosts/$host" | grep -v latest)
 [ "$(readlink "$MNT/latest/$host")" = "../hosts/$host/$first" ] || fail "latest/$host points to $(readlink "$MNT/latest/$host")"
 id=$(gb snapshots --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"][:8])')
 [ -d "$MNT/snapshots/$id$SRC/tree" ] || fail "snapshots/$id$SRC/tree is not there"
-ls -d "$MNT"/tags > /dev/null || fail "no tags directory"
+[ -d "$MNT/tags" ] && [ -z "$(ls "$MNT/tags")" ] || fail "tags/ is not an empty directory before any snapshot has a tag"
 pass "hosts/$host/$first, snapshots/$id, latest/$host"
 
 step "the mounted tree equals the source: bytes, modes, owners, mtimes, xattrs, links (treecompare), hard-link counts (stat)"
@@ -66,7 +66,7 @@ PY
 step "a backup taken while mounted appears without a remount"
 echo "second version" > "$SRC/tree/plain.txt"
 sleep 1  # a second snapshot in another second: its own time name
-gb backup "$SRC" --quiet --no-progress
+gb backup "$SRC" --quiet --no-progress --tag keep,second
 for _ in $(seq 1 50); do
   [ "$(ls "$MNT/hosts/$host" | grep -vc latest)" = 2 ] && break
   sleep 0.2
@@ -78,6 +78,13 @@ second=$(readlink "$MNT/hosts/$host/latest")
 [ "$(cat "$MNT/hosts/$host/$first$SRC/tree/plain.txt")" = hello ] || fail "the first snapshot no longer holds the old content"
 compare "$SRC" "$MNT/latest/$host$SRC" || fail "the new snapshot differs from the source"
 pass "snapshot $second appeared; both versions read"
+
+step "tags: /tags/TAG/TIME holds the snapshots that carry TAG"
+[ "$(ls "$MNT/tags")" = "$(printf 'keep\nsecond')" ] || fail "tags/ lists: $(ls "$MNT/tags")"
+[ "$(ls "$MNT/tags/keep")" = "$(printf '%s\nlatest' "$second")" ] || fail "tags/keep lists: $(ls "$MNT/tags/keep")"
+[ "$(readlink "$MNT/tags/keep/latest")" = "$second" ] || fail "tags/keep/latest points to $(readlink "$MNT/tags/keep/latest")"
+[ "$(cat "$MNT/tags/second/latest$SRC/tree/plain.txt")" = "second version" ] || fail "tags/second/latest does not hold the second snapshot"
+pass "tags keep and second: snapshot $second"
 
 step "SIGTERM unmounts"
 stop_mount "$MNT"

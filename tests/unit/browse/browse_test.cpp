@@ -25,8 +25,9 @@ std::string random_text(size_t n, uint32_t seed) {
   return s;
 }
 void write_file(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes; }
-Snapshot backup(Repository& repo, const std::string& src) {
+Snapshot backup(Repository& repo, const std::string& src, std::vector<std::string> tags = {}) {
   BackupOptions o;
+  o.tags = std::move(tags);
   o.paths = {src};
   o.hostname = "browsehost";
   o.username = "browse";
@@ -52,7 +53,7 @@ TEST_CASE("browse: the namespace of two snapshots, and ranged reads of a full an
   std::string changed = big;
   changed[3 * 4096] ^= 0x5a;  // stored as a delta of the first version
   write_file(src + "/big.bin", changed);
-  Snapshot second = backup(repo, src);
+  Snapshot second = backup(repo, src, {"weekly"});
 
   BrowseCatalog catalog(std::move(owned), nullptr, 0);
   auto root = catalog.resolve("/");
@@ -74,6 +75,16 @@ TEST_CASE("browse: the namespace of two snapshots, and ranged reads of a full an
   REQUIRE(latest_host.ok());
   CHECK(latest_host->target == "../hosts/browsehost/" + second_name);
   CHECK(catalog.resolve("/hosts/otherhost").error().kind == ErrorKind::NotFound);
+  auto tags = catalog.resolve("/tags");
+  REQUIRE(tags.ok());
+  CHECK(tags->children == std::vector<std::string>{"weekly"});
+  auto tagged = catalog.resolve("/tags/weekly");
+  REQUIRE(tagged.ok());
+  std::string tagged_name = BrowseCatalog::time_name(second.time_ns);  // alone in its tag: never a suffix
+  CHECK(tagged->children == std::vector<std::string>{tagged_name, "latest"});
+  auto tagged_file = catalog.resolve("/tags/weekly/" + tagged_name + src + "/sub/small.txt");
+  REQUIRE(tagged_file.ok());
+  CHECK(tagged_file->snapshot_id == second.id);
   CHECK(catalog.resolve("/nothing").error().kind == ErrorKind::NotFound);
 
   // The directories above the root are there (synthesized), then the stored tree.
