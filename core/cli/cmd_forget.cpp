@@ -81,7 +81,8 @@ std::string group_title(const RetentionGroup& g) {
 }
 
 Json json_snapshot(const Snapshot& s, const std::vector<std::string>* reasons) {
-  Json out = {{"id", s.id}, {"short_id", s.short_id()}, {"time", utc_time_text(s.time_ns)}, {"hostname", s.hostname}, {"paths", s.paths}};
+  Json out = {{"id", s.id},    {"short_id", s.short_id()}, {"time", utc_time_text(s.time_ns)}, {"hostname", s.hostname}, {"paths", s.paths},
+              {"tags", s.tags}};
   if (reasons) out["reasons"] = *reasons;
   return out;
 }

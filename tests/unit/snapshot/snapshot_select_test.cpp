@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "../test_support.h"
 #include "core/snapshot/snapshot_select.h"
 
 using namespace gb;
@@ -29,4 +30,34 @@ TEST_CASE("snapshot_select: --host and --path as restic does") {
   CHECK(both[0].id == "a1");
   CHECK(select_snapshots(all, {{"alpha", "beta"}, {"/home"}}).size() == 2);
   CHECK(select_snapshots(all, {{"gamma"}, {}}).empty());
+}
+
+TEST_CASE("snapshot_select: --tag a,b means both, repeated --tag means either (restic)") {
+  std::vector<Snapshot> all = {snap("a", "h", {"/"}), snap("b", "h", {"/"}), snap("c", "h", {"/"})};
+  all[0].tags = {"daily", "home"};
+  all[1].tags = {"daily"};
+  auto ids = [&](const SnapshotFilter& f) {
+    std::string out;
+    for (const auto& s : select_snapshots(all, f)) out += s.id;
+    return out;
+  };
+  CHECK(ids({{}, {}, {{"daily"}}}) == "ab");
+  CHECK(ids({{}, {}, {{"daily", "home"}}}) == "a");
+  CHECK(ids({{}, {}, {{"home"}, {"daily"}}}) == "ab");
+  CHECK(ids({{}, {}, {{"home", "weekly"}}}).empty());
+  CHECK(ids({{"h"}, {"/"}, {}}) == "abc");
+  CHECK(filter_text({{"h"}, {}, {{"a", "b"}, {"c"}}}) == "host h, tagged a,b or c");
+}
+
+TEST_CASE("snapshot_select: latest --tag names what is missing") {
+  test::ScratchDir dir;
+  auto repo = test::make_repository(dir.path, *random_hash());
+  SnapshotStore store(*repo);
+  Snapshot s = snap("", "alpha", {"/"});
+  s.tags = {"daily"};
+  REQUIRE(store.save(s).ok());
+  CHECK(resolve_snapshot(store, "latest", {{"alpha"}, {}, {{"daily"}}})->id == s.id);
+  auto none = resolve_snapshot(store, "latest", {{"alpha"}, {}, {{"weekly"}}});
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().message.find("no snapshot of host alpha is tagged weekly") == 0);
 }

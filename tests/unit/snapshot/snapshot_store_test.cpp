@@ -86,3 +86,41 @@ TEST_CASE("a tombstone moved to another name, or sealed with another key, is ref
   CHECK(listed.error().message.find("forgotten/" + b.id) != std::string::npos);
   CHECK_FALSE(store.resolve(b.id).ok());
 }
+
+TEST_CASE("retag stores a copy with the tags, forgets the original, and keeps its chain") {
+  test::ScratchDir dir;
+  auto repo = test::make_repository(dir.path, *random_hash());
+  SnapshotStore store(*repo);
+  Snapshot a = make_snapshot(store, 1, "");
+  Snapshot b = make_snapshot(store, 2, a.id);
+  auto copy = store.retag(a, {"keep", "monthly"});
+  REQUIRE(copy.ok());
+  CHECK(copy->id != a.id);
+  auto live = store.list();
+  REQUIRE(live.ok());
+  REQUIRE(live->size() == 2);
+  CHECK((*live)[0].id == copy->id);
+  CHECK((*live)[0].tags == std::vector<std::string>{"keep", "monthly"});
+  CHECK((*live)[0].log_blobs == a.log_blobs);
+  CHECK((*live)[0].time_ns == a.time_ns);
+  // The child still names the original, which still loads.
+  auto chain = store.chain(b);
+  REQUIRE(chain.ok());
+  CHECK((*chain)[0] == a.log_blobs);
+}
+
+TEST_CASE("tags trail the snapshot payload; a payload without them reads as untagged") {
+  Snapshot s;
+  s.hostname = "h";
+  s.paths = {"/"};
+  Bytes plain = encode_snapshot(s);
+  s.tags = {"a", "b"};
+  Bytes tagged = encode_snapshot(s);
+  // What binaries before tags wrote and read: the same bytes up to the stats.
+  REQUIRE(tagged.size() > plain.size());
+  CHECK(std::equal(plain.begin(), plain.end(), tagged.begin()));
+  CHECK(decode_snapshot(plain)->tags.empty());
+  CHECK(decode_snapshot(tagged)->tags == s.tags);
+  tagged.push_back(0);
+  CHECK_FALSE(decode_snapshot(tagged).ok());
+}
