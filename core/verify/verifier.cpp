@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/content/blob_seal.h"
@@ -153,7 +154,45 @@ void name_damaged_files(Repository& repo, const std::unordered_set<Hash, HashHas
   }
 }
 
+// A pack id's first 32 bits: ids are SHA-256 of the pack's bytes, so they
+// spread evenly and the same pack always falls in the same subset.
+uint32_t id_prefix(const std::string& id) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < 8 && i < id.size(); ++i) {
+    char c = id[i];
+    v = v << 4 | static_cast<uint32_t>(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+  }
+  return v;
+}
+
 }  // namespace
+
+std::vector<std::string> choose_data_subset(const std::vector<std::pair<std::string, uint64_t>>& packs, const DataSubset& subset) {
+  auto sorted = packs;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::string> out;
+  uint64_t total = 0;
+  for (const auto& [id, size] : sorted) {
+    bool take = true;
+    switch (subset.kind) {
+      case DataSubset::Kind::All:
+        break;
+      case DataSubset::Kind::Part:
+        take = subset.m > 0 && id_prefix(id) % subset.m == subset.n - 1;
+        break;
+      case DataSubset::Kind::Percent:
+        take = static_cast<double>(id_prefix(id)) < subset.percent / 100 * 4294967296.0;
+        break;
+      case DataSubset::Kind::Bytes:
+        take = out.empty() || total < subset.bytes;
+        break;
+    }
+    if (!take) continue;
+    out.push_back(id);
+    total += size;
+  }
+  return out;
+}
 
 Result<VerifyReport> run_verify(Repository& repo, const VerifyOptions& options, VerifyProgress& progress) {
   VerifyReport report;
@@ -164,7 +203,12 @@ Result<VerifyReport> run_verify(Repository& repo, const VerifyOptions& options, 
   for (const auto& name : garbage)
     report.damaged_objects.push_back(name + ": not a lock of this repository (damaged); 'gridbackup prune' removes it");
   if (options.read_data) {
-    auto packs = repo.index().pack_names();
+    std::unordered_map<std::string, uint64_t> sizes;
+    if (auto stored = repo.backend().list("data/"))
+      for (const auto& o : *stored) sizes.emplace(o.name.substr(o.name.rfind('/') + 1), o.size);
+    std::vector<std::pair<std::string, uint64_t>> indexed;
+    for (const auto& id : repo.index().pack_names()) indexed.emplace_back(id, sizes.count(id) ? sizes[id] : 0);
+    auto packs = choose_data_subset(indexed, options.subset);
     progress.total = packs.size();
     std::unordered_set<Hash, HashHasher> seen, bad_blobs;
     for (const auto& id : packs) {

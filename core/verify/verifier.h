@@ -12,9 +12,24 @@
 
 namespace gb {
 
+// Which packs read_data reads (restic's --read-data-subset). The choice
+// depends on each pack's id alone, so `part` n of m (1 <= n <= m) over
+// n = 1..m reads every pack exactly once: a rotating schedule (the
+// service's daily slice) covers all data in m runs.
+struct DataSubset {
+  enum class Kind { All, Part, Percent, Bytes } kind = Kind::All;
+  uint32_t n = 1, m = 1;  // Part: packs whose id's first 8 hex digits, as a number, are n-1 modulo m
+  double percent = 100;   // Percent: packs whose id's first 8 hex digits fall in the lowest `percent` of their range
+  uint64_t bytes = 0;     // Bytes: packs in id order until their stored sizes reach `bytes` (at least one)
+};
+
 struct VerifyOptions {
   bool read_data = false;
+  DataSubset subset;  // under read_data
 };
+
+// The packs `subset` chooses among `packs` (id -> stored size), in id order.
+std::vector<std::string> choose_data_subset(const std::vector<std::pair<std::string, uint64_t>>& packs, const DataSubset& subset);
 
 struct VerifyProgress {
   std::atomic<uint64_t> done{0};
