@@ -151,6 +151,8 @@ Result<CommandLine> parse_command_line(std::span<const Command* const> commands,
     return invalid(fmt::format("{} (see 'gridbackup help {}')", e.what(), cl.command));
   }
   cl.args.insert(cl.args.end(), after.begin(), after.end());
+  for (const CLI::Option* o : app->get_options())
+    for (const auto& n : o->get_lnames()) cl.takes.insert(n);
   for (const auto& h : cl.all("host"))
     if (h.empty()) return invalid("--host needs a host name, not an empty string");
   for (const auto& x : cl.all("exclude")) GB_CHECK(check_exclude_pattern(x, "--exclude"));

@@ -39,7 +39,7 @@ int cmd_agent(const CommandLine& cl);
 // Each command's spec (command.h), defined next to the function it runs.
 extern const Command kInitCommand, kBackupCommand, kUploadCommand, kStatusCommand, kSnapshotsCommand, kLsCommand, kRestoreCommand, kDiffCommand,
     kFindCommand, kForgetCommand, kVerifyCommand, kCapCommand, kPruneCommand, kGridCommand, kRepairCommand, kAgentCommand, kUnlockCommand,
-    kDumpCommand, kStatsCommand, kVersionsCommand, kMountCommand, kTagCommand;
+    kDumpCommand, kStatsCommand, kVersionsCommand, kMountCommand, kTagCommand, kConfigCommand;
 
 // Prints "gridbackup: <sentence>" on stderr and returns the matching exit code.
 int report_error(const Error& e);

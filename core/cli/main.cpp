@@ -35,7 +35,10 @@ Global options (every command):
   --state-dir DIR   local state and caches (deletable at any time)
   --quiet           print only errors
   --help, -h        help; --version: the version
-Environment: GRIDBACKUP_REPO, GRIDBACKUP_CAP, GRIDBACKUP_CAP_FILE, GRIDBACKUP_STATE_DIR, GRIDBACKUP_HOST
+Environment: GRIDBACKUP_REPO, GRIDBACKUP_CAP, GRIDBACKUP_CAP_FILE, GRIDBACKUP_STATE_DIR, GRIDBACKUP_HOST,
+             GRIDBACKUP_CONFIG, GRIDBACKUP_SYSTEM_CONFIG (other config files)
+Config files: /etc/gridbackup/config.toml, ~/.config/gridbackup/config.toml ('gridbackup config keys');
+              a flag outranks the environment, which outranks the user's file, then the system's
 Names with control characters or bytes not UTF-8 are shown in $'...' quoting (--json: exact).
 Exit codes: 0 ok, 1 error, 2 bad arguments, 3 some paths not backed up/restored (or skipped:
             pseudo-filesystems), 4 backup --audit found changes the journal missed (the
@@ -55,10 +58,11 @@ const gb::Command kVersionCommand = {"version", "", "print the version (also: --
 
 // In the order `gridbackup help` lists them.
 const gb::Command* const kCommands[] = {
-    &gb::kInitCommand,  &gb::kBackupCommand, &gb::kUploadCommand,  &gb::kStatusCommand, &gb::kSnapshotsCommand, &gb::kLsCommand,
-    &gb::kTagCommand,   &gb::kForgetCommand, &gb::kDiffCommand,    &gb::kFindCommand,   &gb::kVersionsCommand,  &gb::kDumpCommand,
-    &gb::kStatsCommand, &gb::kMountCommand,  &gb::kRestoreCommand, &gb::kVerifyCommand, &gb::kCapCommand,       &gb::kUnlockCommand,
-    &gb::kPruneCommand, &gb::kGridCommand,   &gb::kRepairCommand,  &gb::kAgentCommand,  &kHelpCommand,          &kVersionCommand,
+    &gb::kInitCommand,     &gb::kBackupCommand, &gb::kUploadCommand, &gb::kStatusCommand, &gb::kSnapshotsCommand,
+    &gb::kLsCommand,       &gb::kTagCommand,    &gb::kForgetCommand, &gb::kDiffCommand,   &gb::kFindCommand,
+    &gb::kVersionsCommand, &gb::kDumpCommand,   &gb::kStatsCommand,  &gb::kMountCommand,  &gb::kRestoreCommand,
+    &gb::kVerifyCommand,   &gb::kCapCommand,    &gb::kUnlockCommand, &gb::kPruneCommand,  &gb::kGridCommand,
+    &gb::kRepairCommand,   &gb::kAgentCommand,  &gb::kConfigCommand, &kHelpCommand,       &kVersionCommand,
 };
 
 const gb::Command* find_command(const std::string& name) {
@@ -131,6 +135,9 @@ int main(int argc, char** argv) {
       std::fputs(command_help(command).c_str(), stdout);
       return kExitOk;
     }
+    // Help and version answer even beside a broken config file.
+    if (cl->command != "help" && cl->command != "version")
+      if (Status st = apply_config(*cl); !st) return report_error(st.error());
     // The agent receives its signals itself (signalfd, agents/linux/agent_daemon.cpp);
     // so does mount, which must unmount first (agents/fuse/fuse_mount.cpp).
     if (cl->command != "agent" && cl->command != "mount") install_interrupt_handling();

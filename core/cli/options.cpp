@@ -224,6 +224,8 @@ Result<TransferOptions> transfer_options(const CommandLine& cl) {
 std::string host_name(const CommandLine& cl) {
   if (auto v = cl.value("host")) return *v;
   if (std::string e = env_value("GRIDBACKUP_HOST"); !e.empty()) return e;
+  if (cl.config)
+    if (auto v = cl.config->value("host")) return *v;
   char buf[256] = {};
   ::gethostname(buf, sizeof buf - 1);
   return buf;

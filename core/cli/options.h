@@ -4,10 +4,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/common/result.h"
+#include "core/config/config_file.h"
 #include "core/queue/upload_queue.h"
 #include "core/repository/derived_cap.h"
 #include "core/repository/repository.h"
@@ -23,6 +25,10 @@ struct CommandLine {
   std::map<std::string, std::vector<std::string>> values;  // --name VALUE (repeatable)
   std::map<std::string, bool> flags;                       // --name
   bool stores = false;                                     // the command stores objects (Command::stores)
+  std::set<std::string> takes;                             // the option names the command declares (without "--")
+  std::shared_ptr<const Config> config;                    // the config files as read (apply_config); null: none read
+  std::set<std::string> from_config;                       // the options apply_config filled (not typed)
+  int verbosity = 0;                                       // -v: 1, -vv: 2 (output.h decides what each prints)
   bool flag(const std::string& name) const { return flags.count(name) > 0; }
   std::optional<std::string> value(const std::string& name) const;
   std::vector<std::string> all(const std::string& name) const;
@@ -39,6 +45,11 @@ Result<std::vector<std::string>> tag_set(const std::vector<std::string>& values)
 // either list; within one comma list, every tag). With no --host and
 // this_host_by_default, the filter names this host (host_name): what "latest" means.
 Result<SnapshotFilter> snapshot_filter(const CommandLine& cl, bool this_host_by_default);
+
+// Fills what the command line leaves open from the config files (config_step.cpp):
+// each setting (core/config/settings.cpp) whose option the command takes, unless
+// its flag was given or its environment variable is set. A bad file: InvalidArgument.
+Status apply_config(CommandLine& cl);
 
 std::string default_repository_url();
 std::string default_cap_file();

@@ -6,6 +6,8 @@ set -euo pipefail
 W=$(mktemp -d /var/tmp/gbtest.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 export GRIDBACKUP_STATE_DIR=$W/state
+# No config file of this machine or user changes what a test sees (tests/cli/config.sh writes its own).
+export GRIDBACKUP_CONFIG=$W/user-config.toml GRIDBACKUP_SYSTEM_CONFIG=$W/system-config.toml
 unset GRIDBACKUP_REPO GRIDBACKUP_CAP GRIDBACKUP_CAP_FILE
 CAP=$W/cap
 REPO=$W/repo
