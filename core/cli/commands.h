@@ -35,11 +35,13 @@ int cmd_tag(const CommandLine& cl);
 // The change-journal agent (core/cli/cmd_agent.cpp; linked into gridbackup
 // only, with the agent library).
 int cmd_agent(const CommandLine& cl);
+// The always-on service (core/cli/cmd_service.cpp, core/service).
+int cmd_service(const CommandLine& cl);
 
 // Each command's spec (command.h), defined next to the function it runs.
 extern const Command kInitCommand, kBackupCommand, kUploadCommand, kStatusCommand, kSnapshotsCommand, kLsCommand, kRestoreCommand, kDiffCommand,
     kFindCommand, kForgetCommand, kVerifyCommand, kCapCommand, kPruneCommand, kGridCommand, kRepairCommand, kAgentCommand, kUnlockCommand,
-    kDumpCommand, kStatsCommand, kVersionsCommand, kMountCommand, kTagCommand, kConfigCommand;
+    kDumpCommand, kStatsCommand, kVersionsCommand, kMountCommand, kTagCommand, kConfigCommand, kServiceCommand;
 
 // Prints "gridbackup: <sentence>" on stderr and returns the matching exit code.
 int report_error(const Error& e);

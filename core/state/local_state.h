@@ -6,6 +6,7 @@
 //
 //   DIR/journal.db                the change journal (the agent appends, backups read)
 //   DIR/agent.lock                flocked by the running agent
+//   DIR/service.db                the service's schedule (core/service/service_state.h)
 //   DIR/grid-H/WHAT.cursor        progress of a grid's verify, repair or retire (H: the grid URL's hash)
 //   DIR/REPO/queue.db             the upload queue of repository REPO (its id, hex)
 //   DIR/REPO/staging/             copies of files that would not hold still
@@ -56,6 +57,8 @@ class LocalState {
   std::string journal_path() const;
   std::string agent_lock_path() const;
   bool has_journal() const;
+  // The always-on service's schedule.
+  std::string service_path() const { return dir_ + "/service.db"; }
   // True while an agent process holds this dir's agent lock.
   bool agent_running() const;
   // Opens the journal, creating it (and the dir) when missing.

@@ -1,0 +1,353 @@
+// `gridbackup service run`: the always-on service (docs/SERVICE.md). One
+// process that keeps the change-journal agent running beside it and runs,
+// on a schedule, the very commands a person would type: backup (a narrow
+// slice when the journal holds changes, a full scan where there is no
+// journal, the weekly audit), upload (by the bandwidth schedule, paused on
+// battery), forget (retention), prune and verify. Each job calls the
+// command's own function with a command line built here, so there is one
+// code path and the repository locks keep the CLI working beside it.
+// Crash-only: the schedule lives in the state dir (service_state.h).
+#include <fmt/format.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+
+#include "core/backup/own_files.h"
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/common/clock.h"
+#include "core/common/duration.h"
+#include "core/common/private_files.h"
+#include "core/fs/file_system.h"
+#include "core/journal/change_journal.h"
+#include "core/journal/slice_plan.h"
+#include "core/service/power_supply.h"
+#include "core/service/service_state.h"
+#include "core/service/upload_schedule.h"
+
+extern char** environ;
+
+namespace gb {
+namespace {
+
+constexpr const char* kServiceUsage = R"(Usage: gridbackup service run [OPTIONS] ROOT...
+
+  run [--user] ROOT...
+              run the always-on service in the foreground (systemd runs it so):
+              keeps the change-journal agent running, snapshots the ROOTs every
+              --snapshot-interval when the journal holds changes (a full scan
+              every --full-scan-interval where there is no journal; an audit
+              weekly), uploads continuously by the --upload-limit schedule
+              (paused on battery), and daily forget, weekly prune and a daily
+              verify. The schedule is kept in the state dir: a restart after
+              kill -9 resumes it. Without --user it is the system's service
+              (state dir /var/lib/gridbackup unless --state-dir says).
+
+upload-limit entries: "WHEN = RATE", first match wins, none: unlimited.
+  WHEN: * | DAYS | DAYS HH:MM-HH:MM | HH:MM-HH:MM   (DAYS: Mon-Fri, Sat,Sun, ...)
+  RATE: unlimited | paused | NUMBER UNIT/s          (UNIT: B KiB MiB GiB KB MB GB)
+  e.g. --upload-limit "Mon-Fri 08:00-23:00 = 1MiB/s" --upload-limit "* = unlimited"
+)";
+
+// The service's settings, defaults as docs/SERVICE.md lists them.
+struct ServiceSettings {
+  std::vector<std::string> roots;
+  bool run_agent = true;
+  int64_t snapshot_interval_ns = 15LL * 60 * 1000000000;
+  int64_t full_scan_interval_ns = 6LL * 3600 * 1000000000;
+  int64_t audit_interval_ns = 7LL * 86400 * 1000000000;
+  int64_t upload_interval_ns = 60LL * 1000000000;  // a retry of a failed or paused upload
+  int64_t forget_interval_ns = 86400LL * 1000000000;
+  int64_t prune_interval_ns = 7LL * 86400 * 1000000000;
+  int64_t verify_interval_ns = 86400LL * 1000000000;
+  std::vector<std::string> keep = {"keep-hourly=24", "keep-daily=14", "keep-weekly=8", "keep-monthly=24"};
+  UploadSchedule upload_limit;
+  std::string power_supply_root = kLinuxPowerSupplyRoot;
+  bool pause_on_battery = true;
+};
+
+Result<int64_t> interval_option(const CommandLine& cl, const std::string& name, int64_t fallback) {
+  auto v = cl.value(name);
+  if (!v) return fallback;
+  auto d = parse_duration(*v);
+  if (!d) return make_error(ErrorKind::InvalidArgument, fmt::format("--{}: {}", name, d.error().message));
+  if (d->total_seconds() <= 0) return make_error(ErrorKind::InvalidArgument, fmt::format("--{} wants a duration above zero, not '{}'", name, *v));
+  return d->total_seconds() * 1000000000;
+}
+
+Result<ServiceSettings> service_settings(const CommandLine& cl) {
+  ServiceSettings s;
+  s.roots = cl.args;
+  if (s.roots.empty()) return make_error(ErrorKind::InvalidArgument, "service run needs at least one ROOT to back up");
+  for (auto& r : s.roots) r = absolute_normal(r);
+  s.run_agent = !cl.flag("no-agent");
+  GB_ASSIGN(s.snapshot_interval_ns, interval_option(cl, "snapshot-interval", s.snapshot_interval_ns));
+  GB_ASSIGN(s.full_scan_interval_ns, interval_option(cl, "full-scan-interval", s.full_scan_interval_ns));
+  GB_ASSIGN(s.audit_interval_ns, interval_option(cl, "audit-interval", s.audit_interval_ns));
+  GB_ASSIGN(s.forget_interval_ns, interval_option(cl, "forget-interval", s.forget_interval_ns));
+  GB_ASSIGN(s.prune_interval_ns, interval_option(cl, "prune-interval", s.prune_interval_ns));
+  GB_ASSIGN(s.verify_interval_ns, interval_option(cl, "verify-interval", s.verify_interval_ns));
+  GB_ASSIGN(s.upload_limit, UploadSchedule::parse(cl.all("upload-limit")));
+  if (auto v = cl.value("power-supply-root")) s.power_supply_root = *v;
+  if (auto v = cl.value("on-battery")) {
+    if (*v != "pause" && *v != "upload")
+      return make_error(ErrorKind::InvalidArgument, fmt::format("--on-battery wants pause or upload, not '{}'", *v));
+    s.pause_on_battery = *v == "pause";
+  }
+  return s;
+}
+
+void say(const std::string& line) {
+  std::printf("gridbackup service: %s\n", line.c_str());
+  std::fflush(stdout);
+}
+
+class Service {
+ public:
+  Service(const CommandLine& cl, ServiceSettings settings, LocalState state, std::unique_ptr<ServiceState> schedule)
+      : cl_(cl), s_(std::move(settings)), state_(std::move(state)), schedule_(std::move(schedule)) {}
+
+  [[noreturn]] void run() {
+    say(fmt::format("started; state dir {}, roots {}", state_.dir(), fmt::join(s_.roots, " ")));
+    for (;;) {
+      reap_children();
+      if (s_.run_agent) keep_agent_running();
+      snapshot_if_due();
+      upload_if_due();
+      run_if_due("forget", s_.forget_interval_ns, [&] { return forget(); });
+      run_if_due("prune", s_.prune_interval_ns, [&] { return cmd_prune(sub("prune", true)); });
+      run_if_due("verify", s_.verify_interval_ns, [&] { return cmd_verify(sub("verify", false)); });
+      std::this_thread::sleep_for(tick());
+    }
+  }
+
+ private:
+  // A command line for one job: the service's repository, cap and state dir.
+  CommandLine sub(const std::string& command, bool stores) const {
+    CommandLine c;
+    c.command = command;
+    c.stores = stores;
+    for (const char* name : {"repo", "cap-file", "cap", "host"})
+      if (auto v = cl_.value(name)) c.values[name] = {*v};
+    c.values["state-dir"] = {state_.dir()};
+    c.flags["quiet"] = true;
+    c.flags["no-progress"] = true;
+    return c;
+  }
+
+  std::chrono::milliseconds tick() const {
+    int64_t ms = std::min<int64_t>(1000, s_.snapshot_interval_ns / 4000000);
+    return std::chrono::milliseconds(std::max<int64_t>(ms, 50));
+  }
+
+  void reap_children() {
+    while (::waitpid(-1, nullptr, WNOHANG) > 0) {}
+  }
+
+  // The agent runs as a child process (`gridbackup agent run`): it takes its
+  // own signals and its own lock, and a service restarted after kill -9
+  // finds it still running and simply goes on using it.
+  void keep_agent_running() {
+    if (state_.agent_running()) return;
+    int64_t now = monotonic_ns();
+    if (now < next_agent_start_ns_) return;
+    next_agent_start_ns_ = now + 30LL * 1000000000;
+    std::string exe = fs::executable_path();
+    std::vector<std::string> argv = {exe, "agent", "run", "--state-dir", state_.dir()};
+    argv.insert(argv.end(), s_.roots.begin(), s_.roots.end());
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    pid_t pid = 0;
+    if (int rc = ::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, args.data(), environ); rc != 0) {
+      say(fmt::format("cannot start the change-journal agent: {}; snapshots scan in full", std::strerror(rc)));
+      return;
+    }
+    // Its start record is what makes the first snapshot's journal usable.
+    for (int i = 0; i < 200 && !state_.agent_running(); ++i) {
+      int status = 0;
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        say("the change-journal agent exited at start (see its message above); snapshots scan in full until it runs");
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    say(fmt::format("change-journal agent started (pid {})", pid));
+  }
+
+  // The change journal's last seq, and whether it holds a change after
+  // `after` that is not a backup's own cookie file.
+  std::optional<int64_t> journal_seq() const {
+    auto j = state_.existing_journal();
+    if (!j) return std::nullopt;
+    auto seq = (*j)->last_seq();
+    return seq ? std::optional<int64_t>(*seq) : std::nullopt;
+  }
+  bool journal_has_changes(int64_t after) const {
+    auto j = state_.existing_journal();
+    if (!j) return true;
+    for (;;) {
+      auto rows = (*j)->read_since(after, 1000);
+      if (!rows) return true;  // an unreadable journal: a snapshot finds out more than guessing
+      if (rows->empty()) return false;
+      for (const auto& row : *rows) {
+        const std::string& p = row.record.path;
+        size_t slash = p.rfind('/');
+        if (p.compare(slash == std::string::npos ? 0 : slash + 1, kCookiePrefix.size(), kCookiePrefix) != 0) return true;
+      }
+      after = rows->back().seq;
+    }
+  }
+
+  void snapshot_if_due() {
+    int64_t now = now_ns();
+    auto last = schedule_->last("snapshot");
+    if (!last) return say(last.error().message);
+    bool journal = s_.run_agent && state_.agent_running();
+    bool audit = false;
+    if (journal) {
+      auto last_audit = schedule_->last("audit");
+      audit = last_audit && job_due(*last_audit, now, s_.audit_interval_ns) && *last;
+    }
+    bool due;
+    if (!*last || audit)
+      due = true;
+    else if (journal)
+      due = job_due(*last, now, s_.snapshot_interval_ns) && journal_has_changes((*last)->journal_seq);
+    else
+      due = job_due(*last, now, s_.full_scan_interval_ns);
+    if (!due) return;
+    int64_t seq = journal_seq().value_or(0);
+    CommandLine c = sub("backup", true);
+    c.args = s_.roots;
+    c.flags["no-upload"] = true;
+    if (audit) c.flags["audit"] = true;
+    int code = cmd_backup(c);
+    say(fmt::format("{} {}",
+                    audit     ? "audit snapshot"
+                    : journal ? "snapshot"
+                              : "full-scan snapshot",
+                    code == kExitOk ? "saved" : fmt::format("ended with exit code {}", code)));
+    record("snapshot", code, seq);
+    if (audit || !journal) record("audit", code, seq);
+    upload_wanted_ = true;
+  }
+
+  // Why uploads wait now, or "" when they may run.
+  std::string pause_reason(UploadLimit& limit) const {
+    if (s_.pause_on_battery) {
+      PowerState power = read_power_state(s_.power_supply_root);
+      if (power.on_battery) return power.reason;
+    }
+    limit = s_.upload_limit.now();
+    if (limit.paused) return fmt::format("the upload-limit schedule says paused ('{}')", limit.entry);
+    return "";
+  }
+
+  void upload_if_due() {
+    UploadLimit limit;
+    std::string why = pause_reason(limit);
+    if (why != paused_for_) {
+      say(why.empty() ? "uploads resumed" : fmt::format("uploads paused: {}", why));
+      paused_for_ = why;
+      (void)schedule_->set_value("paused", why);
+    }
+    if (!why.empty()) return;
+    auto last = schedule_->last("upload");
+    if (!last) return say(last.error().message);
+    if (!upload_wanted_ && !job_due(*last, now_ns(), s_.upload_interval_ns)) return;
+    CommandLine c = sub("upload", true);
+    if (limit.bytes_per_second != kUnlimitedRate) c.values["limit-upload"] = {std::to_string(std::max<uint64_t>(1, limit.bytes_per_second / 1024))};
+    int code = cmd_upload(c);
+    if (code != kExitOk) say(fmt::format("upload ended with exit code {}; tried again in a minute", code));
+    record("upload", code, 0);
+    upload_wanted_ = false;
+  }
+
+  int forget() {
+    CommandLine c = sub("forget", true);
+    for (const auto& k : s_.keep) {
+      size_t eq = k.find('=');
+      c.values[k.substr(0, eq)] = {k.substr(eq + 1)};
+    }
+    return cmd_forget(c);
+  }
+
+  template <typename Job>
+  void run_if_due(const std::string& name, int64_t interval_ns, Job job) {
+    auto last = schedule_->last(name);
+    if (!last) return say(last.error().message);
+    // Upkeep waits for the first snapshot: there is nothing to keep before it.
+    auto snap = schedule_->last("snapshot");
+    if (!snap || !*snap || !job_due(*last, now_ns(), interval_ns)) return;
+    int code = job();
+    say(fmt::format("{} {}", name, code == kExitOk ? "done" : fmt::format("ended with exit code {}", code)));
+    record(name, code, 0);
+  }
+
+  void record(const std::string& job, int code, int64_t seq) {
+    if (Status st = schedule_->record(job, {now_ns(), code, seq}); !st) say(st.error().message);
+  }
+
+  const CommandLine& cl_;
+  ServiceSettings s_;
+  LocalState state_;
+  std::unique_ptr<ServiceState> schedule_;
+  int64_t next_agent_start_ns_ = 0;
+  bool upload_wanted_ = true;  // a queue left by a service that was killed is drained at start
+  std::string paused_for_;
+};
+
+int service_run(const CommandLine& cl) {
+  auto settings = service_settings(cl);
+  if (!settings) return report_error(settings.error());
+  LocalState state = cl.value("state-dir") || cl.flag("user") ? local_state(cl) : LocalState(LocalState::kSystemAgentDir);
+  if (Status st = make_private_dir(state.dir()); !st) return report_error(st.error());
+  auto schedule = ServiceState::open(state.service_path());
+  if (!schedule) return report_error(schedule.error());
+  Service(cl, std::move(*settings), std::move(state), std::move(*schedule)).run();
+}
+
+}  // namespace
+
+int cmd_service(const CommandLine& cl) {
+  std::string sub = cl.args.empty() ? "" : cl.args[0];
+  CommandLine rest = cl;
+  if (!rest.args.empty()) rest.args.erase(rest.args.begin());
+  if (sub == "run") return service_run(rest);
+  if (sub.empty() || sub == "help") {
+    std::fputs(kServiceUsage, stdout);
+    return sub.empty() ? kExitUsage : kExitOk;
+  }
+  return report_error(make_error(ErrorKind::InvalidArgument, fmt::format("unknown service command '{}' (see 'gridbackup service help')", sub)));
+}
+
+namespace {
+
+void service_options(CommandOptions& o) {
+  o.flag("user", "run: this user's service (state dir in ~/.local/state), not the system's");
+  o.flag("no-agent", "run: no change-journal agent (every snapshot a full scan, every --full-scan-interval)");
+  o.value("snapshot-interval", "DURATION", "run: a snapshot this often when the journal holds changes (default 15min)");
+  o.value("full-scan-interval", "DURATION", "run: a full-scan snapshot this often where there is no journal (default 6h)");
+  o.value("audit-interval", "DURATION", "run: an audit snapshot this often (default 7d)");
+  o.value("forget-interval", "DURATION", "run: retention this often (default 1d; keep 24 hourly, 14 daily, 8 weekly, 24 monthly)");
+  o.value("prune-interval", "DURATION", "run: prune this often (default 7d)");
+  o.value("verify-interval", "DURATION", "run: verify this often (default 1d)");
+  o.value("upload-limit", "'WHEN = RATE'", "run: the bandwidth schedule, one entry each (repeatable; grammar below)");
+  o.value("power-supply-root", "DIR", "run: where the power supplies are (default /sys/class/power_supply)");
+  o.value("on-battery", "pause|upload", "run: what uploads do on battery (default pause)");
+  o.value("host", "NAME", "host name recorded in the snapshots (default GRIDBACKUP_HOST, then the machine's name)");
+}
+
+}  // namespace
+
+const Command kServiceCommand = {
+    "service", "run ROOT...", "the always-on service: scheduled snapshots, uploads and upkeep", service_options, cmd_service, false, kServiceUsage};
+
+}  // namespace gb

@@ -1,0 +1,133 @@
+#!/bin/bash
+# The always-on service (gridbackup service run) end to end, on an ext4
+# image of its own with the change-journal agent it starts: a snapshot
+# after a change with no command typed and none without one; uploads pause
+# on a faked battery (a power-supply tree of plain files) and resume on AC;
+# kill -9 and a restart resumes the schedule (no snapshot made again for
+# nothing, changes still taken); a CLI backup beside the running service;
+# a bad upload-limit entry is one sentence.
+source "$GB_TESTS/tools/cli_lib.sh"
+
+step "a bad upload-limit entry: one sentence, exit 2"
+expect_fail 2 "upload-limit entry 'Mon-Fry 08:00-23:00 = 1MiB/s': 'Mon-Fry' is not a day" \
+  "$GB" service run --upload-limit "* = unlimited" --upload-limit "Mon-Fry 08:00-23:00 = 1MiB/s" "$W"
+one_clear_sentence "$W/err.txt" "is not a day"
+expect_fail 2 "'fast' is not a rate" "$GB" service run --upload-limit "* = fast" "$W"
+expect_fail 2 "service run needs at least one ROOT" "$GB" service run
+
+[ "$(id -u)" = 0 ] || skip "the service test runs the fanotify agent: it needs root (CAP_SYS_ADMIN, loop mounts)"
+M=$W/mnt
+ROOT=$M/root
+S=$W/service-state
+POWER=$W/power
+GROUPS_STARTED=()
+cleanup() {
+  local g
+  for g in "${GROUPS_STARTED[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done
+  sleep 0.5
+  mountpoint -q "$M" && umount "$M"
+  rm -rf "$W"
+}
+trap cleanup EXIT
+truncate -s 64M "$W/fs.img"
+mkfs.ext4 -q -F "$W/fs.img" 2>/dev/null || skip "mkfs.ext4 failed"
+mkdir "$M"
+mount -o loop "$W/fs.img" "$M" 2>/dev/null || skip "cannot loop-mount an ext4 image here"
+mkdir -p "$ROOT/docs" "$POWER/AC" "$POWER/BAT0"
+echo Mains > "$POWER/AC/type"
+echo 1 > "$POWER/AC/online"
+echo Battery > "$POWER/BAT0/type"
+echo Charging > "$POWER/BAT0/status"
+for i in 1 2 3; do head -c 20000 /dev/urandom > "$ROOT/docs/f$i"; done
+init_repo
+
+# The service and the agent it starts run in a session of their own, so
+# the cleanup ends both (and an agent left by a killed service) by group.
+SERVICE_PID=
+start_service() {
+  setsid "$GB" --cap-file "$CAP" service run --state-dir "$S" --snapshot-interval 2s --power-supply-root "$POWER" "$ROOT" >> "$W/service.log" 2>&1 &
+  SERVICE_PID=$!
+  GROUPS_STARTED+=("$SERVICE_PID")
+}
+snapshot_count() { gb snapshots --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+# wait_for PATTERN SECONDS: the service's log shows PATTERN within SECONDS.
+wait_for() {
+  local i
+  for i in $(seq 1 $(($2 * 10))); do
+    grep -qE "$1" "$W/service.log" && return 0
+    kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$W/service.log" >&2; fail "the service exited"; }
+    sleep 0.1
+  done
+  cat "$W/service.log" >&2
+  fail "the service's log does not show /$1/ within $2 s"
+}
+wait_snapshots() {
+  local want=$1 i
+  for i in $(seq 1 $(($2 * 5))); do
+    [ "$(snapshot_count)" -ge "$want" ] && return 0
+    sleep 0.2
+  done
+  cat "$W/service.log" >&2
+  fail "no snapshot $want within $2 s (have $(snapshot_count))"
+}
+
+step "start: the agent is started and a first snapshot is made"
+start_service
+wait_for "change-journal agent started" 15
+wait_snapshots 1 20
+pass "first snapshot with no command typed"
+
+step "no change, no snapshot"
+sleep 1
+n=$(snapshot_count)
+sleep 6
+[ "$(snapshot_count)" = "$n" ] || { cat "$W/service.log" >&2; fail "the service made a snapshot with nothing changed"; }
+pass "3 intervals without a change made no snapshot"
+
+step "a change appears in a new snapshot within two intervals"
+echo "changed $(date +%s%N)" > "$ROOT/docs/f2"
+wait_snapshots $((n + 1)) 6
+gb restore latest --target "$W/r1" --quiet
+cmp "$ROOT/docs/f2" "$W/r1$ROOT/docs/f2" || fail "the new snapshot lacks the change"
+pass "the change is in snapshot $((n + 1)), byte-exact"
+
+step "uploads pause on battery and resume on AC"
+echo 0 > "$POWER/AC/online"
+echo Discharging > "$POWER/BAT0/status"
+wait_for "uploads paused: on battery \(BAT0 discharging\)" 5
+n=$(snapshot_count)
+head -c 300000 /dev/urandom > "$ROOT/docs/on-battery"
+wait_snapshots $((n + 1)) 8
+sleep 2
+gb snapshots --json | python3 -c 'import json,sys; s=json.load(sys.stdin)[-1]; sys.exit(0 if not s["complete"] else 1)' ||
+  { gb snapshots --json >&2; fail "the snapshot taken on battery was uploaded"; }
+pass "the snapshot taken on battery waits in the queue"
+echo 1 > "$POWER/AC/online"
+wait_for "uploads resumed" 5
+for i in $(seq 1 50); do
+  gb snapshots --json | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)[-1]["complete"] else 1)' && break
+  sleep 0.2
+done
+gb snapshots --json | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)[-1]["complete"] else 1)' ||
+  { cat "$W/service.log" >&2; fail "the queue was not drained on AC"; }
+pass "on AC the queue drains: the snapshot is complete"
+
+step "a CLI backup beside the running service"
+gb backup --state-dir "$S" "$ROOT" --quiet || fail "a CLI backup failed while the service runs"
+pass "CLI backup while the service runs"
+
+step "kill -9 and restart: the schedule resumes"
+sleep 3  # let the service see the CLI's cookie and settle
+kill -9 "$SERVICE_PID"
+wait "$SERVICE_PID" 2>/dev/null || true
+n=$(snapshot_count)
+start_service
+wait_for "started; state dir" 5
+sleep 5
+[ "$(snapshot_count)" = "$n" ] || { cat "$W/service.log" >&2; fail "the restarted service made a snapshot with nothing changed"; }
+echo "after restart" > "$ROOT/docs/f3"
+wait_snapshots $((n + 1)) 6
+gb restore latest --target "$W/r2" --quiet
+cmp "$ROOT/docs/f3" "$W/r2$ROOT/docs/f3" || fail "the snapshot after the restart lacks the change"
+pass "restart after kill -9: no snapshot for nothing, the next change taken"
+no_crash_in "$W/service.log" "the service"
