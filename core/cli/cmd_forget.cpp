@@ -34,6 +34,10 @@ Result<uint64_t> keep_count(const CommandLine& cl, const std::string& name) {
 Result<RetentionPolicy> policy_from(const CommandLine& cl) {
   RetentionPolicy p;
   GB_ASSIGN(p.keep_last, keep_count(cl, "keep-last"));
+  for (const auto& v : cl.all("keep-tag")) {
+    GB_ASSIGN(auto list, tag_names(v));
+    if (!list.empty()) p.keep_tags.push_back(std::move(list));
+  }
   GB_ASSIGN(p.keep_hourly, keep_count(cl, "keep-hourly"));
   GB_ASSIGN(p.keep_daily, keep_count(cl, "keep-daily"));
   GB_ASSIGN(p.keep_weekly, keep_count(cl, "keep-weekly"));
@@ -183,7 +187,7 @@ int cmd_forget(const CommandLine& cl) {
     for (const Snapshot& s : *all) {
       if (!snapshot_matches(s, *filter)) continue;
       considered.push_back(&s);
-      candidates.push_back(RetentionCandidate{s.id, s.time_ns, s.hostname, s.paths});
+      candidates.push_back(RetentionCandidate{s.id, s.time_ns, s.hostname, s.paths, s.tags});
     }
     auto groups = apply_retention(*policy, candidates);
     if (!groups) return report_error(groups.error());
@@ -252,6 +256,7 @@ void forget_options(CommandOptions& o) {
   o.value("keep-weekly", "N", "... of ISO weeks");
   o.value("keep-monthly", "N", "... of months");
   o.value("keep-yearly", "N", "... of years (local time)");
+  o.value("keep-tag", "TAG[,TAG...]", "keep every snapshot with all these tags (repeatable: any of the lists)");
   o.value("keep-within", "DURATION", "keep everything younger than DURATION (7d, 2y5m7d3h) before the group's newest");
   o.value("group-by", "host,paths|host|paths|none", "how snapshots are grouped for the policy (default host,paths)");
   o.host_and_path();

@@ -71,6 +71,13 @@ void decide(const RetentionPolicy& p, const std::vector<RetentionCandidate>& can
       d.reasons.push_back(std::string(rules[r].name) + " " + bucket);
     }
     if (within_after && c.time_ns > *within_after) d.reasons.push_back("within " + p.keep_within->to_string());
+    for (const auto& list : p.keep_tags)
+      if (std::all_of(list.begin(), list.end(), [&](const std::string& t) { return std::find(c.tags.begin(), c.tags.end(), t) != c.tags.end(); })) {
+        std::string text;
+        for (const auto& t : list) text += (text.empty() ? "" : ",") + t;
+        d.reasons.push_back("tag " + text);
+        break;
+      }
     d.keep = !d.reasons.empty();
   }
 }
@@ -78,7 +85,7 @@ void decide(const RetentionPolicy& p, const std::vector<RetentionCandidate>& can
 }  // namespace
 
 bool RetentionPolicy::empty() const {
-  return !keep_last && !keep_hourly && !keep_daily && !keep_weekly && !keep_monthly && !keep_yearly && !keep_within;
+  return !keep_last && !keep_hourly && !keep_daily && !keep_weekly && !keep_monthly && !keep_yearly && !keep_within && keep_tags.empty();
 }
 
 Result<std::vector<RetentionGroup>> apply_retention(const RetentionPolicy& policy, const std::vector<RetentionCandidate>& candidates) {

@@ -20,6 +20,8 @@ namespace gb {
 struct RetentionPolicy {
   uint64_t keep_last = 0, keep_hourly = 0, keep_daily = 0, keep_weekly = 0, keep_monthly = 0, keep_yearly = 0;  // 0: rule off
   std::optional<Duration> keep_within;
+  // --keep-tag: a snapshot with every tag of one of these lists is kept (restic's rule).
+  std::vector<std::vector<std::string>> keep_tags;
   bool group_by_host = true, group_by_paths = true;
   // True when no rule is set: such a policy would keep nothing.
   bool empty() const;
@@ -30,6 +32,7 @@ struct RetentionCandidate {
   int64_t time_ns = 0;
   std::string host;
   std::vector<std::string> paths;
+  std::vector<std::string> tags;
 };
 
 struct RetentionDecision {

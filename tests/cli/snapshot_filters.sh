@@ -56,6 +56,19 @@ grep -q "would forget 1 snapshot and keep 1" "$W/forget.txt" || { cat "$W/forget
 gb forget --keep-last 1 --tag daily --quiet
 [ "$(listed)" = "daily weekly" ] || fail "forget --keep-last 1 --tag daily left '$(listed)'"
 
+step "forget --keep-tag keeps every snapshot with the tags, whatever the other rules say"
+gb tag --add keep "$(gb snapshots --json --tag daily 2> /dev/null | grep -o '"short_id":"[0-9a-f]*"' | cut -d'"' -f4)" --quiet
+gb forget --keep-last 1 --keep-tag keep --dry-run --json > "$W/keep.json"
+python3 - "$W/keep.json" <<'PY' || fail "forget --keep-tag keep did not keep the tagged snapshot"
+import json, sys
+groups = json.load(open(sys.argv[1]))["groups"]
+keep = [s for g in groups for s in g["keep"]]
+assert any("keep" in s["tags"] and "tag keep" in s["reasons"] for s in keep), groups
+assert not any("keep" in s["tags"] for g in groups for s in g["forget"]), groups
+PY
+gb forget --keep-tag weekly --quiet
+[ "$(listed)" = "weekly" ] || fail "forget --keep-tag weekly alone left '$(listed)'"
+
 step "restore latest on a machine with no snapshot of its own: one sentence with the hosts, non-zero"
 expect_fail 1 "^gridbackup: no snapshot of host gamma; other hosts: alpha — use --host NAME, or a snapshot id$" \
   env GRIDBACKUP_HOST=gamma "$GB" --cap-file "$CAP" restore latest --target "$W/r2"

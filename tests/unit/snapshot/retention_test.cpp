@@ -286,3 +286,15 @@ TEST_CASE("calendar durations subtract on the calendar, in local time") {
   REQUIRE(w.ok());
   CHECK(subtract_calendar_duration(utc("2026-01-08 01:30") + 7, *w) == utc("2026-01-01 00:00") - 15 * 1000000000LL + 7);
 }
+
+TEST_CASE("retention: --keep-tag keeps a snapshot with every tag of one list, alone or beside other rules") {
+  int64_t t = utc("2026-01-01 10:00");
+  std::vector<RetentionCandidate> in = {{"a", t, "h", {"/p"}, {"keep", "x"}}, {"b", t + 1, "h", {"/p"}, {"keep"}}, {"c", t + 2, "h", {"/p"}, {}}};
+  RetentionPolicy tags_only;
+  tags_only.keep_tags = {{"keep", "x"}};
+  CHECK(run(tags_only, in) == std::vector<std::string>{"tag keep,x", "", ""});
+  RetentionPolicy either;
+  either.keep_last = 1;
+  either.keep_tags = {{"nope"}, {"keep"}};
+  CHECK(run(either, in) == std::vector<std::string>{"tag keep", "tag keep", "last"});
+}
