@@ -263,6 +263,7 @@ void forget_options(CommandOptions& o) {
   o.flag("dry-run", "say what would be forgotten (and with --prune what would be deleted and freed); change nothing");
   o.flag("prune", "then prune (as 'gridbackup prune' with --grace, --wait, --max-unused)");
   prune_tuning_options(o);
+  o.no_progress();
   o.json("print the decision as JSON");
 }
 

@@ -1,5 +1,6 @@
 // gridbackup prune: delete what no kept snapshot needs (core/prune/pruner.h).
 #include <fmt/format.h>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
+#include "core/cli/progress_line.h"
 #include "core/cli/prune_step.h"
 #include "core/cli/time_text.h"
 #include "core/common/duration.h"
@@ -63,6 +65,16 @@ Result<PruneResult> run_prune_step(const CommandLine& cl, PruneOptions options) 
     GB_ASSIGN(auto backend, open_backend(repository_url(cl, cap)));
     return Repository::open(std::move(backend), cap.master, false);
   };
+  PruneProgress progress;
+  options.progress = &progress;
+  auto start = std::chrono::steady_clock::now();
+  ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress") && !cl.flag("json"), [&] {
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    uint64_t done = progress.views_done.load(), total = progress.views_total.load();
+    if (total == 0) return fmt::format("[{}] prune", human_duration(elapsed));
+    return fmt::format("[{}] prune: marking: {}: {}/{} snapshot views read", human_duration(elapsed),
+                       percent_and_eta(static_cast<double>(done) / static_cast<double>(total), elapsed), done, total);
+  });
   return run_prune(open, options);
 }
 

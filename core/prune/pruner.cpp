@@ -176,6 +176,17 @@ Result<ForgottenCount> count_forgotten(Repository& repo, const std::unordered_se
   return c;
 }
 
+// find_reachable's progress callback, counting into options.progress.
+std::function<void(size_t)> count_views(const PruneOptions& options, size_t total) {
+  if (options.progress) {
+    options.progress->views_total = total;
+    options.progress->views_done = 0;
+  }
+  return [&options](size_t done) {
+    if (options.progress) options.progress->views_done = done;
+  };
+}
+
 // A new plan: every indexed blob the kept snapshots do not need, every pack
 // no index names, every forgotten snapshot no kept view needs.
 Result<PrunePlan> make_plan(IndexView& v, const Reachability& reach, const std::optional<PrunePlan>& old, const PruneOptions& options,
@@ -225,7 +236,7 @@ class Sweep {
     }
     GB_ASSIGN(v_, read_repository(open_, options_));
     say(fmt::format("sweep: marking again what {} snapshot(s) need", v_.kept.size()));
-    GB_ASSIGN(reach_, find_reachable(*v_.repo, v_.kept));
+    GB_ASSIGN(reach_, find_reachable(*v_.repo, v_.kept, count_views(options_, v_.kept.size())));
     for (const auto& h : plan_.candidates)
       if (!reach_.live_blobs.count(h)) doomed_.insert(h);
     GB_CHECK(choose_homes());
@@ -529,7 +540,9 @@ Result<PruneResult> run_prune(const RepositoryOpener& open, const PruneOptions& 
     say("mark: reading the index and the snapshots");
     GB_ASSIGN(auto v, read_repository(open, options));
     result.snapshots_kept = v.kept.size();
+    auto count = count_views(options, v.kept.size());
     GB_ASSIGN(auto reach, find_reachable(*v.repo, v.kept, [&](size_t done) {
+                count(done);
                 if (done % 10 == 0 || done == v.kept.size()) say(fmt::format("mark: {}/{} snapshot views read", done, v.kept.size()));
               }));
     result.live_contents = reach.live_contents;

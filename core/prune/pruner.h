@@ -16,6 +16,7 @@
 // the new index is stored nothing was removed, and deletions only remove
 // what no index names any more.
 #pragma once
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -25,6 +26,12 @@
 #include "core/repository/repository.h"
 
 namespace gb {
+
+// How far the current mark is (snapshot views read of those kept), for a
+// progress line; the other steps are quick beside it or say what they wait for.
+struct PruneProgress {
+  std::atomic<uint64_t> views_done{0}, views_total{0};
+};
 
 struct PruneOptions {
   int64_t grace_seconds = 3600;  // a plan is carried out no sooner than this after it was made
@@ -38,6 +45,7 @@ struct PruneOptions {
   std::string scratch_dir;  // where re-based versions are rebuilt (temporary, unnamed files)
   int workers = 2;
   std::function<void(const std::string&)> say;  // progress lines for people
+  PruneProgress* progress = nullptr;            // optional
 };
 
 struct PruneResult {
