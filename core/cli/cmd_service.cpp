@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "core/backup/own_files.h"
@@ -48,6 +49,9 @@ constexpr const char* kServiceUsage = R"(Usage: gridbackup service run [OPTIONS]
               verify. The schedule is kept in the state dir: a restart after
               kill -9 resumes it. Without --user it is the system's service
               (state dir /var/lib/gridbackup unless --state-dir says).
+  status [--user]
+              whether the agent runs, whether uploads are paused and why, and
+              the last run of each job (from the state dir's schedule)
 
 upload-limit entries: "WHEN = RATE", first match wins, none: unlimited.
   WHEN: * | DAYS | DAYS HH:MM-HH:MM | HH:MM-HH:MM   (DAYS: Mon-Fri, Sat,Sun, ...)
@@ -314,6 +318,32 @@ int service_run(const CommandLine& cl) {
   Service(cl, std::move(*settings), std::move(state), std::move(*schedule)).run();
 }
 
+// What the schedule says: each job's last run and why uploads wait. Read
+// from service.db, so it works whether or not the service runs now.
+int service_status(const CommandLine& cl) {
+  LocalState state = cl.value("state-dir") || cl.flag("user") ? local_state(cl) : LocalState(LocalState::kSystemAgentDir);
+  if (!std::filesystem::exists(state.service_path()))
+    return report_error(make_error(ErrorKind::NotFound, fmt::format("no service has run with the state dir {}", state.dir())));
+  auto schedule = ServiceState::open(state.service_path());
+  if (!schedule) return report_error(schedule.error());
+  std::printf("agent: %s\n", state.agent_running() ? "running" : "not running");
+  auto paused = (*schedule)->value("paused");
+  if (!paused) return report_error(paused.error());
+  std::printf("uploads: %s\n", *paused && !(*paused)->empty() ? ("paused: " + **paused).c_str() : "running");
+  for (const char* job : {"snapshot", "audit", "upload", "forget", "prune", "verify"}) {
+    auto last = (*schedule)->last(job);
+    if (!last) return report_error(last.error());
+    if (!*last) {
+      std::printf("%s: never\n", job);
+      continue;
+    }
+    int64_t ago = (now_ns() - (*last)->finished_ns) / 1000000000;
+    std::printf("%s: %llds ago, %s\n", job, static_cast<long long>(ago),
+                (*last)->exit_code == 0 ? "ok" : fmt::format("exit code {}", (*last)->exit_code).c_str());
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int cmd_service(const CommandLine& cl) {
@@ -321,6 +351,7 @@ int cmd_service(const CommandLine& cl) {
   CommandLine rest = cl;
   if (!rest.args.empty()) rest.args.erase(rest.args.begin());
   if (sub == "run") return service_run(rest);
+  if (sub == "status") return service_status(rest);
   if (sub.empty() || sub == "help") {
     std::fputs(kServiceUsage, stdout);
     return sub.empty() ? kExitUsage : kExitOk;
@@ -348,6 +379,6 @@ void service_options(CommandOptions& o) {
 }  // namespace
 
 const Command kServiceCommand = {
-    "service", "run ROOT...", "the always-on service: scheduled snapshots, uploads and upkeep", service_options, cmd_service, false, kServiceUsage};
+    "service", "run|status", "the always-on service: scheduled snapshots, uploads and upkeep", service_options, cmd_service, false, kServiceUsage};
 
 }  // namespace gb

@@ -102,6 +102,11 @@ sleep 2
 gb snapshots --json | python3 -c 'import json,sys; s=json.load(sys.stdin)[-1]; sys.exit(0 if not s["complete"] else 1)' ||
   { gb snapshots --json >&2; fail "the snapshot taken on battery was uploaded"; }
 pass "the snapshot taken on battery waits in the queue"
+"$GB" service status --state-dir "$S" > "$W/status.txt"
+grep -qxF "uploads: paused: on battery (BAT0 discharging)" "$W/status.txt" || { cat "$W/status.txt" >&2; fail "service status does not say why uploads wait"; }
+grep -qE "^snapshot: [0-9]+s ago, ok$" "$W/status.txt" || { cat "$W/status.txt" >&2; fail "service status lacks the last snapshot"; }
+grep -qx "agent: running" "$W/status.txt" || { cat "$W/status.txt" >&2; fail "service status does not see the agent"; }
+pass "service status says uploads are paused on battery"
 echo 1 > "$POWER/AC/online"
 wait_for "uploads resumed" 5
 for i in $(seq 1 50); do
