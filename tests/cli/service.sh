@@ -15,6 +15,19 @@ one_clear_sentence "$W/err.txt" "is not a day"
 expect_fail 2 "'fast' is not a rate" "$GB" service run --upload-limit "* = fast" "$W"
 expect_fail 2 "service run needs at least one ROOT" "$GB" service run
 
+step "without a journal (--no-agent): a full-scan snapshot every --full-scan-interval"
+init_repo
+mkdir -p "$W/plain"
+echo one > "$W/plain/a"
+"$GB" --cap-file "$CAP" service run --no-agent --state-dir "$W/plain-state" --full-scan-interval 2s --power-supply-root "$W/none" "$W/plain" > "$W/plain.log" 2>&1 &
+PLAIN_PID=$!
+for i in $(seq 1 50); do [ "$(grep -c 'full-scan snapshot saved' "$W/plain.log")" -ge 2 ] && break; sleep 0.2; done
+kill -TERM "$PLAIN_PID"; wait "$PLAIN_PID" 2>/dev/null || true
+[ "$(grep -c 'full-scan snapshot saved' "$W/plain.log")" -ge 2 ] || { cat "$W/plain.log" >&2; fail "no two full-scan snapshots within 10 s"; }
+grep -q "agent" "$W/plain.log" && { cat "$W/plain.log" >&2; fail "--no-agent started an agent"; }
+pass "full scans on their interval without an agent"
+rm -rf "$REPO" "$CAP"
+
 [ "$(id -u)" = 0 ] || skip "the service test runs the fanotify agent: it needs root (CAP_SYS_ADMIN, loop mounts)"
 M=$W/mnt
 ROOT=$M/root
