@@ -5,6 +5,7 @@
 # is refused, a root fanotify cannot watch is refused with a sentence, and a
 # recording replays into the same records the journal got.
 source "$GB_TESTS/tools/cli_lib.sh"
+source "$GB_TESTS/tools/scratch_fs_lib.sh"
 : "${GB_REPLAY:?GB_REPLAY must point to gridbackup-replay (ctest sets it)}"
 [ "$(id -u)" = 0 ] || skip "the fanotify agent test needs root (CAP_SYS_ADMIN, loop mounts)"
 
@@ -16,14 +17,11 @@ AGENT_PID=
 cleanup() {
   [ -n "$AGENT_PID" ] && kill -TERM "$AGENT_PID" 2>/dev/null && wait "$AGENT_PID" 2>/dev/null
   echo "$OLD_QUEUE" > /proc/sys/fs/fanotify/max_queued_events
-  mountpoint -q "$M" && umount "$M"
+  umount_scratch
   rm -rf "$W"
 }
 trap cleanup EXIT
-truncate -s 64M "$W/fs.img"
-mkfs.ext4 -q -F "$W/fs.img" 2>/dev/null || skip "mkfs.ext4 failed"
-mkdir "$M"
-mount -o loop "$W/fs.img" "$M" 2>/dev/null || skip "cannot loop-mount an ext4 image here"
+mount_scratch_ext4 "$M" 64
 mkdir "$ROOT" "$M/outside"
 
 journal() { "$GB" agent journal --state-dir "$S" "$@"; }

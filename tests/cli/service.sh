@@ -7,6 +7,7 @@
 # nothing, changes still taken); a CLI backup beside the running service;
 # a bad upload-limit entry is one sentence.
 source "$GB_TESTS/tools/cli_lib.sh"
+source "$GB_TESTS/tools/scratch_fs_lib.sh"
 
 step "a bad upload-limit entry: one sentence, exit 2"
 expect_fail 2 "upload-limit entry 'Mon-Fry 08:00-23:00 = 1MiB/s': 'Mon-Fry' is not a day" \
@@ -38,14 +39,11 @@ cleanup() {
   local g
   for g in "${GROUPS_STARTED[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done
   sleep 0.5
-  mountpoint -q "$M" && umount "$M"
+  umount_scratch
   rm -rf "$W"
 }
 trap cleanup EXIT
-truncate -s 64M "$W/fs.img"
-mkfs.ext4 -q -F "$W/fs.img" 2>/dev/null || skip "mkfs.ext4 failed"
-mkdir "$M"
-mount -o loop "$W/fs.img" "$M" 2>/dev/null || skip "cannot loop-mount an ext4 image here"
+mount_scratch_ext4 "$M" 64
 mkdir -p "$ROOT/docs" "$POWER/AC" "$POWER/BAT0"
 echo Mains > "$POWER/AC/type"
 echo 1 > "$POWER/AC/online"

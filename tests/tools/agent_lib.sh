@@ -1,32 +1,7 @@
 # Helpers for the change-journal agent's tests: a loop-mounted ext4 image the
-# test creates and removes, and an agent started and stopped in the
-# background. Source after cli_lib.sh; needs root.
-
-# mount_scratch_ext4 DIR SIZE_MB: an ext4 image mounted at DIR (removed by
-# umount_scratch). Skips loudly where loop devices or mkfs are missing.
-mount_scratch_ext4() {
-  [ "$(id -u)" = 0 ] || skip "needs root (fanotify and a loop-mounted ext4 image)"
-  command -v mkfs.ext4 > /dev/null || skip "mkfs.ext4 is missing (Debian: e2fsprogs)"
-  IMG=$W/ext4.img
-  truncate -s "${2}M" "$IMG"
-  mkfs.ext4 -q -F "$IMG" || skip "mkfs.ext4 failed"
-  mkdir -p "$1"
-  mount -o loop "$IMG" "$1" || skip "cannot loop-mount an ext4 image here"
-  MOUNTED=$1
-}
-
-# mount_scratch_btrfs DIR SIZE_MB: a btrfs image mounted at DIR (its top-level
-# subvolume; removed by umount_scratch). Skips loudly like mount_scratch_ext4.
-mount_scratch_btrfs() {
-  [ "$(id -u)" = 0 ] || skip "needs root (fanotify and a loop-mounted btrfs image)"
-  command -v mkfs.btrfs > /dev/null || skip "mkfs.btrfs is missing (Debian: btrfs-progs)"
-  IMG=$W/btrfs.img
-  truncate -s "${2}M" "$IMG"
-  mkfs.btrfs -q -f "$IMG" > /dev/null 2>&1 || skip "mkfs.btrfs failed"
-  mkdir -p "$1"
-  mount -o loop "$IMG" "$1" || skip "cannot loop-mount a btrfs image here (no btrfs module?)"
-  MOUNTED=$1
-}
+# test creates and removes (tests/tools/scratch_fs_lib.sh), and an agent
+# started and stopped in the background. Source after cli_lib.sh; needs root.
+source "$GB_TESTS/tools/scratch_fs_lib.sh"
 
 # scratch_data_tree SIZE_MB: a scratch ext4 at $W/mnt with an empty $DATA in
 # it, unmounted (and any agent killed) when the test exits.
@@ -36,11 +11,6 @@ scratch_data_tree() {
   mount_scratch_ext4 "$MNT" "$1"
   DATA=$MNT/data
   mkdir -p "$DATA"
-}
-
-umount_scratch() {
-  if [ -n "${MOUNTED:-}" ]; then umount "$MOUNTED" 2> /dev/null || umount -l "$MOUNTED" 2> /dev/null || true; fi
-  MOUNTED=
 }
 
 # start_agent STATE_DIR ROOT... [-- EXTRA ARGS]: runs `gridbackup agent run` in
