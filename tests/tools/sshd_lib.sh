@@ -19,24 +19,15 @@
 
 SSHD_PORT= SSHD_PID= SSHD_ERROR= SSHD_DIR=
 
-sshd_ensure_installed() {
-  [ -x /usr/sbin/sshd ] && return 0
-  if [ "$(id -u)" != 0 ]; then SSHD_ERROR="openssh-server is not installed and installing it needs root"; return 1; fi
-  if ! command -v apt-get >/dev/null; then SSHD_ERROR="openssh-server is not installed and there is no apt-get"; return 1; fi
-  echo "--- installing openssh-server" >&2
-  local log
-  log=$(mktemp)
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openssh-server > "$log" 2>&1 ||
-     [ ! -x /usr/sbin/sshd ]; then
-    tail -n 20 "$log" >&2
-    rm -f "$log"
-    SSHD_ERROR="installing openssh-server failed (apt-get output above)"
-    return 1
-  fi
-  rm -f "$log"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/install_lib.sh"   # install_missing, port_free
 
-_sshd_port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+_sshd_installed() { [ -x /usr/sbin/sshd ]; }
+sshd_ensure_installed() {
+  _sshd_installed && return 0
+  install_missing openssh-server "sudo apt-get install openssh-server" _sshd_installed \
+    env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openssh-server ||
+    { SSHD_ERROR=$INSTALL_ERROR; return 1; }
+}
 
 sshd_start() { # DIR
   local t=$1 candidate
@@ -44,7 +35,7 @@ sshd_start() { # DIR
   [ -x /usr/sbin/sshd ] || { SSHD_ERROR="openssh-server is not installed"; return 1; }
   for _ in $(seq 1 50); do
     candidate=$((10000 + RANDOM % 10000))
-    _sshd_port_free "$candidate" && { SSHD_PORT=$candidate; break; }
+    port_free "$candidate" && { SSHD_PORT=$candidate; break; }
   done
   [ -n "$SSHD_PORT" ] || { SSHD_ERROR="no free port on 127.0.0.1"; return 1; }
   mkdir -p "$t/home/.ssh" "$t/sftp-start" && chmod 700 "$t/home/.ssh" || { SSHD_ERROR="cannot write in $t"; return 1; }
@@ -83,11 +74,11 @@ sshd_restart() {
   /usr/sbin/sshd -D -e -f "$t/sshd_config" >> "$t/sshd.log" 2>&1 &
   SSHD_PID=$!
   for _ in $(seq 1 100); do
-    _sshd_port_free "$SSHD_PORT" || break
+    port_free "$SSHD_PORT" || break
     kill -0 "$SSHD_PID" 2>/dev/null || break
     sleep 0.1
   done
-  if _sshd_port_free "$SSHD_PORT"; then
+  if port_free "$SSHD_PORT"; then
     cat "$t/sshd.log" >&2
     sshd_stop
     SSHD_ERROR="sshd did not start (its log is above)"

@@ -22,6 +22,7 @@
 SWIFT_SAIO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../scripts" && pwd)/swift-saio
 SWIFT_DIR=   # set by swift_start; never taken from the environment (swift_cleanup removes it)
 SWIFT_ERROR=
+source "$(dirname "${BASH_SOURCE[0]}")/install_lib.sh"   # install_missing, port_free
 
 swift_installed() {
   [ -x /usr/bin/swift-proxy-server ] && [ -x /usr/bin/memcached ] &&
@@ -31,27 +32,9 @@ swift_installed() {
 
 swift_ensure_installed() {
   swift_installed && return 0
-  if [ "$(id -u)" != 0 ]; then
-    SWIFT_ERROR="OpenStack Swift is not installed and installing it needs root (run: sudo $SWIFT_SAIO install)"
-    return 1
-  fi
-  if ! command -v apt-get >/dev/null; then
-    SWIFT_ERROR="OpenStack Swift is not installed and there is no apt-get to install it"
-    return 1
-  fi
-  echo "--- installing Swift from Debian packages (about 25 s)" >&2
-  local log
-  log=$(mktemp)
-  if ! "$SWIFT_SAIO" install > "$log" 2>&1 || ! swift_installed; then
-    tail -n 20 "$log" >&2
-    rm -f "$log"
-    SWIFT_ERROR="installing OpenStack Swift failed (apt-get output above)"
-    return 1
-  fi
-  rm -f "$log"
+  install_missing "OpenStack Swift" "sudo $SWIFT_SAIO install" swift_installed "$SWIFT_SAIO" install ||
+    { SWIFT_ERROR=$INSTALL_ERROR; return 1; }
 }
-
-_swift_port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # A free block of ports, chosen per run so that a developer's own Swift
 # (8080, 6010...) or a parallel run does not collide with this one: proxy
@@ -62,7 +45,7 @@ _swift_pick_base() {
     base=$((20000 + RANDOM % 110 * 100))  # below the ephemeral range (32768-)
     ok=1
     for p in $((base + 80)) $((base + 1211)) $(seq $((base + 10)) $((base + 72))); do
-      _swift_port_free "$p" || { ok=0; break; }
+      port_free "$p" || { ok=0; break; }
     done
     [ $ok = 1 ] && { echo "$base"; return 0; }
   done
