@@ -8,20 +8,12 @@ set -euo pipefail
 tests=${GB_TESTS:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$tests/tools/test_steps.sh"
 need_probe
-if ! command -v python3 >/dev/null; then
-  echo "SKIPPED s3_fault_backend: no python3 for the fault endpoint; these failure paths were NOT tested" >&2
-  exit 77
-fi
+source "$tests/tools/mock_lib.sh"
+need_python3 s3_fault_backend "The s3:// backend against a misbehaving endpoint"
 
 t=$(mktemp -d /tmp/gb-s3fault.XXXXXX)
-python3 "$tests/storage/s3_fault_mock.py" "$t/port" "$t/requests.log" 2> "$t/mock.log" &
-mock_pid=$!
-trap 'kill $mock_pid 2>/dev/null || true; wait $mock_pid 2>/dev/null || true; rm -rf "$t"' EXIT
-for _ in $(seq 1 100); do
-  [ -s "$t/port" ] && break
-  kill -0 "$mock_pid" 2>/dev/null || { cat "$t/mock.log" >&2; fail "the fault endpoint did not start"; }
-  sleep 0.1
-done
+trap 'stop_mock; rm -rf "$t"' EXIT
+start_mock s3_fault_mock.py "$t"
 export AWS_ACCESS_KEY_ID=fault AWS_SECRET_ACCESS_KEY=fault
 unset AWS_SESSION_TOKEN AWS_PROFILE
 url="s3://127.0.0.1:$(cat "$t/port")/fault-bucket?scheme=http&retries=2&multipart-threshold=5&part-size=5"

@@ -20,14 +20,11 @@ set -euo pipefail
 tests=${GB_TESTS:-$(cd "$(dirname "$0")/.." && pwd)}
 source "$tests/tools/test_steps.sh"
 need_probe
-if ! command -v python3 >/dev/null; then
-  echo "SKIPPED tahoe_backend: no python3 to run the web API imitation; tahoe:// was NOT tested" >&2
-  exit 77
-fi
+source "$tests/tools/tahoe_lib.sh"
+need_python3 tahoe_backend "tahoe://"
 
 t=$(mktemp -d /tmp/gb-tahoe.XXXXXX)
-source "$tests/tools/tahoe_lib.sh"
-trap 'stop_tahoe_mock; rm -rf "$t"' EXIT
+trap 'stop_mock; rm -rf "$t"' EXIT
 start_tahoe_mock "$t"
 port=$TAHOE_PORT cap=$TAHOE_CAP
 base="tahoe://127.0.0.1:$port/uri/$cap"
@@ -120,6 +117,6 @@ echo "--- a node that hangs: Transient once timeout=1 (s) passes without a byte"
 "$probe" expect "tahoe://127.0.0.1:$port/uri/URI:DIR2:stallstallstallstallstall:cccccccccccccccccccccccccccccccc?timeout=1&retries=1" Transient get x
 
 echo "--- node stopped: Transient after retries"
-stop_tahoe_mock
+stop_mock
 "$probe" expect "$base?retries=2" Transient get x
 echo "--- all passed (against the imitation of the web API, not a live grid)"

@@ -9,8 +9,8 @@
 # dircap only redacted; too few storage servers: one sentence, no retries.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/tahoe_lib.sh"
-command -v python3 >/dev/null || skip "no python3 to run the web API imitation; tahoe:// was NOT tested"
-trap 'stop_tahoe_mock; rm -rf "$W"' EXIT
+need_python3 tahoe_cli "tahoe://"
+trap 'stop_mock; rm -rf "$W"' EXIT
 # Making a directory takes the real node a while (a new RSA key): long enough
 # here that two packs meet in the window.
 export TAHOE_MOCK_MKDIR_DELAY=1

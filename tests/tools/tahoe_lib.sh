@@ -1,24 +1,10 @@
-# Starts tests/storage/tahoe_mock.py (sourced, not run): start_tahoe_mock DIR
-# sets TAHOE_PORT, TAHOE_CAP and TAHOE_MOCK_PID (its requests go to DIR/requests.log);
-# stop_tahoe_mock stops it. The caller's EXIT trap should call stop_tahoe_mock.
-TAHOE_MOCK_PID=
+# Starts tests/storage/tahoe_mock.py (sourced, not run; tests/tools/mock_lib.sh):
+# start_tahoe_mock DIR sets TAHOE_PORT and TAHOE_CAP (its requests go to
+# DIR/requests.log); stop_mock stops it. The caller's EXIT trap should call stop_mock.
+source "$(dirname "${BASH_SOURCE[0]}")/mock_lib.sh"
 start_tahoe_mock() {
-  local dir=$1
-  python3 "$GB_TESTS/storage/tahoe_mock.py" "$dir/port" "$dir/requests.log" 2> "$dir/mock.log" &
-  TAHOE_MOCK_PID=$!
-  for _ in $(seq 1 100); do
-    [ -s "$dir/port" ] && break
-    kill -0 "$TAHOE_MOCK_PID" 2>/dev/null || { cat "$dir/mock.log" >&2; echo "FAIL: the web API imitation did not start" >&2; exit 1; }
-    sleep 0.1
-  done
-  read -r TAHOE_PORT TAHOE_CAP < "$dir/port"
-}
-stop_tahoe_mock() {
-  if [ -n "$TAHOE_MOCK_PID" ]; then
-    kill "$TAHOE_MOCK_PID" 2>/dev/null || true
-    wait "$TAHOE_MOCK_PID" 2>/dev/null || true
-    TAHOE_MOCK_PID=
-  fi
+  start_mock tahoe_mock.py "$1"
+  read -r TAHOE_PORT TAHOE_CAP < "$1/port"
 }
 # tahoe_readonly_cap: the read-only cap (URI:DIR2-RO:...) of the imitation's root cap.
 tahoe_readonly_cap() {
