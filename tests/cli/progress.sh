@@ -7,34 +7,37 @@ source "$GB_TESTS/tools/cli_lib.sh"
 command -v script > /dev/null || skip "script (Debian bsdutils, util-linux's) is needed to give the command a terminal"
 init_repo
 mkdir -p "$W/src"
-for i in $(seq 1 300); do head -c 4096 /dev/urandom > "$W/src/f$i"; done
+rewrite() { for i in $(seq 1 300); do head -c 4096 /dev/urandom > "$W/src/f$i"; done; }
+rewrite
 # on_tty FILE CMD...: runs CMD with a pseudo-terminal as stdin/stdout/stderr, its output in FILE.
 on_tty() { local out=$1; shift; script -qfec "$(printf '%q ' "$@")" /dev/null > "$out" 2>&1; }
 # The last progress line drawn ("\r\033[K" starts each).
 progress_lines() { tr '\r' '\n' < "$1" | sed 's/\x1b\[K//g' | grep -E '^\[[0-9.hms]+\] ' || true; }
+# drew NAME WHAT REGEX LACKS: the run on a terminal whose output is in
+# $W/NAME.txt drew progress lines ($W/NAME.lines), one of them matching the
+# extended REGEX, none holding the text LACKS.
+drew() {
+  local txt=$W/$1.txt lines=$W/$1.lines
+  progress_lines "$txt" > "$lines"
+  [ -s "$lines" ] || { cat -A "$txt" | head; fail "$2 drew no progress line"; }
+  grep -qE "$3" "$lines" || { cat "$lines"; fail "$2's progress line does not match /$3/"; }
+  ! grep -qF -- "$4" "$lines" || { cat "$lines"; fail "$2's progress line holds '$4'"; }
+  pass "$2: $(tail -1 "$lines")"
+}
 
 # First backup: no parent, so no total (not a slow pre-count). The upload
 # is held back (--limit-upload KiB/s) so the line is drawn a few times.
 on_tty "$W/first.txt" "$GB" --cap-file "$CAP" backup "$W/src" --limit-upload 400 || { cat "$W/first.txt"; fail "first backup on a terminal failed"; }
 grep -q 'snapshot [0-9a-f]* saved' "$W/first.txt" || { cat -A "$W/first.txt" | head; fail "the first backup did not save"; }
-progress_lines "$W/first.txt" > "$W/first.lines"
-[ -s "$W/first.lines" ] || { cat -A "$W/first.txt" | head; fail "the first backup drew no progress line"; }
-grep -qE '[0-9]+ entries, .* scanned, .*; no total \(no earlier snapshot of these paths\)$' "$W/first.lines" ||
-  { cat "$W/first.lines"; fail "the first backup's line does not say it has no total"; }
-grep -q '%' "$W/first.lines" && fail "a percentage without a total"
-pass "first backup: $(tail -1 "$W/first.lines")"
-rewrite() { for i in $(seq 1 300); do head -c 4096 /dev/urandom > "$W/src/f$i"; done; }
+# No total, so no percentage.
+drew first "the first backup" '[0-9]+ entries, .* scanned, .*; no total \(no earlier snapshot of these paths\)$' '%'
 
 # A slow upload (1.2 MiB at 64 KiB/s, stopped after 4 s): bytes, a rate and an ETA.
 rewrite
 gb backup "$W/src" --no-upload --quiet
 on_tty "$W/upload.txt" timeout -s INT 4 "$GB" --cap-file "$CAP" upload --limit-upload 64 --parallel 1 || true
-progress_lines "$W/upload.txt" > "$W/upload.lines"
-[ -s "$W/upload.lines" ] || { cat -A "$W/upload.txt" | head; fail "upload on a terminal drew no progress line"; }
-grep -qE '^\[[^]]*\] uploading: [0-9.]+%, ETA [0-9][0-9.hms]*: [0-9.]+ (B|KiB|MiB)/[0-9.]+ (KiB|MiB) \([0-9.]+ (B|KiB|MiB)/s\)' "$W/upload.lines" ||
-  { cat "$W/upload.lines"; fail "the upload line has no bytes/total, rate and ETA"; }
-grep -q 'queued files' "$W/upload.lines" && fail "the upload line still counts files"
-pass "upload: $(tail -1 "$W/upload.lines")"
+# Bytes/total, a rate and an ETA; no longer a count of files.
+drew upload "upload" '^\[[^]]*\] uploading: [0-9.]+%, ETA [0-9][0-9.hms]*: [0-9.]+ (B|KiB|MiB)/[0-9.]+ (KiB|MiB) \([0-9.]+ (B|KiB|MiB)/s\)' 'queued files'
 gb upload --quiet
 
 # While an upload runs, status says so and gives no ETA from the last rate.
@@ -61,12 +64,8 @@ gb status 2> /dev/null | grep -q '^running:' && fail "status says an upload runs
 # ETA. New content, uploaded at 400 KiB/s, keeps it on screen for ~3 s.
 rewrite
 on_tty "$W/second.txt" "$GB" --cap-file "$CAP" backup "$W/src" --limit-upload 400 || { cat "$W/second.txt"; fail "second backup failed"; }
-progress_lines "$W/second.txt" > "$W/second.lines"
-[ -s "$W/second.lines" ] || { cat -A "$W/second.txt" | head; fail "the second backup drew no progress line"; }
-grep -qE '^\[[^]]*\] [0-9.]+%, ETA [0-9][0-9.hms]*: [0-9]+/[0-9]+ entries, [0-9.]+ (B|KiB|MiB)/[0-9.]+ (B|KiB|MiB), ' "$W/second.lines" ||
-  { cat "$W/second.lines"; fail "the backup line with a parent has no percentage, total or ETA"; }
-grep -q 'no total' "$W/second.lines" && fail "a backup with a parent said it has no total"
-pass "backup with a parent: $(tail -1 "$W/second.lines")"
+# A percentage, the totals and an ETA; never "no total".
+drew second "the backup with a parent" '^\[[^]]*\] [0-9.]+%, ETA [0-9][0-9.hms]*: [0-9]+/[0-9]+ entries, [0-9.]+ (B|KiB|MiB)/[0-9.]+ (B|KiB|MiB), ' 'no total'
 
 # Not on a terminal: no progress line, even without --no-progress.
 gb backup "$W/src" --force > "$W/pipe.out" 2> "$W/pipe.err"
