@@ -5,10 +5,7 @@
 # object unreadable with a clear sentence, never wrong data.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/grid_lib.sh"
-SRC=$W/src
-mkdir -p "$SRC"
-for i in $(seq 1 60); do head -c $((RANDOM * 4)) /dev/urandom > "$SRC/f$i"; done
-head -c 30000000 /dev/urandom > "$SRC/big.bin"
+grid_source 60 30000000
 init_grid
 gb backup "$SRC" --quiet
 check_spread "after the backup"

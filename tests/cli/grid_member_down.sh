@@ -6,10 +6,7 @@
 # happy=4 members can take shares and the backup fails with a clear sentence.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/grid_lib.sh"
-SRC=$W/src
-mkdir -p "$SRC"
-for i in $(seq 1 30); do head -c $((RANDOM * 4)) /dev/urandom > "$SRC/f$i"; done
-head -c 18000000 /dev/urandom > "$SRC/big.bin"
+grid_source 30 18000000
 init_grid
 
 take_down 2

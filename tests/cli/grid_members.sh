@@ -5,9 +5,7 @@
 # below n members is refused.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/grid_lib.sh"
-SRC=$W/src
-mkdir -p "$SRC"
-for i in $(seq 1 20); do head -c $((RANDOM * 4)) /dev/urandom > "$SRC/f$i"; done
+grid_source 20
 init_grid
 gb backup "$SRC" --quiet
 old_cap=$(cat "$CAP")

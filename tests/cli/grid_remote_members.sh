@@ -37,10 +37,7 @@ member_url() {
     4) echo "s3://127.0.0.1:$PROXY_PORT/gbgrid-b/below/here?scheme=http&retries=1" ;;
   esac
 }
-SRC=$W/src
-mkdir -p "$SRC"
-for i in $(seq 1 40); do head -c $((RANDOM * 4)) /dev/urandom > "$SRC/f$i"; done
-head -c 25000000 /dev/urandom > "$SRC/big.bin"
+grid_source 40 25000000
 step "init and backup to file, file, sftp, s3, s3"
 init_grid
 gb backup "$SRC" --quiet

@@ -9,6 +9,15 @@ grid_url() {
   for i in 0 1 2 3 4; do u+="|m$i=$(member_url "$i")"; done
   echo "$u"
 }
+# grid_source COUNT [BIG_BYTES]: $SRC holds COUNT random files f1..fCOUNT of
+# up to 128 KiB and, given BIG_BYTES, a random big.bin of that size.
+grid_source() {
+  SRC=$W/src
+  mkdir -p "$SRC"
+  local i
+  for i in $(seq 1 "$1"); do head -c $((RANDOM * 4)) /dev/urandom > "$SRC/f$i"; done
+  [ -z "${2:-}" ] || head -c "$2" /dev/urandom > "$SRC/big.bin"
+}
 init_grid() { "$GB" init --repo "$(grid_url)" --cap-file "$CAP" --quiet > "$W/cap.txt"; }
 # A member that is "down": its directory replaced by a plain file, so every
 # operation on it fails (chmod would not stop root).
