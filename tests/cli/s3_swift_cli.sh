@@ -42,24 +42,30 @@ json_field() { # FILE KEY: a top-level string or number field of a one-line JSON
   /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
 }
 queued_files() { gb status --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["queued_files"])'; }
+# proxy_stopped_under PID WHAT ERR PATTERN: stops the proxy while WHAT (the
+# background command PID, its stderr in ERR) still runs; WHAT must then end
+# with exit 1 and one clear sentence matching PATTERN. The proxy runs again after.
+proxy_stopped_under() {
+  local pid=$1 what=$2 err=$3 rc=0
+  kill -0 "$pid" 2>/dev/null || fail "the $what ended before the proxy was stopped"
+  swift_stop proxy
+  wait "$pid" || rc=$?
+  [ "$rc" = 1 ] || { cat "$err" >&2; fail "$what with the proxy stopped exited $rc, want 1"; }
+  one_clear_sentence "$err" "$4"
+  swift_start_servers proxy
+  swift_wait 60 || fail "the proxy did not come back"
+}
 
 step "init at $URL"
-"$GB" init --repo "$URL" --cap-file "$CAP" --quiet > "$W/cap.txt"
-cap_string=$(cat "$W/cap.txt")
-grep -qF "$URL" <<<"$cap_string" || fail "the cap does not carry the repository URL: $cap_string"
+init_at "$URL"
 grep -q "PUT /$BUCKET/backups/laptop/config " "$PROXY_LOG" || fail "the repository config never reached Swift"
 pass "repository created in bucket $BUCKET"
 
 step "backup of the odd tree plus a 4 MB file, restore, compare"
 SRC=$W/src
-make_odd_tree "$SRC"
-head -c 4194304 /dev/urandom > "$SRC/four-mb.bin"
-gb backup "$SRC" --json --no-progress > "$W/b1.json"
-grep -q '"errors":0' "$W/b1.json" || fail "first backup reported errors: $(cat "$W/b1.json")"
+first_snapshot_round_trip "$SRC"
 fragments=$(find "$SWIFT_DIR/srv" -path '*objects-1*' -name '*#d.data' | wc -l)
 [ "$fragments" -ge 6 ] || fail "only $fragments EC fragments stored in Swift"
-gb restore latest --target "$W/r1" --quiet
-compare "$SRC" "$W/r1$SRC" || fail "restore of snapshot 1 differs from the source"
 pass "snapshot 1 restores byte-exact with metadata ($fragments EC fragments in Swift)"
 
 step "second backup with changes"
@@ -71,12 +77,7 @@ verify_read_data_ok
 pass "verify --read-data: $(grep '^checked' "$W/verify.txt")"
 
 step "restore on a machine with nothing but the cap (and the S3 credentials)"
-(
-  export HOME=$W/fresh-home GRIDBACKUP_STATE_DIR=$W/fresh-state
-  "$GB" snapshots --cap "$cap_string" | grep -q '^2 snapshots' || fail "snapshots not listed from the cap alone"
-  "$GB" restore latest --cap "$cap_string" --target "$W/r-cap" --quiet
-)
-compare "$SRC" "$W/r-cap$SRC" || fail "restore from the cap alone differs"
+restores_from_the_cap_alone "$SRC"
 pass "the cap string alone lists and restores"
 
 step "an object server crashes in the middle of a restore"
@@ -128,13 +129,7 @@ make_files "$W/more" 60
 gb backup "$W/more" --limit-upload 20480 --no-progress > "$W/b4.out" 2> "$W/b4.err" &
 backup_pid=$!
 sleep 0.5
-kill -0 "$backup_pid" 2>/dev/null || fail "the backup ended before the proxy was stopped"
-swift_stop proxy
-rc=0; wait "$backup_pid" || rc=$?
-[ "$rc" = 1 ] || { cat "$W/b4.err" >&2; fail "backup with the proxy stopped exited $rc, want 1"; }
-one_clear_sentence "$W/b4.err" "127\.0\.0\.1.*(Couldn't connect|onnection|Empty reply|Recv failure|Send failure).*gave up after [0-9]+ attempts"
-swift_start_servers proxy
-swift_wait 60 || fail "the proxy did not come back"
+proxy_stopped_under "$backup_pid" backup "$W/b4.err" "127\.0\.0\.1.*(Couldn't connect|onnection|Empty reply|Recv failure|Send failure).*gave up after [0-9]+ attempts"
 gb backup "$W/more" --json --no-progress > "$W/b5.json"
 grep -q '"errors":0' "$W/b5.json" || fail "the backup after the proxy restart reported errors: $(cat "$W/b5.json")"
 more_id=$(json_field "$W/b5.json" snapshot)
@@ -158,13 +153,7 @@ gb upload --limit-upload 10240 --no-progress > "$W/u1.out" 2> "$W/u1.err" &
 upload_pid=$!
 for _ in $(seq 200); do [ "$(packs_put)" -gt "$packs_before" ] && break; sleep 0.1; done
 [ "$(packs_put)" -gt "$packs_before" ] || fail "the upload stored no pack within 20 s"
-kill -0 "$upload_pid" 2>/dev/null || fail "the upload ended before the proxy was stopped"
-swift_stop proxy
-rc=0; wait "$upload_pid" || rc=$?
-[ "$rc" = 1 ] || { cat "$W/u1.err" >&2; fail "upload with the proxy stopped exited $rc, want 1"; }
-one_clear_sentence "$W/u1.err" "127\.0\.0\.1.*gave up after [0-9]+ attempts"
-swift_start_servers proxy
-swift_wait 60 || fail "the proxy did not come back"
+proxy_stopped_under "$upload_pid" upload "$W/u1.err" "127\.0\.0\.1.*gave up after [0-9]+ attempts"
 left=$(queued_files)
 [ "$left" -gt 0 ] && [ "$left" -le 80 ] || fail "after the failed upload the queue holds $left files, want 1..80"
 gb snapshots --json | grep -q "\"id\":\"$queued_id\".*\"complete\":false" || fail "the snapshot should still be incomplete"
@@ -179,11 +168,10 @@ diff -r "$W/queued" "$W/r-queued$W/queued" > /dev/null || fail "restore after th
 pass "the later upload completed: $(cat "$W/u2.out" | head -1)"
 
 step "the repository verifies after the faults"
-gb verify --read-data > "$W/verify2.txt" || fail "verify --read-data failed after the faults: $(cat "$W/verify2.txt")"
-grep -q 'no problems found' "$W/verify2.txt" || fail "verify did not report success"
+verify_read_data_ok "after the faults"
 [ "$(gb snapshots --json | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 5 ] ||
   fail "expected 5 snapshots (2 of the tree, big, more, queued)"
 gb restore "$(gb snapshots --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[1]["short_id"])')" --target "$W/r-final" --quiet
 compare "$SRC" "$W/r-final$SRC" || fail "the tree snapshot no longer restores exactly after the faults"
-pass "verify --read-data after the faults: $(grep '^checked' "$W/verify2.txt")"
+pass "verify --read-data after the faults: $(grep '^checked' "$W/verify.txt")"
 step "all passed"

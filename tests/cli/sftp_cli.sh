@@ -27,22 +27,15 @@ SERVER_DIR=$W/server/backups/laptop   # where the repository lives on the server
 URL="sftp://$(id -un)@127.0.0.1:$SSHD_PORT$SERVER_DIR"
 
 step "init at $URL"
-"$GB" init --repo "$URL" --cap-file "$CAP" --quiet > "$W/cap.txt"
-cap_string=$(cat "$W/cap.txt")
-grep -qF "$URL" <<<"$cap_string" || fail "the cap does not carry the repository URL: $cap_string"
+init_at "$URL"
 [ -f "$SERVER_DIR/config" ] || fail "no config object in $SERVER_DIR on the server"
 pass "repository created on the server"
 
 step "backup of the odd tree plus a 4 MB file, restore, compare"
 SRC=$W/src
-make_odd_tree "$SRC"
-head -c 4194304 /dev/urandom > "$SRC/four-mb.bin"
-gb backup "$SRC" --json --no-progress > "$W/b1.json"
-grep -q '"errors":0' "$W/b1.json" || fail "first backup reported errors: $(cat "$W/b1.json")"
+first_snapshot_round_trip "$SRC"
 [ -n "$(find "$SERVER_DIR/data" -type f)" ] || fail "no data objects on the server"
 [ -z "$(ls -A "$SERVER_DIR/tmp")" ] || fail "temporary uploads were left in tmp/ on the server"
-gb restore latest --target "$W/r1" --quiet
-compare "$SRC" "$W/r1$SRC" || fail "restore of snapshot 1 differs from the source"
 pass "snapshot 1 restores byte-exact with metadata"
 
 step "second backup with changes"
@@ -57,12 +50,7 @@ pass "verify --read-data: $(grep '^checked' "$W/verify.txt")"
 step "restore on a machine with nothing but the cap (and the SSH key)"
 mkdir -p "$W/fresh-home/.ssh" && chmod 700 "$W/fresh-home/.ssh"
 cp "$HOME/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519.pub" "$HOME/.ssh/known_hosts" "$W/fresh-home/.ssh/"
-(
-  export HOME=$W/fresh-home GRIDBACKUP_STATE_DIR=$W/fresh-state
-  "$GB" snapshots --cap "$cap_string" | grep -q '^2 snapshots' || fail "snapshots not listed from the cap alone"
-  "$GB" restore latest --cap "$cap_string" --target "$W/r-cap" --quiet
-)
-compare "$SRC" "$W/r-cap$SRC" || fail "restore from the cap alone differs"
+restores_from_the_cap_alone "$SRC"
 pass "the cap string alone lists and restores"
 
 step "unknown host key: refused"
@@ -96,7 +84,6 @@ gb backup "$SRC" --json --no-progress > "$W/b4.json"
 grep -q '"errors":0' "$W/b4.json" || fail "the backup after the restart reported errors: $(cat "$W/b4.json")"
 gb restore latest --target "$W/r4" --quiet
 compare "$SRC" "$W/r4$SRC" || fail "restore after the server came back differs"
-gb verify --read-data > "$W/verify2.txt" || fail "verify --read-data failed after the outage: $(cat "$W/verify2.txt")"
-grep -q 'no problems found' "$W/verify2.txt" || fail "verify did not report success"
+verify_read_data_ok "after the outage"
 pass "after the outage the backup completes, restores exactly and verifies"
 step "all passed"

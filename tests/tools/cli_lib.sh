@@ -78,6 +78,25 @@ make_odd_tree() {
   touch -d '2001-02-03 04:05:06.123456789' "$d/ spaces  inside "
 }
 
+# init_at URL: a repository at URL, its cap in $CAP and, as a string, in
+# $cap_string, which must carry URL.
+init_at() {
+  "$GB" init --repo "$1" --cap-file "$CAP" --quiet > "$W/cap.txt"
+  cap_string=$(cat "$W/cap.txt")
+  grep -qF "$1" <<<"$cap_string" || fail "the cap does not carry the repository URL: $cap_string"
+}
+# first_snapshot_round_trip SRC: make_odd_tree SRC plus SRC/four-mb.bin,
+# backed up without errors (its JSON in $W/b1.json) and restored into $W/r1
+# byte-exact with metadata.
+first_snapshot_round_trip() {
+  local src=$1
+  make_odd_tree "$src"
+  head -c 4194304 /dev/urandom > "$src/four-mb.bin"
+  gb backup "$src" --json --no-progress > "$W/b1.json"
+  grep -q '"errors":0' "$W/b1.json" || fail "first backup reported errors: $(cat "$W/b1.json")"
+  gb restore latest --target "$W/r1" --quiet
+  compare "$src" "$W/r1$src" || fail "restore of snapshot 1 differs from the source"
+}
 # second_snapshot_round_trip SRC: after a first backup of make_odd_tree SRC
 # (plus SRC/four-mb.bin), changes it in the usual ways, backs up again, and
 # checks that the delta snapshot and the first snapshot both restore exactly.
@@ -100,8 +119,22 @@ second_snapshot_round_trip() {
   gb restore "$first" --target "$W/r1b" --quiet
   compare "$W/src-v1" "$W/r1b$src" --no-mtime-dirs || fail "snapshot 1 no longer restores exactly"
 }
-# verify_read_data_ok: verify --read-data passes (its summary is in $W/verify.txt).
+# restores_from_the_cap_alone SRC: on a machine with a fresh state dir and
+# HOME=$W/fresh-home (holding what the caller put there: an SSH key), the
+# cap string $cap_string alone lists the repository's 2 snapshots and
+# restores the latest, which equals SRC.
+restores_from_the_cap_alone() {
+  (
+    export HOME=$W/fresh-home GRIDBACKUP_STATE_DIR=$W/fresh-state
+    "$GB" snapshots --cap "$cap_string" > "$W/cap-alone.txt"
+    grep -q '^2 snapshots' "$W/cap-alone.txt" || fail "snapshots not listed from the cap alone"
+    "$GB" restore latest --cap "$cap_string" --target "$W/r-cap" --quiet
+  )
+  compare "$1" "$W/r-cap$1" || fail "restore from the cap alone differs"
+}
+# verify_read_data_ok [WHEN]: verify --read-data passes (its summary is in
+# $W/verify.txt); WHEN ("after ...") goes into the failure message.
 verify_read_data_ok() {
-  gb verify --read-data > "$W/verify.txt" || fail "verify --read-data failed: $(cat "$W/verify.txt")"
+  gb verify --read-data > "$W/verify.txt" || fail "verify --read-data failed${1:+ $1}: $(cat "$W/verify.txt")"
   grep -q 'no problems found' "$W/verify.txt" || fail "verify did not report success"
 }
