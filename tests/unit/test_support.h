@@ -35,4 +35,24 @@ inline std::unique_ptr<Repository> make_repository(const std::string& dir, const
   return std::move(*repo);
 }
 
+// A fresh repository in a scratch directory (TEST_CASE_FIXTURE, or a base
+// of a test's own fixture).
+struct ScratchRepository {
+  ScratchDir dir;
+  std::unique_ptr<Repository> repo = make_repository(dir.path, *random_hash());
+};
+
+// How many of the strings one character away from `text` (each character in
+// turn made 'A', or 'B' where it is 'A') `parses` accepts.
+template <class Parses>
+int single_character_changes_accepted(const std::string& text, Parses parses) {
+  int accepted = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    std::string bad = text;
+    bad[i] = bad[i] == 'A' ? 'B' : 'A';
+    if (parses(bad)) ++accepted;
+  }
+  return accepted;
+}
+
 }  // namespace gb::test

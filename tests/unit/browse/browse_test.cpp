@@ -6,11 +6,10 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <random>
 
+#include "../backup_support.h"
 #include "../test_support.h"
-#include "core/backup/backup_run.h"
 #include "core/browse/browse_catalog.h"
 #include "core/browse/content_cache.h"
 
@@ -18,23 +17,10 @@ using namespace gb;
 namespace fs = std::filesystem;
 
 namespace {
-std::string random_text(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng());
-  return s;
-}
-void write_file(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes; }
+using test::random_text;
+using test::write_file;
 Snapshot backup(Repository& repo, const std::string& src, std::vector<std::string> tags = {}) {
-  BackupOptions o;
-  o.tags = std::move(tags);
-  o.paths = {src};
-  o.hostname = "browsehost";
-  o.username = "browse";
-  BackupProgress p;
-  auto r = run_backup(repo, o, p);
-  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
-  return r->snapshot;
+  return test::backup_tree(repo, src, "browsehost", "browse", std::move(tags));
 }
 std::string text(const Bytes& b) { return std::string(b.begin(), b.end()); }
 }  // namespace

@@ -10,12 +10,10 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <random>
 
+#include "../backup_support.h"
 #include "../test_support.h"
-#include "core/backup/backup_run.h"
 #include "core/report/file_versions.h"
 #include "core/report/snapshot_dump.h"
 #include "core/report/space_stats.h"
@@ -26,30 +24,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string random_text(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng());
-  return s;
-}
+using test::random_text;
+using test::read_file;
+using test::write_file;
 
-void write_file(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes; }
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-Snapshot backup(Repository& repo, const std::string& src) {
-  BackupOptions o;
-  o.paths = {src};
-  o.hostname = "reporthost";
-  o.username = "report";
-  BackupProgress p;
-  auto r = run_backup(repo, o, p);
-  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
-  return r->snapshot;
-}
+Snapshot backup(Repository& repo, const std::string& src) { return test::backup_tree(repo, src, "reporthost", "report"); }
 
 std::vector<Snapshot> snapshots(Repository& repo) {
   SnapshotStore store(repo);

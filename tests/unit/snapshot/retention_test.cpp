@@ -43,30 +43,16 @@ int64_t utc(const char* text) {
 }
 
 struct P : RetentionPolicy {
-  P& last(uint64_t n) {
-    keep_last = n;
+  P& set(uint64_t RetentionPolicy::*rule, uint64_t n) {
+    this->*rule = n;
     return *this;
   }
-  P& hourly(uint64_t n) {
-    keep_hourly = n;
-    return *this;
-  }
-  P& daily(uint64_t n) {
-    keep_daily = n;
-    return *this;
-  }
-  P& weekly(uint64_t n) {
-    keep_weekly = n;
-    return *this;
-  }
-  P& monthly(uint64_t n) {
-    keep_monthly = n;
-    return *this;
-  }
-  P& yearly(uint64_t n) {
-    keep_yearly = n;
-    return *this;
-  }
+  P& last(uint64_t n) { return set(&RetentionPolicy::keep_last, n); }
+  P& hourly(uint64_t n) { return set(&RetentionPolicy::keep_hourly, n); }
+  P& daily(uint64_t n) { return set(&RetentionPolicy::keep_daily, n); }
+  P& weekly(uint64_t n) { return set(&RetentionPolicy::keep_weekly, n); }
+  P& monthly(uint64_t n) { return set(&RetentionPolicy::keep_monthly, n); }
+  P& yearly(uint64_t n) { return set(&RetentionPolicy::keep_yearly, n); }
   P& within(const char* d) {
     auto parsed = parse_duration(d);
     REQUIRE(parsed.ok());

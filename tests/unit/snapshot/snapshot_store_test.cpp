@@ -21,12 +21,13 @@ Snapshot make_snapshot(SnapshotStore& store, int64_t time_ns, const std::string&
   REQUIRE(store.save(s).ok());
   return s;
 }
+// A fresh repository and its snapshot store.
+struct StoreFixture : test::ScratchRepository {
+  SnapshotStore store{*repo};
+};
 }  // namespace
 
-TEST_CASE("a forgotten snapshot leaves list and resolve but still loads for chains") {
-  test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, *random_hash());
-  SnapshotStore store(*repo);
+TEST_CASE_FIXTURE(StoreFixture, "a forgotten snapshot leaves list and resolve but still loads for chains") {
   Snapshot a = make_snapshot(store, 1, "");
   Snapshot b = make_snapshot(store, 2, a.id);
   Snapshot c = make_snapshot(store, 3, "");
@@ -56,10 +57,7 @@ TEST_CASE("a forgotten snapshot leaves list and resolve but still loads for chai
   CHECK((*chain)[0] == a.log_blobs);
 }
 
-TEST_CASE("a tombstone moved to another name, or sealed with another key, is refused") {
-  test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, *random_hash());
-  SnapshotStore store(*repo);
+TEST_CASE_FIXTURE(StoreFixture, "a tombstone moved to another name, or sealed with another key, is refused") {
   Snapshot a = make_snapshot(store, 1, "");
   Snapshot b = make_snapshot(store, 2, "");
   REQUIRE(store.forget(a).ok());
@@ -87,10 +85,7 @@ TEST_CASE("a tombstone moved to another name, or sealed with another key, is ref
   CHECK_FALSE(store.resolve(b.id).ok());
 }
 
-TEST_CASE("retag stores a copy with the tags, forgets the original, and keeps its chain") {
-  test::ScratchDir dir;
-  auto repo = test::make_repository(dir.path, *random_hash());
-  SnapshotStore store(*repo);
+TEST_CASE_FIXTURE(StoreFixture, "retag stores a copy with the tags, forgets the original, and keeps its chain") {
   Snapshot a = make_snapshot(store, 1, "");
   Snapshot b = make_snapshot(store, 2, a.id);
   auto copy = store.retag(a, {"keep", "monthly"});
