@@ -90,9 +90,12 @@ def check_dialect(name, d, pre, ops, overflow):
     if d == "fanotify":
         rec = os.path.join(WORK, f"{name}.fanotify.rec")
         rec_state = f"{WORK}/{name}-recorder"
-        agent = subprocess.Popen([GB, "agent", "run", "--state-dir", rec_state, "--record", rec, tree], stderr=subprocess.DEVNULL)
-        if not wait_for(rec_state, f"rescan-needed dir {tree}"):
-            sys.exit(f"FAIL: {name}: the recording agent did not start")
+        agent_log = open(f"{WORK}/{name}-agent.log", "w+")
+        agent = subprocess.Popen([GB, "agent", "run", "--state-dir", rec_state, "--record", rec, tree], stderr=agent_log)
+        if not wait_for(rec_state, f"rescan-needed dir {tree}", seconds=30):
+            agent.kill()
+            agent_log.seek(0)
+            sys.exit(f"FAIL: {name}: the recording agent did not start (exit {agent.poll()}):\n{agent_log.read()}")
     for op in ops:
         apply(tree, op)
     if d == "fanotify":
