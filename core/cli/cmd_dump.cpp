@@ -34,11 +34,9 @@ int cmd_dump(const CommandLine& cl) {
   const std::string& path = *stored;
   std::unique_ptr<Repository> repo;
   Snapshot snap;
-  if (int code = open_snapshot_or_report(cl, cl.args[0], repo, snap)) return code;
-  SnapshotStore store(*repo);
-  auto logs = store.chain(snap);
-  if (!logs) return report_error(logs.error());
-  auto entry = find_view_entry(*repo, *logs, path);
+  std::vector<std::vector<Hash>> logs;
+  if (int code = open_snapshot_or_report(cl, cl.args[0], repo, snap, &logs)) return code;
+  auto entry = find_view_entry(*repo, logs, path);
   if (!entry) return report_error(entry.error());
   if (!*entry) return report_error(make_error(ErrorKind::NotFound, fmt::format("snapshot {} has nothing at {}", snap.short_id(), path)));
   // A delta version is rebuilt in an unnamed file here: private, and gone when closed.
@@ -50,7 +48,7 @@ int cmd_dump(const CommandLine& cl) {
   if ((*entry)->type == NodeType::File) {
     done = dump_file(*repo, **entry, STDOUT_FILENO, scratch);
   } else {
-    auto tar = dump_tar(*repo, *logs, path, STDOUT_FILENO, scratch);
+    auto tar = dump_tar(*repo, logs, path, STDOUT_FILENO, scratch);
     if (!tar) {
       done = tar.error();
     } else {

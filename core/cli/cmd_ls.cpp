@@ -30,11 +30,9 @@ int cmd_ls(const CommandLine& cl) {
   }
   std::unique_ptr<Repository> repo;
   Snapshot snap;
-  if (int code = open_snapshot_or_report(cl, cl.args[0], repo, snap)) return code;
-  SnapshotStore store(*repo);
-  auto logs = store.chain(snap);
-  if (!logs) return report_error(logs.error());
-  ViewReader view(*repo, *logs);
+  std::vector<std::vector<Hash>> logs;
+  if (int code = open_snapshot_or_report(cl, cl.args[0], repo, snap, &logs)) return code;
+  ViewReader view(*repo, logs);
   bool json = cl.flag("json");
   bool long_form = cl.flag("long");
   OwnerNames owners;

@@ -49,8 +49,10 @@ int report_error(const Error& e);
 // returns the exit code (kExitNoRepository when there is none), else kExitOk.
 int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out, bool load_index = true);
 // The same, then the snapshot `ref` resolved ("latest" is this host's unless
-// --host/--path choose) into `snap`.
-int open_snapshot_or_report(const CommandLine& cl, const std::string& ref, std::unique_ptr<Repository>& repo, Snapshot& snap);
+// --host/--path choose) into `snap`, and, given `chain`, the logs its view
+// is read from (SnapshotStore::chain).
+int open_snapshot_or_report(const CommandLine& cl, const std::string& ref, std::unique_ptr<Repository>& repo, Snapshot& snap,
+                            std::vector<std::vector<Hash>>* chain = nullptr);
 // The same, then every live snapshot into `all` and the --host/--path filter
 // (every host's unless they narrow it) into `filter`.
 int open_listing_or_report(const CommandLine& cl, std::unique_ptr<Repository>& repo, std::vector<Snapshot>& all, SnapshotFilter& filter);

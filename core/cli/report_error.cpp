@@ -50,7 +50,8 @@ int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out, bool
   return kExitOk;
 }
 
-int open_snapshot_or_report(const CommandLine& cl, const std::string& ref, std::unique_ptr<Repository>& repo, Snapshot& snap) {
+int open_snapshot_or_report(const CommandLine& cl, const std::string& ref, std::unique_ptr<Repository>& repo, Snapshot& snap,
+                            std::vector<std::vector<Hash>>* chain) {
   auto filter = snapshot_filter(cl, true);
   if (!filter) return report_error(filter.error());
   if (int code = open_or_report(cl, repo)) return code;
@@ -58,6 +59,11 @@ int open_snapshot_or_report(const CommandLine& cl, const std::string& ref, std::
   auto got = resolve_snapshot(store, ref, *filter);
   if (!got) return report_error(got.error());
   snap = std::move(*got);
+  if (chain) {
+    auto logs = store.chain(snap);
+    if (!logs) return report_error(logs.error());
+    *chain = std::move(*logs);
+  }
   return kExitOk;
 }
 

@@ -113,4 +113,23 @@ Error sqlite_error(sqlite3* db, const std::string& what, const std::string& doin
   return make_error(ErrorKind::Io, fmt::format("{} failed ({}): {}", what, doing, sqlite3_errmsg(db)));
 }
 
+Status set_meta_value(sqlite3* db, const std::string& what, const std::string& key, const std::string& value) {
+  Stmt s(db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)");
+  if (!s.ok()) return sqlite_error(db, what, "prepare");
+  s.bind(1, key);
+  s.bind(2, value);
+  if (s.step() != SQLITE_DONE) return sqlite_error(db, what, "set " + key);
+  return {};
+}
+
+Result<std::optional<std::string>> meta_value(sqlite3* db, const std::string& what, const std::string& key) {
+  Stmt s(db, "SELECT value FROM meta WHERE key = ?");
+  if (!s.ok()) return sqlite_error(db, what, "prepare");
+  s.bind(1, key);
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return std::optional<std::string>(s.blob(0));
+  if (rc != SQLITE_DONE) return sqlite_error(db, what, "read " + key);
+  return std::optional<std::string>();
+}
+
 }  // namespace gb

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/common/bytes.h"
@@ -54,5 +55,10 @@ Result<sqlite3*> open_sqlite(const std::string& path, const std::string& what);
 // Runs statements with no results; an error names `what`.
 Status exec_sql(sqlite3* db, const char* sql, const std::string& what);
 Error sqlite_error(sqlite3* db, const std::string& what, const std::string& doing);
+
+// The `meta (key TEXT PRIMARY KEY, value BLOB)` table the local databases
+// keep their odd values in (keys bound as blobs, as the journal always has).
+Status set_meta_value(sqlite3* db, const std::string& what, const std::string& key, const std::string& value);
+Result<std::optional<std::string>> meta_value(sqlite3* db, const std::string& what, const std::string& key);
 
 }  // namespace gb

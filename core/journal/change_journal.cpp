@@ -151,23 +151,9 @@ Result<std::vector<JournalRow>> ChangeJournal::pending_rescans(const std::option
   return rows;
 }
 
-Status ChangeJournal::set_value(const std::string& key, const std::string& value) {
-  Stmt s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)");
-  s.bind(1, key);
-  s.bind(2, value);
-  if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db_, "set " + key);
-  return {};
-}
+Status ChangeJournal::set_value(const std::string& key, const std::string& value) { return set_meta_value(db_, kWhat, key, value); }
 
-Result<std::optional<std::string>> ChangeJournal::value(const std::string& key) {
-  Stmt s(db_, "SELECT value FROM meta WHERE key = ?");
-  if (!s.ok()) return db_error(db_, "prepare");
-  s.bind(1, key);
-  int rc = s.step();
-  if (rc == SQLITE_ROW) return std::optional<std::string>(s.blob(0));
-  if (rc != SQLITE_DONE) return db_error(db_, "read " + key);
-  return std::optional<std::string>();
-}
+Result<std::optional<std::string>> ChangeJournal::value(const std::string& key) { return meta_value(db_, kWhat, key); }
 
 Status ChangeJournal::set_agent(const AgentInfo& info) {
   GB_CHECK(set_value("agent.pid", std::to_string(info.pid)));

@@ -42,24 +42,11 @@ Status ServiceState::record(const std::string& job, const JobRun& run) {
   return {};
 }
 
-Status ServiceState::set_value(const std::string& key, const std::string& value) {
-  Stmt s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)");
-  if (!s.ok()) return sqlite_error(db_, kWhat, "prepare");
-  sqlite3_bind_text(s.get(), 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
-  s.bind(2, value);
-  if (s.step() != SQLITE_DONE) return sqlite_error(db_, kWhat, "write");
-  return {};
-}
+// Keys were bound as text by the first service.db; a key is written again
+// at the job's next run, so an old one is only shadowed until then.
+Status ServiceState::set_value(const std::string& key, const std::string& value) { return set_meta_value(db_, kWhat, key, value); }
 
-Result<std::optional<std::string>> ServiceState::value(const std::string& key) {
-  Stmt s(db_, "SELECT value FROM meta WHERE key = ?");
-  if (!s.ok()) return sqlite_error(db_, kWhat, "prepare");
-  sqlite3_bind_text(s.get(), 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
-  int rc = s.step();
-  if (rc == SQLITE_DONE) return std::optional<std::string>();
-  if (rc != SQLITE_ROW) return sqlite_error(db_, kWhat, "read");
-  return std::optional<std::string>(s.blob(0));
-}
+Result<std::optional<std::string>> ServiceState::value(const std::string& key) { return meta_value(db_, kWhat, key); }
 
 bool job_due(const std::optional<JobRun>& last, int64_t now_ns, int64_t interval_ns) {
   return !last || now_ns - last->finished_ns >= interval_ns || now_ns < last->finished_ns;
