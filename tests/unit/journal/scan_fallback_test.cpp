@@ -18,6 +18,12 @@ void burst(std::vector<ChangeRecord>& out, ChangeKind k, int n, const std::strin
 
 const ScanFallbackRule kRule{0.6, 100};
 
+// Whether the records, sliced under /r, make a full scan of a tree whose
+// previous snapshot held `previous` entries.
+bool full_scan(const std::vector<ChangeRecord>& r, uint64_t previous, const ScanFallbackRule& rule = kRule) {
+  return plan_scan_fallback(plan_slice(r, {"/r"}), previous, rule).full_scan;
+}
+
 }  // namespace
 
 TEST_CASE("the plan counts the names that are gone at its end") {
@@ -45,7 +51,7 @@ TEST_CASE("most of the previous snapshot gone: a full scan; just under the share
 TEST_CASE("a few gone names never make a full scan, however small the tree") {
   std::vector<ChangeRecord> r;
   burst(r, ChangeKind::Deleted, 99);
-  CHECK_FALSE(plan_scan_fallback(plan_slice(r, {"/r"}), 100, kRule).full_scan);
+  CHECK_FALSE(full_scan(r, 100));
 }
 
 TEST_CASE("creates and modifications, however many, stay a narrow slice") {
@@ -60,14 +66,14 @@ TEST_CASE("creates and modifications, however many, stay a narrow slice") {
 TEST_CASE("files renamed away count as gone; renamed back they do not") {
   std::vector<ChangeRecord> r;
   burst(r, ChangeKind::RenamedFrom, 700);
-  CHECK(plan_scan_fallback(plan_slice(r, {"/r"}), 1000, kRule).full_scan);
+  CHECK(full_scan(r, 1000));
   burst(r, ChangeKind::RenamedTo, 700);
-  CHECK_FALSE(plan_scan_fallback(plan_slice(r, {"/r"}), 1000, kRule).full_scan);
+  CHECK_FALSE(full_scan(r, 1000));
 }
 
 TEST_CASE("'never' turns the fallback off") {
   std::vector<ChangeRecord> r;
   burst(r, ChangeKind::Deleted, 5000);
   ScanFallbackRule never{ScanFallbackRule::kNever, 100};
-  CHECK_FALSE(plan_scan_fallback(plan_slice(r, {"/r"}), 5000, never).full_scan);
+  CHECK_FALSE(full_scan(r, 5000, never));
 }
