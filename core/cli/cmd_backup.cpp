@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -41,6 +42,31 @@ void exclude_own_files(const CommandLine& cl, Repository& repo, BackupOptions& o
     std::fprintf(stderr, "gridbackup: note: %s\n", note.c_str());
 }
 
+// A path not backed up: a warning on stderr, and under --json also an error
+// line on stdout, restic's shape, so the stream alone tells a script.
+void not_backed_up(bool json, const std::string& path, const std::string& why) {
+  std::fprintf(stderr, "warning: not backed up: %s: %s\n", path.c_str(), why.c_str());
+  if (json) std::printf("%s\n", json_text({{"message_type", "error"}, {"error", {{"message", why}}}, {"during", "scan"}, {"item", path}}).c_str());
+}
+
+// The --json status line, restic's shape: the figures the progress line
+// shows. total_* are the parent snapshot's (0: no total, percent_done 0,
+// seconds_remaining null).
+Json backup_status_json(const BackupCounts& c, double elapsed) {
+  double fraction = backup_fraction(c);
+  double eta = fraction >= 0 ? eta_seconds(fraction, elapsed) : -1;
+  return {{"message_type", "status"},
+          {"seconds_elapsed", std::llround(elapsed)},
+          {"seconds_remaining", eta >= 0 ? Json(std::llround(eta)) : Json()},
+          {"percent_done", fraction >= 0 ? std::round(capped_fraction(fraction) * 10000) / 10000 : 0.0},
+          {"total_files", c.total_entries},
+          {"files_done", c.entries},
+          {"total_bytes", c.total_bytes},
+          {"bytes_done", c.bytes},
+          {"bytes_read", c.bytes_read},
+          {"error_count", c.errors}};
+}
+
 }  // namespace
 
 // The one sentence when nothing given exists: restic's users expect a
@@ -61,13 +87,12 @@ int cmd_backup(const CommandLine& cl) {
   BackupOptions opts;
   // A path that is not there is skipped, as restic does: the rest is saved, exit 3.
   size_t skipped = sources->missing.size() + sources->unmatched.size();
-  for (const auto& m : sources->missing) std::fprintf(stderr, "warning: not backed up: %s: No such file or directory; skipped\n", m.c_str());
-  for (const auto& u : sources->unmatched)
-    std::fprintf(stderr, "warning: not backed up: %s: --files-from pattern matches no file; skipped\n", u.c_str());
+  const bool json = cl.flag("json");
+  for (const auto& m : sources->missing) not_backed_up(json, m, "No such file or directory; skipped");
+  for (const auto& u : sources->unmatched) not_backed_up(json, u, "--files-from pattern matches no file; skipped");
   for (const auto& p : sources->paths) {
     if (auto kind = fs::pseudo_filesystem(p)) {
-      std::fprintf(stderr, "warning: not backed up: %s: a %s pseudo-filesystem (kernel state, no files to keep); skipped\n", p.c_str(),
-                   kind->c_str());
+      not_backed_up(json, p, fmt::format("a {} pseudo-filesystem (kernel state, no files to keep); skipped", *kind));
       ++skipped;
     } else {
       opts.paths.push_back(p);
@@ -118,11 +143,12 @@ int cmd_backup(const CommandLine& cl) {
   BackupProgress progress;
   Result<BackupResult> result = make_error(ErrorKind::Io, "backup did not run");
   {
-    ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress") && !cl.flag("json"), [&] {
-      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      return backup_progress_text(
-          {progress.entries, progress.bytes, progress.total_entries, progress.total_bytes, progress.read.bytes, progress.errors}, s);
-    });
+    auto counts = [&] {
+      return BackupCounts{progress.entries, progress.bytes, progress.total_entries, progress.total_bytes, progress.read.bytes, progress.errors};
+    };
+    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress") && !json, [&] { return backup_progress_text(counts(), elapsed()); });
+    StatusLines status(json, std::chrono::seconds(1), [&] { return json_text(backup_status_json(counts(), elapsed())); });
     result = run_backup(*repo, opts, progress);
   }
   if (!result) return report_error(result.error());
@@ -137,7 +163,7 @@ int cmd_backup(const CommandLine& cl) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const Snapshot& s = result->snapshot;
   const SnapshotStats& t = s.stats;
-  for (const auto& p : result->problems) std::fprintf(stderr, "warning: not backed up: %s: %s\n", p.path.c_str(), p.message.c_str());
+  for (const auto& p : result->problems) not_backed_up(json, p.path, p.message);
   // What restic's and borg's users found out months later: a subvolume no
   // mount shows is kept out like a mount point. Said once per backup.
   if (const auto& subs = result->unentered_subvolumes; !subs.empty() && !cl.flag("quiet") && !cl.flag("json")) {
@@ -148,8 +174,9 @@ int cmd_backup(const CommandLine& cl) {
                  "to back it up\n",
                  subs.size(), subs.size() == 1 ? "" : "s", subs.size() == 1 ? "is" : "are", names.c_str(), subs.size() > 3 ? ", ..." : "");
   }
-  if (cl.flag("json")) {
-    Json out = {{"snapshot", s.id},
+  if (json) {
+    Json out = {{"message_type", "summary"},
+                {"snapshot", s.id},
                 {"parent", s.parent.empty() ? Json() : Json(s.parent)},
                 {"checkpoint", s.checkpoint},
                 {"files", t.files},
@@ -215,7 +242,7 @@ void backup_options(CommandOptions& o) {
   o.value("audit-interval", "DURATION", "audit that often (default 7d)");
   o.flag("from-journal", "use the change journal even where a full scan is due");
   o.flag("no-journal", "always scan in full");
-  o.json("print the result as one JSON object");
+  o.json("JSON lines: status about once a second, an error per path skipped, then the summary (docs/JSON.md)");
   o.no_progress();
 }
 

@@ -32,6 +32,28 @@ ProgressLine::~ProgressLine() {
   thread_.join();
 }
 
+StatusLines::StatusLines(bool enabled, std::chrono::milliseconds interval, std::function<std::string()> render) : render_(std::move(render)) {
+  if (!enabled) return;
+  thread_ = std::thread([this, interval] {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, interval, [&] { return stop_; })) {
+      std::string line = render_();
+      std::fprintf(stdout, "%s\n", line.c_str());
+      std::fflush(stdout);
+    }
+  });
+}
+
+StatusLines::~StatusLines() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
 std::string human_bytes(uint64_t n) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
   double v = static_cast<double>(n);
@@ -49,10 +71,26 @@ std::string human_duration(double s) {
   return fmt::format("{}h{:02}m", static_cast<int>(s) / 3600, static_cast<int>(s) % 3600 / 60);
 }
 
+double capped_fraction(double fraction) { return std::clamp(fraction, 0.0, 0.999); }
+
+double eta_seconds(double fraction, double elapsed) {
+  fraction = capped_fraction(fraction);
+  return fraction > 0 && elapsed > 0 ? elapsed * (1 - fraction) / fraction : -1;
+}
+
 std::string percent_and_eta(double fraction, double elapsed) {
-  fraction = std::clamp(fraction, 0.0, 0.999);
-  std::string eta = fraction > 0 && elapsed > 0 ? human_duration(elapsed * (1 - fraction) / fraction) : "unknown";
-  return fmt::format("{:.1f}%, ETA {}", fraction * 100, eta);
+  double eta = eta_seconds(fraction, elapsed);
+  return fmt::format("{:.1f}%, ETA {}", capped_fraction(fraction) * 100, eta >= 0 ? human_duration(eta) : "unknown");
+}
+
+double backup_fraction(const BackupCounts& c) {
+  if (c.total_entries == 0) return -1;
+  // Entries measure the scan's cost (a stat per entry), bytes the reading's:
+  // an unchanged tree goes at the first's pace, a changed one at the second's.
+  // Their mean follows both without a pre-count.
+  double by_entries = static_cast<double>(c.entries) / static_cast<double>(c.total_entries);
+  double by_bytes = c.total_bytes ? static_cast<double>(c.bytes) / static_cast<double>(c.total_bytes) : by_entries;
+  return (by_entries + by_bytes) / 2;
 }
 
 std::string backup_progress_text(const BackupCounts& c, double elapsed) {
@@ -61,14 +99,8 @@ std::string backup_progress_text(const BackupCounts& c, double elapsed) {
   if (c.total_entries == 0)
     return fmt::format("[{}] {} entries, {} scanned, {} read ({}/s){}; no total (no earlier snapshot of these paths)", human_duration(elapsed),
                        c.entries, human_bytes(c.bytes), human_bytes(c.bytes_read), rate, errors);
-  // Entries measure the scan's cost (a stat per entry), bytes the reading's:
-  // an unchanged tree goes at the first's pace, a changed one at the second's.
-  // Their mean follows both without a pre-count.
-  double by_entries = static_cast<double>(c.entries) / static_cast<double>(c.total_entries);
-  double by_bytes = c.total_bytes ? static_cast<double>(c.bytes) / static_cast<double>(c.total_bytes) : by_entries;
-  return fmt::format("[{}] {}: {}/{} entries, {}/{}, {} read ({}/s){}", human_duration(elapsed),
-                     percent_and_eta((by_entries + by_bytes) / 2, elapsed), c.entries, c.total_entries, human_bytes(c.bytes),
-                     human_bytes(c.total_bytes), human_bytes(c.bytes_read), rate, errors);
+  return fmt::format("[{}] {}: {}/{} entries, {}/{}, {} read ({}/s){}", human_duration(elapsed), percent_and_eta(backup_fraction(c), elapsed),
+                     c.entries, c.total_entries, human_bytes(c.bytes), human_bytes(c.total_bytes), human_bytes(c.bytes_read), rate, errors);
 }
 
 std::string upload_progress_text(uint64_t done, uint64_t total, uint64_t read, double elapsed) {

@@ -2,6 +2,7 @@
 // terminal (and not --quiet), so logs and pipes stay clean.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -23,6 +24,22 @@ class ProgressLine {
   std::thread thread_;
 };
 
+// The --json status stream: render() printed as one line on stdout every
+// `interval` while it lives, terminal or not (a script reads it); the first
+// after one interval, so a job that ends sooner prints none.
+class StatusLines {
+ public:
+  StatusLines(bool enabled, std::chrono::milliseconds interval, std::function<std::string()> render);
+  ~StatusLines();
+
+ private:
+  std::function<std::string()> render_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 std::string human_bytes(uint64_t n);
 std::string human_duration(double seconds);
 
@@ -30,6 +47,10 @@ std::string human_duration(double seconds);
 // so far: "41.2%, ETA 1m32s". A fraction is capped below 100% (the tree
 // may have grown since the total was known); nothing done yet: "ETA unknown".
 std::string percent_and_eta(double fraction, double elapsed_seconds);
+// The same figures as numbers: the fraction capped as above, and the seconds
+// left at the rate so far (negative: not known, nothing done yet).
+double capped_fraction(double fraction);
+double eta_seconds(double fraction, double elapsed_seconds);
 
 // The backup's line. With the parent's totals: entries and bytes against
 // them, a percentage and an ETA; without (first backup of these paths, or a
@@ -40,6 +61,8 @@ struct BackupCounts {
   uint64_t bytes_read = 0, errors = 0;
 };
 std::string backup_progress_text(const BackupCounts& c, double elapsed_seconds);
+// The share done that line shows, uncapped (negative: no total).
+double backup_fraction(const BackupCounts& c);
 
 // The upload's line: bytes of queued files done against the queue's total,
 // the read rate and an ETA.

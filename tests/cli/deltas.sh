@@ -9,7 +9,7 @@ head -c 8388608 /dev/urandom > "$SRC/big.img"
 init_repo
 gb backup "$SRC" --max-delta-chain 3 --json > "$W/b0.json"
 mkdir -p "$W/versions"; cp "$SRC/big.img" "$W/versions/0"
-stored() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+stored() { backup_summary "$1" "$2"; }
 # 20 scattered 4 KiB overwrites per round.
 edit() { /usr/bin/python3 - "$SRC/big.img" "$1" <<'PY'
 import os, random, sys

@@ -13,7 +13,7 @@
 source "$GB_TESTS/tools/cli_lib.sh"
 SRC=$W/src
 mkdir -p "$SRC"
-snap_of() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["snapshot"])' "$1"; }
+snap_of() { backup_summary "$1" snapshot; }
 # backup_and_keep: backs up SRC and saves the tree it must restore to under $W/expect/<id>.
 backup_and_keep() {
   gb backup --json --no-progress "$SRC" "$@" > "$W/b.json" || { cat "$W/b.json"; fail "backup failed"; }
@@ -154,7 +154,7 @@ mkdir -p "$SRC/queued"
 # 16 MiB packs go out, commits (and takes the plan in) once its batch is a
 # second old, seconds before the upload ends.
 for i in $(seq 1 40); do head -c 1258291 /dev/urandom > "$SRC/queued/q$i"; done
-SQ=$(gb backup --json --no-progress --no-upload "$SRC" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["snapshot"])')
+SQ=$(gb backup --json --no-progress --no-upload "$SRC" | backup_summary - snapshot)
 mkdir -p "$W/expect"; rm -rf "$W/expect/$SQ"; cp -a "$SRC" "$W/expect/$SQ"
 "$GB" --cap-file "$CAP" upload --no-progress --limit-upload 4096 --parallel 1 --commit-interval 1 > "$W/slow-upload.txt" 2>&1 &
 uploader=$!

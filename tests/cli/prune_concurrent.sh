@@ -8,7 +8,7 @@
 # started here; the Swift part skips loudly when Swift cannot run here.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/swift_lib.sh"
-snap_of() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["snapshot"])' "$1"; }
+snap_of() { backup_summary "$1" snapshot; }
 head -c 2097152 /dev/urandom > "$W/shared.bin"
 
 host_loop() { # LABEL HOST ROUNDS

@@ -7,7 +7,7 @@ source "$GB_TESTS/tools/cli_lib.sh"
 SRC=$W/src
 mkdir -p "$SRC"
 init_repo
-snap() { gb backup "$SRC" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["snapshot"])'; }
+snap() { gb backup "$SRC" --json | backup_summary - snapshot; }
 echo 1 > "$SRC/f"; S1=$(snap)
 echo 2 > "$SRC/f"; S2=$(snap)
 echo 3 > "$SRC/f"; S3=$(snap)

@@ -38,9 +38,7 @@ make_files() { # DIR COUNT
   mkdir -p "$1"
   for i in $(seq 1 "$2"); do head -c 1000000 /dev/urandom > "$1/f$i.bin"; done
 }
-json_field() { # FILE KEY: a top-level string or number field of a one-line JSON object
-  /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
-}
+json_field() { backup_summary "$1" "$2"; } # FILE KEY: a member of backup --json's summary
 queued_files() { gb status --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["queued_files"])'; }
 # proxy_stopped_under PID WHAT ERR PATTERN: stops the proxy while WHAT (the
 # background command PID, its stderr in ERR) still runs; WHAT must then end

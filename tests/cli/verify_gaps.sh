@@ -7,7 +7,7 @@ SRC=$W/src
 mkdir -p "$SRC"
 flip() { /usr/bin/python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[int(sys.argv[2]) if len(sys.argv)>2 else len(b)//2]^=1; open(p,"wb").write(b)' "$@"; }
 init_repo
-snap() { gb backup "$SRC" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["snapshot"])'; }
+snap() { gb backup "$SRC" --json | backup_summary - snapshot; }
 echo one > "$SRC/a"; S1=$(snap)
 head -c 50000 /dev/urandom > "$SRC/b"; S2=$(snap)
 gb forget "$S1" > /dev/null

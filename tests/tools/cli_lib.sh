@@ -31,6 +31,9 @@ one_clear_sentence() {
   [ "$(grep -c '^gridbackup: ' "$1")" = 1 ] || { cat "$1" >&2; fail "expected exactly one 'gridbackup:' sentence"; }
   pass "clear error: $(grep '^gridbackup: ' "$1")"
 }
+# backup_summary FILE|- [FIELD]: the summary line of `backup --json` (JSON
+# lines: status, errors, then the summary), or one member of it.
+backup_summary() { /usr/bin/python3 "$GB_TESTS/tools/backup_summary.py" "$@"; }
 # beyond_opened FILE: the stderr in FILE without the "repository ID opened
 # (URL)" line every command starts with (not under --quiet or --json).
 beyond_opened() { grep -vE '^repository [0-9a-f]{8} opened \(' "$1" || true; }
