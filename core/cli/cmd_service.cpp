@@ -7,27 +7,41 @@
 // command's own function with a command line built here, so there is one
 // code path and the repository locks keep the CLI working beside it.
 // Crash-only: the schedule lives in the state dir (service_state.h).
+// Under systemd (Type=notify) it says READY=1 once the agent runs and the
+// jobs are scheduled, keeps a one-line STATUS= and pings the watchdog
+// (agents/linux/systemd_notify.h); SIGTERM stops the agent it started.
 #include <fmt/format.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <filesystem>
+#include <mutex>
 #include <thread>
+
+#include "agents/linux/systemd_notify.h"
 
 #include "core/backup/own_files.h"
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/interrupt.h"
+#include "core/cli/progress_line.h"
+#include "core/cli/time_text.h"
 #include "core/common/clock.h"
 #include "core/common/duration.h"
 #include "core/common/private_files.h"
 #include "core/fs/file_system.h"
 #include "core/journal/change_journal.h"
 #include "core/journal/slice_plan.h"
+#include "core/queue/upload_queue.h"
+#include "core/repository/repository.h"
 #include "core/service/power_supply.h"
 #include "core/service/service_state.h"
 #include "core/service/upload_schedule.h"
@@ -119,7 +133,23 @@ class Service {
 
   [[noreturn]] void run() {
     say(fmt::format("started; state dir {}, roots {}", state_.dir(), fmt::join(s_.roots, " ")));
+    adopt_agent();
+    // SIGTERM (systemctl stop) or ^C: the agent this service started stops
+    // with it, and systemd hears that the service is stopping.
+    on_interrupt([this] {
+      notifier_.stopping();
+      stop_agent();
+    });
+    if (auto last = schedule_->last("snapshot"); last && *last) live_.last_snapshot_ns = (*last)->finished_ns;
+    live_.heartbeat_ns = monotonic_ns();
+    if (s_.run_agent) keep_agent_running();
+    if (notifier_.active()) {
+      notifier_.ready(status_line());
+      std::thread([this] { notify_loop(); }).detach();
+      std::thread([this] { find_queue(); }).detach();
+    }
     for (;;) {
+      live_.heartbeat_ns = monotonic_ns();
       reap_children();
       if (s_.run_agent) keep_agent_running();
       snapshot_if_due();
@@ -154,6 +184,151 @@ class Service {
     while (::waitpid(-1, nullptr, WNOHANG) > 0) {}
   }
 
+  // The pid of the agent that runs for this state dir, as its journal says.
+  int64_t journal_agent_pid() const {
+    auto j = state_.existing_journal();
+    if (!j) return 0;
+    auto info = (*j)->agent();
+    return info && *info ? (*info)->pid : 0;
+  }
+
+  // After a restart (kill -9 of the service leaves its agent running), the
+  // agent an earlier run of this service started is still ours to stop: the
+  // pid recorded in service.db is the one the journal's running agent has.
+  // An agent something else started (the agent-only unit) is left alone.
+  void adopt_agent() {
+    auto stored = schedule_->value("agent_pid");
+    if (!stored || !*stored || !state_.agent_running()) return;
+    int64_t pid = std::atoll((*stored)->c_str());
+    if (pid > 0 && pid == journal_agent_pid()) agent_pid_ = static_cast<pid_t>(pid);
+  }
+
+  // SIGTERM to the agent this service started, then a wait (10 s at most)
+  // for its lock to go: it ends its last batch and exits.
+  void stop_agent() {
+    pid_t pid = agent_pid_.exchange(0);
+    if (pid <= 0 || !state_.agent_running()) return;
+    ::kill(pid, SIGTERM);
+    for (int i = 0; i < 200 && state_.agent_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (state_.agent_running()) ::kill(pid, SIGKILL);
+    (void)::waitpid(pid, nullptr, WNOHANG);
+  }
+
+  // The environment without the notify protocol's variables: the agent is
+  // not the one systemd waits to hear from.
+  static std::vector<char*> child_environment() {
+    std::vector<char*> env;
+    for (char** e = environ; *e; ++e) {
+      bool notify = false;
+      for (const char* name : kNotifyEnvironment) {
+        size_t n = std::strlen(name);
+        notify = notify || (std::strncmp(*e, name, n) == 0 && (*e)[n] == '=');
+      }
+      if (!notify) env.push_back(*e);
+    }
+    env.push_back(nullptr);
+    return env;
+  }
+
+  // A job runs now: the watchdog is fed while it does (a long upload is
+  // not a hang), and STATUS says so.
+  template <typename Job>
+  int as_job(const std::string& name, Job job) {
+    {
+      std::lock_guard<std::mutex> hold(live_.mutex);
+      live_.job = name;
+    }
+    int code = job();
+    std::lock_guard<std::mutex> hold(live_.mutex);
+    live_.job.clear();
+    return code;
+  }
+
+  // The STATUS= line: "last snapshot 3 min ago, 120.00 MiB queued,
+  // uploading at 512.00 KiB/s", from what service status also knows (the
+  // schedule, why uploads wait) and the upload queue.
+  std::string status_line() {
+    std::lock_guard<std::mutex> hold(live_.mutex);
+    std::vector<std::string> parts;
+    if (live_.job == "snapshot")
+      parts.push_back("taking a snapshot");
+    else if (live_.last_snapshot_ns)
+      parts.push_back("last snapshot " + ago_text((now_ns() - live_.last_snapshot_ns) / 1000000000));
+    else
+      parts.push_back("no snapshot yet");
+    if (live_.queued_bytes) parts.push_back(*live_.queued_bytes ? human_bytes(*live_.queued_bytes) + " queued" : "nothing queued");
+    if (!live_.paused.empty())
+      parts.push_back("uploads paused: " + live_.paused);
+    else if (live_.job == "upload")
+      parts.push_back(live_.rate > 0 ? fmt::format("uploading at {}/s", human_bytes(static_cast<uint64_t>(live_.rate))) : "uploading");
+    else if (!live_.job.empty())
+      parts.push_back("running " + live_.job);
+    return fmt::format("{}", fmt::join(parts, ", "));
+  }
+
+  // The notify thread: STATUS= when the line changes, the queue's bytes and
+  // the upload rate measured from them (every 5 s), and WATCHDOG=1 while the
+  // loop ticks or a job runs.
+  void notify_loop() {
+    uint64_t watchdog_ns = notifier_.watchdog_usec() * 1000;
+    auto pause = std::chrono::milliseconds(watchdog_ns ? std::clamp<int64_t>(watchdog_ns / 3000000, 10, 1000) : 1000);
+    std::unique_ptr<UploadQueue> queue;
+    std::deque<std::pair<int64_t, uint64_t>> samples;  // (monotonic ns, queued bytes) while an upload runs
+    int64_t next_queue_read = 0;
+    for (;;) {
+      int64_t now = monotonic_ns();
+      std::string queue_path, job;
+      int64_t heartbeat;
+      {
+        std::lock_guard<std::mutex> hold(live_.mutex);
+        queue_path = live_.queue_path;
+        job = live_.job;
+        heartbeat = live_.heartbeat_ns;
+      }
+      if (!queue && !queue_path.empty()) {
+        auto q = UploadQueue::open(queue_path);
+        if (q) queue = std::move(*q);
+      }
+      if (queue && now >= next_queue_read) {
+        next_queue_read = now + 5LL * 1000000000;
+        if (auto st = queue->stats()) {
+          if (job == "upload") {
+            samples.emplace_back(now, st->bytes);
+            while (samples.size() > 1 && now - samples.front().first > 30LL * 1000000000) samples.pop_front();
+          } else {
+            samples.clear();
+          }
+          double rate = 0;
+          if (samples.size() > 1 && samples.front().second > samples.back().second)
+            rate = static_cast<double>(samples.front().second - samples.back().second) * 1e9 /
+                   static_cast<double>(samples.back().first - samples.front().first);
+          std::lock_guard<std::mutex> hold(live_.mutex);
+          live_.queued_bytes = st->bytes;
+          live_.rate = rate;
+        }
+      }
+      notifier_.status(status_line());
+      if (watchdog_ns && (!job.empty() || now - heartbeat < static_cast<int64_t>(watchdog_ns))) notifier_.watchdog();
+      std::this_thread::sleep_for(pause);
+    }
+  }
+
+  // Which upload queue is this service's: its repository's id names it.
+  // Opening the repository may wait for the network, so this runs on a
+  // thread of its own, once a minute until it succeeds.
+  void find_queue() {
+    for (;;) {
+      auto repo = open_repository(sub("status", false), false);
+      if (repo) {
+        std::string path = state_.repository_dir(**repo) + "/queue.db";
+        std::lock_guard<std::mutex> hold(live_.mutex);
+        live_.queue_path = path;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::seconds(60));
+    }
+  }
+
   // The agent runs as a child process (`gridbackup agent run`): it takes its
   // own signals and its own lock, and a service restarted after kill -9
   // finds it still running and simply goes on using it.
@@ -169,7 +344,8 @@ class Service {
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
     pid_t pid = 0;
-    if (int rc = ::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, args.data(), environ); rc != 0) {
+    std::vector<char*> env = child_environment();
+    if (int rc = ::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, args.data(), env.data()); rc != 0) {
       say(fmt::format("cannot start the change-journal agent: {}; snapshots scan in full", std::strerror(rc)));
       return;
     }
@@ -182,6 +358,8 @@ class Service {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+    agent_pid_ = pid;
+    (void)schedule_->set_value("agent_pid", std::to_string(pid));
     say(fmt::format("change-journal agent started (pid {})", pid));
   }
 
@@ -232,7 +410,11 @@ class Service {
     c.args = s_.roots;
     c.flags["no-upload"] = true;
     if (audit) c.flags["audit"] = true;
-    int code = cmd_backup(c);
+    int code = as_job("snapshot", [&] { return cmd_backup(c); });
+    if (code == kExitOk) {
+      std::lock_guard<std::mutex> hold(live_.mutex);
+      live_.last_snapshot_ns = now_ns();
+    }
     say(fmt::format("{} {}",
                     audit     ? "audit snapshot"
                     : journal ? "snapshot"
@@ -260,6 +442,8 @@ class Service {
     if (why != paused_for_) {
       say(why.empty() ? "uploads resumed" : fmt::format("uploads paused: {}", why));
       paused_for_ = why;
+      std::lock_guard<std::mutex> hold(live_.mutex);
+      live_.paused = why;
       (void)schedule_->set_value("paused", why);
     }
     if (!why.empty()) return;
@@ -268,7 +452,7 @@ class Service {
     if (!upload_wanted_ && !job_due(*last, now_ns(), s_.upload_interval_ns)) return;
     CommandLine c = sub("upload", true);
     if (limit.bytes_per_second != kUnlimitedRate) c.values["limit-upload"] = {std::to_string(std::max<uint64_t>(1, limit.bytes_per_second / 1024))};
-    int code = cmd_upload(c);
+    int code = as_job("upload", [&] { return cmd_upload(c); });
     if (code != kExitOk) say(fmt::format("upload ended with exit code {}; tried again in a minute", code));
     record("upload", code, 0);
     upload_wanted_ = false;
@@ -290,7 +474,7 @@ class Service {
     // Upkeep waits for the first snapshot: there is nothing to keep before it.
     auto snap = schedule_->last("snapshot");
     if (!snap || !*snap || !job_due(*last, now_ns(), interval_ns)) return;
-    int code = job();
+    int code = as_job(name, job);
     say(fmt::format("{} {}", name, code == kExitOk ? "done" : fmt::format("ended with exit code {}", code)));
     record(name, code, 0);
   }
@@ -304,6 +488,19 @@ class Service {
   LocalState state_;
   std::unique_ptr<ServiceState> schedule_;
   int64_t next_agent_start_ns_ = 0;
+  std::atomic<pid_t> agent_pid_{0};  // the agent this service started (or adopted): stopped with it
+  SystemdNotifier notifier_;
+  // What the notify thread reads (status_line()).
+  struct Live {
+    std::mutex mutex;
+    std::string job;  // the job running now, if any
+    int64_t last_snapshot_ns = 0;
+    std::string paused;  // why uploads wait
+    std::string queue_path;
+    std::optional<uint64_t> queued_bytes;
+    double rate = 0;  // bytes/s the queue shrank by over the last 30 s of an upload
+    std::atomic<int64_t> heartbeat_ns{0};
+  } live_;
   bool upload_wanted_ = true;  // a queue left by a service that was killed is drained at start
   std::string paused_for_;
 };

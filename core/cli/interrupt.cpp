@@ -9,12 +9,25 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <mutex>
 #include <thread>
 
 #include "core/repository/repository_lock.h"
 
 namespace gb {
 namespace {
+
+std::mutex hook_mutex;
+std::function<void()> interrupt_hook;
+
+void run_interrupt_hook() {
+  std::function<void()> hook;
+  {
+    std::lock_guard<std::mutex> hold(hook_mutex);
+    hook = interrupt_hook;
+  }
+  if (hook) hook();
+}
 
 sigset_t interrupt_signals() {
   sigset_t set;
@@ -39,6 +52,7 @@ void say(const char* text) {
   // backend that hangs for 20 s) still ends the process.
   std::thread([sig] {
     size_t n = release_all_locks_now();
+    run_interrupt_hook();
     say(n ? "gridbackup: interrupted; lock released\n" : "gridbackup: interrupted\n");
     ::_exit(128 + sig);
   }).detach();
@@ -56,6 +70,11 @@ void install_interrupt_handling() {
   sigset_t set = interrupt_signals();
   ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::thread(watch_signals).detach();
+}
+
+void on_interrupt(std::function<void()> hook) {
+  std::lock_guard<std::mutex> hold(hook_mutex);
+  interrupt_hook = std::move(hook);
 }
 
 bool stdout_closed() {

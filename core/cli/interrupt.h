@@ -13,11 +13,16 @@
 // stdout_closed() says so, and main exits 141 (128 + SIGPIPE) silently, as
 // `ls | head` would.
 #pragma once
+#include <functional>
 
 namespace gb {
 
 // Call once, first thing in main, before any thread exists.
 void install_interrupt_handling();
+// Work to do before a signal ends the process (the service stops the agent
+// it started and tells systemd it stops): run on the signal thread after the
+// locks are released, before _exit. One hook; a later call replaces it.
+void on_interrupt(std::function<void()> hook);
 // True once a write to stdout failed because its reader went away (EPIPE).
 bool stdout_closed();
 

@@ -1,5 +1,7 @@
 #include "core/cli/time_text.h"
 
+#include <fmt/format.h>
+
 #include <ctime>
 
 namespace gb {
@@ -15,5 +17,12 @@ std::string format(int64_t ns, bool utc, const char* pattern) {
 
 std::string local_time_text(int64_t ns) { return format(ns, false, "%Y-%m-%d %H:%M:%S"); }
 std::string utc_time_text(int64_t ns) { return format(ns, true, "%Y-%m-%dT%H:%M:%SZ"); }
+
+std::string ago_text(int64_t s) {
+  if (s < 60) return "under a minute ago";
+  if (s < 3600) return fmt::format("{} min ago", s / 60);
+  if (s < 2 * 86400) return fmt::format("{} h ago", s / 3600);
+  return fmt::format("{} days ago", s / 86400);
+}
 
 }  // namespace gb

@@ -5,7 +5,9 @@
 # on a faked battery (a power-supply tree of plain files) and resume on AC;
 # kill -9 and a restart resumes the schedule (no snapshot made again for
 # nothing, changes still taken); a CLI backup beside the running service;
-# a bad upload-limit entry is one sentence.
+# SIGTERM to the service stops the agent it started (also one it found
+# still running after its own kill -9); a bad upload-limit entry is one
+# sentence.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/scratch_fs_lib.sh"
 
@@ -146,4 +148,15 @@ wait_snapshots $((n + 1)) 6
 gb restore latest --target "$W/r2" --quiet
 cmp "$ROOT/docs/f3" "$W/r2$ROOT/docs/f3" || fail "the snapshot after the restart lacks the change"
 pass "restart after kill -9: no snapshot for nothing, the next change taken"
+
+step "SIGTERM to the service stops the agent (started before its kill -9)"
+"$GB" service status --state-dir "$S" | grep -qx "agent: running" || fail "no agent runs before the SIGTERM"
+kill -TERM "$SERVICE_PID"
+wait "$SERVICE_PID" 2>/dev/null || true
+for i in $(seq 1 100); do
+  "$GB" service status --state-dir "$S" | grep -qx "agent: not running" && break
+  sleep 0.1
+done
+"$GB" service status --state-dir "$S" | grep -qx "agent: not running" || { cat "$W/service.log" >&2; fail "the agent still runs after SIGTERM to the service"; }
+pass "the agent stopped with the service"
 no_crash_in "$W/service.log" "the service"
