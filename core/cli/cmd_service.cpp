@@ -146,6 +146,7 @@ class Service {
     if (notifier_.active()) {
       notifier_.ready(status_line());
       std::thread([this] { notify_loop(); }).detach();
+      if (notifier_.watchdog_usec()) std::thread([this] { watchdog_loop(); }).detach();
       std::thread([this] { find_queue(); }).detach();
     }
     for (;;) {
@@ -266,24 +267,37 @@ class Service {
     return fmt::format("{}", fmt::join(parts, ", "));
   }
 
-  // The notify thread: STATUS= when the line changes, the queue's bytes and
-  // the upload rate measured from them (every 5 s), and WATCHDOG=1 while the
-  // loop ticks or a job runs.
+  // The watchdog's thread, apart from the queue's SQLite (which may wait for
+  // a writer's lock): WATCHDOG=1 three times an interval while the loop
+  // ticks or a job runs.
+  void watchdog_loop() {
+    int64_t watchdog_ns = static_cast<int64_t>(notifier_.watchdog_usec() * 1000);
+    auto pause = std::chrono::milliseconds(std::clamp<int64_t>(watchdog_ns / 3000000, 10, 1000));
+    for (;;) {
+      bool job;
+      {
+        std::lock_guard<std::mutex> hold(live_.mutex);
+        job = !live_.job.empty();
+      }
+      if (job || monotonic_ns() - live_.heartbeat_ns < watchdog_ns) notifier_.watchdog();
+      std::this_thread::sleep_for(pause);
+    }
+  }
+
+  // The notify thread: STATUS= when the line changes, with the queue's bytes
+  // and the upload rate measured from them (every 5 s).
   void notify_loop() {
-    uint64_t watchdog_ns = notifier_.watchdog_usec() * 1000;
-    auto pause = std::chrono::milliseconds(watchdog_ns ? std::clamp<int64_t>(watchdog_ns / 3000000, 10, 1000) : 1000);
+    auto pause = std::chrono::seconds(1);
     std::unique_ptr<UploadQueue> queue;
     std::deque<std::pair<int64_t, uint64_t>> samples;  // (monotonic ns, queued bytes) while an upload runs
     int64_t next_queue_read = 0;
     for (;;) {
       int64_t now = monotonic_ns();
       std::string queue_path, job;
-      int64_t heartbeat;
       {
         std::lock_guard<std::mutex> hold(live_.mutex);
         queue_path = live_.queue_path;
         job = live_.job;
-        heartbeat = live_.heartbeat_ns;
       }
       if (!queue && !queue_path.empty()) {
         auto q = UploadQueue::open(queue_path);
@@ -308,7 +322,6 @@ class Service {
         }
       }
       notifier_.status(status_line());
-      if (watchdog_ns && (!job.empty() || now - heartbeat < static_cast<int64_t>(watchdog_ns))) notifier_.watchdog();
       std::this_thread::sleep_for(pause);
     }
   }

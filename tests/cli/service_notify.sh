@@ -32,10 +32,13 @@ grep -qE '^STATUS=last snapshot under a minute ago, nothing queued$' "$LOG" ||
 # READY=1 comes before the first snapshot is taken (it may take hours).
 awk '/^READY=1$/{r=NR} /^STATUS=last snapshot/{if(!s)s=NR} END{exit !(r && s && r < s)}' "$LOG" ||
   { cat "$LOG" >&2; fail "READY=1 did not come before the first snapshot's STATUS="; }
-pings=$(grep -cx 'WATCHDOG=1' "$LOG")
-# Every 100 ms for 0.3 s intervals: at least 10 over this second and more.
-[ "$pings" -ge 10 ] || { cat "$LOG" >&2; fail "only $pings WATCHDOG=1 pings (WATCHDOG_USEC=300000)"; }
-pass "READY=1, $(grep -m1 -E '^STATUS=last' "$LOG"), $pings watchdog pings"
+before=$(grep -cx 'WATCHDOG=1' "$LOG")
+sleep 2
+pings=$(($(grep -cx 'WATCHDOG=1' "$LOG") - before))
+# Every 100 ms for 0.3 s intervals: 20 in 2 s; 6 (one an interval) is what
+# systemd needs, on a loaded machine too.
+[ "$pings" -ge 6 ] || { cat "$LOG" >&2; fail "only $pings WATCHDOG=1 pings in 2 s (WATCHDOG_USEC=300000)"; }
+pass "READY=1, $(grep -m1 -E '^STATUS=last' "$LOG"), $pings watchdog pings in 2 s"
 
 step "SIGTERM: STOPPING=1"
 kill -TERM "$SERVICE"
