@@ -68,19 +68,9 @@ int cmd_tag(const CommandLine& cl) {
   if (int code = open_listing_or_report(cl, repo, all, filter)) return code;
   SnapshotStore store(*repo);
   // Ids (or "latest", this host's), else every snapshot the filter chooses: restic's rule.
-  std::vector<Snapshot> chosen;
-  if (cl.args.empty()) {
-    chosen = select_snapshots(all, filter);
-  } else {
-    SnapshotFilter latest = filter;
-    if (latest.hosts.empty()) latest.hosts.push_back(host_name(cl));
-    std::set<std::string> seen;
-    for (const auto& ref : cl.args) {
-      auto s = resolve_snapshot(store, ref, latest);
-      if (!s) return report_error(s.error());
-      if (seen.insert(s->id).second) chosen.push_back(std::move(*s));
-    }
-  }
+  auto picked = choose_snapshots(store, all, cl.args, filter, host_name(cl));
+  if (!picked) return report_error(picked.error());
+  std::vector<Snapshot> chosen = std::move(*picked);
   if (chosen.empty()) return report_error(make_error(ErrorKind::NotFound, fmt::format("no snapshot matches {}", filter_text(filter))));
   size_t changed = 0;
   const std::string seen_path = local_state(cl).seen_objects_path(*repo);

@@ -68,4 +68,18 @@ Result<Snapshot> resolve_snapshot(SnapshotStore& store, const std::string& ref, 
                                                      joined(std::vector<std::string>(others.begin(), others.end()), ", ")));
 }
 
+Result<std::vector<Snapshot>> choose_snapshots(SnapshotStore& store, const std::vector<Snapshot>& all, const std::vector<std::string>& refs,
+                                               const SnapshotFilter& filter, const std::string& this_host) {
+  if (refs.empty()) return select_snapshots(all, filter);
+  SnapshotFilter latest = filter;
+  if (latest.hosts.empty()) latest.hosts.push_back(this_host);
+  std::vector<Snapshot> chosen;
+  std::set<std::string> seen;
+  for (const auto& ref : refs) {
+    GB_ASSIGN(Snapshot s, resolve_snapshot(store, ref, latest));
+    if (seen.insert(s.id).second) chosen.push_back(std::move(s));
+  }
+  return chosen;
+}
+
 }  // namespace gb

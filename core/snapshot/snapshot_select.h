@@ -32,5 +32,11 @@ std::vector<Snapshot> select_snapshots(const std::vector<Snapshot>& all, const S
 // sentence naming the hosts that have snapshots. Anything else: an id or id
 // prefix, resolved among all live snapshots (the filter does not apply).
 Result<Snapshot> resolve_snapshot(SnapshotStore& store, const std::string& ref, const SnapshotFilter& latest);
+// What a command over several snapshots works on, as restic's tag and copy:
+// the snapshots `refs` name (each once, in the order given; "latest" is the
+// newest that `filter` matches on `this_host` unless it names hosts), or
+// without refs every snapshot of `all` the filter matches.
+Result<std::vector<Snapshot>> choose_snapshots(SnapshotStore& store, const std::vector<Snapshot>& all, const std::vector<std::string>& refs,
+                                               const SnapshotFilter& filter, const std::string& this_host);
 
 }  // namespace gb
