@@ -32,6 +32,8 @@ int cmd_versions(const CommandLine& cl);
 int cmd_mount(const CommandLine& cl);
 // Adds, removes or sets snapshot tags (a changed snapshot is stored anew).
 int cmd_tag(const CommandLine& cl);
+// Copies snapshots and their content from another repository (core/copy).
+int cmd_copy(const CommandLine& cl);
 // The change-journal agent (core/cli/cmd_agent.cpp; linked into gridbackup
 // only, with the agent library).
 int cmd_agent(const CommandLine& cl);
@@ -41,13 +43,16 @@ int cmd_service(const CommandLine& cl);
 // Each command's spec (command.h), defined next to the function it runs.
 extern const Command kInitCommand, kBackupCommand, kUploadCommand, kStatusCommand, kSnapshotsCommand, kLsCommand, kRestoreCommand, kDiffCommand,
     kFindCommand, kForgetCommand, kVerifyCommand, kCapCommand, kPruneCommand, kGridCommand, kRepairCommand, kAgentCommand, kUnlockCommand,
-    kDumpCommand, kStatsCommand, kVersionsCommand, kMountCommand, kTagCommand, kConfigCommand, kServiceCommand;
+    kDumpCommand, kStatsCommand, kVersionsCommand, kMountCommand, kTagCommand, kCopyCommand, kConfigCommand, kServiceCommand;
 
 // Prints "gridbackup: <sentence>" on stderr and returns the matching exit code.
 int report_error(const Error& e);
 // Opens the command line's repository into `out`; on failure reports it and
 // returns the exit code (kExitNoRepository when there is none), else kExitOk.
 int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out, bool load_index = true);
+// The source repository of `copy` (open_source_repository) into `out`, said
+// on stderr as "source repository <id> opened (<url>)"; on failure reports it.
+int open_source_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out);
 // The same, then the snapshot `ref` resolved ("latest" is this host's unless
 // --host/--path choose) into `snap`, and, given `chain`, the logs its view
 // is read from (SnapshotStore::chain).

@@ -158,7 +158,48 @@ std::string repository_url(const CommandLine& cl, const RootCap& cap) {
 
 Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool load_index) {
   GB_ASSIGN(RootCap cap, load_cap(cl));
-  std::string url = repository_url(cl, cap);
+  return open_repository_at(cl, cap, repository_url(cl, cap), cl.stores, load_index);
+}
+
+Result<std::unique_ptr<Repository>> open_source_repository(const CommandLine& cl) {
+  auto from_repo = cl.value("from-repo");
+  if (!from_repo && !env_value("GRIDBACKUP_FROM_REPO").empty()) from_repo = env_value("GRIDBACKUP_FROM_REPO");
+  std::optional<std::string> text = cl.value("from-cap");
+  if (!text && !env_value("GRIDBACKUP_FROM_CAP").empty()) text = env_value("GRIDBACKUP_FROM_CAP");
+  std::string file;
+  if (!text) {
+    if (auto v = cl.value("from-cap-file"))
+      file = *v;
+    else
+      file = env_value("GRIDBACKUP_FROM_CAP_FILE");
+  }
+  if (!text && file.empty())
+    return make_error(ErrorKind::InvalidArgument,
+                      fmt::format("{} needs the source repository's cap: --from-cap-file FILE or --from-cap CAP (or GRIDBACKUP_FROM_CAP_FILE, "
+                                  "GRIDBACKUP_FROM_CAP){}",
+                                  cl.command, from_repo ? "" : ", and --from-repo URL if it moved"));
+  if (!text) {
+    std::ifstream in(file);
+    if (!in) return make_error(ErrorKind::WrongKey, fmt::format("the source repository's cap file {} cannot be read", file));
+    GB_CHECK(check_cap_file_mode(file));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  auto any = parse_any_cap(*text);
+  if (!any)
+    return make_error(any.error().kind,
+                      fmt::format("the source repository's cap: {}{}", any.error().message, file.empty() ? "" : " (in " + file + ")"));
+  if (auto* derived = std::get_if<DerivedCap>(&*any)) return cap_refusal(derived->kind, cl.command);
+  RootCap cap = std::get<RootCap>(std::move(*any));
+  std::string url = from_repo ? *from_repo : cap.url;
+  auto repo = open_repository_at(cl, cap, url, /*stores=*/false, /*load_index=*/true);
+  if (!repo) return repo.error().in_context("the source repository");
+  return repo;
+}
+
+Result<std::unique_ptr<Repository>> open_repository_at(const CommandLine& cl, const RootCap& cap, const std::string& url, bool stores,
+                                                       bool load_index) {
   GB_ASSIGN(auto backend, open_backend(url));
   // Opened without the index: the lock comes first, so a prune that plans
   // after this process read the index waits for it (repository_lock.h).
@@ -181,7 +222,7 @@ Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool 
     }
   }
   if (!repo) return repo;
-  GB_ASSIGN(std::string note, (*repo)->lock_shared(cl.command, host_name(cl), cl.stores));
+  GB_ASSIGN(std::string note, (*repo)->lock_shared(cl.command, host_name(cl), stores));
   if (!note.empty()) std::fprintf(stderr, "gridbackup: note: %s\n", note.c_str());
   if (load_index) GB_CHECK((*repo)->load_index());
   return repo;

@@ -66,6 +66,15 @@ std::string repository_url(const CommandLine& cl, const RootCap& cap);
 
 // Opens the repository named by the command line.
 Result<std::unique_ptr<Repository>> open_repository(const CommandLine& cl, bool load_index = true);
+// Opens the repository at `url` with `cap`, under the command's shared lock
+// (one that must be stored when `stores`), as open_repository does.
+Result<std::unique_ptr<Repository>> open_repository_at(const CommandLine& cl, const RootCap& cap, const std::string& url, bool stores,
+                                                       bool load_index);
+// The source repository of `copy`, as restic's --from-* options: --from-repo
+// URL (else GRIDBACKUP_FROM_REPO, else the cap's), --from-cap CAP (else
+// GRIDBACKUP_FROM_CAP), --from-cap-file FILE (else GRIDBACKUP_FROM_CAP_FILE);
+// a cap is required (never the destination's). Read under a shared lock.
+Result<std::unique_ptr<Repository>> open_source_repository(const CommandLine& cl);
 
 // The upload queue of this repository, in the state dir (created if needed).
 Result<std::unique_ptr<UploadQueue>> open_queue(const CommandLine& cl, const Repository& repo);

@@ -50,6 +50,22 @@ int open_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out, bool
   return kExitOk;
 }
 
+int open_source_or_report(const CommandLine& cl, std::unique_ptr<Repository>& out) {
+  auto repo = open_source_repository(cl);
+  if (!repo) {
+    int code = report_error(repo.error());
+    return repo.error().kind == ErrorKind::NotFound ? kExitNoRepository : code;
+  }
+  out = std::move(*repo);
+  if (!cl.flag("quiet") && !cl.flag("json"))
+    std::fprintf(stderr, "source repository %s opened (%s)\n", to_hex(out->config().repository_id).substr(0, 8).c_str(),
+                 out->backend().url().c_str());
+  auto went_back = check_seen_objects(out->backend(), local_state(cl).seen_objects_path(*out));
+  if (went_back)
+    for (const auto& p : *went_back) std::fprintf(stderr, "WARNING: %s\n", p.c_str());
+  return kExitOk;
+}
+
 int open_snapshot_or_report(const CommandLine& cl, const std::string& ref, std::unique_ptr<Repository>& repo, Snapshot& snap,
                             std::vector<std::vector<Hash>>* chain) {
   auto filter = snapshot_filter(cl, true);

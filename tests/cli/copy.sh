@@ -1,0 +1,115 @@
+# copy --from-repo (issue 14): snapshots and their content from one
+# repository into another with a different cap. Every copied snapshot
+# restores byte-exact (with metadata and hard links) as the source's does,
+# keeps its time, host, paths and tags; a second copy copies nothing; --host
+# chooses; --dry-run stores nothing; the destination verifies clean; a wrong
+# source cap is one sentence; a snapshot not uploaded in the source is left out.
+source "$GB_TESTS/tools/cli_lib.sh"
+SRC=$W/src
+make_odd_tree "$SRC"
+head -c 4194304 /dev/urandom > "$SRC/four-mb.bin"
+init_repo                                   # the source: $REPO, $CAP
+DST=$W/dst DCAP=$W/dcap
+"$GB" init --repo "file://$DST" --cap-file "$DCAP" --quiet > /dev/null
+dst() { "$GB" --cap-file "$DCAP" "$@"; }
+from=(--from-repo "file://$REPO" --from-cap-file "$CAP")
+json() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# Two snapshots of one tree with a change between them (the second holds a
+# forward delta of four-mb.bin), and one of another host.
+gb backup "$SRC" --tag weekly --quiet --no-progress
+dd if=/dev/urandom of="$SRC/four-mb.bin" bs=4096 count=1 seek=300 conv=notrunc status=none
+echo more >> "$SRC/plain.txt"
+rm "$SRC/-leading-dash"
+echo new > "$SRC/sub/deeper/new-file"
+gb backup "$SRC" --json --no-progress > "$W/b2.json"
+grep -qE '"deltas":[1-9]' "$W/b2.json" || fail "the second backup stored no delta: $(cat "$W/b2.json")"
+mkdir -p "$W/other"
+echo other > "$W/other/file"
+gb backup "$W/other" --host otherhost --quiet --no-progress
+
+# --dry-run: says what it would do, stores nothing.
+dst copy "${from[@]}" --dry-run --json > "$W/dry.json"
+[ "$(json 'd["copied"], d["dry_run"], d["bytes_new"] > 6000000' < "$W/dry.json")" = "3 True True" ] || fail "dry run: $(cat "$W/dry.json")"
+[ "$(dst snapshots --json | json 'len(d)')" = 0 ] || fail "copy --dry-run stored snapshots"
+pass "copy --dry-run counts 3 snapshots and stores none"
+
+# --host chooses: only otherhost's snapshot goes (into a third repository).
+ONE=$W/one OCAP=$W/ocap
+"$GB" init --repo "file://$ONE" --cap-file "$OCAP" --quiet > /dev/null
+"$GB" --cap-file "$OCAP" copy "${from[@]}" --host otherhost --json > "$W/host.json"
+[ "$("$GB" --cap-file "$OCAP" snapshots --json | json '[s["hostname"] for s in d]')" = "['otherhost']" ] || fail "--host copied other hosts"
+"$GB" --cap-file "$OCAP" restore latest --host otherhost --target "$W/ro" --quiet
+compare "$W/other" "$W/ro$W/other" || fail "the --host copy does not restore"
+pass "copy --host otherhost copies only that host's snapshot"
+
+# Copy everything.
+dst copy "${from[@]}" > "$W/copy.txt" 2> "$W/copy.err"
+grep -q '^copied 3 snapshots, .* new content, .* already present' "$W/copy.txt" || fail "summary: $(cat "$W/copy.txt")"
+grep -q '^source repository [0-9a-f]\{8\} opened (file://' "$W/copy.err" || fail "the source is not named: $(cat "$W/copy.err")"
+grep -q 'a delta on its parent' "$W/copy.txt" || fail "the second snapshot was not copied as a delta: $(cat "$W/copy.txt")"
+pass "$(tail -1 "$W/copy.txt")"
+
+# Each copy: same time, host, paths, tags; restores exactly as the source's.
+gb snapshots --json > "$W/src.json"
+dst snapshots --json > "$W/dst.json"
+/usr/bin/python3 - "$W/src.json" "$W/dst.json" <<'PY'
+import json, sys
+key = lambda s: (s["time"], s["hostname"], s["paths"], s["tags"])
+a = sorted(map(key, json.load(open(sys.argv[1])))); b = sorted(map(key, json.load(open(sys.argv[2]))))
+assert a == b, (a, b)
+assert ("weekly",) == tuple(next(s for s in a if s[3])[3])
+PY
+pass "copies keep time, host, paths and tags"
+i=0
+for triple in $(dst copy "${from[@]}" --json | json '" ".join(s["id"]+":"+s["destination_id"]+":"+s["paths"][0] for s in d["snapshots"])'); do
+  i=$((i + 1))
+  IFS=: read -r id copy root <<< "$triple"
+  gb restore "$id" --target "$W/rs$i" --quiet
+  dst restore "$copy" --target "$W/rd$i" --quiet
+  compare "$W/rs$i$root" "$W/rd$i$root" || fail "copy $i restores differently from its source snapshot"
+done
+[ "$i" = 3 ] || fail "expected 3 snapshot pairs, got $i"
+compare "$SRC" "$W/rd2$SRC" || fail "the copied second snapshot is not the tree"
+pass "every copied snapshot restores byte-exact, with metadata, as its source"
+
+# A second copy copies nothing (the loop above ran one: check its figures again).
+dst copy "${from[@]}" --json > "$W/again.json"
+[ "$(json 'd["copied"], d["present"], d["bytes_new"], d["bytes_stored"]' < "$W/again.json")" = "0 3 0 0" ] || fail "second copy: $(cat "$W/again.json")"
+[ "$(dst snapshots --json | json 'len(d)')" = 3 ] || fail "a second copy added snapshots"
+pass "a second copy copies nothing"
+
+# Deltas and dedup stay: the destination holds about what the source holds.
+s=$(du -sb "$REPO/data" | cut -f1) d=$(du -sb "$DST/data" | cut -f1)
+[ "$d" -le $((s + s / 10)) ] || fail "destination data $d bytes against the source's $s"
+pass "destination data $d bytes, source $s"
+
+# A new backup into the destination goes on from the copied line.
+echo again >> "$SRC/plain.txt"
+dst backup "$SRC" --json --no-progress > "$W/b4.json"
+grep -q '"checkpoint":false' "$W/b4.json" || fail "a backup after the copy did not build on the copied snapshot: $(cat "$W/b4.json")"
+dst restore latest --target "$W/r4" --quiet
+compare "$SRC" "$W/r4$SRC" || fail "a backup on top of the copy does not restore"
+pass "a backup into the destination builds on the copied snapshot"
+
+dst verify --read-data > "$W/verify.txt" || fail "verify --read-data of the destination: $(cat "$W/verify.txt")"
+grep -q 'no problems found' "$W/verify.txt" || fail "verify did not report success"
+pass "verify --read-data of the destination is clean"
+
+# Wrong or missing source cap: one sentence, non-zero.
+expect_fail 11 'source repository.*cap does not open' dst copy --from-repo "file://$REPO" --from-cap-file "$OCAP"
+one_clear_sentence "$W/err.txt" 'source repository'
+expect_fail 2 'needs the source repository.s cap' dst copy --from-repo "file://$REPO"
+one_clear_sentence "$W/err.txt" 'cap'
+GRIDBACKUP_FROM_CAP_FILE=$CAP GRIDBACKUP_FROM_REPO=file://$REPO dst copy --quiet || fail "copy from the environment's source failed"
+pass "GRIDBACKUP_FROM_REPO and GRIDBACKUP_FROM_CAP_FILE name the source"
+
+# A snapshot whose content is not uploaded yet is left out (exit 3), the rest still copies.
+echo queued > "$SRC/queued-file"
+gb backup "$SRC" --no-upload --quiet --no-progress
+rc=0
+dst copy "${from[@]}" --json > "$W/inc.json" 2> "$W/inc.err" || rc=$?
+[ "$rc" = 3 ] || fail "copy of an incomplete snapshot exited $rc"
+[ "$(json 'd["incomplete"], d["copied"]' < "$W/inc.json")" = "1 0" ] || fail "incomplete: $(cat "$W/inc.json")"
+grep -q 'not complete in the source' "$W/inc.err" || fail "no word on the incomplete snapshot: $(cat "$W/inc.err")"
+pass "a snapshot not uploaded in the source is left out, exit 3"
