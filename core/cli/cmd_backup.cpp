@@ -9,6 +9,7 @@
 #include "core/backup/backup_run.h"
 #include "core/backup/own_files.h"
 #include "core/cli/backup_sources.h"
+#include "core/cli/change_listing.h"
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
@@ -210,6 +211,9 @@ int cmd_backup(const CommandLine& cl) {
     if (result->queued_files)
       std::printf("  %s (%s) queued for upload; 'gridbackup upload' stores them\n", counted(result->queued_files, "file").c_str(),
                   human_bytes(result->queued_bytes).c_str());
+    if (cl.verbosity > 0)
+      if (Status st = print_snapshot_changes(*repo, s, cl.verbosity > 1); !st)
+        std::fprintf(stderr, "gridbackup: warning: cannot list the changes: %s\n", st.error().message.c_str());
   }
   if (skipped && result->problems.empty()) {
     std::fprintf(stderr, "gridbackup: %zu path%s given %s skipped (listed above); the snapshot holds the others\n", skipped, skipped == 1 ? "" : "s",
@@ -230,6 +234,7 @@ int cmd_backup(const CommandLine& cl) {
 namespace {
 
 void backup_options(CommandOptions& o) {
+  o.verbose("-v: what changed since the parent snapshot, in numbers; -vv: and each path (diff's letters)");
   declare_exclude_options(o);
   declare_files_from_options(o);
   o.value("priority", "PATTERN=high|normal|low|lowest", "upload order rule (repeatable)");

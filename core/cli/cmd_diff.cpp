@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <cstdio>
 
+#include "core/cli/change_listing.h"
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/interrupt.h"
@@ -79,10 +80,7 @@ int cmd_diff(const CommandLine& cl) {
                          {"modified_bytes_after", s.modified_bytes_after}};
     std::printf("\n],\"summary\":%s}\n", json_text(summary_json).c_str());
   } else {
-    std::printf("%llu added (%s), %llu removed (%s), %llu modified (%s -> %s), %llu type changed, %llu metadata only\n", (unsigned long long)s.added,
-                human_bytes(s.added_bytes).c_str(), (unsigned long long)s.removed, human_bytes(s.removed_bytes).c_str(),
-                (unsigned long long)s.modified, human_bytes(s.modified_bytes_before).c_str(), human_bytes(s.modified_bytes_after).c_str(),
-                (unsigned long long)s.type_changed, (unsigned long long)s.metadata_changed);
+    std::printf("%s\n", diff_summary_text(s).c_str());
   }
   return kExitOk;
 }

@@ -43,6 +43,7 @@ class CommandOptions {
   // Shared groups, so the same option reads the same in every command.
   void json(const std::string& what = "machine-readable output");
   void no_progress();
+  // What -v adds for this command (-v/--verbose itself is global: counted, -vv).
   void verbose(const std::string& what);
   void host_and_path();  // --host NAME, --path PATH, --tag LIST: which snapshots (snapshot_filter)
   void transfer();       // --limit-upload, --parallel, --max-delta-chain, --commit-interval
@@ -51,6 +52,7 @@ class CommandOptions {
  private:
   CLI::App& app_;
   CommandLine& out_;
+  std::string verbose_help_;
 };
 
 // Finds the command among `commands` (options may come before its word) and

@@ -76,6 +76,7 @@ Status check_options(const Command& c, const CLI::App& app, const std::vector<st
     if (a.rfind("--", 0) != 0) {
       // A one-letter flag the command declares ("ls -l"); no one-letter option takes a value.
       if (a.size() == 2 && app.get_option_no_throw(a) && !takes_value(app.get_option_no_throw(a))) continue;
+      if (a.find_first_not_of('v', 1) == std::string::npos) continue;  // -vv, -vvv: counted verbosity
       return invalid(fmt::format("unknown option {} (see 'gridbackup help {}')", a, c.name));
     }
     std::string name = a.substr(2);

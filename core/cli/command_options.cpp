@@ -37,7 +37,7 @@ void CommandOptions::json(const std::string& what) { flag("json", what); }
 
 void CommandOptions::no_progress() { flag("no-progress", "no progress line on stderr"); }
 
-void CommandOptions::verbose(const std::string& what) { flag("verbose", what); }
+void CommandOptions::verbose(const std::string& what) { verbose_help_ = what; }
 
 void CommandOptions::host_and_path() {
   value("host", "NAME",
@@ -62,9 +62,18 @@ void CommandOptions::global() {
   value("cap-file", "FILE", "root cap file (default GRIDBACKUP_CAP_FILE, then ~/.config/gridbackup/cap)");
   value("cap", "CAP", "the root cap itself (visible to other users in ps: prefer GRIDBACKUP_CAP or --cap-file)");
   value("state-dir", "DIR", "local state and caches (default GRIDBACKUP_STATE_DIR, then ~/.local/state/gridbackup)");
-  flag("quiet", "print only errors");
+  flag("quiet", 'q', "print only errors");
   for (const char* name : {"repo", "cap-file", "cap", "state-dir", "quiet"}) mark(name);
   CommandLine& out = out_;
+  // Counted, as restic's: -v, -vv (or -v -v); each command says what it adds.
+  app_.add_flag_function(
+          "-v,--verbose",
+          [&out](int64_t n) {
+            out.verbosity = static_cast<int>(n);
+            out.flags["verbose"] = true;
+          },
+          verbose_help_.empty() ? std::string("more detail where the command has any (-vv: more still)") : verbose_help_)
+      ->group(group);
   app_.add_flag_function(
           "-h,--help", [&out](int64_t) { out.flags["help"] = true; }, "this command's help")
       ->disable_flag_override()

@@ -28,7 +28,7 @@ struct CommandLine {
   std::set<std::string> takes;                             // the option names the command declares (without "--")
   std::shared_ptr<const Config> config;                    // the config files as read (apply_config); null: none read
   std::set<std::string> from_config;                       // the options apply_config filled (not typed)
-  int verbosity = 0;                                       // -v: 1, -vv: 2 (output.h decides what each prints)
+  int verbosity = 0;                                       // -v: 1, -vv: 2 (each command says what it adds)
   bool flag(const std::string& name) const { return flags.count(name) > 0; }
   std::optional<std::string> value(const std::string& name) const;
   std::vector<std::string> all(const std::string& name) const;

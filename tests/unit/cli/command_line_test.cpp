@@ -61,11 +61,31 @@ TEST_CASE("command line: options before or after the command word, values, repea
   CHECK_FALSE(help->stores);
 }
 
+TEST_CASE("command line: -v is counted (-vv, -v -v, --verbose), -q is --quiet, for every command") {
+  auto none = parse({"list"});
+  REQUIRE(none);
+  CHECK(none->verbosity == 0);
+  CHECK_FALSE(none->flag("verbose"));
+  for (auto words : {std::vector<std::string>{"list", "-vv"}, {"list", "-v", "-v"}, {"-v", "copy", "--verbose"}}) {
+    auto cl = parse(words);
+    REQUIRE(cl);
+    CHECK(cl->verbosity == 2);
+    CHECK(cl->flag("verbose"));
+  }
+  auto one = parse({"copy", "a", "-v"});
+  REQUIRE(one);
+  CHECK(one->verbosity == 1);
+  auto quiet = parse({"list", "-q"});
+  REQUIRE(quiet);
+  CHECK(quiet->flag("quiet"));
+}
+
 TEST_CASE("command line: one sentence for an option the command does not take, and for misuse") {
   CHECK(refusal({"list", "--force"}) == "'list' does not take --force (see 'gridbackup help list')");
   CHECK(refusal({"--dry-run", "copy", "a", "b"}) == "'copy' does not take --dry-run (see 'gridbackup help copy')");
   CHECK(refusal({"list", "--bogus"}) == "unknown option --bogus (see 'gridbackup help list')");
-  CHECK(refusal({"list", "-q"}) == "unknown option -q (see 'gridbackup help list')");
+  CHECK(refusal({"list", "-x"}) == "unknown option -x (see 'gridbackup help list')");
+  CHECK(refusal({"list", "-vx"}) == "unknown option -vx (see 'gridbackup help list')");
   CHECK(refusal({"copy", "--force=yes"}) == "option --force takes no value");
   CHECK(refusal({"copy", "--exclude"}) == "option --exclude needs a value");
   CHECK(refusal({"move"}) == "unknown command 'move' (see 'gridbackup help')");
