@@ -18,7 +18,7 @@ grep -q "audit: the full scan found no change the journal had missed" "$W/honest
 
 echo changed >> "$DATA/b/two"
 for _ in $(seq 100); do
-  "$GB" agent journal --state-dir "$GRIDBACKUP_STATE_DIR" | grep -q "modified file $DATA/b/two" && break
+  "$GB" agent journal --state-dir "$GRIDBACKUP_STATE_DIR" | holds "modified file $DATA/b/two" && break
   sleep 0.05
 done
 /usr/bin/python3 - "$GRIDBACKUP_STATE_DIR/journal.db" "$DATA/b/two" <<'PY'
@@ -33,7 +33,7 @@ rc=0; gb backup "$DATA" --no-upload --no-progress --audit > "$W/audit.out" 2> "$
 grep -q "this snapshot was taken by that full scan" "$W/audit.err" || fail "the audit did not say what it did about the misses"
 grep -q "AUDIT FAILED: the change journal missed 1 changes" "$W/audit.err" || { cat "$W/audit.out" "$W/audit.err" >&2; fail "the audit did not report the hidden change"; }
 grep -q "^$DATA/b/two$" "$W/audit.err" || fail "the audit did not name the missed path"
-gb ls latest --json | grep -q "\"path\":\"$DATA/b/two\",\"type\":\"file\",\"mode\":420,\"uid\":0,\"gid\":0,\"size\":12" ||
+gb ls latest --json | holds "\"path\":\"$DATA/b/two\",\"type\":\"file\",\"mode\":420,\"uid\":0,\"gid\":0,\"size\":12" ||
   fail "the audited snapshot does not hold the change the journal missed"
 gb status > "$W/status.out"
 grep -q "THE JOURNAL MISSED 1 CHANGES" "$W/status.out" || { cat "$W/status.out" >&2; fail "status does not show the failed audit"; }

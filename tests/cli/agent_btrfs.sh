@@ -25,7 +25,7 @@ journal_and_scan_repos
 
 # slice NAME: the last journal backup was a narrow slice.
 slice() { grep -q "narrow slice" "$W/j.out" || { cat "$W/j.out" "$W/agent.log" >&2; fail "$1: the backup was not a narrow slice"; }; }
-listed() { "$GB" "${S[@]}" ls -l latest | grep -q " $1$"; }
+listed() { "$GB" "${S[@]}" ls -l latest | holds " $1$"; }
 
 start_agent "$W/state-j" "$DATA"
 backup_both "first backup"
@@ -60,7 +60,7 @@ echo x > "$DATA/plain/newvol/x"
 btrfs -q subvolume snapshot "$DATA/vol" "$DATA/plain/snap2" > /dev/null
 backup_both "new subvolume and snapshot"
 listed "$DATA/plain/newvol" || fail "a new subvolume's directory is not recorded"
-"$GB" "${J[@]}" ls latest | grep -q "newvol/x" && fail "the narrow slice entered a new subvolume"
+"$GB" "${J[@]}" ls latest | holds "newvol/x" && fail "the narrow slice entered a new subvolume"
 mv "$DATA/plain/snap2" "$DATA/plain/snap3"
 btrfs -q subvolume delete "$DATA/snap" > /dev/null
 backup_both "subvolume renamed, snapshot deleted"
@@ -72,7 +72,7 @@ mkdir "$DATA/vol/bind"
 mount --bind "$DATA/plain" "$DATA/vol/bind"
 echo through-bind > "$DATA/plain/bound"
 backup_both "bind mount inside a subvolume"
-"$GB" "${J[@]}" ls latest | grep -q "vol/bind/" && fail "the narrow slice entered a bind mount inside a subvolume"
+"$GB" "${J[@]}" ls latest | holds "vol/bind/" && fail "the narrow slice entered a bind mount inside a subvolume"
 umount "$DATA/vol/bind"
 backup_both "after the bind umount"
 # Named as a path of its own, a subvolume is backed up in its place.
@@ -96,14 +96,14 @@ echo more >> "$DATA/vol/dir/file"
 echo plain2 > "$DATA/plain/p2"
 backup_both "changes in a subvolume named as a path" "$DATA" "$DATA/vol"
 slice "changes in a subvolume named as a path"
-"$GB" "${J[@]}" ls -l latest | grep -q " $DATA/vol/new2$" || fail "the narrow slice missed a new file in a subvolume named as a path"
+"$GB" "${J[@]}" ls -l latest | holds " $DATA/vol/new2$" || fail "the narrow slice missed a new file in a subvolume named as a path"
 backup_both "a root on a subvolume mount" "$RS"
 echo via-mount > "$RS/via"
 mkdir "$RS/d"
 echo x > "$RS/d/x"
 backup_both "changes under a root on a subvolume mount" "$RS"
 slice "changes under a root on a subvolume mount"
-"$GB" "${J[@]}" ls -l latest | grep -q " $RS/d/x$" || fail "the narrow slice missed a change under a root on a subvolume mount"
+"$GB" "${J[@]}" ls -l latest | holds " $RS/d/x$" || fail "the narrow slice missed a change under a root on a subvolume mount"
 # The same subvolume reached through two mounts: a change made through the
 # other path must show under the root's.
 echo through-the-other-path >> "$DATA/vol/inner/file"
@@ -122,7 +122,7 @@ backup_both "a root on the only mounted subvolume" "$RS"
 echo distro > "$RS/dir/distro"
 backup_both "changes under the only mounted subvolume" "$RS"
 slice "changes under the only mounted subvolume"
-"$GB" "${J[@]}" ls -l latest | grep -q " $RS/dir/distro$" || fail "the narrow slice missed a change under the only mounted subvolume"
+"$GB" "${J[@]}" ls -l latest | holds " $RS/dir/distro$" || fail "the narrow slice missed a change under the only mounted subvolume"
 DEV=$(findmnt -n -o SOURCE "$RS" | sed 's/\[.*//')
 [ "$(findmnt -rn -S "$DEV" -o TARGET)" = "$RS" ] || { findmnt -S "$DEV" >&2; fail "the agent's top-level mount shows in the mount table"; }
 # A read-only filesystem stays read-only: the agent's own mount of the
@@ -133,5 +133,5 @@ stop_agent
 mount -o remount,ro "$RS" || fail "cannot remount the scratch btrfs read-only"
 start_agent "$W/state-j" "$RS"
 if touch "$RS/written" 2> /dev/null; then fail "the agent made a read-only btrfs writable"; fi
-findmnt -n -o OPTIONS "$RS" | grep -q '^ro' || fail "the root's mount is no longer read-only"
+findmnt -n -o OPTIONS "$RS" | holds '^ro' || fail "the root's mount is no longer read-only"
 pass "btrfs subvolumes inside a root: every narrow slice equals the full scan, which records them and does not enter them unless named; roots on subvolumes are watched"

@@ -20,5 +20,5 @@ if [ -e "$GRIDBACKUP_STATE_DIR/journal.db" ]; then
   grep -q "the change-journal agent is not running, so this backup scans everything" "$W/backup.err" ||
     { cat "$W/backup.err" >&2; fail "the backup did not say it scans everything"; }
 fi
-gb ls latest | grep -q "$W/data/file" || fail "the full-scan backup misses the file"
+gb ls latest | holds "$W/data/file" || fail "the full-scan backup misses the file"
 pass "no CAP_SYS_ADMIN: one sentence from the agent, full scans that say so"

@@ -66,7 +66,7 @@ sync_cookie() {
     deadline=$((t0 + 2000000000))
     : > "$c"
     while [ "$(date +%s%N)" -lt "$deadline" ]; do
-      if journal | grep -qxE "[0-9]+ created file $c"; then
+      if journal | holds -xE "[0-9]+ created file $c"; then
         rm "$c"
         LAST_COOKIE_MS=$((($(date +%s%N) - t0) / 1000000))
         return 0
@@ -109,7 +109,7 @@ cd /
 pass "each cookie reached the journal (the last in $LAST_COOKIE_MS ms)"
 [ "$LAST_COOKIE_MS" -lt 1000 ] || fail "a cookie took $LAST_COOKIE_MS ms to reach the journal"
 stop_agent
-"$GB" agent status --state-dir "$S" | grep -q '^agent: *NOT RUNNING' || fail "agent status still says running after SIGTERM"
+"$GB" agent status --state-dir "$S" | holds '^agent: *NOT RUNNING' || fail "agent status still says running after SIGTERM"
 
 expect_records "created file $ROOT/a.txt" "modified file $ROOT/a.txt" \
   "renamed-from file $ROOT/a.txt" "renamed-to file $ROOT/b.txt" \

@@ -22,7 +22,7 @@ for seed in 8 9 10; do /usr/bin/python3 "$OPS" "$DATA" "$seed" 25 >> "$W/ops.log
 # Everything the operations caused is recorded once the agent has seen a
 # marker made after them.
 touch "$DATA/.last"
-for _ in $(seq 200); do "$GB" agent journal --state-dir "$W/state-rec" | grep -q "created file $DATA/.last" && break; sleep 0.05; done
+for _ in $(seq 200); do "$GB" agent journal --state-dir "$W/state-rec" | holds "created file $DATA/.last" && break; sleep 0.05; done
 stop_agent
 
 "$REPLAY" print "$W/rec.bin" > "$W/printed.txt" || fail "gridbackup-replay print failed"

@@ -36,5 +36,5 @@ gb agent status > "$W/agent2.txt"
 [ "$(pending "$W/agent2.txt")" = 0 ] || { cat "$W/agent2.txt" >&2; fail "agent status still shows rescans the backup did"; }
 diff <(grep -v '^journal:' "$W/agent2.txt") <(sed -n '/^agent:/,$p' "$W/status2.txt" | grep -v '^journal:') > /dev/null ||
   { diff "$W/agent2.txt" "$W/status2.txt" >&2; fail "the two commands show the agent differently"; }
-gb status --json | grep -q '"pending_rescans":0' || fail "status --json: $(gb status --json)"
+gb status --json | holds '"pending_rescans":0' || fail "status --json: $(gb status --json)"
 pass "after the backup, neither shows them, and both show the agent alike"

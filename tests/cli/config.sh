@@ -28,12 +28,12 @@ grep -qx "host = \"userhost\"  # $U:2" "$W/show.txt" || { cat "$W/show.txt"; fai
 grep -qx "cap-file = \"$CAP\"  # $S:3" "$W/show.txt" || { cat "$W/show.txt"; fail "cap-file source is not the system file line 3"; }
 
 step "environment over the files, flag over the environment"
-GRIDBACKUP_HOST=envhost "$GB" config show | grep -qx 'host = "envhost"  # env GRIDBACKUP_HOST' || fail "env does not outrank the file"
+GRIDBACKUP_HOST=envhost "$GB" config show | holds -x 'host = "envhost"  # env GRIDBACKUP_HOST' || fail "env does not outrank the file"
 "$GB" backup "$T" --host flaghost --exclude keep --quiet
 "$GB" ls latest --host flaghost > "$W/ls.txt"
 grep -q 'junk/b$' "$W/ls.txt" || fail "--exclude on the line did not replace the file's exclude"
 grep -q 'keep/a' "$W/ls.txt" && fail "--exclude keep (flag) not applied"
-"$GB" config show --repo "file://$REPO" | grep -qx "repository = \"file://$REPO\"  # flag --repo" || fail "flag source not shown"
+"$GB" config show --repo "file://$REPO" | holds -x "repository = \"file://$REPO\"  # flag --repo" || fail "flag source not shown"
 "$GB" config show --json > "$W/show.json"
 python3 -c '
 import json,sys; j=json.load(open(sys.argv[1])); s=j["settings"]

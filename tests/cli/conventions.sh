@@ -41,8 +41,8 @@ gb snapshots 2> /dev/null | tail -1 > "$W/count.txt"
 echo y > "$W/src/y"
 gb backup "$W/src" --no-progress > "$W/b.txt" 2> /dev/null
 grep -qE '^  2 files \(1 read\), 1 dir, 0 others, [0-9]+ changed entr' "$W/b.txt" || fail "backup counts: $(cat "$W/b.txt")"
-gb snapshots 2> /dev/null | tail -1 | grep -qx '2 snapshots' || fail "two snapshots not counted"
-gb forget --keep-last 5 2> /dev/null | grep -qx 'nothing to forget: 2 snapshots kept' || fail "forget count"
+gb snapshots 2> /dev/null | tail -1 | holds -x '2 snapshots' || fail "two snapshots not counted"
+gb forget --keep-last 5 2> /dev/null | holds -x 'nothing to forget: 2 snapshots kept' || fail "forget count"
 gb forget --keep-last 1 > /dev/null 2>&1
-gb forget --keep-last 1 2> /dev/null | grep -qx 'nothing to forget: 1 snapshot kept' || fail "forget: one snapshot kept"
+gb forget --keep-last 1 2> /dev/null | holds -x 'nothing to forget: 1 snapshot kept' || fail "forget: one snapshot kept"
 pass "counts: 1 snapshot, 2 snapshots, 1 dir, 2 files"

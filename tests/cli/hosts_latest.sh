@@ -16,20 +16,20 @@ grep -q "/beta/" "$W/ls.txt" && fail "ls latest on alpha shows beta's files"
 GRIDBACKUP_HOST=alpha gb restore latest --target "$W/r" --quiet
 [ -f "$W/r$W/alpha/a.txt" ] && [ ! -e "$W/r$W/beta" ] || { find "$W/r"; fail "restore latest on alpha restored another machine"; }
 # --host chooses the other machine explicitly.
-GRIDBACKUP_HOST=alpha gb ls latest --host beta | grep -q "/beta/b.txt$" || fail "ls latest --host beta"
+GRIDBACKUP_HOST=alpha gb ls latest --host beta | holds "/beta/b.txt$" || fail "ls latest --host beta"
 # snapshots --host / --path.
 [ "$(gb snapshots --json --host alpha | grep -c '"hostname"')" = 1 ] || fail "snapshots --host alpha does not list exactly one snapshot"
 [ "$(gb snapshots --json --path "$W/beta" | grep -c '"hostname":"beta"')" = 1 ] || fail "snapshots --path"
 [ "$(gb snapshots --json | grep -c '"hostname"')" = 2 ] || fail "snapshots without a filter lists every host"
 # find --host.
-gb find 'b.txt' --host alpha | grep -q '^0 matches' || fail "find --host alpha found beta's file"
-gb find 'b.txt' | grep -q '^1 match in 1 snapshot' || fail "find without --host"
+gb find 'b.txt' --host alpha | holds '^0 matches' || fail "find --host alpha found beta's file"
+gb find 'b.txt' | holds '^1 match in 1 snapshot' || fail "find without --host"
 # A host with no snapshot: one sentence naming the host and the others.
 expect_fail 1 "no snapshot of host gamma; other hosts: alpha, beta — use --host" env GRIDBACKUP_HOST=gamma "$GB" --cap-file "$CAP" ls latest
 expect_fail 1 "no snapshot of host alpha includes /nowhere" env GRIDBACKUP_HOST=alpha "$GB" --cap-file "$CAP" restore latest --path /nowhere --target "$W/r2"
 # An id works whatever the host.
 beta_id=$(gb snapshots --json --host beta | grep -o '"short_id":"[0-9a-f]*"' | cut -d'"' -f4)
-GRIDBACKUP_HOST=alpha gb ls "$beta_id" | grep -q "/beta/b.txt$" || fail "a snapshot id of another host does not resolve"
+GRIDBACKUP_HOST=alpha gb ls "$beta_id" | holds "/beta/b.txt$" || fail "a snapshot id of another host does not resolve"
 # diff latest: this host's two snapshots.
 echo more > "$W/alpha/c.txt"
 GRIDBACKUP_HOST=alpha gb backup "$W/alpha" --quiet

@@ -14,7 +14,7 @@ grep -q '"deltas":1' "$W/b2.json" || fail "the change should be stored as a delt
 rm "$REPO/index/$first_index"   # the object naming the base
 gb backup "$SRC" --quiet || fail "backup after losing the base's index object failed"
 gb snapshots > "$W/snaps.txt"
-tail -2 "$W/snaps.txt" | head -1 | grep -q pending && { cat "$W/snaps.txt"; fail "the newest snapshot still shows its file pending"; }
+tail -2 "$W/snaps.txt" | head -1 | holds pending && { cat "$W/snaps.txt"; fail "the newest snapshot still shows its file pending"; }
 pass "the backup after the loss stored the version again"
 gb restore latest --target "$W/r" --quiet || fail "restore of the healed snapshot failed"
 cmp "$W/r$SRC/f" "$SRC/f" || fail "the healed file restores wrong"

@@ -36,7 +36,7 @@ for f in plain.txt sub/hardlink-to-plain sub/larger-than-a-segment.bin sub/deepe
   [ "$(stat -c "$fields" "$SRC/tree/$f")" = "$(stat -c "$fields" "$MNT/latest/$host$SRC/tree/$f")" ] ||
     fail "stat of $f: $(stat -c "$fields" "$SRC/tree/$f") in the source, $(stat -c "$fields" "$MNT/latest/$host$SRC/tree/$f") mounted"
 done
-getfattr -n user.comment --only-values "$MNT/latest/$host$SRC/tree/plain.txt" | grep -qx "an attribute" || fail "the stored xattr does not read back"
+getfattr -n user.comment --only-values "$MNT/latest/$host$SRC/tree/plain.txt" | holds -x "an attribute" || fail "the stored xattr does not read back"
 [ "$(readlink "$MNT/latest/$host$SRC/tree/sub/symlink-dangling")" = /nonexistent/target ] || fail "a dangling symlink's target differs"
 ! touch "$MNT/latest/$host$SRC/tree/plain.txt" 2> /dev/null || fail "the mount took a write"
 pass "tree, metadata and bytes as stored; read-only"

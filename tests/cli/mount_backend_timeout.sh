@@ -37,7 +37,7 @@ out=$(timeout 60 cat "$file" 2>&1 > /dev/null) || rc=$?
 took=$((SECONDS - start))
 [ "$rc" != 124 ] || fail "the read hung for 60 s with the server frozen"
 [ "$rc" != 0 ] || fail "the read succeeded with the server frozen"
-echo "$out" | grep -q "Input/output error" || fail "the read did not fail with EIO: $out"
+echo "$out" | holds "Input/output error" || fail "the read did not fail with EIO: $out"
 [ "$took" -le 20 ] || fail "the read took $took s to fail (timeout 3 s, no retries)"
 pass "EIO after $took s"
 

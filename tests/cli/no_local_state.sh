@@ -11,7 +11,7 @@ gb backup "$SRC" --quiet
 gb backup "$SRC" --quiet
 rm -rf "$GRIDBACKUP_STATE_DIR" "$CAP"
 export GRIDBACKUP_STATE_DIR=$W/fresh-state HOME=$W/fresh-home
-"$GB" snapshots --cap "$cap_string" | grep -q '2 snapshots' || fail "snapshots not listed from the cap alone"
+"$GB" snapshots --cap "$cap_string" | holds '2 snapshots' || fail "snapshots not listed from the cap alone"
 "$GB" restore latest --cap "$cap_string" --target "$W/restored" --quiet
 compare "$SRC" "$W/restored$SRC" || fail "restore from the cap alone differs"
 GRIDBACKUP_CAP=$cap_string "$GB" ls latest --quiet > /dev/null || fail "GRIDBACKUP_CAP not honoured"

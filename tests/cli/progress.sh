@@ -44,7 +44,7 @@ gb upload --quiet
 echo more > "$W/src/more" && head -c 300000 /dev/urandom > "$W/src/big"
 gb backup "$W/src" --no-upload --quiet
 "$GB" --cap-file "$CAP" upload --limit-upload 8 --parallel 1 --no-progress > /dev/null 2>&1 & uploader=$!
-for _ in $(seq 1 50); do ls "$REPO/locks" 2>/dev/null | grep -q '^upload-' && break; sleep 0.1; done
+for _ in $(seq 1 50); do ls "$REPO/locks" 2>/dev/null | holds '^upload-' && break; sleep 0.1; done
 gb status > "$W/status.txt" 2> /dev/null
 gb status --json > "$W/status.json" 2> /dev/null
 kill -INT "$uploader"; wait "$uploader" || true
@@ -58,7 +58,7 @@ assert [u["command"] for u in s["uploads_running"]] == ["upload"], s
 PY
 pass "status during an upload: $(grep '^running:' "$W/status.txt")"
 gb upload --quiet
-gb status 2> /dev/null | grep -q '^running:' && fail "status says an upload runs after it ended"
+gb status 2> /dev/null | holds '^running:' && fail "status says an upload runs after it ended"
 
 # With a parent: entries and bytes against its totals, a percentage and an
 # ETA. New content, uploaded at 400 KiB/s, keeps it on screen for ~3 s.

@@ -93,8 +93,8 @@ step "a backup running when the plan is made defers the sweep"
 head -c 4194304 /dev/urandom > "$SRC/slow.bin"
 "$GB" --cap-file "$CAP" backup --no-progress --limit-upload 64 "$SRC" > "$W/slow.txt" 2>&1 &  # not through gb(): $! must be the process itself
 slow=$!
-for _ in $(seq 100); do ls "$REPO/locks" 2>/dev/null | grep -q '^backup-' && break; sleep 0.1; done
-ls "$REPO/locks" | grep -q '^backup-' || fail "the running backup holds no lock"
+for _ in $(seq 100); do ls "$REPO/locks" 2>/dev/null | holds '^backup-' && break; sleep 0.1; done
+ls "$REPO/locks" | holds '^backup-' || fail "the running backup holds no lock"
 gb forget "$S5" > /dev/null
 find "$REPO/data" -type f | sort > "$W/packs-before"
 gb prune --grace 0 --wait 2s > "$W/prune4.txt" 2>&1 || { cat "$W/prune4.txt"; fail "a deferred prune failed"; }
@@ -158,7 +158,7 @@ SQ=$(gb backup --json --no-progress --no-upload "$SRC" | backup_summary - snapsh
 mkdir -p "$W/expect"; rm -rf "$W/expect/$SQ"; cp -a "$SRC" "$W/expect/$SQ"
 "$GB" --cap-file "$CAP" upload --no-progress --limit-upload 4096 --parallel 1 --commit-interval 1 > "$W/slow-upload.txt" 2>&1 &
 uploader=$!
-for _ in $(seq 100); do ls "$REPO/locks" 2>/dev/null | grep -q '^upload-' && break; sleep 0.1; done
+for _ in $(seq 100); do ls "$REPO/locks" 2>/dev/null | holds '^upload-' && break; sleep 0.1; done
 gb forget --keep-last 2 > /dev/null
 SECONDS_BEFORE=$SECONDS
 gb prune --grace 0 --wait 120s > "$W/prune-upload.txt" 2>&1 || { cat "$W/prune-upload.txt"; kill -9 "$uploader"; fail "prune during a slow upload failed"; }

@@ -11,6 +11,6 @@ expect_fail 2 'every path given is on a kernel pseudo-filesystem' timeout 20 "$G
 [ ! -d "$REPO/snapshots" ] || [ -z "$(ls "$REPO/snapshots")" ] || fail "a refused backup saved a snapshot"
 expect_fail 3 '1 path given was skipped' timeout 20 "$GB" --cap-file "$CAP" backup "$W/src" /sys --quiet
 grep -q 'not backed up: /sys: a sysfs pseudo-filesystem' "$W/err.txt" || fail "/sys was not named"
-gb ls latest | grep -q "$W/src/f$" || fail "the real root was not backed up beside the skipped one"
-gb ls -l latest | grep -q ' /sys' && fail "the snapshot holds /sys"
+gb ls latest | holds "$W/src/f$" || fail "the real root was not backed up beside the skipped one"
+gb ls -l latest | holds ' /sys' && fail "the snapshot holds /sys"
 pass "pseudo-filesystem roots are skipped, said in one line each"

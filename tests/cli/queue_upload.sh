@@ -17,7 +17,7 @@ gb backup --no-upload "$SRC" --json > "$W/b1.json"
 grep -q '"bytes_stored":[0-9]*' "$W/b1.json"
 gb status --json > "$W/s1.json"
 grep -q '"queued_files":32,' "$W/s1.json" || fail "status should show 32 queued files: $(cat "$W/s1.json")"
-gb snapshots --json | grep -q '"complete":false,"pending_files":32' || fail "snapshot not shown as pending"
+gb snapshots --json | holds '"complete":false,"pending_files":32' || fail "snapshot not shown as pending"
 pass "snapshot committed before upload; queue and pending files shown"
 
 rc=0; gb restore latest --target "$W/early" > /dev/null 2> "$W/early.err" || rc=$?
@@ -29,8 +29,8 @@ pass "incomplete snapshot restores what is there and lists what is missing"
 # The queue survives the process: a separate upload run drains it.
 gb upload > "$W/u1.txt" 2> "$W/u1.err"
 grep -q 'changed after its snapshot' "$W/u1.err" && fail "upload took an unchanged file for changed: $(cat "$W/u1.err")"
-gb status --json | grep -q '"queued_files":0,' || fail "queue not drained"
-gb snapshots --json | grep -q '"complete":true' || fail "snapshot not complete after upload"
+gb status --json | holds '"queued_files":0,' || fail "queue not drained"
+gb snapshots --json | holds '"complete":true' || fail "snapshot not complete after upload"
 gb restore latest --target "$W/r1" --quiet
 compare "$SRC" "$W/r1$SRC" || fail "restore after upload differs"
 pass "upload drained the queue; snapshot complete and exact"
@@ -41,7 +41,7 @@ gb backup --no-upload "$SRC" --quiet
 echo "version 2, written after the snapshot" > "$SRC/docs/log.txt"
 gb upload 2> "$W/u2.err" > /dev/null
 grep -q 'log.txt changed after its snapshot' "$W/u2.err" || fail "uploader did not flag the changed file: $(cat "$W/u2.err")"
-gb status --json | grep -q '"unstable_files":1' || fail "unstable file not recorded"
+gb status --json | holds '"unstable_files":1' || fail "unstable file not recorded"
 # ...and the next backup copies it aside and backs up the copy.
 gb backup --no-upload "$SRC" > "$W/b3.txt"
 grep -q '1 unstable file backed up from a copy' "$W/b3.txt" || fail "unstable file was not staged: $(cat "$W/b3.txt")"
@@ -50,7 +50,7 @@ gb upload --quiet
 gb restore latest --target "$W/r3" --quiet "$SRC/docs/log.txt"
 grep -q 'version 2' "$W/r3$SRC/docs/log.txt" || fail "staged copy not what was restored: $(cat "$W/r3$SRC/docs/log.txt")"
 [ -z "$(ls -A "$GRIDBACKUP_STATE_DIR"/*/staging 2>/dev/null)" ] || fail "staged copy not removed after upload"
-gb status --json | grep -q '"unstable_files":0' || fail "unstable mark not cleared"
+gb status --json | holds '"unstable_files":0' || fail "unstable mark not cleared"
 pass "unstable file staged, uploaded from the copy, copy removed"
 
 # A lost queue (state dir deleted) is rebuilt by the next backup: nothing is lost.
@@ -59,7 +59,7 @@ gb backup --no-upload "$SRC" --quiet
 rm -rf "$GRIDBACKUP_STATE_DIR"
 gb backup --no-upload "$SRC" --json > "$W/b4.json"
 # Two files wait: new.bin, and log.txt (changed to "version 3" after the staging backup).
-gb status --json | grep -q '"queued_files":2,' || fail "lost queue not rebuilt: $(gb status --json)"
+gb status --json | holds '"queued_files":2,' || fail "lost queue not rebuilt: $(gb status --json)"
 gb upload --quiet
 gb restore latest --target "$W/r4" --quiet
 compare "$SRC" "$W/r4$SRC" || fail "restore after rebuilding the queue differs"

@@ -171,8 +171,8 @@ pass "stats and stats --json: dedup 2x within a snapshot, 4x over two, repositor
 gb stats latest --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["snapshots"]) == 1 and d["total"]["snapshots"] == 1' \
   || fail "stats latest should cover one snapshot"
 [ "$(gb stats --host nobody --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["total"]["files"])')" = 0 ] || fail "stats --host nobody"
-gb snapshots | tail -1 | grep -qx '2 snapshots' || fail "snapshots' count line"
+gb snapshots | tail -1 | holds -x '2 snapshots' || fail "snapshots' count line"
 gb snapshots --host "$(gb snapshots --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["hostname"])')" --path "$TWIN" > /dev/null
 gb forget "$(gb snapshots --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["short_id"])')" > /dev/null
-gb snapshots | tail -1 | grep -qx '1 snapshot' || fail "'1 snapshot', not '1 snapshots': $(gb snapshots | tail -1)"
+gb snapshots | tail -1 | holds -x '1 snapshot' || fail "'1 snapshot', not '1 snapshots': $(gb snapshots | tail -1)"
 pass "stats latest, --host; plurals"

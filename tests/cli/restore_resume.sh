@@ -35,7 +35,7 @@ if [ -f "$W/tty.txt" ]; then
   else
     echo "note: the restore took ${full_ms} ms, too short for a progress line; its format was NOT checked" >&2
   fi
-  tr '\r' '\n' < "$W/tty.txt" | sed 's/\x1b\[K//g' | grep -q '^restored snapshot [0-9a-f]* to .*: 31[0-9] files, ' || { cat "$W/tty.txt"; fail "no summary line"; }
+  tr '\r' '\n' < "$W/tty.txt" | sed 's/\x1b\[K//g' | holds '^restored snapshot [0-9a-f]* to .*: 31[0-9] files, ' || { cat "$W/tty.txt"; fail "no summary line"; }
 fi
 
 step "kill -9 at random points, then resume with if-changed"
@@ -50,7 +50,7 @@ for round in 1 2 3 4; do
   wait "$pid" 2> /dev/null || true
   gb restore latest --target "$T" --overwrite if-changed > "$W/resume.txt"
   compare "$SRC" "$T$SRC" > "$W/cmp.txt" || { cat "$W/cmp.txt" >&2; fail "killed at ${at_ms} ms and resumed: the target differs from the snapshot"; }
-  ! find "$T" -name '.gridbackup-partial.*' | grep -q . || fail "temporary names left behind: $(find "$T" -name '.gridbackup-partial.*')"
+  ! find "$T" -name '.gridbackup-partial.*' | holds . || fail "temporary names left behind: $(find "$T" -name '.gridbackup-partial.*')"
   # Resumed mid-way: some files written, the ones already right kept.
   if grep -qE ': [1-9][0-9]* files?, .* kept' "$W/resume.txt"; then partial=$((partial + 1)); fi
   pass "killed at ${at_ms} ms, resumed: $(cat "$W/resume.txt")"

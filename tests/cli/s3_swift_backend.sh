@@ -47,7 +47,7 @@ grep -q '/v1/AUTH_test/gridbackup-vhost' "$dir/log/proxy.log" ||
 step "erasure coding: an object is stored as fragments on all six devices"
 "$probe" put "$url" ec/object 5000000
 for n in 1 2 3 4 5 6; do
-  find "$dir/srv/node$n/d$n" -path '*objects-1*' -name '*#d.data' | grep -q . ||
+  find "$dir/srv/node$n/d$n" -path '*objects-1*' -name '*#d.data' | holds . ||
     { echo "FAIL: no EC fragment on device d$n" >&2; exit 1; }
 done
 

@@ -154,13 +154,13 @@ for _ in $(seq 200); do [ "$(packs_put)" -gt "$packs_before" ] && break; sleep 0
 proxy_stopped_under "$upload_pid" upload "$W/u1.err" "127\.0\.0\.1.*gave up after [0-9]+ attempts"
 left=$(queued_files)
 [ "$left" -gt 0 ] && [ "$left" -le 80 ] || fail "after the failed upload the queue holds $left files, want 1..80"
-gb snapshots --json | grep -q "\"id\":\"$queued_id\".*\"complete\":false" || fail "the snapshot should still be incomplete"
+gb snapshots --json | holds "\"id\":\"$queued_id\".*\"complete\":false" || fail "the snapshot should still be incomplete"
 pass "the failed upload kept $left of 80 jobs in the queue"
 gb upload --no-progress > "$W/u2.out" || fail "the upload after the proxy restart failed"
 grep -qE 'adopted [1-9][0-9]* packs? an interrupted run had stored' "$W/u2.out" ||
   fail "the upload did not adopt the packs the interrupted one stored: $(cat "$W/u2.out")"
 [ "$(queued_files)" = 0 ] || fail "the queue is not empty after the upload: $(gb status --json)"
-gb snapshots --json | grep -q "\"id\":\"$queued_id\".*\"complete\":true" || fail "the snapshot is not complete after the upload"
+gb snapshots --json | holds "\"id\":\"$queued_id\".*\"complete\":true" || fail "the snapshot is not complete after the upload"
 gb restore "${queued_id:0:8}" --target "$W/r-queued" --quiet
 diff -r "$W/queued" "$W/r-queued$W/queued" > /dev/null || fail "restore after the resumed upload differs"
 pass "the later upload completed: $(cat "$W/u2.out" | head -1)"

@@ -44,7 +44,7 @@ pass "changed tree and the older snapshot restore exactly"
 
 step "verify --read-data; the server's directory is a file:// repository too"
 verify_read_data_ok
-gb snapshots --repo "file://$SERVER_DIR" | grep -q '^2 snapshots' || fail "the server directory does not open as file://"
+gb snapshots --repo "file://$SERVER_DIR" | holds '^2 snapshots' || fail "the server directory does not open as file://"
 pass "verify --read-data: $(grep '^checked' "$W/verify.txt")"
 
 step "restore on a machine with nothing but the cap (and the SSH key)"
@@ -68,7 +68,7 @@ grep -q 'accept-new-host-key=1' "$W/err.txt" || fail "the message does not say h
 : > "$W/empty_known_hosts"
 expect_fail 1 "$fp_re" gb snapshots --repo "$URL?known-hosts=$W/empty_known_hosts"
 # Accepting it explicitly works, and records it.
-gb snapshots --repo "$URL?known-hosts=$W/new_known_hosts&accept-new-host-key=1" | grep -q '^2 snapshots' ||
+gb snapshots --repo "$URL?known-hosts=$W/new_known_hosts&accept-new-host-key=1" | holds '^2 snapshots' ||
   fail "accept-new-host-key=1 did not open the repository"
 [ -s "$W/new_known_hosts" ] || fail "the accepted key was not recorded"
 pass "unknown host key refused with its fingerprint; accepted only when asked"

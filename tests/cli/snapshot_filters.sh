@@ -23,7 +23,7 @@ step "snapshots --tag: a comma list means every tag, repeated --tag means any li
 [ "$(listed --tag daily,home)" = "daily,home" ] || fail "--tag daily,home listed '$(listed --tag daily,home)'"
 [ "$(listed --tag home --tag weekly)" = "daily,home weekly" ] || fail "--tag home --tag weekly listed '$(listed --tag home --tag weekly)'"
 [ "$(listed --tag home,weekly)" = "" ] || fail "--tag home,weekly listed '$(listed --tag home,weekly)'"
-gb snapshots --tag weekly 2> /dev/null | grep -q " weekly " || fail "the table does not show the chosen snapshot's tags"
+gb snapshots --tag weekly 2> /dev/null | holds " weekly " || fail "the table does not show the chosen snapshot's tags"
 
 step "snapshots --host nosuchhost prints nothing and says so"
 gb snapshots --host nosuchhost > "$W/none.txt" 2> "$W/none.err" || { cat "$W/none.err"; fail "snapshots --host nosuchhost failed"; }
@@ -33,8 +33,8 @@ grep -q "^gridbackup: no snapshot matches host nosuchhost (the repository holds 
 [ "$(gb snapshots --host nosuchhost --json 2> /dev/null)" = "[]" ] || fail "snapshots --host nosuchhost --json is not []"
 
 step "latest --tag: ls, restore, dump, diff"
-gb ls latest --tag daily | grep -q "^$SRC/c.txt$" && fail "ls latest --tag daily shows the weekly snapshot's file"
-gb ls latest --tag daily | grep -q "^$SRC/f.txt$" || fail "ls latest --tag daily"
+gb ls latest --tag daily | holds "^$SRC/c.txt$" && fail "ls latest --tag daily shows the weekly snapshot's file"
+gb ls latest --tag daily | holds "^$SRC/f.txt$" || fail "ls latest --tag daily"
 [ "$(gb dump latest "$SRC/f.txt" --tag daily,home)" = v1 ] || fail "dump latest --tag daily,home is not the first version"
 [ "$(gb dump latest "$SRC/f.txt" --tag home --tag daily)" = v2-longer ] || fail "dump latest with either tag is not the newest of them"
 gb restore latest --tag daily --target "$W/r" --quiet
@@ -45,8 +45,8 @@ gb diff "$a_id" latest --tag daily > "$W/diff.txt"
 grep -q "^M $SRC/f.txt$" "$W/diff.txt" && ! grep -q "c.txt" "$W/diff.txt" || { cat "$W/diff.txt"; fail "diff with latest --tag daily"; }
 
 step "find, versions, stats, forget take --tag"
-gb find 'c.txt' --tag daily | grep -q '^0 matches' || fail "find --tag daily found the weekly snapshot's file"
-gb find 'c.txt' --tag weekly | grep -q '^1 match in 1 snapshot' || fail "find --tag weekly"
+gb find 'c.txt' --tag daily | holds '^0 matches' || fail "find --tag daily found the weekly snapshot's file"
+gb find 'c.txt' --tag weekly | holds '^1 match in 1 snapshot' || fail "find --tag weekly"
 [ "$(gb versions "$SRC/f.txt" --tag daily --json 2> /dev/null | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" = 2 ] ||
   fail "versions --tag daily does not list two versions"
 [ "$(gb stats --tag daily --json 2> /dev/null | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["snapshots"]))')" = 2 ] ||

@@ -28,5 +28,5 @@ gb upload --quiet
 # and its f3 was superseded, so 3 keeps one pending file; 4 is complete.
 [ "$(pending_of 3)" = 1 ] || fail "snapshot 3 should lack only a/new after the upload, says $(pending_of 3)"
 [ "$(pending_of 4)" = 0 ] || fail "snapshot 4 should be complete after the upload, says $(pending_of 4)"
-gb snapshots | grep -q "1 files pending" || fail "the table does not show the pending file: $(gb snapshots)"
+gb snapshots | holds "1 files pending" || fail "the table does not show the pending file: $(gb snapshots)"
 pass "after the upload: the latest snapshot complete, an older one still names its lost file"

@@ -37,7 +37,7 @@ third=$(ids | tail -1)
 [ "$(tags_of "$third")" = "home,monthly" ] || fail "after --remove: '$(tags_of "$third")'"
 gb tag --set x --set y,z latest --quiet
 [ "$(tags_of "$(ids | tail -1)")" = "x,y,z" ] || fail "after --set: '$(tags_of "$(ids | tail -1)")'"
-gb tag --add x latest | grep -q "^no tags changed: 1 snapshot already as asked$" || fail "an unchanged tag set is stored again"
+gb tag --add x latest | holds "^no tags changed: 1 snapshot already as asked$" || fail "an unchanged tag set is stored again"
 gb tag --set '' latest --quiet
 [ "$(tags_of "$(ids | tail -1)")" = "" ] || fail "--set '' left tags"
 expect_fail 2 "not both" gb tag --set a --add b latest
@@ -52,7 +52,7 @@ gb restore latest --target "$W/r1" --quiet
 compare "$SRC" "$W/r1$SRC" || fail "restore of the retagged snapshot differs"
 echo two > "$SRC/c.txt"
 gb backup "$SRC" --tag later --quiet
-gb diff "$(ids | sed -n 1p)" latest | grep -q "^+ $SRC/c.txt$" || fail "diff from the retagged snapshot to the next"
+gb diff "$(ids | sed -n 1p)" latest | holds "^+ $SRC/c.txt$" || fail "diff from the retagged snapshot to the next"
 gb restore latest --target "$W/r2" --quiet
 compare "$SRC" "$W/r2$SRC" || fail "restore of the backup after a tag change differs"
 
@@ -69,7 +69,7 @@ gb tag --add crash "$before" --quiet
 # What a kill -9 between the two writes leaves: the copy without the tombstone.
 for t in $(ls "$REPO/forgotten" | sort | comm -13 <(echo "$full_before") -); do rm "$REPO/forgotten/$t"; done
 [ "$(count)" = 3 ] || fail "the interrupted state does not list the original and the copy"
-gb tag --add crash "$before" | grep -q "finishing an interrupted change" || fail "the rerun did not finish the interrupted change"
+gb tag --add crash "$before" | holds "finishing an interrupted change" || fail "the rerun did not finish the interrupted change"
 [ "$(count)" = 2 ] || fail "after the rerun the original is still listed"
 
 step "kill -9 at random moments of a tag over many snapshots; nothing lost, the rerun converges"

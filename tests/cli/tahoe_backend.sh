@@ -39,8 +39,8 @@ if grep -qF "${cap#URI:DIR2:}" <<<"$out$out2"; then fail "the directory cap was 
 
 echo "--- every upload was immutable (format=CHK), every request asked for text errors"
 grep -q '^PUT ' "$t/requests.log" || fail "no uploads were logged"
-if grep '^PUT ' "$t/requests.log" | grep -v 'format=CHK' | grep -q .; then fail "an upload without format=CHK"; fi
-if grep -v 'accept=text/plain' "$t/requests.log" | grep -q .; then fail "a request without Accept: text/plain"; fi
+if grep '^PUT ' "$t/requests.log" | grep -v 'format=CHK' | holds .; then fail "an upload without format=CHK"; fi
+if grep -v 'accept=text/plain' "$t/requests.log" | holds .; then fail "a request without Accept: text/plain"; fi
 
 echo "--- missing object, a directory is not an object"
 "$probe" expect "$base/backups" NotFound get nothing/here

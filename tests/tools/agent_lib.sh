@@ -23,7 +23,7 @@ start_agent() {
   for _ in $(seq 200); do
     # This agent's own registration (its pid, with its roots): "running"
     # alone also matched "not running", and a restarted agent's predecessor.
-    if "$GB" agent status --state-dir "$state" 2> /dev/null | grep -q "^agent: *running ([a-z]*, pid $AGENT_PID,"; then return 0; fi
+    if "$GB" agent status --state-dir "$state" 2> /dev/null | holds "^agent: *running ([a-z]*, pid $AGENT_PID,"; then return 0; fi
     kill -0 "$AGENT_PID" 2> /dev/null || { cat "$W/agent.log" >&2; fail "the agent exited at start"; }
     sleep 0.05
   done

@@ -27,7 +27,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/install_lib.sh"   # install_missing, port
 swift_installed() {
   [ -x /usr/bin/swift-proxy-server ] && [ -x /usr/bin/memcached ] &&
     /usr/bin/python3 -c 'import pyeclib' 2>/dev/null &&
-    /sbin/ldconfig -p | grep -q 'libisal\.so\.2'
+    grep -q 'libisal\.so\.2' <<< "$(/sbin/ldconfig -p)"
 }
 
 swift_ensure_installed() {

@@ -17,3 +17,12 @@ need_probe() {
   probe=${GB_PROBE:-}
   [ -x "$probe" ] || fail "GB_PROBE does not name the backend_probe binary"
 }
+
+# `... | holds PATTERN`: grep -q that reads its whole input first. grep -q
+# leaves the pipe at its first match; a writer with more to say then dies of
+# SIGPIPE, and pipefail fails the test (help, at two writes, did 22 in 50).
+holds() {
+  local all
+  all=$(cat)
+  grep -q "$@" <<< "$all"
+}
