@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <cstdio>
 
-#include "core/cli/progress_line.h"
 #include "core/cli/name_text.h"
+#include "core/cli/progress_line.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_reader.h"
 
@@ -23,11 +23,12 @@ Result<DiffSummary> list_view_changes(Repository& repo, const std::vector<std::v
     if (before.empty()) return false;
     return old_view.next(e);
   };
-  return diff_views(old_next, [&](Entry& e) { return new_view.next(e); },
-                    [&](const ViewChange& c) -> Status {
-                      if (each_path) std::printf("%c %s\n", static_cast<char>(c.kind), printable_name(c.path()).c_str());
-                      return {};
-                    });
+  return diff_views(
+      old_next, [&](Entry& e) { return new_view.next(e); },
+      [&](const ViewChange& c) -> Status {
+        if (each_path) std::printf("%c %s\n", static_cast<char>(c.kind), printable_name(c.path()).c_str());
+        return {};
+      });
 }
 
 Status print_snapshot_changes(Repository& repo, const Snapshot& s, bool each_path) {
