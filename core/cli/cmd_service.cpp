@@ -26,6 +26,8 @@
 #include <mutex>
 #include <thread>
 
+#include "agents/linux/agent_daemon.h"
+#include "agents/linux/service_install.h"
 #include "agents/linux/systemd_notify.h"
 
 #include "core/backup/own_files.h"
@@ -51,7 +53,7 @@ extern char** environ;
 namespace gb {
 namespace {
 
-constexpr const char* kServiceUsage = R"(Usage: gridbackup service run [OPTIONS] ROOT...
+constexpr const char* kServiceUsage = R"(Usage: gridbackup service COMMAND [OPTIONS]
 
   run [--user] ROOT...
               run the always-on service in the foreground (systemd runs it so):
@@ -66,6 +68,14 @@ constexpr const char* kServiceUsage = R"(Usage: gridbackup service run [OPTIONS]
   status [--user]
               whether the agent runs, whether uploads are paused and why, and
               the last run of each job (from the state dir's schedule)
+  install [--user] [--force] [--unit-dir DIR] [--no-start] [RUN OPTIONS] ROOT...
+              write the systemd unit (/etc/systemd/system/gridbackup.service;
+              --user: ~/.config/systemd/user) that runs this installed binary's
+              `service run` with the RUN OPTIONS, the cap file and the ROOTs
+              (Type=notify, a watchdog, sandboxed), then enable and start it
+              unless --no-start; a binary in a build tree needs --force
+  uninstall [--user] [--unit-dir DIR] [--no-start]
+              stop and remove the unit
 
 upload-limit entries: "WHEN = RATE", first match wins, none: unlimited.
   WHEN: * | DAYS | DAYS HH:MM-HH:MM | HH:MM-HH:MM   (DAYS: Mon-Fri, Sat,Sun, ...)
@@ -528,6 +538,58 @@ int service_run(const CommandLine& cl) {
   Service(cl, std::move(*settings), std::move(state), std::move(*schedule)).run();
 }
 
+// `service install`: the unit runs `service run` with the options given
+// here (checked now as `service run` would check them), the cap file (never
+// --cap: a unit is readable by every user) and the repository it names.
+int service_install_or_uninstall(const CommandLine& cl, bool install) {
+  ServiceInstallOptions o;
+  o.user = cl.flag("user");
+  o.unit_dir = cl.value("unit-dir").value_or(default_service_unit_dir(o.user));
+  o.start = !cl.flag("no-start");
+  o.force = cl.flag("force");
+  std::vector<std::string> said;
+  Status done;
+  if (install) {
+    if (cl.value("cap"))
+      return report_error(
+          make_error(ErrorKind::InvalidArgument,
+                     "service install takes the cap from a file (--cap-file), not --cap, which would put the key in a unit every user can read"));
+    if (cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "service install needs at least one ROOT to back up"));
+    // A bad --upload-limit or interval is refused now, not at every restart.
+    if (auto settings = service_settings(cl); !settings) return report_error(settings.error());
+    auto roots = canonical_roots(cl.args);
+    if (!roots) return report_error(roots.error());
+    o.roots = *roots;
+    std::string cap = absolute_normal(cap_file(cl));
+    CommandLine c = cl;
+    c.values["cap-file"] = {cap};
+    auto root_cap = load_cap(c);
+    if (!root_cap) return report_error(root_cap.error());
+    std::string url = repository_url(c, *root_cap);
+    o.run_options = {"--cap-file", cap};
+    o.reads = {cap};
+    if (url != root_cap->url) o.run_options.insert(o.run_options.end(), {"--repo", url});
+    o.writes = local_repository_dirs(url);
+    if (auto d = cl.value("state-dir")) {
+      o.run_options.insert(o.run_options.end(), {"--state-dir", absolute_normal(*d)});
+      o.writes.push_back(absolute_normal(*d));
+    }
+    for (const char* name : {"host", "snapshot-interval", "full-scan-interval", "audit-interval", "forget-interval", "prune-interval",
+                             "verify-interval", "power-supply-root", "on-battery"})
+      if (auto v = cl.value(name)) o.run_options.insert(o.run_options.end(), {std::string("--") + name, *v});
+    for (const auto& limit : cl.all("upload-limit")) o.run_options.insert(o.run_options.end(), {"--upload-limit", limit});
+    if (cl.flag("no-agent")) o.run_options.push_back("--no-agent");
+    o.writes_roots = !cl.flag("no-agent");
+    o.binary = fs::executable_path();
+    if (o.binary.empty()) return report_error(make_error(ErrorKind::Io, "cannot tell where this gridbackup binary is, so no unit can name it"));
+    done = install_service(o, said);
+  } else {
+    done = uninstall_service(o, said);
+  }
+  for (const auto& line : said) std::printf("%s\n", line.c_str());
+  return done ? kExitOk : report_error(done.error());
+}
+
 // What the schedule says: each job's last run and why uploads wait. Read
 // from service.db, so it works whether or not the service runs now.
 int service_status(const CommandLine& cl) {
@@ -562,6 +624,8 @@ int cmd_service(const CommandLine& cl) {
   if (!rest.args.empty()) rest.args.erase(rest.args.begin());
   if (sub == "run") return service_run(rest);
   if (sub == "status") return service_status(rest);
+  if (sub == "install") return service_install_or_uninstall(rest, true);
+  if (sub == "uninstall") return service_install_or_uninstall(rest, false);
   if (sub.empty() || sub == "help") {
     std::fputs(kServiceUsage, stdout);
     return sub.empty() ? kExitUsage : kExitOk;
@@ -572,7 +636,11 @@ int cmd_service(const CommandLine& cl) {
 namespace {
 
 void service_options(CommandOptions& o) {
-  o.flag("user", "run: this user's service (state dir in ~/.local/state), not the system's");
+  o.flag("user",
+         "run, status, install, uninstall: this user's service (state dir in ~/.local/state, unit in ~/.config/systemd/user), not the system's");
+  o.flag("force", "install: write the unit even though this binary lies in a build tree");
+  o.value("unit-dir", "DIR", "install, uninstall: the unit's directory (default /etc/systemd/system; --user: ~/.config/systemd/user)");
+  o.flag("no-start", "install, uninstall: do not start or stop the unit");
   o.flag("no-agent", "run: no change-journal agent (every snapshot a full scan, every --full-scan-interval)");
   o.value("snapshot-interval", "DURATION", "run: a snapshot this often when the journal holds changes (default 15min)");
   o.value("full-scan-interval", "DURATION", "run: a full-scan snapshot this often where there is no journal (default 6h)");
@@ -588,7 +656,12 @@ void service_options(CommandOptions& o) {
 
 }  // namespace
 
-const Command kServiceCommand = {
-    "service", "run|status", "the always-on service: scheduled snapshots, uploads and upkeep", service_options, cmd_service, false, kServiceUsage};
+const Command kServiceCommand = {"service",
+                                 "run|status|install|uninstall",
+                                 "the always-on service: scheduled snapshots, uploads and upkeep",
+                                 service_options,
+                                 cmd_service,
+                                 false,
+                                 kServiceUsage};
 
 }  // namespace gb
