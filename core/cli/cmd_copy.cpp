@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <thread>
 
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
@@ -15,6 +14,7 @@
 #include "core/cli/name_text.h"
 #include "core/cli/progress_line.h"
 #include "core/cli/time_text.h"
+#include "core/cli/upload_step.h"
 #include "core/common/private_files.h"
 #include "core/copy/snapshot_copy.h"
 #include "core/repository/seen_objects.h"
@@ -108,9 +108,12 @@ int cmd_copy(const CommandLine& cl) {
   if (chosen.empty() && filter->narrows())
     return report_error(make_error(ErrorKind::NotFound, fmt::format("no snapshot of the source repository matches {}", filter_text(*filter))));
 
+  auto transfer = transfer_options(cl);
+  if (!transfer) return report_error(transfer.error());
+  auto limiter = limit_uploads(*to, *transfer);  // --limit-upload: the destination's writes
   CopyOptions options;
   options.dry_run = cl.flag("dry-run");
-  options.workers = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  options.workers = transfer->parallel;
   options.scratch_dir = local_state(cl).scratch_dir();
   if (Status st = make_private_dir(options.scratch_dir); !st) return report_error(st.error());
   const std::string seen_path = local_state(cl).seen_objects_path(*to);
@@ -127,8 +130,8 @@ int cmd_copy(const CommandLine& cl) {
       double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       uint64_t done = progress.snapshots_done.load(), total = progress.snapshots_total.load();
       return fmt::format("[{}] copy: {}/{} snapshots, {}: {} new content, {} already present", human_duration(elapsed), done, total,
-                         total ? percent_and_eta(static_cast<double>(done) / static_cast<double>(total), elapsed) : "no total",
-                         human_bytes(progress.bytes_new.load()), human_bytes(progress.bytes_present.load()));
+                         total ? percent_and_eta(progress.fraction(), elapsed) : "no total", human_bytes(progress.bytes_new.load()),
+                         human_bytes(progress.bytes_present.load()));
     });
     r = copy_snapshots(*from, *to, std::move(chosen), options);
   }
@@ -154,6 +157,9 @@ const Command kCopyCommand = {"copy",
                                 o.value("from-cap-file", "FILE", "the source repository's root cap file (default GRIDBACKUP_FROM_CAP_FILE)");
                                 o.value("from-cap", "CAP", "the source repository's root cap itself (default GRIDBACKUP_FROM_CAP)");
                                 o.host_and_path();
+                                o.value("limit-upload", "KiB/s", "limit the destination's writes to this rate");
+                                o.value("parallel", "N",
+                                        "threads compressing and sealing for the destination (default: the number of cores, at least 2)");
                                 o.flag("dry-run", "say what would be copied (snapshots, new and present content); store nothing");
                                 o.json("print the result as JSON");
                                 o.no_progress();

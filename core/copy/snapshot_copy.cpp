@@ -70,7 +70,10 @@ class Copier {
     if (options_.progress) options_.progress->snapshots_total = chosen.size();
     for (const Snapshot& s : chosen) {
       if (Status st = copy_one(s); !st) return st.error().in_context(fmt::format("snapshot {}", s.short_id()));
-      if (options_.progress) ++options_.progress->snapshots_done;
+      if (options_.progress) {
+        options_.progress->current_total = 0;
+        ++options_.progress->snapshots_done;
+      }
     }
     if (packer_) {
       GB_CHECK(packer_->finish());
@@ -102,7 +105,16 @@ class Copier {
         return {};
       }
     }
-    for (const auto& [content, size] : facts.contents) GB_CHECK(count_and_copy(content, size));
+    if (options_.progress) {
+      uint64_t total = 0;
+      for (const auto& c : facts.contents) total += c.second;
+      options_.progress->current_done = 0;
+      options_.progress->current_total = total;
+    }
+    for (const auto& [content, size] : facts.contents) {
+      GB_CHECK(count_and_copy(content, size));
+      if (options_.progress) options_.progress->current_done += size;
+    }
 
     Snapshot copy = s;
     copy.id.clear();

@@ -14,6 +14,7 @@
 // (same time, host, user, paths, excludes, tags and view) is not copied
 // again: running copy twice copies nothing the second time.
 #pragma once
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <string>
@@ -24,11 +25,20 @@
 
 namespace gb {
 
-// For a progress line: snapshots handled of those chosen, and content bytes
-// (logical sizes) stored or found present so far.
+// For a progress line: snapshots handled of those chosen, content bytes
+// (logical sizes) stored or found present so far, and how far the current
+// snapshot is (its distinct contents' bytes handled, of their total).
 struct CopyProgress {
   std::atomic<uint64_t> snapshots_done{0}, snapshots_total{0};
   std::atomic<uint64_t> bytes_new{0}, bytes_present{0};
+  std::atomic<uint64_t> current_done{0}, current_total{0};
+  // The share of the work done: whole snapshots, plus the current one's part.
+  double fraction() const {
+    uint64_t total = snapshots_total, cur_total = current_total;
+    if (total == 0) return 0;
+    double part = cur_total ? static_cast<double>(current_done) / static_cast<double>(cur_total) : 0;
+    return (static_cast<double>(snapshots_done) + std::min(part, 1.0)) / static_cast<double>(total);
+  }
 };
 
 struct CopyOptions {

@@ -43,6 +43,19 @@ ONE=$W/one OCAP=$W/ocap
 compare "$W/other" "$W/ro$W/other" || fail "the --host copy does not restore"
 pass "copy --host otherhost copies only that host's snapshot"
 
+# On a terminal, a progress line (snapshots, bytes); the writes held back
+# (--limit-upload) so that it is drawn a few times.
+if command -v script > /dev/null; then
+  script -qfec "$(printf '%q ' "$GB" --cap-file "$OCAP" copy "${from[@]}" --limit-upload 6000)" /dev/null > "$W/tty.txt" 2>&1 ||
+    { cat "$W/tty.txt"; fail "copy on a terminal failed"; }
+  tr '\r' '\n' < "$W/tty.txt" | sed 's/\x1b\[K//g' | grep -E '^\[[0-9.hms]+\] copy: ' > "$W/tty.lines" || true
+  grep -qE '^\[[^]]*\] copy: [0-9]/3 snapshots, ([0-9.]+%, ETA [^:]*|no total): [0-9.]+ (B|KiB|MiB) new content, [0-9.]+ (B|KiB|MiB) already present' \
+    "$W/tty.lines" || { cat -A "$W/tty.txt" | head; fail "copy drew no progress line"; }
+  pass "progress: $(tail -1 "$W/tty.lines")"
+else
+  echo "SKIPPED (loudly): no script(1) to give copy a terminal: its progress line is not checked" >&2
+fi
+
 # Copy everything.
 dst copy "${from[@]}" > "$W/copy.txt" 2> "$W/copy.err"
 grep -q '^copied 3 snapshots, .* new content, .* already present' "$W/copy.txt" || fail "summary: $(cat "$W/copy.txt")"
@@ -95,10 +108,13 @@ s=$(du -sb "$REPO/data" | cut -f1) d=$(du -sb "$DST/data" | cut -f1)
 [ "$d" -le $((s + s / 10)) ] || fail "destination data $d bytes against the source's $s"
 pass "destination data $d bytes, source $s"
 
-# A new backup into the destination goes on from the copied line.
+# A new backup into the destination goes on from the copied line, with a
+# delta against a copied version (its signature came along).
 echo again >> "$SRC/plain.txt"
+dd if=/dev/urandom of="$SRC/four-mb.bin" bs=4096 count=1 seek=700 conv=notrunc status=none
 dst backup "$SRC" --json --no-progress > "$W/b4.json"
 grep -q '"checkpoint":false' "$W/b4.json" || fail "a backup after the copy did not build on the copied snapshot: $(cat "$W/b4.json")"
+grep -qE '"deltas":[1-9]' "$W/b4.json" || fail "a backup after the copy stored no delta against copied content: $(cat "$W/b4.json")"
 dst restore latest --target "$W/r4" --quiet
 compare "$SRC" "$W/r4$SRC" || fail "a backup on top of the copy does not restore"
 pass "a backup into the destination builds on the copied snapshot"
@@ -114,6 +130,20 @@ expect_fail 2 'needs the source repository.s cap' dst copy --from-repo "file://$
 one_clear_sentence "$W/err.txt" 'cap'
 GRIDBACKUP_FROM_CAP_FILE=$CAP GRIDBACKUP_FROM_REPO=file://$REPO dst copy --quiet || fail "copy from the environment's source failed"
 pass "GRIDBACKUP_FROM_REPO and GRIDBACKUP_FROM_CAP_FILE name the source"
+
+expect_fail 2 'the same repository' gb copy --from-cap-file "$CAP"
+
+# A snapshot whose parent is forgotten in the source (so not chosen) is
+# copied as a checkpoint of its view, and restores the same.
+read -r first second <<< "$(gb snapshots --json | json '" ".join(s["id"] for s in d[:2])')"
+gb forget "$first" --quiet
+NEW=$W/new NCAP=$W/ncap
+"$GB" init --repo "file://$NEW" --cap-file "$NCAP" --quiet > /dev/null
+"$GB" --cap-file "$NCAP" copy "${from[@]}" "$second" --json > "$W/alone.json"
+[ "$(json 'd["copied"], d["snapshots"][0]["checkpoint"]' < "$W/alone.json")" = "1 True" ] || fail "alone: $(cat "$W/alone.json")"
+"$GB" --cap-file "$NCAP" restore latest --path "$SRC" --target "$W/rn" --quiet
+compare "$W/rs2$SRC" "$W/rn$SRC" || fail "a snapshot copied without its parent restores differently"
+pass "a snapshot copied without its (forgotten) parent is a checkpoint and restores the same"
 
 # A snapshot whose content is not uploaded yet is left out (exit 3), the rest still copies.
 echo queued > "$SRC/queued-file"
