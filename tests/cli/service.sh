@@ -150,13 +150,13 @@ cmp "$ROOT/docs/f3" "$W/r2$ROOT/docs/f3" || fail "the snapshot after the restart
 pass "restart after kill -9: no snapshot for nothing, the next change taken"
 
 step "SIGTERM to the service stops the agent (started before its kill -9)"
-"$GB" service status --state-dir "$S" | grep -qx "agent: running" || fail "no agent runs before the SIGTERM"
+"$GB" service status --state-dir "$S" | holds -x "agent: running" || fail "no agent runs before the SIGTERM"
 kill -TERM "$SERVICE_PID"
 wait "$SERVICE_PID" 2>/dev/null || true
 for i in $(seq 1 100); do
-  "$GB" service status --state-dir "$S" | grep -qx "agent: not running" && break
+  "$GB" service status --state-dir "$S" | holds -x "agent: not running" && break
   sleep 0.1
 done
-"$GB" service status --state-dir "$S" | grep -qx "agent: not running" || { cat "$W/service.log" >&2; fail "the agent still runs after SIGTERM to the service"; }
+"$GB" service status --state-dir "$S" | holds -x "agent: not running" || { cat "$W/service.log" >&2; fail "the agent still runs after SIGTERM to the service"; }
 pass "the agent stopped with the service"
 no_crash_in "$W/service.log" "the service"

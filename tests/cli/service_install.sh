@@ -70,7 +70,7 @@ XDG_RUNTIME_DIR=$P/run systemd-analyze --user verify --man=no "$USER_UNIT" > "$W
 pass "the user unit passes systemd-analyze --user verify"
 
 step "uninstall removes the unit"
-"$GB" service uninstall --unit-dir "$U" --no-start | grep -qxF "removed $UNIT" || fail "uninstall did not say it removed the unit"
+"$GB" service uninstall --unit-dir "$U" --no-start | holds -xF "removed $UNIT" || fail "uninstall did not say it removed the unit"
 [ -e "$UNIT" ] && fail "the unit is still there"
 HOME=$P/home "$GB" service uninstall --user --no-start > /dev/null
 [ -e "$USER_UNIT" ] && fail "the user unit is still there"
