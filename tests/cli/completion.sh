@@ -22,10 +22,12 @@ groff -man -Tutf8 -ww -z "$B/gridbackup.1" 2> "$W/groff.err"
 [ ! -s "$W/groff.err" ] || { cat "$W/groff.err"; fail "groff warned about the man page"; }
 grep -q 'config' "$B/gridbackup.1" || fail "the man page lacks the config command"
 
-step "cmake --install puts binary, man page and completion in place"
+step "cmake --install puts binaries, man page, completion and unit templates in place"
 command -v cmake > /dev/null || skip "cmake is not installed"
 cmake --install "$B" --prefix "$W/prefix" > /dev/null || fail "cmake --install failed"
-for f in bin/gridbackup share/man/man1/gridbackup.1 share/bash-completion/completions/gridbackup share/zsh/vendor-completions/_gridbackup; do
+for f in bin/gridbackup bin/gridbackup-replay share/man/man1/gridbackup.1 share/bash-completion/completions/gridbackup \
+  share/zsh/vendor-completions/_gridbackup share/gridbackup/systemd/gridbackup.service share/gridbackup/systemd/gridbackup-user.service \
+  share/gridbackup/systemd/gridbackup-agent.service share/gridbackup/launchd/org.gridbackup.service.plist; do
   [ -f "$W/prefix/$f" ] || fail "cmake --install did not put $f in place"
 done
 pass "installed"

@@ -4,7 +4,8 @@
 # with a watchdog and sandboxed, and `systemd-analyze verify` passes on it
 # (system and --user). Refused with one sentence: a binary in a build tree
 # without --force, a root the unit cannot see (/var/tmp: PrivateTmp), --cap
-# (a key in a world-readable unit), a bad upload-limit. uninstall removes it.
+# (a key in a world-readable unit), a bad upload-limit. The binary that
+# cmake --install puts in a prefix needs no --force. uninstall removes it.
 source "$GB_TESTS/tools/cli_lib.sh"
 command -v systemd-analyze > /dev/null || skip "systemd-analyze is needed to verify the unit (Debian: systemd)"
 # The cap and repository must lie where the unit sees them: not in /tmp or
@@ -68,6 +69,16 @@ grep -qxF "ExecStart=$GB service run --user --cap-file $P/cap $W" "$USER_UNIT" |
 mkdir -m 700 "$P/run"
 XDG_RUNTIME_DIR=$P/run systemd-analyze --user verify --man=no "$USER_UNIT" > "$W/verify.txt" 2>&1 || { cat "$W/verify.txt" >&2; fail "verify fails on the user unit"; }
 pass "the user unit passes systemd-analyze --user verify"
+
+step "an installed binary (cmake --install into a prefix) needs no --force; the unit names it and verifies"
+command -v cmake > /dev/null || skip "cmake is not installed"
+cmake --install "$(dirname "$GB")" --prefix "$P/prefix" > /dev/null || fail "cmake --install failed"
+"$P/prefix/bin/gridbackup" service install --cap-file "$P/cap" --unit-dir "$P/installed" --no-start "$ROOT" > /dev/null ||
+  fail "service install refused the installed binary"
+grep -qxF "ExecStart=$P/prefix/bin/gridbackup service run --cap-file $P/cap $ROOT" "$P/installed/gridbackup.service" ||
+  { cat "$P/installed/gridbackup.service" >&2; fail "the unit does not run the installed binary"; }
+systemd-analyze verify --man=no "$P/installed/gridbackup.service" > "$W/verify.txt" 2>&1 || { cat "$W/verify.txt" >&2; fail "verify fails"; }
+pass "the installed binary's unit passes systemd-analyze verify"
 
 step "uninstall removes the unit"
 "$GB" service uninstall --unit-dir "$U" --no-start | holds -xF "removed $UNIT" || fail "uninstall did not say it removed the unit"
