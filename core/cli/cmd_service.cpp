@@ -64,7 +64,9 @@ constexpr const char* kServiceUsage = R"(Usage: gridbackup service COMMAND [OPTI
               (paused on battery), and daily forget, weekly prune and a daily
               verify. The schedule is kept in the state dir: a restart after
               kill -9 resumes it. Without --user it is the system's service
-              (state dir /var/lib/gridbackup unless --state-dir says).
+              (state dir /var/lib/gridbackup unless --state-dir says). Under
+              systemd (NOTIFY_SOCKET) it sends READY=1, a STATUS= line and
+              watchdog pings; SIGTERM stops the agent it started.
   status [--user]
               whether the agent runs, whether uploads are paused and why, and
               the last run of each job (from the state dir's schedule)
