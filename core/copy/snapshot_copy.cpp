@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <deque>
+#include <future>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -13,6 +15,7 @@
 #include "core/common/fd_io.h"
 #include "core/common/posix_error.h"
 #include "core/common/serial.h"
+#include "core/common/thread_pool.h"
 #include "core/content/packer.h"
 #include "core/crypto/sha256.h"
 #include "core/fs/file_system.h"
@@ -60,7 +63,7 @@ bool same_description(const Snapshot& a, const Snapshot& b) {
 class Copier {
  public:
   Copier(Repository& from, Repository& to, const CopyOptions& options, CopyResult& result)
-      : from_(from), to_(to), options_(options), result_(result) {
+      : from_(from), to_(to), options_(options), result_(result), pool_(std::max(2, options.workers)) {
     if (!options.dry_run) packer_.emplace(to.upload_backend(), to.keys(), packs_into(to.index()), to.packer_options(options.workers));
   }
 
@@ -76,6 +79,7 @@ class Copier {
       }
     }
     if (packer_) {
+      GB_CHECK(drain_reads());
       GB_CHECK(packer_->finish());
       result_.bytes_stored = packer_->stored_bytes();
     }
@@ -136,6 +140,7 @@ class Copier {
     done.checkpoint = copy.checkpoint;
     if (packer_) {
       // Packs, then the index object naming them, then the snapshot (FORMAT.md).
+      GB_CHECK(drain_reads());
       GB_CHECK(packer_->flush());
       GB_CHECK(to_.index().flush(to_.upload_backend(), to_.keys().metadata));
       GB_CHECK(SnapshotStore(to_).save(copy));
@@ -246,13 +251,27 @@ class Copier {
   }
 
   // One blob from the source into the destination's packer, unless the
-  // destination has it (or it is on its way there).
+  // destination has it (or it is on its way there). Reads (fetch, open,
+  // check, decompress) run on the pool, a bounded window ahead, while the
+  // packer seals on its own threads.
   Status copy_blob(BlobType type, const Hash& blob) {
     if (to_.index().has_blob(blob) || !added_.insert(blob).second) return {};
     if (!packer_) return {};
-    GB_ASSIGN(Bytes plain, from_.read_blob(blob));
-    packer_->add(type, blob, std::move(plain));
+    reads_.push_back({type, blob, pool_.submit([this, blob] { return from_.read_blob(blob); })});
+    while (reads_.size() > kReadWindow) GB_CHECK(take_read());
     return packer_->status();
+  }
+  Status take_read() {
+    Read r = std::move(reads_.front());
+    reads_.pop_front();
+    GB_ASSIGN(Bytes plain, r.plain.get());
+    packer_->add(r.type, r.blob, std::move(plain));
+    return {};
+  }
+  // Every read in flight handed to the packer (before a flush).
+  Status drain_reads() {
+    while (!reads_.empty()) GB_CHECK(take_read());
+    return {};
   }
 
   Repository& from_;
@@ -260,6 +279,14 @@ class Copier {
   const CopyOptions& options_;
   CopyResult& result_;
   std::optional<Packer> packer_;
+  struct Read {
+    BlobType type;
+    Hash blob;
+    std::future<Result<Bytes>> plain;
+  };
+  static constexpr size_t kReadWindow = 16;  // blobs (a segment is at most the segment size)
+  ThreadPool pool_;
+  std::deque<Read> reads_;
   std::vector<Snapshot> destination_;                              // the destination's snapshots (and those copied now)
   std::unordered_map<std::string, Hash> digests_;                  // destination snapshot id -> view digest, as read
   std::map<std::string, Snapshot> copies_;                         // source id -> its copy in the destination
