@@ -20,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <filesystem>
@@ -133,8 +134,18 @@ Result<ServiceSettings> service_settings(const CommandLine& cl) {
   return s;
 }
 
-void say(const std::string& line) {
-  std::printf("gridbackup service: %s\n", line.c_str());
+// Syslog priorities (sd-daemon.h's SD_ERR .. SD_INFO).
+constexpr int kError = 3, kWarning = 4, kNotice = 5, kInfo = 6;
+
+// One line of the service's log. Under systemd, whose journal reads our
+// stdout (it sets JOURNAL_STREAM), a "<N>" prefix gives the line its
+// priority, so `journalctl -p warning -u gridbackup` shows what went wrong.
+void say(const std::string& line, int priority = kInfo) {
+  static const bool journal = std::getenv("JOURNAL_STREAM") != nullptr;
+  if (journal)
+    std::printf("<%d>gridbackup service: %s\n", priority, line.c_str());
+  else
+    std::printf("gridbackup service: %s\n", line.c_str());
   std::fflush(stdout);
 }
 
@@ -371,14 +382,14 @@ class Service {
     pid_t pid = 0;
     std::vector<char*> env = child_environment();
     if (int rc = ::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, args.data(), env.data()); rc != 0) {
-      say(fmt::format("cannot start the change-journal agent: {}; snapshots scan in full", std::strerror(rc)));
+      say(fmt::format("cannot start the change-journal agent: {}; snapshots scan in full", std::strerror(rc)), kWarning);
       return;
     }
     // Its start record is what makes the first snapshot's journal usable.
     for (int i = 0; i < 200 && !state_.agent_running(); ++i) {
       int status = 0;
       if (::waitpid(pid, &status, WNOHANG) == pid) {
-        say("the change-journal agent exited at start (see its message above); snapshots scan in full until it runs");
+        say("the change-journal agent exited at start (see its message above); snapshots scan in full until it runs", kWarning);
         return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -415,7 +426,7 @@ class Service {
   void snapshot_if_due() {
     int64_t now = now_ns();
     auto last = schedule_->last("snapshot");
-    if (!last) return say(last.error().message);
+    if (!last) return say(last.error().message, kError);
     bool journal = s_.run_agent && state_.agent_running();
     bool audit = false;
     if (journal) {
@@ -444,7 +455,8 @@ class Service {
                     audit     ? "audit snapshot"
                     : journal ? "snapshot"
                               : "full-scan snapshot",
-                    code == kExitOk ? "saved" : fmt::format("ended with exit code {}", code)));
+                    code == kExitOk ? "saved" : fmt::format("ended with exit code {}", code)),
+        code == kExitOk ? kInfo : kWarning);
     record("snapshot", code, seq);
     if (audit || !journal) record("audit", code, seq);
     upload_wanted_ = true;
@@ -465,7 +477,7 @@ class Service {
     UploadLimit limit;
     std::string why = pause_reason(limit);
     if (why != paused_for_) {
-      say(why.empty() ? "uploads resumed" : fmt::format("uploads paused: {}", why));
+      say(why.empty() ? "uploads resumed" : fmt::format("uploads paused: {}", why), kNotice);
       paused_for_ = why;
       std::lock_guard<std::mutex> hold(live_.mutex);
       live_.paused = why;
@@ -473,12 +485,12 @@ class Service {
     }
     if (!why.empty()) return;
     auto last = schedule_->last("upload");
-    if (!last) return say(last.error().message);
+    if (!last) return say(last.error().message, kError);
     if (!upload_wanted_ && !job_due(*last, now_ns(), s_.upload_interval_ns)) return;
     CommandLine c = sub("upload", true);
     if (limit.bytes_per_second != kUnlimitedRate) c.values["limit-upload"] = {std::to_string(std::max<uint64_t>(1, limit.bytes_per_second / 1024))};
     int code = as_job("upload", [&] { return cmd_upload(c); });
-    if (code != kExitOk) say(fmt::format("upload ended with exit code {}; tried again in a minute", code));
+    if (code != kExitOk) say(fmt::format("upload ended with exit code {}; tried again in a minute", code), kWarning);
     record("upload", code, 0);
     upload_wanted_ = false;
   }
@@ -495,17 +507,17 @@ class Service {
   template <typename Job>
   void run_if_due(const std::string& name, int64_t interval_ns, Job job) {
     auto last = schedule_->last(name);
-    if (!last) return say(last.error().message);
+    if (!last) return say(last.error().message, kError);
     // Upkeep waits for the first snapshot: there is nothing to keep before it.
     auto snap = schedule_->last("snapshot");
     if (!snap || !*snap || !job_due(*last, now_ns(), interval_ns)) return;
     int code = as_job(name, job);
-    say(fmt::format("{} {}", name, code == kExitOk ? "done" : fmt::format("ended with exit code {}", code)));
+    say(fmt::format("{} {}", name, code == kExitOk ? "done" : fmt::format("ended with exit code {}", code)), code == kExitOk ? kInfo : kWarning);
     record(name, code, 0);
   }
 
   void record(const std::string& job, int code, int64_t seq) {
-    if (Status st = schedule_->record(job, {now_ns(), code, seq}); !st) say(st.error().message);
+    if (Status st = schedule_->record(job, {now_ns(), code, seq}); !st) say(st.error().message, kError);
   }
 
   const CommandLine& cl_;

@@ -4,6 +4,7 @@
 # READY=1 once it runs, a one-line STATUS= that follows what it does (the
 # last snapshot, the queue), WATCHDOG=1 pings at the WATCHDOG_USEC it is
 # given, and STOPPING=1 on SIGTERM. Without NOTIFY_SOCKET nothing is sent.
+# Under JOURNAL_STREAM its log lines carry <N> syslog priorities.
 source "$GB_TESTS/tools/cli_lib.sh"
 command -v python3 > /dev/null || skip "python3 is needed for the notify socket"
 init_repo
@@ -47,16 +48,20 @@ SERVICE=
 grep -qx 'STOPPING=1' "$LOG" || { cat "$LOG" >&2; fail "no STOPPING=1 at SIGTERM"; }
 pass "STOPPING=1 sent"
 
+grep -qE '^gridbackup service: started; state dir' "$W/service.log" || { cat "$W/service.log" >&2; fail "a log line without JOURNAL_STREAM is not plain"; }
+
 step "no WATCHDOG_USEC: no pings; no NOTIFY_SOCKET: nothing sent"
 : > "$LOG"
-NOTIFY_SOCKET=$SOCK "$GB" --cap-file "$CAP" service run --no-agent --state-dir "$W/s" --full-scan-interval 1h \
-  --power-supply-root "$W/none" "$W/root" >> "$W/service.log" 2>&1 &
+# JOURNAL_STREAM (systemd's journal reads stdout): log lines carry <N> priorities.
+NOTIFY_SOCKET=$SOCK JOURNAL_STREAM=8:12345 "$GB" --cap-file "$CAP" service run --no-agent --state-dir "$W/s" --full-scan-interval 1h \
+  --power-supply-root "$W/none" "$W/root" > "$W/journal.log" 2>&1 &
 SERVICE=$!
 for i in $(seq 1 50); do grep -qx 'READY=1' "$LOG" && break; sleep 0.1; done
 sleep 1
 kill -TERM "$SERVICE"; wait "$SERVICE" 2>/dev/null || true
 grep -qx 'READY=1' "$LOG" || { cat "$LOG" >&2; fail "no READY=1 the second time"; }
 grep -qx 'WATCHDOG=1' "$LOG" && { cat "$LOG" >&2; fail "WATCHDOG=1 sent without WATCHDOG_USEC"; }
+grep -qE '^<6>gridbackup service: started; state dir' "$W/journal.log" || { cat "$W/journal.log" >&2; fail "no <6> priority under JOURNAL_STREAM"; }
 : > "$LOG"
 "$GB" --cap-file "$CAP" service run --no-agent --state-dir "$W/s" --full-scan-interval 1h --power-supply-root "$W/none" "$W/root" >> "$W/service.log" 2>&1 &
 SERVICE=$!
@@ -64,5 +69,5 @@ sleep 1
 kill -TERM "$SERVICE"; wait "$SERVICE" 2>/dev/null || true
 SERVICE=
 [ -s "$LOG" ] && { cat "$LOG" >&2; fail "a message without NOTIFY_SOCKET"; }
-pass "watchdog only with WATCHDOG_USEC, nothing without NOTIFY_SOCKET"
+pass "watchdog only with WATCHDOG_USEC, nothing without NOTIFY_SOCKET; <N> priorities under JOURNAL_STREAM"
 no_crash_in "$W/service.log" "the service"
