@@ -1,10 +1,13 @@
 // gridbackup upload: drains the upload queue (upload_step.cpp), highest priority first.
+#include <cmath>
 #include <cstdio>
 
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
 #include "core/cli/upload_step.h"
+#include "core/upload/uploader.h"
 
 namespace gb {
 
@@ -17,10 +20,29 @@ int cmd_upload(const CommandLine& cl) {
   auto queue = open_queue(cl, *repo);
   if (!queue) return report_error(queue.error());
   auto limited = limit_uploads(*repo, *transfer);
-  int code = drain_queue(cl, *repo, **queue, *transfer, true);
+  UploadResult done;
+  double secs = 0;
+  int code = drain_queue(cl, *repo, **queue, *transfer, true, &done, &secs);
+  if (code != kExitOk) return code;
   auto left = (*queue)->stats();
-  if (code == kExitOk && left && !cl.flag("quiet")) std::printf("%s left in the upload queue\n", counted(left->jobs, "file").c_str());
-  return code;
+  if (!left) return report_error(left.error());
+  if (cl.flag("json")) {
+    Json out = {{"uploaded_files", done.uploaded_files},
+                {"already_stored_files", done.already_stored},
+                {"unstable_files", done.unstable.size()},
+                {"vanished_files", done.vanished.size()},
+                {"bytes_done", done.bytes_done},
+                {"bytes_stored", done.bytes_stored},
+                {"adopted_packs", done.adopted_packs},
+                {"rate_bytes_per_second", std::llround(done.rate)},
+                {"seconds", json_seconds(secs)},
+                {"queued_files", left->jobs},
+                {"queued_bytes", left->bytes}};
+    std::printf("%s\n", json_text(out).c_str());
+  } else if (!cl.flag("quiet")) {
+    std::printf("%s left in the upload queue\n", counted(left->jobs, "file").c_str());
+  }
+  return kExitOk;
 }
 
 namespace {
@@ -28,7 +50,7 @@ namespace {
 void upload_options(CommandOptions& o) {
   o.transfer();
   o.value("host", "NAME", "host name in the lock (default GRIDBACKUP_HOST, then the machine's name)");
-  o.json("print the result as JSON");
+  o.json("print a summary as JSON when done (docs/JSON.md)");
   o.no_progress();
 }
 

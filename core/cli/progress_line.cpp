@@ -103,11 +103,20 @@ std::string backup_progress_text(const BackupCounts& c, double elapsed) {
                      c.entries, c.total_entries, human_bytes(c.bytes), human_bytes(c.total_bytes), human_bytes(c.bytes_read), rate, errors);
 }
 
-std::string upload_progress_text(uint64_t done, uint64_t total, uint64_t read, double elapsed) {
-  std::string rate = human_bytes(static_cast<uint64_t>(static_cast<double>(read) / std::max(elapsed, 0.001)));
-  double fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 0;
-  return fmt::format("[{}] uploading: {}: {}/{} ({}/s)", human_duration(elapsed), percent_and_eta(fraction, elapsed), human_bytes(done),
-                     human_bytes(total), rate);
+std::string eta_text(uint64_t remaining, double rate) {
+  if (remaining == 0) return human_duration(0);
+  return rate > 0 ? human_duration(static_cast<double>(remaining) / rate) : "unknown";
+}
+
+std::string upload_figures_text(uint64_t done, uint64_t total, double rate) {
+  double fraction = total ? std::min(1.0, static_cast<double>(done) / static_cast<double>(total)) : 1.0;
+  std::string r = rate > 0 ? human_bytes(static_cast<uint64_t>(rate)) + "/s" : "rate not known yet";
+  return fmt::format("{} of {} ({:.1f}%), {}, ETA {}", human_bytes(done), human_bytes(total), fraction * 100, r,
+                     eta_text(total > done ? total - done : 0, rate));
+}
+
+std::string upload_progress_text(uint64_t done, uint64_t total, double rate, double elapsed) {
+  return fmt::format("[{}] uploading: {}", human_duration(elapsed), upload_figures_text(done, total, rate));
 }
 
 std::string restore_progress_text(uint64_t files, uint64_t total_files, uint64_t bytes, uint64_t total_bytes, double elapsed) {

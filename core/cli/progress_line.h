@@ -64,9 +64,17 @@ std::string backup_progress_text(const BackupCounts& c, double elapsed_seconds);
 // The share done that line shows, uncapped (negative: no total).
 double backup_fraction(const BackupCounts& c);
 
-// The upload's line: bytes of queued files done against the queue's total,
-// the read rate and an ETA.
-std::string upload_progress_text(uint64_t bytes_done, uint64_t bytes_total, uint64_t bytes_read, double elapsed_seconds);
+// When `remaining` bytes are done at `rate` bytes/s: "1m32s", or "unknown"
+// without a rate. Shared by the upload's line and `status`.
+std::string eta_text(uint64_t remaining, double rate);
+
+// The upload's line: bytes of the queued files done (gone out to the
+// repository, at the link's pace under --limit-upload) against the queue's
+// total, a percentage, the recent rate and an ETA from it:
+// "[12.0s] uploading: 2.00 MiB of 4.00 MiB (50.0%), 256 KiB/s, ETA 8.0s".
+std::string upload_progress_text(uint64_t bytes_done, uint64_t bytes_total, double rate, double elapsed_seconds);
+// Its figures alone, as `status` shows a running upload's.
+std::string upload_figures_text(uint64_t bytes_done, uint64_t bytes_total, double rate);
 
 // The restore's line: files and bytes done (written or kept) against the
 // snapshot's totals, a percentage and an ETA by bytes; without totals (a

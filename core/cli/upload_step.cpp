@@ -22,8 +22,12 @@ std::unique_ptr<Backend> limit_uploads(Repository& repo, const TransferOptions& 
   return limited;
 }
 
-int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, const TransferOptions& transfer, bool adopt_unindexed) {
+int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, const TransferOptions& transfer, bool adopt_unindexed,
+                UploadResult* done, double* seconds) {
   UploadOptions opts;
+  opts.command = cl.command;
+  // Under --limit-upload, progress follows what the limit has let out.
+  if (auto* limiter = dynamic_cast<RateLimitedBackend*>(&repo.upload_backend())) opts.bytes_out = [limiter] { return limiter->released_bytes(); };
   opts.adopt_unindexed = adopt_unindexed;
   opts.workers = transfer.parallel;
   opts.batch_interval = std::chrono::seconds(transfer.commit_interval_seconds);
@@ -34,13 +38,14 @@ int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, con
   {
     ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress") && !cl.flag("json"), [&] {
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      return upload_progress_text(progress.bytes_done, progress.bytes_total, progress.read.bytes, s);
+      return upload_progress_text(progress.bytes_done, progress.bytes_total, static_cast<double>(progress.rate.load()), s);
     });
     result = run_upload(repo, queue, opts, progress);
   }
   if (!result) return report_error(result.error());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (result->bytes_stored > 0 && secs > 0) (void)queue.record_rate(static_cast<double>(result->bytes_stored) / secs);
+  if (done) *done = *result;
+  if (seconds) *seconds = secs;
   for (const auto& p : result->unstable)
     std::fprintf(stderr, "note: %s changed after its snapshot was taken; the next backup stages a copy of it\n", p.c_str());
   for (const auto& p : result->vanished) std::fprintf(stderr, "note: %s disappeared before it could be uploaded\n", p.c_str());

@@ -4,9 +4,13 @@
 
 namespace gb {
 
-// Runs the uploader with a progress line and prints what it did; returns an
-// exit code. `adopt_unindexed`: see UploadOptions.
-int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, const TransferOptions& transfer, bool adopt_unindexed);
+struct UploadResult;
+
+// Runs the uploader with a progress line (bytes gone out, the recent rate,
+// an ETA) and prints what it did; returns an exit code. `adopt_unindexed`:
+// see UploadOptions. `done`, if given, gets the result and the seconds taken.
+int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, const TransferOptions& transfer, bool adopt_unindexed,
+                UploadResult* done = nullptr, double* seconds = nullptr);
 // Routes the repository's writes through --limit-upload, if given; keep the
 // returned decorator alive while the repository writes.
 std::unique_ptr<Backend> limit_uploads(Repository& repo, const TransferOptions& transfer);

@@ -20,6 +20,7 @@ bool Packer::add(BlobType type, const Hash& hash, Bytes plaintext) {
   if (!in_flight_.insert(hash).second) return false;
   has_room_.wait(lock, [&] { return queued_bytes_ < options_.max_queued_bytes || error_; });
   queued_bytes_ += plaintext.size();
+  plain_added_ += plaintext.size();
   queue_.push_back(Job{type, hash, std::move(plaintext)});
   has_work_.notify_one();
   return true;
@@ -58,6 +59,8 @@ void Packer::worker() {
       current_.blobs.push_back(
           PackedBlob{job.type, job.hash, current_.bytes.size(), static_cast<uint32_t>(box.size()), static_cast<uint32_t>(job.data.size())});
       current_.bytes.insert(current_.bytes.end(), box.begin(), box.end());
+      plain_packed_ += job.data.size();
+      sealed_packed_ += box.size();
       if (current_.bytes.size() >= options_.pack_target) std::swap(full, current_);
     }
     if (!full.blobs.empty()) store_pack(std::move(full));
@@ -128,6 +131,11 @@ Status Packer::status() const {
 uint64_t Packer::stored_bytes() const {
   std::lock_guard lock(mu_);
   return stored_bytes_;
+}
+
+Packer::Counts Packer::counts() const {
+  std::lock_guard lock(mu_);
+  return {plain_added_, plain_packed_, sealed_packed_, stored_bytes_};
 }
 
 }  // namespace gb

@@ -54,6 +54,13 @@ class Packer {
   // The first failure so far (callers may stop early).
   Status status() const;
   uint64_t stored_bytes() const;  // sealed bytes written to packs
+  // Where the bytes handed in are, for progress by what has gone out:
+  // plaintext accepted by add(); plaintext and sealed bytes appended to packs
+  // (stored or not yet); sealed bytes of packs stored.
+  struct Counts {
+    uint64_t plain_added = 0, plain_packed = 0, sealed_packed = 0, stored = 0;
+  };
+  Counts counts() const;
 
  private:
   struct Job {
@@ -84,6 +91,7 @@ class Packer {
   OpenPack current_;
   std::optional<Error> error_;
   uint64_t stored_bytes_ = 0;
+  uint64_t plain_added_ = 0, plain_packed_ = 0, sealed_packed_ = 0;
   std::vector<std::thread> threads_;
 };
 

@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <signal.h>
+
+#include <cerrno>
+
+#include "core/common/clock.h"
 #include "core/common/sqlite_db.h"
 
 namespace gb {
@@ -22,7 +27,9 @@ Result<std::unique_ptr<UploadQueue>> UploadQueue::open(const std::string& path) 
               "CREATE UNIQUE INDEX IF NOT EXISTS jobs_unique ON jobs (content, path);"
               "CREATE INDEX IF NOT EXISTS jobs_path ON jobs (path);"
               "CREATE TABLE IF NOT EXISTS unstable (path BLOB PRIMARY KEY, since INTEGER);"
-              "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);"));
+              "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);"
+              "CREATE TABLE IF NOT EXISTS live (pid INTEGER PRIMARY KEY, command TEXT, started_ns INTEGER, updated_ns INTEGER,"
+              " bytes_done INTEGER, bytes_total INTEGER, files_done INTEGER, files_total INTEGER, rate REAL);"));
   return q;
 }
 
@@ -168,6 +175,59 @@ Result<double> UploadQueue::last_rate() {
   if (rc == SQLITE_ROW) return sqlite3_column_double(s.get(), 0);
   if (rc == SQLITE_DONE) return 0.0;
   return db_error(db_, "read rate");
+}
+
+Status UploadQueue::record_live(const LiveUpload& l) {
+  Stmt s(db_,
+         "INSERT OR REPLACE INTO live (pid, command, started_ns, updated_ns, bytes_done, bytes_total, files_done, files_total, rate)"
+         " VALUES (?,?,?,?,?,?,?,?,?)");
+  if (!s.ok()) return db_error(db_, "prepare");
+  s.bind(1, l.pid);
+  s.bind(2, l.command);
+  s.bind(3, l.started_ns);
+  s.bind(4, l.updated_ns);
+  s.bind(5, static_cast<int64_t>(l.bytes_done));
+  s.bind(6, static_cast<int64_t>(l.bytes_total));
+  s.bind(7, static_cast<int64_t>(l.files_done));
+  s.bind(8, static_cast<int64_t>(l.files_total));
+  sqlite3_bind_double(s.get(), 9, l.rate);
+  if (s.step() != SQLITE_DONE) return db_error(db_, "record live progress");
+  return {};
+}
+
+Status UploadQueue::clear_live(int64_t pid) {
+  Stmt s(db_, "DELETE FROM live WHERE pid = ?");
+  s.bind(1, pid);
+  if (s.step() != SQLITE_DONE) return db_error(db_, "clear live progress");
+  return {};
+}
+
+Result<std::vector<LiveUpload>> UploadQueue::live_uploads() {
+  Stmt s(db_, "SELECT pid, command, started_ns, updated_ns, bytes_done, bytes_total, files_done, files_total, rate FROM live ORDER BY started_ns");
+  if (!s.ok()) return db_error(db_, "prepare");
+  std::vector<LiveUpload> out;
+  int64_t now = now_ns();
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    LiveUpload l;
+    l.pid = s.i64(0);
+    l.command = s.blob(1);
+    l.started_ns = s.i64(2);
+    l.updated_ns = s.i64(3);
+    l.bytes_done = static_cast<uint64_t>(s.i64(4));
+    l.bytes_total = static_cast<uint64_t>(s.i64(5));
+    l.files_done = static_cast<uint64_t>(s.i64(6));
+    l.files_total = static_cast<uint64_t>(s.i64(7));
+    l.rate = sqlite3_column_double(s.get(), 8);
+    // The queue is local, so is its writer: a pid that is gone was killed
+    // (or crashed) mid-upload; a row not refreshed for long is one whose pid
+    // has since been reused.
+    bool gone = l.pid <= 0 || (::kill(static_cast<pid_t>(l.pid), 0) != 0 && errno == ESRCH);
+    bool old = now - l.updated_ns > kLiveStaleSeconds * 1'000'000'000LL;
+    if (!gone && !old) out.push_back(std::move(l));
+  }
+  if (rc != SQLITE_DONE) return db_error(db_, "select live progress");
+  return out;
 }
 
 }  // namespace gb

@@ -33,6 +33,20 @@ struct QueueStats {
   uint64_t unstable = 0;
 };
 
+// A running upload's progress, as it last recorded it (about once a second)
+// for `status` to read: one row per uploading process, removed when it ends.
+// Crash-only: a row whose process is gone, or that has not been refreshed
+// for kLiveStaleSeconds, is not reported.
+struct LiveUpload {
+  int64_t pid = 0;
+  std::string command;  // upload, backup (which drains the queue after its commit)
+  int64_t started_ns = 0, updated_ns = 0;
+  uint64_t bytes_done = 0, bytes_total = 0;  // of the queue's bytes when it started
+  uint64_t files_done = 0, files_total = 0;
+  double rate = 0;  // bytes per second over the last seconds (0: not known yet)
+};
+inline constexpr int64_t kLiveStaleSeconds = 30;
+
 class UploadQueue {
  public:
   static Result<std::unique_ptr<UploadQueue>> open(const std::string& path);
@@ -53,6 +67,11 @@ class UploadQueue {
   // Measured upload throughput, for ETAs.
   Status record_rate(double bytes_per_second);
   Result<double> last_rate();
+
+  // Live progress of uploads running now (see LiveUpload).
+  Status record_live(const LiveUpload& live);
+  Status clear_live(int64_t pid);
+  Result<std::vector<LiveUpload>> live_uploads();
 
  private:
   explicit UploadQueue(sqlite3* db) : db_(db) {}

@@ -21,12 +21,17 @@ class RateLimitedBackend final : public Backend {
   Result<std::vector<ObjectInfo>> list(const std::string& prefix) override { return inner_.list(prefix); }
   Result<ObjectInfo> stat(const std::string& name) override { return inner_.stat(name); }
   Status remove(const std::string& name) override { return inner_.remove(name); }
+  // Bytes the limit has let out so far: those of every put admitted, less
+  // the debt still being slept off. It grows at the limit's pace while a
+  // large object waits, as the link would carry it, not in one step.
+  uint64_t released_bytes();
 
  private:
   Backend& inner_;
   double rate_;
   std::mutex mu_;
   double tokens_ = 0;
+  uint64_t admitted_ = 0;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 

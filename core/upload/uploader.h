@@ -8,6 +8,7 @@
 #pragma once
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,24 +28,42 @@ struct UploadOptions {
   // Adopt packs a killed run left unindexed first. A plain `backup` has just
   // done so before its own run, and the listing is a full walk of data/.
   bool adopt_unindexed = true;
+  // Bytes the link has taken so far (a rate limiter's released_bytes()), so
+  // the progress follows what has gone out and not a pack buffered in memory
+  // waiting for the limit; none: the packs stored.
+  std::function<uint64_t()> bytes_out;
+  // The live progress row in the queue (LiveUpload), refreshed about once a
+  // second while the upload runs; `command` names who runs it.
+  bool record_live = true;
+  std::string command = "upload";
 };
 
 struct UploadProgress {
   std::atomic<uint64_t> jobs_done{0};
   std::atomic<uint64_t> jobs_total{0};
-  // Sizes of the queued files: all of them, and those finished (read,
-  // found stored already, or set aside), for a progress line in bytes.
+  // Sizes of the queued files: all of them, and how much of them is done:
+  // found stored already, set aside, or read and gone out to the repository
+  // (what still waits in the packer, or for the upload limit, is not done).
+  // Refreshed four times a second.
   std::atomic<uint64_t> bytes_total{0}, bytes_done{0};
+  // bytes_done's growth per second over the last kRateWindow (0: not known yet).
+  std::atomic<uint64_t> rate{0};
   ReadCounters read;
 };
+inline constexpr std::chrono::seconds kRateWindow{10};
 
 struct UploadResult {
   uint64_t uploaded_files = 0, already_stored = 0, bytes_stored = 0;
   size_t adopted_packs = 0;
+  uint64_t bytes_done = 0;            // of the queued files' sizes (UploadProgress::bytes_done)
+  double rate = 0;                    // the rate recorded for the next ETA (UploadQueue::record_rate), 0: none
   std::vector<std::string> unstable;  // changed since their snapshot; re-staged by the next backup
   std::vector<std::string> vanished;  // gone before they could be uploaded
 };
 
+// Records its live progress in the queue (UploadOptions::record_live) and,
+// when it uploaded anything, the rate for the next ETA: the last
+// kRateWindow's when it ran that long, else its own average.
 Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const UploadOptions& options, UploadProgress& progress);
 
 }  // namespace gb

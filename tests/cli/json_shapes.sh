@@ -35,6 +35,23 @@ out "backup status" "$J/backup2"
 out "backup summary" "$J/backup2"
 grep -q '"message_type":"status"' "$J/backup2" || fail "a backup of more than a second printed no status line: $(cat "$J/backup2")"
 
+step "upload --json, status --json (idle, and while a limited upload runs)"
+head -c 300000 /dev/urandom > "$SRC/sub/c.bin"
+gb backup "$SRC" --no-upload --quiet
+gb status --json > "$J/status-idle" 2> /dev/null
+out status "$J/status-idle"
+"$GB" --cap-file "$CAP" upload --limit-upload 100 --parallel 1 --json > "$J/upload" 2> /dev/null &
+uploader=$!
+for _ in $(seq 1 50); do
+  gb status --json > "$J/status-busy" 2> /dev/null
+  holds '"bytes_done":[0-9]' < "$J/status-busy" && break
+  sleep 0.1
+done
+holds '"bytes_done":[0-9]' < "$J/status-busy" || fail "status --json never showed the running upload: $(cat "$J/status-busy")"
+out status "$J/status-busy"
+wait $uploader || fail "the upload failed"
+out upload "$J/upload"
+
 step "every output against docs/JSON.md"
 /usr/bin/python3 "$GB_TESTS/tools/json_shapes.py" "$GB_TESTS/../docs/JSON.md" "${CHECKS[@]}" || fail "a --json output differs from docs/JSON.md"
 pass "json shapes as documented"

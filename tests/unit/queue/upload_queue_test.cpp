@@ -1,10 +1,13 @@
 #include <doctest/doctest.h>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <set>
 
 #include "../test_support.h"
+#include "core/common/clock.h"
 #include "core/crypto/sha256.h"
 #include "core/queue/priority.h"
 #include "core/queue/upload_queue.h"
@@ -117,4 +120,34 @@ TEST_CASE("upload queue: a newer version of a path supersedes its older queued v
   std::set<std::string> seen;
   for (const auto& j : *jobs) seen.insert(j.path + (j.content == v2.content ? "@v2" : "@v1"));
   CHECK(seen == std::set<std::string>{"/home/a/log@v2", "/home/a/other@v1", "/state/staging/copy@v1"});
+}
+
+TEST_CASE("upload queue: live progress rows of running uploads only (crash-only)") {
+  test::ScratchDir dir;
+  auto q = UploadQueue::open(dir.path + "/queue.db");
+  REQUIRE(q);
+  int64_t me = ::getpid();
+  REQUIRE((*q)->record_live({me, "upload", now_ns() - 5'000'000'000LL, now_ns(), 100, 400, 1, 4, 20.5}));
+  // A process that has exited: killed mid-upload, its row stays behind.
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  ::waitpid(child, nullptr, 0);
+  REQUIRE((*q)->record_live({child, "backup", now_ns(), now_ns(), 1, 2, 1, 1, 1}));
+  auto live = (*q)->live_uploads();
+  REQUIRE(live);
+  REQUIRE(live->size() == 1);
+  CHECK((*live)[0].pid == me);
+  CHECK((*live)[0].command == "upload");
+  CHECK((*live)[0].bytes_done == 100);
+  CHECK((*live)[0].bytes_total == 400);
+  CHECK((*live)[0].files_total == 4);
+  CHECK((*live)[0].rate == doctest::Approx(20.5));
+  // Refreshed again, it replaces its row; not refreshed for long, it is not live (a reused pid).
+  REQUIRE((*q)->record_live({me, "upload", now_ns(), now_ns() - (kLiveStaleSeconds + 1) * 1'000'000'000LL, 200, 400, 2, 4, 20}));
+  CHECK((*q)->live_uploads()->empty());
+  REQUIRE((*q)->record_live({me, "upload", now_ns(), now_ns(), 300, 400, 3, 4, 20}));
+  CHECK((*q)->live_uploads()->at(0).bytes_done == 300);
+  REQUIRE((*q)->clear_live(me));
+  CHECK((*q)->live_uploads()->empty());
 }
