@@ -19,6 +19,29 @@ enum class ErrorKind {
   Unsupported,      // the platform or repository lacks a feature
 };
 
+// The kind's own name ("NotFound"): for tools and tests that print it.
+constexpr const char* error_kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::InvalidArgument:
+      return "InvalidArgument";
+    case ErrorKind::NotFound:
+      return "NotFound";
+    case ErrorKind::Corrupt:
+      return "Corrupt";
+    case ErrorKind::WrongKey:
+      return "WrongKey";
+    case ErrorKind::Io:
+      return "Io";
+    case ErrorKind::Transient:
+      return "Transient";
+    case ErrorKind::Permanent:
+      return "Permanent";
+    case ErrorKind::Unsupported:
+      return "Unsupported";
+  }
+  return "?";
+}
+
 // What went wrong, for callers that act on it (retry from a staged copy,
 // list the damaged object, ...): they read this, never the message text.
 enum class Cause {

@@ -38,28 +38,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-const char* kind_name(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::InvalidArgument:
-      return "InvalidArgument";
-    case ErrorKind::NotFound:
-      return "NotFound";
-    case ErrorKind::Corrupt:
-      return "Corrupt";
-    case ErrorKind::WrongKey:
-      return "WrongKey";
-    case ErrorKind::Io:
-      return "Io";
-    case ErrorKind::Transient:
-      return "Transient";
-    case ErrorKind::Permanent:
-      return "Permanent";
-    case ErrorKind::Unsupported:
-      return "Unsupported";
-  }
-  return "?";
-}
-
 [[noreturn]] void fail(const std::string& what) {
   std::fprintf(stderr, "FAIL %s\n", what.c_str());
   std::exit(1);
@@ -67,18 +45,19 @@ const char* kind_name(ErrorKind kind) {
 
 template <class T>
 T must(Result<T> r, const std::string& what) {
-  if (!r) fail(fmt::format("{}: {} error: {}", what, kind_name(r.error().kind), r.error().message));
+  if (!r) fail(fmt::format("{}: {} error: {}", what, error_kind_name(r.error().kind), r.error().message));
   return std::move(r).value();
 }
 
 void must(Status s, const std::string& what) {
-  if (!s) fail(fmt::format("{}: {} error: {}", what, kind_name(s.error().kind), s.error().message));
+  if (!s) fail(fmt::format("{}: {} error: {}", what, error_kind_name(s.error().kind), s.error().message));
 }
 
 template <class T>
 void must_fail(const Result<T>& r, ErrorKind kind, const std::string& what) {
-  if (r) fail(fmt::format("{}: succeeded, expected a {} error", what, kind_name(kind)));
-  if (r.error().kind != kind) fail(fmt::format("{}: got {} ({}), expected {}", what, kind_name(r.error().kind), r.error().message, kind_name(kind)));
+  if (r) fail(fmt::format("{}: succeeded, expected a {} error", what, error_kind_name(kind)));
+  if (r.error().kind != kind)
+    fail(fmt::format("{}: got {} ({}), expected {}", what, error_kind_name(r.error().kind), r.error().message, error_kind_name(kind)));
 }
 
 // Content that depends only on the name and size, so a later run can check it.
@@ -275,8 +254,8 @@ int expect(Backend& b, const std::string& kind, const std::string& op, const std
     fail("unknown operation " + op);
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (!error) fail(fmt::format("{} {}: succeeded, expected a {} error", op, name, kind));
-  std::printf("%s %s failed after %.1f s with %s: %s\n", op.c_str(), name.c_str(), seconds, kind_name(error->kind), error->message.c_str());
-  if (kind_name(error->kind) != kind) fail(fmt::format("expected a {} error", kind));
+  std::printf("%s %s failed after %.1f s with %s: %s\n", op.c_str(), name.c_str(), seconds, error_kind_name(error->kind), error->message.c_str());
+  if (error_kind_name(error->kind) != kind) fail(fmt::format("expected a {} error", kind));
   return 0;
 }
 
@@ -297,8 +276,8 @@ int main(int argc, char** argv) {
   if (!opened) {
     // Opening may be what an expect run is about (bad URL, missing credentials).
     if (command == "expect" && argc >= 4) {
-      std::printf("open failed with %s: %s\n", kind_name(opened.error().kind), opened.error().message.c_str());
-      return kind_name(opened.error().kind) == std::string(argv[3]) ? 0 : 1;
+      std::printf("open failed with %s: %s\n", error_kind_name(opened.error().kind), opened.error().message.c_str());
+      return error_kind_name(opened.error().kind) == std::string(argv[3]) ? 0 : 1;
     }
     fail(fmt::format("open {}: {}", argv[2], opened.error().message));
   }
