@@ -61,8 +61,10 @@ constexpr const char* kServiceUsage = R"(Usage: gridbackup service COMMAND [OPTI
               keeps the change-journal agent running, snapshots the ROOTs every
               --snapshot-interval when the journal holds changes (a full scan
               every --full-scan-interval where there is no journal; an audit
-              weekly), uploads continuously by the --upload-limit schedule
-              (paused on battery), and daily forget, weekly prune and a daily
+              weekly; the contents of cache directories, those holding a
+              CACHEDIR.TAG, left out unless --no-exclude-caches), uploads
+              continuously by the --upload-limit schedule (paused on
+              battery), and daily forget, weekly prune and a daily
               verify. The schedule is kept in the state dir: a restart after
               kill -9 resumes it. Without --user it is the system's service
               (state dir /var/lib/gridbackup unless --state-dir says). Under
@@ -90,6 +92,10 @@ upload-limit entries: "WHEN = RATE", first match wins, none: unlimited.
 struct ServiceSettings {
   std::vector<std::string> roots;
   bool run_agent = true;
+  // A whole-machine backup leaves out the contents of cache directories
+  // (CACHEDIR.TAG: browsers', restic's, borg's, cargo's ...), as backup
+  // --exclude-caches does; --no-exclude-caches keeps them.
+  bool exclude_caches = true;
   int64_t snapshot_interval_ns = 15LL * 60 * 1000000000;
   int64_t full_scan_interval_ns = 6LL * 3600 * 1000000000;
   int64_t audit_interval_ns = 7LL * 86400 * 1000000000;
@@ -118,6 +124,7 @@ Result<ServiceSettings> service_settings(const CommandLine& cl) {
   if (s.roots.empty()) return make_error(ErrorKind::InvalidArgument, "service run needs at least one ROOT to back up");
   for (auto& r : s.roots) r = absolute_normal(r);
   s.run_agent = !cl.flag("no-agent");
+  s.exclude_caches = !cl.flag("no-exclude-caches");
   GB_ASSIGN(s.snapshot_interval_ns, interval_option(cl, "snapshot-interval", s.snapshot_interval_ns));
   GB_ASSIGN(s.full_scan_interval_ns, interval_option(cl, "full-scan-interval", s.full_scan_interval_ns));
   GB_ASSIGN(s.audit_interval_ns, interval_option(cl, "audit-interval", s.audit_interval_ns));
@@ -445,6 +452,7 @@ class Service {
     CommandLine c = sub("backup", true);
     c.args = s_.roots;
     c.flags["no-upload"] = true;
+    if (s_.exclude_caches) c.flags["exclude-caches"] = true;
     if (audit) c.flags["audit"] = true;
     int code = as_job("snapshot", [&] { return cmd_backup(c); });
     if (code == kExitOk) {
@@ -593,6 +601,7 @@ int service_install_or_uninstall(const CommandLine& cl, bool install) {
       if (auto v = cl.value(name)) o.run_options.insert(o.run_options.end(), {std::string("--") + name, *v});
     for (const auto& limit : cl.all("upload-limit")) o.run_options.insert(o.run_options.end(), {"--upload-limit", limit});
     if (cl.flag("no-agent")) o.run_options.push_back("--no-agent");
+    if (cl.flag("no-exclude-caches")) o.run_options.push_back("--no-exclude-caches");
     o.writes_roots = !cl.flag("no-agent");
     o.binary = fs::executable_path();
     if (o.binary.empty()) return report_error(make_error(ErrorKind::Io, "cannot tell where this gridbackup binary is, so no unit can name it"));
@@ -656,6 +665,7 @@ void service_options(CommandOptions& o) {
   o.value("unit-dir", "DIR", "install, uninstall: the unit's directory (default /etc/systemd/system; --user: ~/.config/systemd/user)");
   o.flag("no-start", "install, uninstall: do not start or stop the unit");
   o.flag("no-agent", "run: no change-journal agent (every snapshot a full scan, every --full-scan-interval)");
+  o.flag("no-exclude-caches", "run, install: back up the contents of cache directories too (by default left out, as backup --exclude-caches)");
   o.value("snapshot-interval", "DURATION", "run: a snapshot this often when the journal holds changes (default 15min)");
   o.value("full-scan-interval", "DURATION", "run: a full-scan snapshot this often where there is no journal (default 6h)");
   o.value("audit-interval", "DURATION", "run: an audit snapshot this often (default 7d)");

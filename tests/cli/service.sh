@@ -29,6 +29,25 @@ kill -TERM "$PLAIN_PID"; wait "$PLAIN_PID" 2>/dev/null || true
 [ "$(grep -c 'full-scan snapshot saved' "$W/plain.log")" -ge 2 ] || { cat "$W/plain.log" >&2; fail "no two full-scan snapshots within 10 s"; }
 grep -q "agent" "$W/plain.log" && { cat "$W/plain.log" >&2; fail "--no-agent started an agent"; }
 pass "full scans on their interval without an agent"
+# The whole-machine default: a cache directory (CACHEDIR.TAG) keeps its tag
+# and loses its contents; --no-exclude-caches backs them up.
+mkdir -p "$W/plain/.cache/app"
+printf 'Signature: 8a477f597d28d172789f06886806bc55\n' > "$W/plain/.cache/CACHEDIR.TAG"
+echo cached > "$W/plain/.cache/app/blob"
+cache_run() {  # cache_run LOG [OPTION]: the service until its first snapshot
+  "$GB" --cap-file "$CAP" service run --no-agent --state-dir "$W/cache-state-$1" --full-scan-interval 1h --power-supply-root "$W/none" ${2:+"$2"} "$W/plain" > "$W/$1.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 50); do grep -q 'full-scan snapshot saved' "$W/$1.log" && break; sleep 0.1; done
+  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+  grep -q 'full-scan snapshot saved' "$W/$1.log" || { cat "$W/$1.log" >&2; fail "no snapshot within 5 s"; }
+  gb ls latest --state-dir "$W/cache-state-$1" > "$W/$1.ls"
+}
+cache_run cache-default
+holds -F "$W/plain/.cache/CACHEDIR.TAG" < "$W/cache-default.ls" || { cat "$W/cache-default.ls" >&2; fail "the cache dir's tag was left out"; }
+! holds -F "$W/plain/.cache/app" < "$W/cache-default.ls" || { cat "$W/cache-default.ls" >&2; fail "service run backed up a cache directory's contents by default"; }
+cache_run cache-kept --no-exclude-caches
+holds -F "$W/plain/.cache/app/blob" < "$W/cache-kept.ls" || { cat "$W/cache-kept.ls" >&2; fail "--no-exclude-caches left the cache's contents out"; }
+pass "service run leaves cache directories' contents out; --no-exclude-caches keeps them"
 rm -rf "$REPO" "$CAP"
 
 [ "$(id -u)" = 0 ] || skip "the service test runs the fanotify agent: it needs root (CAP_SYS_ADMIN, loop mounts)"
