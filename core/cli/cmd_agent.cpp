@@ -11,6 +11,7 @@
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/journal_step.h"
+#include "core/cli/json.h"
 #include "core/common/number_text.h"
 #include "core/fs/file_system.h"
 #include "core/journal/change_journal.h"
@@ -25,7 +26,8 @@ constexpr const char* kAgentUsage = R"(Usage: gridbackup agent COMMAND [OPTIONS]
               watch ROOTs (fanotify) and append their changes to the change
               journal in D until SIGTERM; --record also saves the raw events
               (gridbackup-replay print|play reads them). Needs CAP_SYS_ADMIN.
-  status      the agent (running or not), its roots, the journal's records,
+  status [--json]
+              the agent (running or not), its roots, the journal's records,
               the rescans the next backups will do, and the last audit
   journal [--since SEQ]
               print the journal's change records after SEQ, one per line
@@ -57,7 +59,11 @@ int agent_run(const CommandLine& cl) {
 int agent_status(const CommandLine& cl) {
   auto report = agent_report(local_state(cl), std::nullopt);
   if (!report) return report_error(report.error());
-  std::fputs(gb::agent_status(*report).text.c_str(), stdout);
+  auto status = gb::agent_status(*report);
+  if (cl.flag("json"))
+    std::printf("%s\n", json_text(status.json).c_str());
+  else
+    std::fputs(status.text.c_str(), stdout);
   return kExitOk;
 }
 
@@ -144,6 +150,7 @@ void agent_options(CommandOptions& o) {
   o.value("unit-dir", "DIR", "install, uninstall: the systemd unit's directory (default /etc/systemd/system)");
   o.value("config-dir", "DIR", "install, uninstall: the roots file's directory (default /etc/gridbackup)");
   o.flag("no-start", "install, uninstall: do not start or stop the unit");
+  o.json("status: the agent as one JSON object (null when none was ever set up; docs/JSON.md)");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "core/cli/cap_policy.h"
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
 #include "core/common/number_text.h"
 #include "core/repository/derived_cap.h"
 
@@ -60,6 +61,27 @@ int cmd_cap_info(const CommandLine& cl) {
   if (cl.args.size() > 2) return report_error(usage("usage: gridbackup cap info [CAP]"));
   auto cap = cl.args.size() == 2 ? parse_any_cap(cl.args[1]) : load_any_cap(cl);
   if (!cap) return report_error(cap.error());
+  if (cl.flag("json")) {
+    // What the text says, as fields; no secret and no URL (it may hold a password).
+    static constexpr const char* kinds[] = {"root", "backup", "read", "verify"};
+    const CapKind kind = kind_of(*cap);
+    const auto* derived = std::get_if<DerivedCap>(&*cap);
+    const bool backup = derived && derived->kind == CapKind::Backup;
+    Json may_run = Json::array();
+    for (const Command* c :
+         {&kInitCommand, &kBackupCommand, &kUploadCommand,   &kStatusCommand, &kSnapshotsCommand, &kLsCommand,    &kTagCommand,     &kForgetCommand,
+          &kDiffCommand, &kFindCommand,   &kVersionsCommand, &kDumpCommand,   &kStatsCommand,     &kMountCommand, &kRestoreCommand, &kVerifyCommand,
+          &kCapCommand,  &kUnlockCommand, &kPruneCommand,    &kGridCommand,   &kRepairCommand,    &kAgentCommand, &kConfigCommand,  &kServiceCommand})
+      if (cap_may_run(kind, c->name)) may_run.push_back(c->name);
+    Json out = {{"kind", kinds[static_cast<int>(kind)]},
+                {"host", backup ? Json(derived->host) : Json()},
+                {"generation", backup ? Json(derived->generation) : Json()},
+                {"opens_repositories", kind == CapKind::Root},
+                {"may_run", may_run},
+                {"description", describe_cap(*cap)}};
+    std::printf("%s\n", json_text(out).c_str());
+    return kExitOk;
+  }
   std::fputs(describe_cap(*cap).c_str(), stdout);
   return kExitOk;
 }
@@ -67,6 +89,8 @@ int cmd_cap_info(const CommandLine& cl) {
 }  // namespace
 
 int cmd_cap(const CommandLine& cl) {
+  if (cl.flag("json") && (cl.args.empty() || cl.args[0] != "info"))
+    return report_error(usage("--json goes with 'cap info' only (a cap is printed as its one line)"));
   if (!cl.args.empty() && cl.args[0] == "derive") return cmd_cap_derive(cl);
   if (!cl.args.empty() && cl.args[0] == "info") return cmd_cap_info(cl);
   if (!cl.args.empty()) return report_error(usage(fmt::format("unknown cap command '{}': derive or info", cl.args[0])));
@@ -82,6 +106,7 @@ const Command kCapCommand = {"cap",
                              [](CommandOptions& o) {
                                o.value("host", "HOST", "derive backup: the host the backup cap is for");
                                o.value("generation", "N", "derive backup: the host key's generation (1; one more after each revocation)");
+                               o.json("info: what the cap can do as one JSON object (never the cap itself)");
                              },
                              cmd_cap,
                              false,

@@ -323,22 +323,37 @@ int cmd_grid_status(const CommandLine& cl) {
   auto grid = open_grid(target->url);
   if (!grid) return report_error(grid.error());
   const GridConfig& c = (*grid)->shares().config();
-  std::printf("grid: k=%d of n=%d shares per object, happy=%d, %zu members\n", c.k, c.n, c.happy, c.members.size());
+  const bool json = cl.flag("json");
+  if (!json) std::printf("grid: k=%d of n=%d shares per object, happy=%d, %zu members\n", c.k, c.n, c.happy, c.members.size());
   std::vector<std::string> states(c.members.size());
   parallel_for(c.members.size(), [&](size_t i) {
     auto there = (*grid)->shares().member(i).exists();
     states[i] = !there ? "UNREACHABLE: " + there.error().message : *there ? "reachable" : "MISSING: the location does not exist";
   });
   int down = 0;
+  Json members = Json::array();
   for (size_t i = 0; i < c.members.size(); ++i) {
     down += states[i] != "reachable";
     // The member backend's url(), not the configured one: it hides secrets such as a Tahoe dircap.
     const std::string shown = (*grid)->shares().member(i).url();
     const std::string id = c.members[i].id == c.members[i].url ? shown : c.members[i].id;
-    std::printf("  %s%s  %s\n", id.c_str(), id == shown ? "" : (" = " + shown).c_str(), states[i].c_str());
+    if (json)
+      members.push_back({{"id", id}, {"url", shown}, {"reachable", states[i] == "reachable"}, {"state", states[i]}});
+    else
+      std::printf("  %s%s  %s\n", id.c_str(), id == shown ? "" : (" = " + shown).c_str(), states[i].c_str());
   }
-  if (auto under = (*grid)->shares().under_replicated(); under && !under->empty())
-    std::printf("%zu objects are recorded as under-replicated at upload: run 'gridbackup repair'\n", under->size());
+  auto under = (*grid)->shares().under_replicated();
+  size_t under_count = under ? under->size() : 0;
+  if (json)
+    std::printf("%s\n", json_text({{"k", c.k},
+                                   {"n", c.n},
+                                   {"happy", c.happy},
+                                   {"members", members},
+                                   {"members_down", down},
+                                   {"under_replicated_at_upload", under ? Json(under_count) : Json()}})
+                            .c_str());
+  else if (under_count)
+    std::printf("%zu objects are recorded as under-replicated at upload: run 'gridbackup repair'\n", under_count);
   return down ? kExitPartial : kExitOk;
 }
 

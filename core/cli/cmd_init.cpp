@@ -9,6 +9,7 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
 #include "core/common/posix_error.h"
 #include "core/connect/open_backend.h"
 #include "core/crypto/keys.h"
@@ -57,10 +58,18 @@ int cmd_init(const CommandLine& cl) {
   auto repo = Repository::init(std::move(*backend), cap.master);
   if (!repo) return report_error(repo.error());
   std::string text = format_cap(cap);
+  const bool json = cl.flag("json");
   if (Status st = save_cap_file(file, text); !st) {
     std::fprintf(stderr, "gridbackup: the repository was created, but: %s\nKeep this cap safe; it is the only key:\n", st.error().message.c_str());
-    std::printf("%s\n", text.c_str());
+    // Under --json stdout holds no secret: the cap goes where a person reads it.
+    std::fprintf(json ? stderr : stdout, "%s\n", text.c_str());
     return kExitError;
+  }
+  if (json) {
+    // What a script needs to go on; never the cap (it is in the cap file).
+    Json out = {{"repository_id", to_hex((*repo)->config().repository_id)}, {"url", shown_url}, {"cap_file", file}};
+    std::printf("%s\n", json_text(out).c_str());
+    return kExitOk;
   }
   if (!cl.flag("quiet"))
     std::fprintf(stderr,
@@ -71,12 +80,13 @@ int cmd_init(const CommandLine& cl) {
   return kExitOk;
 }
 
-const Command kInitCommand = {"init",
-                              "",
-                              "create a repository and print its root cap (saved 0600 in the cap file)",
-                              nullptr,
-                              cmd_init,
-                              false,
-                              "The repository is --repo's, else GRIDBACKUP_REPO's, else ~/.local/share/gridbackup/repository.\n"};
+const Command kInitCommand = {
+    "init",
+    "",
+    "create a repository and print its root cap (saved 0600 in the cap file)",
+    [](CommandOptions& o) { o.json("print the repository id, its URL (no secrets) and the cap file as JSON; never the cap"); },
+    cmd_init,
+    false,
+    "The repository is --repo's, else GRIDBACKUP_REPO's, else ~/.local/share/gridbackup/repository.\n"};
 
 }  // namespace gb

@@ -6,6 +6,7 @@
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
 #include "core/cli/progress_line.h"
 #include "core/restore/restorer.h"
 #include "core/snapshot/snapshot_select.h"
@@ -41,8 +42,12 @@ int cmd_restore(const CommandLine& cl) {
   opts.verify = cl.flag("verify");
   if (opts.dry_run && opts.verify)
     return report_error(make_error(ErrorKind::InvalidArgument, "--verify reads back what a restore wrote; a --dry-run writes nothing"));
+  const bool json = cl.flag("json");
+  // Under --json stdout is the one object: the names go to stderr.
   if (cl.flag("verbose"))
-    opts.on_action = [&](RestoreAction a, const std::string& path) { std::printf("%s %s\n", action_name(a, opts.dry_run), path.c_str()); };
+    opts.on_action = [&](RestoreAction a, const std::string& path) {
+      std::fprintf(json ? stderr : stdout, "%s %s\n", action_name(a, opts.dry_run), path.c_str());
+    };
   for (size_t i = 1; i < cl.args.size(); ++i) {
     auto p = stored_path_argument(cl.args[i], "restore");
     if (!p) return report_error(p.error());
@@ -57,7 +62,7 @@ int cmd_restore(const CommandLine& cl) {
   {
     // The snapshot's totals hold for a whole restore; PATHs restore an unknown share of them.
     uint64_t total_files = opts.include.empty() ? snap.stats.files : 0, total_bytes = opts.include.empty() ? snap.stats.bytes : 0;
-    ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress"), [&] {
+    ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress") && !json, [&] {
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       return restore_progress_text(progress.files.load(), total_files, progress.bytes.load(), total_bytes, s);
     });
@@ -68,7 +73,35 @@ int cmd_restore(const CommandLine& cl) {
   const RestoreResult& r = *result;
   if (cl.flag("verbose"))
     for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  if (!cl.flag("quiet")) {
+  if (json) {
+    auto failed = [](const std::vector<RestoreFailure>& list) {
+      Json out = Json::array();
+      for (const auto& f : list) out.push_back({{"path", f.path}, {"message", f.message}});
+      return out;
+    };
+    Json out = {{"snapshot", snap.id},
+                {"short_id", snap.short_id()},
+                {"target", *target},
+                {"dry_run", opts.dry_run},
+                {"files", r.files},
+                {"dirs", r.dirs},
+                {"others", r.others},
+                {"bytes", r.bytes},
+                {"kept", r.kept},
+                {"kept_bytes", r.kept_bytes},
+                {"deleted", r.deleted},
+                {"deleted_bytes", r.deleted_bytes},
+                {"verified", r.verified},
+                {"failures", failed(r.failures)},
+                {"damaged", failed(r.damaged)},
+                {"damaged_objects", Json(std::vector<std::string>(r.damaged_objects.begin(), r.damaged_objects.end()))},
+                {"not_uploaded", r.not_uploaded},
+                {"mismatched", failed(r.mismatched)},
+                {"metadata_warnings", r.warnings},
+                {"replaced_links", r.replaced_links},
+                {"seconds", json_seconds(secs)}};
+    std::printf("%s\n", json_text(out).c_str());
+  } else if (!cl.flag("quiet")) {
     // Only what happened is named: "kept" and "deleted" when there were any.
     std::string kept = r.kept ? fmt::format("; {} kept ({}, already there{})", counted(r.kept, "file or node", "files or nodes"),
                                             human_bytes(r.kept_bytes), opts.overwrite == Overwrite::IfChanged ? " and unchanged" : "")
@@ -136,6 +169,7 @@ const Command kRestoreCommand = {"restore",
                                    o.flag("verify", "read every file written (or kept as unchanged) back and compare it with the snapshot");
                                    o.host_and_path();
                                    o.verbose("name each path restored, kept or deleted");
+                                   o.json("print what was written, kept and deleted as one JSON object (docs/JSON.md)");
                                    o.no_progress();
                                  },
                                  cmd_restore,

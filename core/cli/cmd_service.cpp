@@ -35,6 +35,7 @@
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/interrupt.h"
+#include "core/cli/json.h"
 #include "core/cli/progress_line.h"
 #include "core/cli/time_text.h"
 #include "core/common/clock.h"
@@ -70,7 +71,7 @@ constexpr const char* kServiceUsage = R"(Usage: gridbackup service COMMAND [OPTI
               (state dir /var/lib/gridbackup unless --state-dir says). Under
               systemd (NOTIFY_SOCKET) it sends READY=1, a STATUS= line and
               watchdog pings; SIGTERM stops the agent it started.
-  status [--user]
+  status [--user] [--json]
               whether the agent runs, whether uploads are paused and why, and
               the last run of each job (from the state dir's schedule)
   install [--user] [--force] [--unit-dir DIR] [--no-start] [RUN OPTIONS] ROOT...
@@ -621,21 +622,38 @@ int service_status(const CommandLine& cl) {
     return report_error(make_error(ErrorKind::NotFound, fmt::format("no service has run with the state dir {}", state.dir())));
   auto schedule = ServiceState::open(state.service_path());
   if (!schedule) return report_error(schedule.error());
-  std::printf("agent: %s\n", state.agent_running() ? "running" : "not running");
+  const bool json = cl.flag("json"), agent = state.agent_running();
   auto paused = (*schedule)->value("paused");
   if (!paused) return report_error(paused.error());
-  std::printf("uploads: %s\n", *paused && !(*paused)->empty() ? ("paused: " + **paused).c_str() : "running");
+  const std::string paused_for = *paused ? **paused : "";
+  if (!json) {
+    std::printf("agent: %s\n", agent ? "running" : "not running");
+    std::printf("uploads: %s\n", !paused_for.empty() ? ("paused: " + paused_for).c_str() : "running");
+  }
+  Json jobs = Json::array();
   for (const char* job : {"snapshot", "audit", "upload", "forget", "prune", "verify"}) {
     auto last = (*schedule)->last(job);
     if (!last) return report_error(last.error());
-    if (!*last) {
+    int64_t ago = *last ? (now_ns() - (*last)->finished_ns) / 1000000000 : 0;
+    if (json) {
+      jobs.push_back({{"job", job},
+                      {"last_finished", *last ? Json(utc_time_text((*last)->finished_ns)) : Json()},
+                      {"seconds_ago", *last ? Json(ago) : Json()},
+                      {"exit_code", *last ? Json((*last)->exit_code) : Json()}});
+    } else if (!*last) {
       std::printf("%s: never\n", job);
-      continue;
+    } else {
+      std::printf("%s: %llds ago, %s\n", job, static_cast<long long>(ago),
+                  (*last)->exit_code == 0 ? "ok" : fmt::format("exit code {}", (*last)->exit_code).c_str());
     }
-    int64_t ago = (now_ns() - (*last)->finished_ns) / 1000000000;
-    std::printf("%s: %llds ago, %s\n", job, static_cast<long long>(ago),
-                (*last)->exit_code == 0 ? "ok" : fmt::format("exit code {}", (*last)->exit_code).c_str());
   }
+  if (json)
+    std::printf("%s\n", json_text({{"state_dir", state.dir()},
+                                   {"agent_running", agent},
+                                   {"uploads_paused", !paused_for.empty()},
+                                   {"paused_for", paused_for.empty() ? Json() : Json(paused_for)},
+                                   {"jobs", jobs}})
+                            .c_str());
   return kExitOk;
 }
 
@@ -676,6 +694,7 @@ void service_options(CommandOptions& o) {
   o.value("power-supply-root", "DIR", "run: where the power supplies are (default /sys/class/power_supply)");
   o.value("on-battery", "pause|upload", "run: what uploads do on battery (default pause)");
   o.value("host", "NAME", "host name recorded in the snapshots (default GRIDBACKUP_HOST, then the machine's name)");
+  o.json("status: the same as one JSON object (docs/JSON.md)");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
 #include "core/cli/name_text.h"
 #include "core/repository/seen_objects.h"
 #include "core/snapshot/snapshot_select.h"
@@ -73,6 +74,16 @@ int cmd_tag(const CommandLine& cl) {
   std::vector<Snapshot> chosen = std::move(*picked);
   if (chosen.empty()) return report_error(make_error(ErrorKind::NotFound, fmt::format("no snapshot matches {}", filter_text(filter))));
   size_t changed = 0;
+  const bool json = cl.flag("json"), quiet = cl.flag("quiet") || json;
+  Json changes = Json::array();
+  auto changed_json = [&](const Snapshot& old, const Snapshot& now, const std::vector<std::string>& tags, bool finished) {
+    changes.push_back({{"old", old.id},
+                       {"old_short_id", old.short_id()},
+                       {"new", now.id},
+                       {"new_short_id", now.short_id()},
+                       {"tags", tags},
+                       {"finished_interrupted", finished}});
+  };
   const std::string seen_path = local_state(cl).seen_objects_path(*repo);
   for (const Snapshot& s : chosen) {
     std::vector<std::string> tags = change->applied_to(s.tags);
@@ -82,7 +93,8 @@ int cmd_tag(const CommandLine& cl) {
     if (twin != all.end()) {
       if (Status st = store.forget(s); !st) return report_error(st.error());
       ++changed;
-      if (!cl.flag("quiet"))
+      changed_json(s, *twin, tags, true);
+      if (!quiet)
         std::printf("snapshot %s is now %s (tags: %s; finishing an interrupted change)\n", s.short_id().c_str(), twin->short_id().c_str(),
                     tags_text(tags).c_str());
       continue;
@@ -94,10 +106,11 @@ int cmd_tag(const CommandLine& cl) {
     // Stored by this machine: a rollback past it is noticed (seen_objects.h).
     if (Status st = record_seen_snapshot(seen_path, stored->id); !st) std::fprintf(stderr, "warning: %s\n", st.error().message.c_str());
     ++changed;
-    if (!cl.flag("quiet"))
-      std::printf("snapshot %s is now %s (tags: %s)\n", s.short_id().c_str(), stored->short_id().c_str(), tags_text(tags).c_str());
+    changed_json(s, *stored, tags, false);
+    if (!quiet) std::printf("snapshot %s is now %s (tags: %s)\n", s.short_id().c_str(), stored->short_id().c_str(), tags_text(tags).c_str());
   }
-  if (!cl.flag("quiet")) {
+  if (json) std::printf("%s\n", json_text({{"snapshots", chosen.size()}, {"changed", changes}, {"unchanged", chosen.size() - changed}}).c_str());
+  if (!quiet) {
     if (changed == 0)
       std::printf("no tags changed: %s already as asked\n", counted(chosen.size(), "snapshot").c_str());
     else
@@ -114,6 +127,7 @@ const Command kTagCommand = {"tag",
                                o.value("remove", "TAG[,TAG...]", "remove these tags (repeatable)");
                                o.value("set", "TAG[,TAG...]", "replace the tags with these ('' for none; repeatable)");
                                o.host_and_path();
+                               o.json("print each changed snapshot's old and new id as one JSON object (docs/JSON.md)");
                              },
                              cmd_tag,
                              true,

@@ -6,6 +6,7 @@
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
 #include "core/cli/options.h"
 #include "core/cli/progress_line.h"
 #include "core/common/number_text.h"
@@ -64,7 +65,7 @@ int cmd_verify(const CommandLine& cl) {
   Result<VerifyReport> report = make_error(ErrorKind::Io, "verify did not run");
   {
     auto start = std::chrono::steady_clock::now();
-    ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress"), [&] {
+    ProgressLine line(!cl.flag("quiet") && !cl.flag("no-progress") && !cl.flag("json"), [&] {
       uint64_t done = progress.done.load(), total = progress.total.load();
       double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (total == 0) return fmt::format("[{}] checking snapshots", human_duration(elapsed));
@@ -81,12 +82,33 @@ int cmd_verify(const CommandLine& cl) {
     r.notes.push_back("cannot keep the record of what this machine saw: " + went_back.error().message);
   else
     for (auto& p : *went_back) (p.front() == '(' ? r.notes : r.problems).push_back(std::move(p));
+  const bool grid = dynamic_cast<GridBackend*>(&repo->backend()) != nullptr;
+  if (cl.flag("json")) {
+    // The same findings as the text, in one object; the exit code as ever.
+    int code = r.ok() ? kExitOk : kExitDamaged;
+    auto subset = cl.value("read-data-subset");
+    Json out = {{"ok", r.ok()},
+                {"exit_code", code},
+                {"snapshots", r.snapshots},
+                {"entries", r.entries},
+                {"read_data", opts.read_data},
+                {"read_data_subset", subset ? Json(*subset) : Json()},
+                {"packs_read", r.packs_read},
+                {"blobs_checked", r.blobs_checked},
+                {"damaged_objects", r.damaged_objects},
+                {"damaged_files", r.damaged_files},
+                {"problems", r.problems},
+                {"notes", r.notes},
+                {"duplicate_blobs", r.duplicate_blobs},
+                {"grid", grid}};
+    std::printf("%s\n", json_text(out).c_str());
+    return code;
+  }
   for (const auto& d : r.damaged_objects) std::fprintf(stderr, "damaged: %s\n", d.c_str());
   for (const auto& f : r.damaged_files) std::fprintf(stderr, "damaged file: %s\n", f.c_str());
   for (const auto& p : r.problems) std::fprintf(stderr, "problem: %s\n", p.c_str());
   for (const auto& n : r.notes) std::printf("note: %s\n", n.c_str());
-  if (dynamic_cast<GridBackend*>(&repo->backend()))
-    std::printf("note: the repository is a grid; 'gridbackup grid verify' checks every share of every object\n");
+  if (grid) std::printf("note: the repository is a grid; 'gridbackup grid verify' checks every share of every object\n");
   if (r.duplicate_blobs) std::printf("note: %llu blobs are stored more than once (space, not damage)\n", (unsigned long long)r.duplicate_blobs);
   std::printf("checked %llu snapshots (%llu entries)%s\n", (unsigned long long)r.snapshots, (unsigned long long)r.entries,
               opts.read_data ? fmt::format(", read {} ({} blobs){}", counted(r.packs_read, "pack"), r.blobs_checked,
@@ -108,6 +130,7 @@ const Command kVerifyCommand = {"verify", "", "check the repository; --read-data
                                   o.value("read-data-subset", "N/M|P%|SIZE",
                                           "read only part of the packs: N/M the Nth of M parts (by pack id, so 1/M..M/M read each pack "
                                           "once), P% that share, SIZE packs in id order up to that many bytes");
+                                  o.json("print the findings as one JSON object; the exit code is the same (docs/JSON.md)");
                                   o.no_progress();
                                 },
                                 cmd_verify};

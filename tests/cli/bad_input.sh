@@ -64,7 +64,7 @@ pass "$(echo $commands | wc -w) commands refuse the options they do not take ($r
 expect_fail 2 "'backup' does not take --dry-run" gb backup --dry-run "$SRC"
 expect_fail 2 "'backup' does not take --dry-run" gb --dry-run backup "$SRC"   # before the command word too
 expect_fail 2 "'snapshots' does not take --exclude" gb snapshots --exclude x
-expect_fail 2 "'verify' does not take --json" gb verify --json
+expect_fail 2 "'dump' does not take --json" gb dump --json latest /x
 expect_fail 2 'option --json takes no value' gb snapshots --json=yes
 expect_fail 2 'option --target needs a value' gb restore latest --target
 expect_fail 2 "unknown command 'nosuch'" "$GB" help nosuch
