@@ -70,8 +70,9 @@ def walk(value, prefix, seen):
 
 
 def listed(concrete, field_steps):
-    # "{}" in a listed path stands for any member name (a map's keys).
-    return len(concrete) == len(field_steps) and all(f == c or (f == "{}" and c != "[]") for f, c in zip(field_steps, concrete))
+    # "{}" in a listed path stands for any member name (a map's keys); a path
+    # on the way to a listed one is listed too ("a[]" by "a[].b").
+    return len(concrete) <= len(field_steps) and all(f == c or (f == "{}" and c != "[]") for f, c in zip(field_steps, concrete))
 
 
 def check(name, fields, doc, errors):
@@ -98,6 +99,8 @@ def check(name, fields, doc, errors):
                         errors.append(f"{name}: {join(steps(path)[:i])} is not an object")
                 elif isinstance(v, dict) and step in v:
                     nxt.append(v[step])
+                elif v is None and "null" in fields.get(join(steps(path)[:i]), ([], False))[0]:
+                    pass  # below a member listed as possibly null: nothing to check when it is
                 elif isinstance(v, dict) or v is None:
                     if not optional(path):
                         errors.append(f"{name}: member '{path}' is missing")
