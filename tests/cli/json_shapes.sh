@@ -1,7 +1,9 @@
 # Every command's --json parses and has the members docs/JSON.md lists, of
 # the listed types, and no member the page does not list (its ```json-fields
 # blocks; tests/tools/json_shapes.py checks them). Runs each command once on a
-# small real repository; other tests assert the values.
+# small real repository, and checks what the outputs without a test of their
+# own say (backup's lines, restore, verify, tag, unlock, init, cap info,
+# service and grid status); other tests assert the rest's values.
 source "$GB_TESTS/tools/cli_lib.sh"
 SRC=$W/src
 mkdir -p "$SRC/sub"
@@ -119,6 +121,40 @@ out "grid status" "$J/grid-status"
 mkdir -p "$W/members/m4"
 "$GB" --cap-file "$GCAP" repair --json > "$J/repair" || fail "repair failed: $(cat "$J/repair")"
 out "grid verify" "$J/repair"
+
+step "what the new outputs say"
+/usr/bin/python3 - "$J" "$SRC" "$W" <<'PY' || fail "a --json output says something wrong"
+import json, os, sys
+j, src, w = sys.argv[1:]
+def load(name): return json.load(open(os.path.join(j, name)))
+lines = [json.loads(l) for l in open(os.path.join(j, "backup1"))]
+assert [l["message_type"] for l in lines] == ["error", "summary"], lines
+assert lines[0]["item"] == os.path.join(w, "missing"), lines[0]
+for l in (json.loads(l) for l in open(os.path.join(j, "backup2"))):
+    if l["message_type"] == "status":
+        assert 0 <= l["percent_done"] < 1 and l["total_files"] > 0 and l["files_done"] > 0, l
+restore, dry = load("restore"), load("restore-dry")
+assert (restore["files"], restore["dry_run"], restore["failures"]) == (3, False, []), restore
+assert dry["dry_run"] and dry["files"] == 0 and dry["kept"] == restore["files"] + restore["others"], dry
+verify = load("verify")
+assert verify["ok"] and verify["exit_code"] == 0 and verify["read_data"] and verify["packs_read"] > 0, verify
+tag, snaps = load("tag"), load("snapshots")
+assert len(tag["changed"]) == 1 and tag["changed"][0]["old"] == snaps[0]["id"] and tag["changed"][0]["tags"] == ["json"], tag
+unlock = load("unlock")
+assert [(l["kind"], l["reason"]) for l in unlock["removed"]] == [("backup", "its process is gone")], unlock
+init = load("init")
+assert init["url"] == "file://" + os.path.join(w, "repo2") and len(init["repository_id"]) == 32, init
+assert load("copy")["destination"]["id"] == init["repository_id"]
+root, backup = load("cap-root"), load("cap-backup")
+assert root["kind"] == "root" and "prune" in root["may_run"], root
+assert (backup["kind"], backup["host"], backup["generation"]) == ("backup", "laptop", 1) and "prune" not in backup["may_run"], backup
+service = load("service")
+assert {r["job"]: r["exit_code"] for r in service["jobs"]}["snapshot"] == 0, service
+grid = load("grid-status")
+assert grid["members_down"] == 1 and [m["reachable"] for m in grid["members"]] == [True] * 4 + [False], grid
+assert load("repair")["summary"]["healthy"] == load("repair")["summary"]["objects"], load("repair")
+PY
+pass "the outputs hold the figures of what ran"
 
 step "every output against docs/JSON.md"
 /usr/bin/python3 "$GB_TESTS/tools/json_shapes.py" --all "$GB_TESTS/../docs/JSON.md" "${CHECKS[@]}" || fail "a --json output differs from docs/JSON.md"
