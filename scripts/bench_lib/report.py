@@ -12,7 +12,7 @@ per scenario; writes everything to JSON_OUT.  Exit status 0.
 
 A scenario picks its columns with `scen_info metrics NAME` (METRIC_SETS; default
 baseline) and its goals with `scen_info goals issueN` (issue2: baseline,
-issue3: edits, issue5: s3, issue8: prune -- ratios only). `scen_info note TEXT` is printed under the title.
+issue3: edits, issue5: s3, issue8: prune -- ratios only, issue14: progress). `scen_info note TEXT` is printed under the title.
 """
 
 import json
@@ -80,7 +80,17 @@ PRUNE_METRICS = [
     ("restore_oldest_s", "restore oldest s", "time"),
     ("restore_s", "restore newest s", "time"),
 ]
-METRIC_SETS = {"baseline": METRICS, "edits": EDITS_METRICS, "s3": S3_METRICS, "prune": PRUNE_METRICS}
+# scenario `progress` (issue 14): no-change backups on a pseudo-terminal
+# (script -qec), warm cache, the median of BENCH_PROGRESS_RUNS each:
+# nochange_s with the progress line drawn (every tool's default on a
+# terminal), GridBackup's also with --no-progress, alternating.
+PROGRESS_METRICS = [
+    ("backup_s", "backup s", "time"),
+    ("nochange_s", "no-change s (tty)", "time"),
+    ("nochange_noprogress_s", "no-change --no-progress s (tty)", "time"),
+    ("nochange_rss_kb", "no-change RSS MiB", "rss"),
+]
+METRIC_SETS = {"baseline": METRICS, "edits": EDITS_METRICS, "s3": S3_METRICS, "prune": PRUNE_METRICS, "progress": PROGRESS_METRICS}
 
 # ratio columns of a metric set: (title, GridBackup key, peer key); the
 # baseline's compare each metric with itself
@@ -98,6 +108,7 @@ RATIOS = {
         ("forget+prune s", "forget_prune_s", "forget_prune_s"),
         ("repo after", "repo_bytes", "repo_bytes"),
     ],
+    "progress": [("no-change s (tty)", "nochange_s", "nochange_s")],
     # throughput ratios: higher is better
     "s3": [(t, k, k) for k, t, kind in S3_METRICS if kind == "rate"],
 }
@@ -108,7 +119,7 @@ NUMERIC = {k for ms in METRIC_SETS.values() for k, _, _ in ms} | {
     "commit_rss_kb", "upload_rss_kb", "backup_rss_kb", "restore_rss_kb",
     "big_bytes", "small_bytes", "restore_big_rss_kb", "backup_small_rss_kb", "restore_small_rss_kb",
     "init_big_s", "init_small_s",
-    "setup_rss_kb", "forget_rss_kb", "restore_oldest_rss_kb", "snapshots_kept", "snapshots_after_prune"}
+    "setup_rss_kb", "forget_rss_kb", "progress_draws", "warmup_s", "warmup_rss_kb", "restore_oldest_rss_kb", "snapshots_kept", "snapshots_after_prune"}
 
 
 def num(v):
@@ -308,6 +319,19 @@ def main():
             print("Goals (issue 2):")
             for gl in goals:
                 print(f"    {gl['goal']:<55} {gl['verdict']}")
+
+        # `scen_info goals issue14` (scenario progress): the progress line
+        # costs a no-change backup at most 5%, measured against GridBackup's
+        # own --no-progress run in the same scenario
+        if info.get("goals") == "issue14":
+            goal("no-change backup, progress drawn vs --no-progress (ratio <= 1.05)", "nochange_s", GB, False,
+                 peer_metric="nochange_noprogress_s", limit=1.05)
+            print()
+            print("Goals (issue 14):")
+            for gl in goals:
+                print(f"    {gl['goal']:<65} {gl['verdict']}")
+            if "progress_draws" in g:
+                print(f"    (progress lines drawn in GridBackup's timed no-change runs: {g['progress_draws']})")
 
         # `scen_info goals issue3` (scenario edits)
         if info.get("goals") == "issue3":

@@ -7,7 +7,8 @@
 # nothing, changes still taken); a CLI backup beside the running service;
 # SIGTERM to the service stops the agent it started (also one it found
 # still running after its own kill -9); a bad upload-limit entry is one
-# sentence.
+# sentence; cache directories (CACHEDIR.TAG) are left out by default and
+# kept with --no-exclude-caches.
 source "$GB_TESTS/tools/cli_lib.sh"
 source "$GB_TESTS/tools/scratch_fs_lib.sh"
 
