@@ -8,50 +8,45 @@
 
 namespace gb {
 
-ProgressLine::ProgressLine(bool enabled, std::function<std::string()> render) : render_(std::move(render)) {
+Ticker::Ticker(std::chrono::milliseconds interval, std::function<void()> tick, std::function<void()> at_end) {
+  thread_ = std::thread([this, interval, tick = std::move(tick), at_end = std::move(at_end)] {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, interval, [&] { return stop_; })) tick();
+    if (at_end) at_end();
+  });
+}
+
+Ticker::~Ticker() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+ProgressLine::ProgressLine(bool enabled, std::function<std::string()> render) {
   if (!enabled || !::isatty(STDERR_FILENO)) return;
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [&] { return stop_; })) {
-      std::string line = render_();
-      std::fprintf(stderr, "\r\033[K%s", line.c_str());
-      std::fflush(stderr);
-    }
-    std::fprintf(stderr, "\r\033[K");
-    std::fflush(stderr);
-  });
+  ticker_.emplace(
+      std::chrono::milliseconds(250),
+      [render = std::move(render)] {
+        std::string line = render();
+        std::fprintf(stderr, "\r\033[K%s", line.c_str());
+        std::fflush(stderr);
+      },
+      [] {
+        std::fprintf(stderr, "\r\033[K");
+        std::fflush(stderr);
+      });
 }
 
-ProgressLine::~ProgressLine() {
-  if (!thread_.joinable()) return;
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
-
-StatusLines::StatusLines(bool enabled, std::chrono::milliseconds interval, std::function<std::string()> render) : render_(std::move(render)) {
+StatusLines::StatusLines(bool enabled, std::chrono::milliseconds interval, std::function<std::string()> render) {
   if (!enabled) return;
-  thread_ = std::thread([this, interval] {
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, interval, [&] { return stop_; })) {
-      std::string line = render_();
-      std::fprintf(stdout, "%s\n", line.c_str());
-      std::fflush(stdout);
-    }
+  ticker_.emplace(interval, [render = std::move(render)] {
+    std::string line = render();
+    std::fprintf(stdout, "%s\n", line.c_str());
+    std::fflush(stdout);
   });
-}
-
-StatusLines::~StatusLines() {
-  if (!thread_.joinable()) return;
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
 }
 
 std::string human_bytes(uint64_t n) {

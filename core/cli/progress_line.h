@@ -6,22 +6,32 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 namespace gb {
 
-class ProgressLine {
+// Calls tick() every `interval` on a thread of its own until destroyed,
+// then at_end() once on that thread: what a progress display needs.
+class Ticker {
  public:
-  ProgressLine(bool enabled, std::function<std::string()> render);
-  ~ProgressLine();  // clears the line
+  Ticker(std::chrono::milliseconds interval, std::function<void()> tick, std::function<void()> at_end = {});
+  ~Ticker();
 
  private:
-  std::function<std::string()> render_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
+};
+
+class ProgressLine {
+ public:
+  ProgressLine(bool enabled, std::function<std::string()> render);
+
+ private:
+  std::optional<Ticker> ticker_;  // none when disabled or not on a terminal; its end clears the line
 };
 
 // The --json status stream: render() printed as one line on stdout every
@@ -30,14 +40,9 @@ class ProgressLine {
 class StatusLines {
  public:
   StatusLines(bool enabled, std::chrono::milliseconds interval, std::function<std::string()> render);
-  ~StatusLines();
 
  private:
-  std::function<std::string()> render_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::optional<Ticker> ticker_;
 };
 
 std::string human_bytes(uint64_t n);
