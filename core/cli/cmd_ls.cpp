@@ -10,6 +10,7 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/interrupt.h"
 #include "core/cli/json.h"
+#include "core/cli/listing_json.h"
 #include "core/cli/name_text.h"
 #include "core/common/path_order.h"
 #include "core/report/owner_names.h"
@@ -46,19 +47,7 @@ int cmd_ls(const CommandLine& cl) {
     if (stdout_closed()) return kExitOk;  // the reader went away; main ends as SIGPIPE would
     if (!under.empty() && !path_within(e.path, under)) continue;
     if (json) {
-      Json out = {{"path", e.path}, {"type", node_type_name(e.type)}, {"mode", e.mode}, {"uid", e.uid}, {"gid", e.gid},
-                  {"size", e.size}, {"mtime_ns", e.mtime_ns}};
-      if (e.flags & kNameNotUtf8) out["path_hex"] = to_hex(as_bytes(e.path));
-      if (e.type == NodeType::Symlink) out["target"] = e.symlink_target;
-      if (e.type == NodeType::File) out["content"] = to_hex(e.content);
-      if (e.hardlink_id) out["hardlink"] = fmt::format("{:x}", e.hardlink_id);
-      if (e.rdev) out["rdev"] = e.rdev;
-      if (!e.xattrs.empty()) {
-        Json& xattrs = out["xattrs"] = Json::object();
-        for (const auto& [name, value] : e.xattrs) xattrs[name] = to_hex(as_bytes(value));
-      }
-      out["ctime_ns"] = e.ctime_ns;
-      out["inode"] = e.inode;
+      Json out = entry_json(e);
       std::printf("%s\n%s", n ? "," : "", json_text(out).c_str());
     } else if (long_form) {
       std::printf("%s %-8s %-8s %10s  %s  %s%s\n", mode_text(e).c_str(), owners.user(e.uid).c_str(), owners.group(e.gid).c_str(),

@@ -6,6 +6,7 @@
 #include "core/cli/count_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
+#include "core/cli/listing_json.h"
 #include "core/cli/name_text.h"
 #include "core/cli/progress_line.h"
 #include "core/cli/time_text.h"
@@ -44,22 +45,7 @@ int cmd_snapshots(const CommandLine& cl) {
     std::printf("[");
     for (size_t i = 0; i < all.size(); ++i) {
       const Snapshot& s = all[i];
-      Json out = {{"id", s.id},
-                  {"short_id", s.short_id()},
-                  {"time", utc_time_text(s.time_ns)},
-                  {"hostname", s.hostname},
-                  {"username", s.username},
-                  {"paths", s.paths},
-                  {"tags", s.tags},
-                  {"parent", s.parent.empty() ? Json() : Json(s.parent)},
-                  {"checkpoint", s.checkpoint},
-                  {"files", s.stats.files},
-                  {"dirs", s.stats.dirs},
-                  {"bytes", s.stats.bytes},
-                  {"errors", s.stats.errors},
-                  {"complete", stored[i].complete()},
-                  {"pending_files", stored[i].pending_files},
-                  {"pending_bytes", stored[i].pending_bytes}};
+      Json out = snapshot_json(s, stored[i]);
       std::printf("%s\n%s", i ? "," : "", json_text(out).c_str());
     }
     std::printf("%s]\n", all.empty() ? "" : "\n");

@@ -13,6 +13,7 @@
 #include "core/cli/entry_text.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
+#include "core/cli/listing_json.h"
 #include "core/cli/name_text.h"
 #include "core/cli/time_text.h"
 #include "core/report/file_versions.h"
@@ -32,41 +33,22 @@ int cmd_versions(const CommandLine& cl) {
   if (int code = open_listing_or_report(cl, repo, listed, filter)) return code;
   SnapshotStore store(*repo);
   auto chosen = select_snapshots(listed, filter);
-  // One line of versions per host: the same path on two machines is two files.
-  std::vector<std::string> hosts;
-  for (const auto& s : chosen)
-    if (std::find(hosts.begin(), hosts.end(), s.hostname) == hosts.end()) hosts.push_back(s.hostname);
   bool json = cl.flag("json");
   Json doc = Json::array();
   uint64_t versions = 0, snapshots = 0;
-  for (const auto& host : hosts) {
-    auto mine = select_snapshots(chosen, SnapshotFilter{{host}, {}});
-    auto found = find_file_versions(*repo, mine, path);
-    if (!found) return report_error(found.error());
-    if (found->empty()) continue;
+  auto by_host = versions_by_host(*repo, chosen, path);
+  if (!by_host) return report_error(by_host.error());
+  for (const auto& [host, found] : *by_host) {
     if (!json) {
       std::printf("%s on host %s:\n", printable_name(path).c_str(), host.c_str());
       std::printf("  %-8s  %-19s  %-8s  %10s  %-19s  %-16s  %s\n", "Snapshot", "Time", "Type", "Size", "Modified", "Content", "Kept by");
     }
-    for (const FileVersion& v : *found) {
+    for (const FileVersion& v : found) {
       const Entry& e = v.entry;
       ++versions;
       snapshots += v.snapshots;
       if (json) {
-        Json one = {{"snapshot", v.first.id},
-                    {"short_id", v.first.short_id()},
-                    {"time", utc_time_text(v.first.time_ns)},
-                    {"hostname", host},
-                    {"last_snapshot", v.last.id},
-                    {"snapshots", v.snapshots},
-                    {"type", node_type_name(e.type)},
-                    {"size", e.size},
-                    {"mode", e.mode},
-                    {"mtime", utc_time_text(e.mtime_ns)},
-                    {"mtime_ns", e.mtime_ns},
-                    {"content", e.type == NodeType::File ? Json(to_hex(e.content)) : Json()}};
-        if (e.type == NodeType::Symlink) one["target"] = e.symlink_target;
-        doc.push_back(std::move(one));
+        doc.push_back(file_version_json(v, host));
         continue;
       }
       std::string kept = v.snapshots == 1 ? "1 snapshot" : fmt::format("{} (to {})", counted(v.snapshots, "snapshot"), v.last.short_id());
