@@ -30,6 +30,8 @@ int cmd_stats(const CommandLine& cl);
 int cmd_versions(const CommandLine& cl);
 // Every snapshot as a read-only FUSE file system (agents/fuse).
 int cmd_mount(const CommandLine& cl);
+// The web page (core/ui serves it): dashboard, snapshots, files, versions, downloads.
+int cmd_ui(const CommandLine& cl);
 // Adds, removes or sets snapshot tags (a changed snapshot is stored anew).
 int cmd_tag(const CommandLine& cl);
 // Copies snapshots and their content from another repository (core/copy).
@@ -43,7 +45,7 @@ int cmd_service(const CommandLine& cl);
 // Each command's spec (command.h), defined next to the function it runs.
 extern const Command kInitCommand, kBackupCommand, kUploadCommand, kStatusCommand, kSnapshotsCommand, kLsCommand, kRestoreCommand, kDiffCommand,
     kFindCommand, kForgetCommand, kVerifyCommand, kCapCommand, kPruneCommand, kGridCommand, kRepairCommand, kAgentCommand, kUnlockCommand,
-    kDumpCommand, kStatsCommand, kVersionsCommand, kMountCommand, kTagCommand, kCopyCommand, kConfigCommand, kServiceCommand;
+    kDumpCommand, kStatsCommand, kVersionsCommand, kMountCommand, kUiCommand, kTagCommand, kCopyCommand, kConfigCommand, kServiceCommand;
 
 // Prints "gridbackup: <sentence>" on stderr and returns the matching exit code.
 int report_error(const Error& e);

@@ -58,11 +58,11 @@ const gb::Command kVersionCommand = {"version", "", "print the version (also: --
 
 // In the order `gridbackup help` lists them.
 const gb::Command* const kCommands[] = {
-    &gb::kInitCommand,    &gb::kBackupCommand, &gb::kUploadCommand, &gb::kStatusCommand,  &gb::kSnapshotsCommand, &gb::kLsCommand,
-    &gb::kTagCommand,     &gb::kCopyCommand,   &gb::kForgetCommand, &gb::kDiffCommand,    &gb::kFindCommand,      &gb::kVersionsCommand,
-    &gb::kDumpCommand,    &gb::kStatsCommand,  &gb::kMountCommand,  &gb::kRestoreCommand, &gb::kVerifyCommand,    &gb::kCapCommand,
-    &gb::kUnlockCommand,  &gb::kPruneCommand,  &gb::kGridCommand,   &gb::kRepairCommand,  &gb::kAgentCommand,     &gb::kConfigCommand,
-    &gb::kServiceCommand, &kHelpCommand,       &kVersionCommand,
+    &gb::kInitCommand,   &gb::kBackupCommand,  &gb::kUploadCommand, &gb::kStatusCommand, &gb::kSnapshotsCommand, &gb::kLsCommand,
+    &gb::kTagCommand,    &gb::kCopyCommand,    &gb::kForgetCommand, &gb::kDiffCommand,   &gb::kFindCommand,      &gb::kVersionsCommand,
+    &gb::kDumpCommand,   &gb::kStatsCommand,   &gb::kMountCommand,  &gb::kUiCommand,     &gb::kRestoreCommand,   &gb::kVerifyCommand,
+    &gb::kCapCommand,    &gb::kUnlockCommand,  &gb::kPruneCommand,  &gb::kGridCommand,   &gb::kRepairCommand,    &gb::kAgentCommand,
+    &gb::kConfigCommand, &gb::kServiceCommand, &kHelpCommand,       &kVersionCommand,
 };
 
 const gb::Command* find_command(const std::string& name) {

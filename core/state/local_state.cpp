@@ -8,6 +8,8 @@
 #include <filesystem>
 
 #include "core/common/bytes.h"
+#include "core/common/fd_io.h"
+#include "core/common/posix_error.h"
 #include "core/common/private_files.h"
 #include "core/common/user_dirs.h"
 #include "core/crypto/sha256.h"
@@ -74,6 +76,15 @@ Result<std::string> LocalState::grid_cursor(const std::string& grid_url, const s
 std::string LocalState::repository_id(const Repository& repo) { return to_hex(repo.config().repository_id); }
 
 std::string LocalState::repository_dir(const Repository& repo) const { return dir_ + "/" + repository_id(repo); }
+
+Result<std::string> LocalState::write_ui_token(const std::string& token) const {
+  GB_CHECK(make_private_dir(dir_));
+  std::string path = dir_ + "/ui-token";
+  GB_ASSIGN(int raw, open_private_file(path, O_WRONLY | O_TRUNC | O_CLOEXEC));
+  UniqueFd fd(raw);
+  if (!write_fully(fd.get(), as_bytes(token + "\n"))) return posix_error("cannot write " + path, errno);
+  return path;
+}
 
 Result<std::string> LocalState::prepare_repository_dir(const Repository& repo) const {
   std::string dir = repository_dir(repo);

@@ -59,6 +59,9 @@ class LocalState {
   bool has_journal() const;
   // The always-on service's schedule.
   std::string service_path() const { return dir_ + "/service.db"; }
+  // The web page's token (`gridbackup ui`): written 0600 (the dir made
+  // private) so a script of this user can read it; returns its path.
+  Result<std::string> write_ui_token(const std::string& token) const;
   // True while an agent process holds this dir's agent lock.
   bool agent_running() const;
   // Opens the journal, creating it (and the dir) when missing.

@@ -1,0 +1,224 @@
+// gridbackup ui [--listen HOST:PORT]: the web page (core/ui serves it and
+// checks its token): a dashboard, the snapshots per host, a file browser of
+// a snapshot, a file's versions and their downloads. Its JSON routes answer
+// with the objects the commands' --json prints (listing_json.h), built by
+// the same functions; reads go through one repository (core/browse's
+// catalog: a new snapshot is seen without restarting).
+#include <fmt/format.h>
+#include <cstdio>
+
+#include "core/browse/browse_catalog.h"
+#include "core/cli/commands.h"
+#include "core/cli/exit_codes.h"
+#include "core/cli/json.h"
+#include "core/cli/listing_json.h"
+#include "core/common/number_text.h"
+#include "core/common/path_order.h"
+#include "core/crypto/keys.h"
+#include "core/fs/file_system.h"
+#include "core/report/snapshot_dump.h"
+#include "core/snapshot/snapshot_select.h"
+#include "core/snapshot/snapshot_store.h"
+#include "core/snapshot/view_reader.h"
+#include "core/ui/ui_server.h"
+
+namespace gb {
+
+namespace {
+
+int http_status(const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::InvalidArgument:
+      return 400;
+    case ErrorKind::NotFound:
+      return 404;
+    default:
+      return 500;
+  }
+}
+
+UiAnswer json_answer(const Json& doc) {
+  UiAnswer a;
+  a.body = json_text(doc) + "\n";
+  return a;
+}
+
+std::string param(const UiRequest& r, const std::string& name) {
+  auto it = r.params.find(name);
+  return it == r.params.end() ? std::string() : it->second;
+}
+
+// Runs `f` on the catalog's repository (one request at a time); an error
+// becomes {"error": sentence} with its HTTP status.
+UiAnswer on_repository(BrowseCatalog& catalog, const std::function<Result<UiAnswer>(Repository&)>& f) {
+  (void)catalog.refresh();  // a failed refresh keeps the last list
+  UiAnswer out;
+  Status done = catalog.with_repo([&](Repository& repo) -> Status {
+    auto a = f(repo);
+    if (!a) return a.error();
+    out = std::move(*a);
+    return {};
+  });
+  if (!done) return ui_error(http_status(done.error()), done.error().message);
+  return out;
+}
+
+struct SnapshotAt {
+  Snapshot snap;
+  std::vector<std::vector<Hash>> logs;
+  std::string path;
+};
+
+Result<SnapshotAt> snapshot_at(Repository& repo, const UiRequest& r, const std::string& command) {
+  SnapshotStore store(repo);
+  SnapshotAt at;
+  GB_ASSIGN(at.snap, resolve_snapshot(store, param(r, "snapshot"), SnapshotFilter{}));
+  GB_ASSIGN(at.logs, store.chain(at.snap));
+  GB_ASSIGN(at.path, stored_path_argument(param(r, "path"), command));
+  return at;
+}
+
+// As `snapshots --json`: every host's.
+Result<UiAnswer> snapshots_route(Repository& repo) {
+  GB_ASSIGN(auto all, SnapshotStore(repo).list());
+  GB_ASSIGN(auto stored, snapshots_completeness(repo, all));
+  Json doc = Json::array();
+  for (size_t i = 0; i < all.size(); ++i) doc.push_back(snapshot_json(all[i], stored[i]));
+  return json_answer(doc);
+}
+
+// As `ls --json SNAPSHOT PATH`, of PATH's own entries only (one level: what a
+// file browser shows of a directory).
+Result<UiAnswer> ls_route(Repository& repo, const UiRequest& r) {
+  GB_ASSIGN(auto at, snapshot_at(repo, r, "ls"));
+  ViewReader view(repo, at.logs);
+  Json doc = Json::array();
+  bool seen = false;
+  Entry e;
+  for (;;) {
+    GB_ASSIGN(bool more, view.next(e));
+    if (!more) break;
+    if (!path_within(e.path, at.path)) continue;
+    if (e.path == at.path) {
+      seen = true;
+      continue;
+    }
+    size_t slash = e.path.rfind('/');
+    std::string parent = slash == 0 ? "/" : e.path.substr(0, slash);
+    if (parent != at.path) continue;
+    seen = true;
+    doc.push_back(entry_json(e));
+  }
+  if (!seen) return make_error(ErrorKind::NotFound, fmt::format("snapshot {} has nothing at {}", at.snap.short_id(), at.path));
+  return json_answer(doc);
+}
+
+// As `versions --json PATH` (every host's, or ?host=).
+Result<UiAnswer> versions_route(Repository& repo, const UiRequest& r) {
+  GB_ASSIGN(std::string path, stored_path_argument(param(r, "path"), "versions"));
+  GB_ASSIGN(auto all, SnapshotStore(repo).list());
+  SnapshotFilter filter;
+  if (!param(r, "host").empty()) filter.hosts.push_back(param(r, "host"));
+  GB_ASSIGN(auto by_host, versions_by_host(repo, select_snapshots(all, filter), path));
+  Json doc = Json::array();
+  for (const auto& [host, found] : by_host)
+    for (const FileVersion& v : found) doc.push_back(file_version_json(v, host));
+  return json_answer(doc);
+}
+
+// As `dump SNAPSHOT PATH` of a file: its bytes, as a download.
+Result<UiAnswer> dump_route(Repository& repo, const UiRequest& r, const std::string& scratch) {
+  GB_ASSIGN(auto at, snapshot_at(repo, r, "dump"));
+  GB_ASSIGN(auto entry, find_view_entry(repo, at.logs, at.path));
+  if (!entry) return make_error(ErrorKind::NotFound, fmt::format("snapshot {} has nothing at {}", at.snap.short_id(), at.path));
+  if (entry->type != NodeType::File) return make_error(ErrorKind::InvalidArgument, fmt::format("{} is not a file: only files download", at.path));
+  GB_ASSIGN(UniqueFd fd, fs::anonymous_temp_file(scratch));
+  GB_CHECK(dump_file(repo, *entry, fd.get(), scratch));
+  UiAnswer a;
+  a.content_type = "application/octet-stream";
+  a.file = std::make_shared<UniqueFd>(std::move(fd));
+  a.file_size = entry->size;
+  a.download_name = at.path.substr(at.path.rfind('/') + 1);
+  return a;
+}
+
+// --listen HOST:PORT ([::1]:PORT for IPv6); PORT 0 or none: a free one.
+Result<std::pair<std::string, int>> listen_address(const std::string& text) {
+  std::string host = text, port_text = "0";
+  size_t colon = text.rfind(':');
+  if (colon != std::string::npos && (text.front() != '[' || text[colon - 1] == ']')) {
+    host = text.substr(0, colon);
+    port_text = text.substr(colon + 1);
+  }
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  auto port = parse_uint(port_text, 65535);
+  if (!port || host.empty())
+    return make_error(ErrorKind::InvalidArgument, fmt::format("--listen takes HOST:PORT (as 127.0.0.1:8080), not '{}'", text));
+  return std::pair<std::string, int>(host, static_cast<int>(*port));
+}
+
+}  // namespace
+
+int cmd_ui(const CommandLine& cl) {
+  if (!cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup ui [--listen HOST:PORT] [--allow-remote]"));
+  auto address = listen_address(cl.value("listen").value_or("127.0.0.1:0"));
+  if (!address) return report_error(address.error());
+  const auto& [host, port] = *address;
+  if (!is_loopback_host(host) && !cl.flag("allow-remote"))
+    return report_error(make_error(ErrorKind::InvalidArgument,
+                                   fmt::format("ui listens on this machine only (127.0.0.1, ::1): {} would open the page (and every "
+                                               "snapshot's files) to the network; add --allow-remote to mean it",
+                                               host)));
+  std::unique_ptr<Repository> repo;
+  if (int code = open_or_report(cl, repo)) return code;
+  auto scratch = local_state(cl).prepare_repository_dir(*repo);
+  if (!scratch) return report_error(scratch.error());
+  auto secret = random_bytes(16);
+  if (!secret) return report_error(secret.error());
+  const std::string token = to_hex(*secret);
+  auto token_file = local_state(cl).write_ui_token(token);
+  if (!token_file) return report_error(token_file.error());
+  BrowseCatalog catalog(std::move(repo), [&cl] { return open_repository(cl, true); });
+  if (auto listed = catalog.refresh(true); !listed) return report_error(listed.error());
+
+  UiServerOptions options;
+  options.host = host;
+  options.port = port;
+  options.token = token;
+  options.get["/api/snapshots"] = [&](const UiRequest&) { return on_repository(catalog, snapshots_route); };
+  options.get["/api/ls"] = [&](const UiRequest& r) { return on_repository(catalog, [&](Repository& repo) { return ls_route(repo, r); }); };
+  options.get["/api/versions"] = [&](const UiRequest& r) {
+    return on_repository(catalog, [&](Repository& repo) { return versions_route(repo, r); });
+  };
+  options.get["/api/dump"] = [&](const UiRequest& r) {
+    return on_repository(catalog, [&](Repository& repo) { return dump_route(repo, r, *scratch); });
+  };
+  options.listening = [&](int bound) {
+    std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    std::printf("http://%s:%d/?token=%s\n", shown.c_str(), bound, token.c_str());
+    std::fflush(stdout);
+    if (!cl.flag("quiet"))
+      std::fprintf(stderr, "gridbackup: the page is served at the URL above (its token is also in %s); Ctrl-C stops it\n",
+                   token_file->c_str());
+  };
+  Status served = serve_ui(options);
+  if (!served) return report_error(served.error());
+  return kExitOk;
+}
+
+const Command kUiCommand = {"ui",
+                            "",
+                            "a web page on this machine: dashboard, snapshots, a file browser, versions and downloads",
+                            [](CommandOptions& o) {
+                              o.value("listen", "HOST:PORT", "where to listen (default 127.0.0.1 and a free port)");
+                              o.flag("allow-remote", "allow --listen on an address other machines reach (the token still guards it)");
+                            },
+                            cmd_ui,
+                            false,
+                            "Prints the page's URL with its token (http://127.0.0.1:PORT/?token=...), as Jupyter does; the token\n"
+                            "is new each run and kept 0600 in the state dir (ui-token). Every request without it is refused (403);\n"
+                            "requests that change anything are POSTs with the token in the X-GridBackup-Token header. The page's\n"
+                            "JSON (/api/snapshots, /api/ls, /api/versions) is what snapshots, ls and versions --json print.\n"
+                            "No cap or key ever reaches the page. Ctrl-C stops it.\n"};
+
+}  // namespace gb
