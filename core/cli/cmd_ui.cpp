@@ -165,10 +165,10 @@ int cmd_ui(const CommandLine& cl) {
   if (!address) return report_error(address.error());
   const auto& [host, port] = *address;
   if (!is_loopback_host(host) && !cl.flag("allow-remote"))
-    return report_error(make_error(ErrorKind::InvalidArgument,
-                                   fmt::format("ui listens on this machine only (127.0.0.1, ::1): {} would open the page (and every "
-                                               "snapshot's files) to the network; add --allow-remote to mean it",
-                                               host)));
+    return report_error(
+        make_error(ErrorKind::InvalidArgument, fmt::format("ui listens on this machine only (127.0.0.1, ::1): {} would open the page (and every "
+                                                           "snapshot's files) to the network; add --allow-remote to mean it",
+                                                           host)));
   std::unique_ptr<Repository> repo;
   if (int code = open_or_report(cl, repo)) return code;
   auto scratch = local_state(cl).prepare_repository_dir(*repo);
@@ -198,8 +198,7 @@ int cmd_ui(const CommandLine& cl) {
     std::printf("http://%s:%d/?token=%s\n", shown.c_str(), bound, token.c_str());
     std::fflush(stdout);
     if (!cl.flag("quiet"))
-      std::fprintf(stderr, "gridbackup: the page is served at the URL above (its token is also in %s); Ctrl-C stops it\n",
-                   token_file->c_str());
+      std::fprintf(stderr, "gridbackup: the page is served at the URL above (its token is also in %s); Ctrl-C stops it\n", token_file->c_str());
   };
   Status served = serve_ui(options);
   if (!served) return report_error(served.error());
