@@ -216,13 +216,14 @@ int cmd_backup(const CommandLine& cl) {
         std::fprintf(stderr, "gridbackup: warning: cannot list the changes: %s\n", st.error().message.c_str());
   }
   if (skipped && result->problems.empty()) {
-    std::fprintf(stderr, "gridbackup: %zu path%s given %s skipped (listed above); the snapshot holds the others\n", skipped, skipped == 1 ? "" : "s",
+    std::fprintf(stderr, "gridbackup: %s given %s skipped (listed above); the snapshot holds the others\n", counted(skipped, "path").c_str(),
                  skipped == 1 ? "was" : "were");
     return kExitPartial;
   }
   if (!result->problems.empty()) {
-    std::fprintf(stderr, "gridbackup: %zu paths could not be backed up (listed above); the snapshot holds everything else\n",
-                 result->problems.size() + skipped);
+    const size_t failed = result->problems.size() + skipped;
+    std::fprintf(stderr, "gridbackup: %s could not be backed up (listed above); the snapshot holds everything else\n",
+                 counted(failed, "path").c_str());
     return kExitPartial;
   }
   // An audit that found misses is a failure of the journal, said above; the
