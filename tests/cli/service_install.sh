@@ -14,7 +14,12 @@ P=$(mktemp -d /var/lib/gb-service-install.XXXXXX 2> /dev/null) || skip "cannot m
 trap 'rm -rf "$W" "$P"' EXIT
 "$GB" init --repo "file://$P/repo" --cap-file "$P/cap" --quiet > /dev/null
 U=$P/units
-ROOT=$GB_TESTS/cli  # any directory outside /tmp and /var/tmp: only named in the unit
+# A root and a copy of the binary outside /tmp, /var/tmp and any build tree,
+# wherever the checkout lies (a clone in /tmp would be refused for them).
+ROOT=$P/root
+mkdir "$ROOT" "$P/bin"
+IB=$P/bin/gridbackup
+cp "$GB" "$IB"
 
 step "a binary in a build tree is refused without --force"
 expect_fail 2 "lies in the build tree .* a unit must run an installed binary" \
@@ -24,20 +29,20 @@ one_clear_sentence "$W/err.txt" "or give --force"
 
 step "refused: a root the unit cannot see, --cap, a bad upload-limit"
 expect_fail 2 "the root $W lies in /var/tmp, which the unit's PrivateTmp=yes replaces" \
-  "$GB" service install --force --cap-file "$P/cap" --unit-dir "$U" --no-start "$W"
+  "$IB" service install --force --cap-file "$P/cap" --unit-dir "$U" --no-start "$W"
 one_clear_sentence "$W/err.txt" "PrivateTmp"
-expect_fail 2 "takes the cap from a file" "$GB" service install --force --cap "$(cat "$P/cap")" --unit-dir "$U" --no-start "$ROOT"
-expect_fail 2 "'fast' is not a rate" "$GB" service install --force --cap-file "$P/cap" --upload-limit "* = fast" --unit-dir "$U" --no-start "$ROOT"
+expect_fail 2 "takes the cap from a file" "$IB" service install --force --cap "$(cat "$P/cap")" --unit-dir "$U" --no-start "$ROOT"
+expect_fail 2 "'fast' is not a rate" "$IB" service install --force --cap-file "$P/cap" --upload-limit "* = fast" --unit-dir "$U" --no-start "$ROOT"
 [ -e "$U/gridbackup.service" ] && fail "a refused install wrote the unit"
 pass "nothing written for a refused install"
 
 step "install --force: the unit runs service run, Type=notify, sandboxed; systemd-analyze verify passes"
-"$GB" service install --force --cap-file "$P/cap" --unit-dir "$U" --no-start --snapshot-interval 5min \
+"$IB" service install --force --cap-file "$P/cap" --unit-dir "$U" --no-start --snapshot-interval 5min \
   --upload-limit "Mon-Fri 08:00-23:00 = 1MiB/s" "$ROOT" > "$W/install.txt"
 grep -q "wrote $U/gridbackup.service (1 root" "$W/install.txt" || { cat "$W/install.txt" >&2; fail "install did not say what it wrote"; }
 UNIT=$U/gridbackup.service
 want() { grep -qxF -- "$1" "$UNIT" || { cat "$UNIT" >&2; fail "the unit lacks '$1'"; }; }
-want "ExecStart=$GB service run --cap-file $P/cap --snapshot-interval 5min --upload-limit \"Mon-Fri 08:00-23:00 = 1MiB/s\" $ROOT"
+want "ExecStart=$IB service run --cap-file $P/cap --snapshot-interval 5min --upload-limit \"Mon-Fri 08:00-23:00 = 1MiB/s\" $ROOT"
 want "ReadWritePaths=$P/repo $ROOT"
 for line in Type=notify WatchdogSec=2min Restart=on-failure NoNewPrivileges=yes ProtectSystem=strict StateDirectory=gridbackup UMask=0077 \
   PrivateTmp=yes PrivateDevices=yes ProtectClock=yes ProtectKernelTunables=yes ProtectKernelModules=yes ProtectKernelLogs=yes \
@@ -57,15 +62,15 @@ if systemd-analyze security --offline=yes "$UNIT" > "$W/security.txt" 2>&1; then
 else
   echo "SKIPPED (loudly): systemd-analyze security --offline=yes is not supported here" >&2
 fi
-"$GB" service install --force --no-agent --cap-file "$P/cap" --unit-dir "$U" --no-start "$ROOT" > /dev/null
+"$IB" service install --force --no-agent --cap-file "$P/cap" --unit-dir "$U" --no-start "$ROOT" > /dev/null
 want "ReadWritePaths=$P/repo"
 pass "--no-agent: no cookie files, so the roots stay read-only"
 
 step "install --user: ~/.config/systemd/user, no PrivateTmp, so a root in /var/tmp is fine"
-HOME=$P/home "$GB" service install --user --force --cap-file "$P/cap" --no-start "$W" > /dev/null
+HOME=$P/home "$IB" service install --user --force --cap-file "$P/cap" --no-start "$W" > /dev/null
 USER_UNIT=$P/home/.config/systemd/user/gridbackup.service
 [ -f "$USER_UNIT" ] || fail "no $USER_UNIT"
-grep -qxF "ExecStart=$GB service run --user --cap-file $P/cap $W" "$USER_UNIT" || { cat "$USER_UNIT" >&2; fail "the user unit's ExecStart"; }
+grep -qxF "ExecStart=$IB service run --user --cap-file $P/cap $W" "$USER_UNIT" || { cat "$USER_UNIT" >&2; fail "the user unit's ExecStart"; }
 mkdir -m 700 "$P/run"
 XDG_RUNTIME_DIR=$P/run systemd-analyze --user verify --man=no "$USER_UNIT" > "$W/verify.txt" 2>&1 || { cat "$W/verify.txt" >&2; fail "verify fails on the user unit"; }
 pass "the user unit passes systemd-analyze --user verify"
