@@ -18,6 +18,12 @@ scratch_data_tree() {
 start_agent() {
   local state=$1
   shift
+  # A predecessor's lock (stop_agent waited for it) must be free first: one
+  # CI run found it still held (cli.agent_btrfs; cause not yet found).
+  if [ -e "$state/agent.lock" ]; then
+    for _ in $(seq 100); do flock -n "$state/agent.lock" true && break; sleep 0.1; done
+    flock -n "$state/agent.lock" true || echo "NOTE: $state/agent.lock still held after 10 s" >&2
+  fi
   "$GB" agent run --state-dir "$state" "$@" >> "$W/agent.log" 2>&1 &
   AGENT_PID=$!
   for _ in $(seq 200); do
