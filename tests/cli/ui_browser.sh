@@ -30,7 +30,8 @@ gb versions "$W/tree/docs/notes/plan.txt" --json > "$W/versions.json"
 # A non-loopback address is refused without --allow-remote, in one sentence.
 expect_fail 2 "ui listens on this machine only .*--allow-remote" "$GB" --cap-file "$CAP" ui --listen 0.0.0.0:0
 
-gb ui > "$W/ui.out" 2> "$W/ui.err" &
+# The binary itself, not the gb function: $! must be its pid for the kill at exit.
+"$GB" --cap-file "$CAP" ui > "$W/ui.out" 2> "$W/ui.err" &
 ui_pid=$!
 trap 'kill "$ui_pid" 2> /dev/null; rm -rf "$W"' EXIT
 for _ in $(seq 100); do
