@@ -46,6 +46,7 @@
 #include "core/journal/slice_plan.h"
 #include "core/queue/upload_queue.h"
 #include "core/repository/repository.h"
+#include "core/service/metered_network.h"
 #include "core/service/power_supply.h"
 #include "core/service/service_state.h"
 #include "core/service/upload_schedule.h"
@@ -65,7 +66,7 @@ constexpr const char* kServiceUsage = R"(Usage: gridbackup service COMMAND [OPTI
               weekly; the contents of cache directories, those holding a
               CACHEDIR.TAG, left out unless --no-exclude-caches), uploads
               continuously by the --upload-limit schedule (paused on
-              battery), and daily forget, weekly prune and a daily
+              battery and on a metered connection), and daily forget, weekly prune and a daily
               verify. The schedule is kept in the state dir: a restart after
               kill -9 resumes it. Without --user it is the system's service
               (state dir /var/lib/gridbackup unless --state-dir says). Under
@@ -108,6 +109,7 @@ struct ServiceSettings {
   UploadSchedule upload_limit;
   std::string power_supply_root = kLinuxPowerSupplyRoot;
   bool pause_on_battery = true;
+  MeteredSetting metered = MeteredSetting::Auto;
 };
 
 Result<int64_t> interval_option(const CommandLine& cl, const std::string& name, int64_t fallback) {
@@ -139,6 +141,11 @@ Result<ServiceSettings> service_settings(const CommandLine& cl) {
       return make_error(ErrorKind::InvalidArgument, fmt::format("--on-battery wants pause or upload, not '{}'", *v));
     s.pause_on_battery = *v == "pause";
   }
+  if (auto v = cl.value("metered")) {
+    auto m = parse_metered_setting(*v);
+    if (!m) return make_error(ErrorKind::InvalidArgument, "--" + m.error().message);
+    s.metered = *m;
+  }
   return s;
 }
 
@@ -160,7 +167,7 @@ void say(const std::string& line, int priority = kInfo) {
 class Service {
  public:
   Service(const CommandLine& cl, ServiceSettings settings, LocalState state, std::unique_ptr<ServiceState> schedule)
-      : cl_(cl), s_(std::move(settings)), state_(std::move(state)), schedule_(std::move(schedule)) {}
+      : cl_(cl), s_(std::move(settings)), state_(std::move(state)), schedule_(std::move(schedule)), metered_(s_.metered) {}
 
   [[noreturn]] void run() {
     say(fmt::format("started; state dir {}, roots {}", state_.dir(), fmt::join(s_.roots, " ")));
@@ -472,11 +479,17 @@ class Service {
   }
 
   // Why uploads wait now, or "" when they may run.
-  std::string pause_reason(UploadLimit& limit) const {
+  std::string pause_reason(UploadLimit& limit) {
     if (s_.pause_on_battery) {
       PowerState power = read_power_state(s_.power_supply_root);
       if (power.on_battery) return power.reason;
     }
+    MeteredState network = metered_.now();
+    if (network.problem != metered_problem_) {
+      if (!network.problem.empty()) say(network.problem, kWarning);
+      metered_problem_ = network.problem;
+    }
+    if (network.metered) return network.reason;
     limit = s_.upload_limit.now();
     if (limit.paused) return fmt::format("the upload-limit schedule says paused ('{}')", limit.entry);
     return "";
@@ -549,6 +562,8 @@ class Service {
   } live_;
   bool upload_wanted_ = true;  // a queue left by a service that was killed is drained at start
   std::string paused_for_;
+  MeteredNetwork metered_;
+  std::string metered_problem_;  // said once, not every tick
 };
 
 int service_run(const CommandLine& cl) {
@@ -598,8 +613,8 @@ int service_install_or_uninstall(const CommandLine& cl, bool install) {
       o.writes.push_back(absolute_normal(*d));
     }
     for (const char* name : {"host", "snapshot-interval", "full-scan-interval", "audit-interval", "forget-interval", "prune-interval",
-                             "verify-interval", "power-supply-root", "on-battery"})
-      if (auto v = cl.value(name)) o.run_options.insert(o.run_options.end(), {std::string("--") + name, *v});
+                             "verify-interval", "power-supply-root", "on-battery", "metered"})
+      if (auto v = cl.value(name); v && !cl.from_config.count(name)) o.run_options.insert(o.run_options.end(), {std::string("--") + name, *v});
     for (const auto& limit : cl.all("upload-limit")) o.run_options.insert(o.run_options.end(), {"--upload-limit", limit});
     if (cl.flag("no-agent")) o.run_options.push_back("--no-agent");
     if (cl.flag("no-exclude-caches")) o.run_options.push_back("--no-exclude-caches");
@@ -693,6 +708,9 @@ void service_options(CommandOptions& o) {
   o.value("upload-limit", "'WHEN = RATE'", "run: the bandwidth schedule, one entry each (repeatable; grammar below)");
   o.value("power-supply-root", "DIR", "run: where the power supplies are (default /sys/class/power_supply)");
   o.value("on-battery", "pause|upload", "run: what uploads do on battery (default pause)");
+  o.value("metered", "auto|yes|no",
+          "run: whether the connection is metered, so uploads pause: auto asks NetworkManager (its Metered property over D-Bus), "
+          "yes always, no never (default auto)");
   o.value("host", "NAME", "host name recorded in the snapshots (default GRIDBACKUP_HOST, then the machine's name)");
   o.json("status: the same as one JSON object (docs/JSON.md)");
 }

@@ -1,7 +1,16 @@
 #include "core/config/settings.h"
 
+#include <fmt/format.h>
+
 namespace gb {
 namespace {
+
+// The service parses the value itself (core/service/metered_network.h, a
+// layer above); the file's value is refused at load, as a flag's at start.
+Status check_metered(const std::string& value) {
+  if (value == "auto" || value == "yes" || value == "no") return {};
+  return make_error(ErrorKind::InvalidArgument, fmt::format("wants auto, yes or no, not '{}'", value));
+}
 
 // Key names are the command-line options' names, so the file reads as the
 // flags do. The cap itself has no key: a secret does not belong in a file
@@ -28,6 +37,8 @@ const Setting kSettings[] = {
     {"keep-monthly", SettingType::Count, "none", "forget --keep-monthly", "keep-monthly", nullptr, "retention"},
     {"keep-yearly", SettingType::Count, "none", "forget --keep-yearly", "keep-yearly", nullptr, "retention"},
     {"keep-within", SettingType::String, "none", "forget --keep-within DURATION", "keep-within", nullptr, "retention"},
+    {"metered", SettingType::String, "auto", "service run --metered: auto (ask NetworkManager), yes or no", "metered", nullptr, nullptr,
+     check_metered},
 };
 
 }  // namespace
