@@ -37,9 +37,9 @@
 #include "core/cli/interrupt.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
+#include "core/cli/service_health.h"
 #include "core/cli/time_text.h"
 #include "core/common/clock.h"
-#include "core/common/duration.h"
 #include "core/common/private_files.h"
 #include "core/fs/file_system.h"
 #include "core/journal/change_journal.h"
@@ -71,10 +71,16 @@ constexpr const char* kServiceUsage = R"(Usage: gridbackup service COMMAND [OPTI
               kill -9 resumes it. Without --user it is the system's service
               (state dir /var/lib/gridbackup unless --state-dir says). Under
               systemd (NOTIFY_SOCKET) it sends READY=1, a STATUS= line and
-              watchdog pings; SIGTERM stops the agent it started.
+              watchdog pings; SIGTERM stops the agent it started. It judges
+              its health (OK, WARNING, FAILING, with reasons) every
+              --health-interval and after each job, runs --on-warning or
+              --on-failure when it changes into that level (--user: a
+              desktop notification too) and writes Prometheus metrics to
+              --metrics-file (and --metrics-listen).
   status [--user] [--json]
-              whether the agent runs, whether uploads are paused and why, and
-              the last run of each job (from the state dir's schedule)
+              the health and its reasons, whether the agent runs, whether
+              uploads are paused and why, and the last run of each job (from
+              the state dir's schedule)
   install [--user] [--force] [--unit-dir DIR] [--no-start] [RUN OPTIONS] ROOT...
               write the systemd unit (/etc/systemd/system/gridbackup.service;
               --user: ~/.config/systemd/user) that runs this installed binary's
@@ -110,16 +116,8 @@ struct ServiceSettings {
   std::string power_supply_root = kLinuxPowerSupplyRoot;
   bool pause_on_battery = true;
   MeteredSetting metered = MeteredSetting::Auto;
+  HealthSettings health;
 };
-
-Result<int64_t> interval_option(const CommandLine& cl, const std::string& name, int64_t fallback) {
-  auto v = cl.value(name);
-  if (!v) return fallback;
-  auto d = parse_duration(*v);
-  if (!d) return make_error(ErrorKind::InvalidArgument, fmt::format("--{}: {}", name, d.error().message));
-  if (d->total_seconds() <= 0) return make_error(ErrorKind::InvalidArgument, fmt::format("--{} wants a duration above zero, not '{}'", name, *v));
-  return d->total_seconds() * 1000000000;
-}
 
 Result<ServiceSettings> service_settings(const CommandLine& cl) {
   ServiceSettings s;
@@ -146,6 +144,7 @@ Result<ServiceSettings> service_settings(const CommandLine& cl) {
     if (!m) return make_error(ErrorKind::InvalidArgument, "--" + m.error().message);
     s.metered = *m;
   }
+  GB_ASSIGN(s.health, health_settings(cl));
   return s;
 }
 
@@ -171,6 +170,7 @@ class Service {
 
   [[noreturn]] void run() {
     say(fmt::format("started; state dir {}, roots {}", state_.dir(), fmt::join(s_.roots, " ")));
+    start_health();
     adopt_agent();
     // SIGTERM (systemctl stop) or ^C: the agent this service started stops
     // with it, and systemd hears that the service is stopping.
@@ -201,6 +201,13 @@ class Service {
   }
 
  private:
+  // The health thread (service_health.h); a --metrics-listen that cannot be
+  // bound ends the service at start with one sentence.
+  void start_health() {
+    health_ = std::make_unique<HealthMonitor>(cl_, s_.health, state_, [](const std::string& line, int priority) { say(line, priority); });
+    if (Status st = health_->start(); !st) std::exit(report_error(st.error()));
+  }
+
   // A command line for one job: the service's repository, cap and state dir.
   CommandLine sub(const std::string& command, bool stores) const {
     CommandLine c;
@@ -302,6 +309,7 @@ class Service {
       parts.push_back(live_.rate > 0 ? fmt::format("uploading at {}/s", human_bytes(static_cast<uint64_t>(live_.rate))) : "uploading");
     else if (!live_.job.empty())
       parts.push_back("running " + live_.job);
+    if (std::string health = health_ ? health_->summary() : ""; !health.empty()) parts.push_back(health);
     return fmt::format("{}", fmt::join(parts, ", "));
   }
 
@@ -540,12 +548,14 @@ class Service {
 
   void record(const std::string& job, int code, int64_t seq) {
     if (Status st = schedule_->record(job, {now_ns(), code, seq}); !st) say(st.error().message, kError);
+    if (health_) health_->wake();
   }
 
   const CommandLine& cl_;
   ServiceSettings s_;
   LocalState state_;
   std::unique_ptr<ServiceState> schedule_;
+  std::unique_ptr<HealthMonitor> health_;
   int64_t next_agent_start_ns_ = 0;
   std::atomic<pid_t> agent_pid_{0};  // the agent this service started (or adopted): stopped with it
   SystemdNotifier notifier_;
@@ -618,6 +628,7 @@ int service_install_or_uninstall(const CommandLine& cl, bool install) {
     for (const auto& limit : cl.all("upload-limit")) o.run_options.insert(o.run_options.end(), {"--upload-limit", limit});
     if (cl.flag("no-agent")) o.run_options.push_back("--no-agent");
     if (cl.flag("no-exclude-caches")) o.run_options.push_back("--no-exclude-caches");
+    health_install_options(cl, o.run_options, o.writes);
     o.writes_roots = !cl.flag("no-agent");
     o.binary = fs::executable_path();
     if (o.binary.empty()) return report_error(make_error(ErrorKind::Io, "cannot tell where this gridbackup binary is, so no unit can name it"));
@@ -641,6 +652,16 @@ int service_status(const CommandLine& cl) {
   auto paused = (*schedule)->value("paused");
   if (!paused) return report_error(paused.error());
   const std::string paused_for = *paused ? **paused : "";
+  Json health;
+  if (json) {
+    auto h = health_status_json(**schedule);
+    if (!h) return report_error(h.error());
+    health = *h;
+  } else {
+    auto lines = health_status_lines(**schedule);
+    if (!lines) return report_error(lines.error());
+    for (const auto& line : *lines) std::printf("%s\n", line.c_str());
+  }
   if (!json) {
     std::printf("agent: %s\n", agent ? "running" : "not running");
     std::printf("uploads: %s\n", !paused_for.empty() ? ("paused: " + paused_for).c_str() : "running");
@@ -664,6 +685,7 @@ int service_status(const CommandLine& cl) {
   }
   if (json)
     std::printf("%s\n", json_text({{"state_dir", state.dir()},
+                                   {"health", health},
                                    {"agent_running", agent},
                                    {"uploads_paused", !paused_for.empty()},
                                    {"paused_for", paused_for.empty() ? Json() : Json(paused_for)},
@@ -711,6 +733,7 @@ void service_options(CommandOptions& o) {
   o.value("metered", "auto|yes|no",
           "run: whether the connection is metered, so uploads pause: auto asks NetworkManager (its Metered property over D-Bus), "
           "yes always, no never (default auto)");
+  health_options(o);
   o.value("host", "NAME", "host name recorded in the snapshots (default GRIDBACKUP_HOST, then the machine's name)");
   o.json("status: the same as one JSON object (docs/JSON.md)");
 }

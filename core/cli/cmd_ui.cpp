@@ -11,8 +11,8 @@
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
+#include "core/cli/listen_address.h"
 #include "core/cli/listing_json.h"
-#include "core/common/number_text.h"
 #include "core/common/path_order.h"
 #include "core/crypto/keys.h"
 #include "core/fs/file_system.h"
@@ -142,26 +142,11 @@ Result<UiAnswer> dump_route(Repository& repo, const UiRequest& r, const std::str
   return a;
 }
 
-// --listen HOST:PORT ([::1]:PORT for IPv6); PORT 0 or none: a free one.
-Result<std::pair<std::string, int>> listen_address(const std::string& text) {
-  std::string host = text, port_text = "0";
-  size_t colon = text.rfind(':');
-  if (colon != std::string::npos && (text.front() != '[' || text[colon - 1] == ']')) {
-    host = text.substr(0, colon);
-    port_text = text.substr(colon + 1);
-  }
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  auto port = parse_uint(port_text, 65535);
-  if (!port || host.empty())
-    return make_error(ErrorKind::InvalidArgument, fmt::format("--listen takes HOST:PORT (as 127.0.0.1:8080), not '{}'", text));
-  return std::pair<std::string, int>(host, static_cast<int>(*port));
-}
-
 }  // namespace
 
 int cmd_ui(const CommandLine& cl) {
   if (!cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "usage: gridbackup ui [--listen HOST:PORT] [--allow-remote]"));
-  auto address = listen_address(cl.value("listen").value_or("127.0.0.1:0"));
+  auto address = listen_address(cl.value("listen").value_or("127.0.0.1:0"), "listen");
   if (!address) return report_error(address.error());
   const auto& [host, port] = *address;
   if (!is_loopback_host(host) && !cl.flag("allow-remote"))

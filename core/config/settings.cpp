@@ -39,6 +39,8 @@ const Setting kSettings[] = {
     {"keep-within", SettingType::String, "none", "forget --keep-within DURATION", "keep-within", nullptr, "retention"},
     {"metered", SettingType::String, "auto", "service run --metered: auto (ask NetworkManager), yes or no", "metered", nullptr, nullptr,
      check_metered},
+    {"on-warning", SettingType::String, "none", "service run --on-warning: a command run when the health turns WARNING", "on-warning"},
+    {"on-failure", SettingType::String, "none", "service run --on-failure: a command run when the health turns FAILING", "on-failure"},
 };
 
 }  // namespace

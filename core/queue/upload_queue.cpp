@@ -22,7 +22,7 @@ Result<std::unique_ptr<UploadQueue>> UploadQueue::open(const std::string& path) 
   GB_CHECK(
       q->exec("CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, priority INTEGER NOT NULL, content BLOB NOT NULL,"
               " path BLOB NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, snapshot TEXT,"
-              " base BLOB, staged INTEGER NOT NULL DEFAULT 0);"
+              " base BLOB, staged INTEGER NOT NULL DEFAULT 0, queued_ns INTEGER);"
               "CREATE INDEX IF NOT EXISTS jobs_order ON jobs (priority DESC, id);"
               "CREATE UNIQUE INDEX IF NOT EXISTS jobs_unique ON jobs (content, path);"
               "CREATE INDEX IF NOT EXISTS jobs_path ON jobs (path);"
@@ -30,10 +30,27 @@ Result<std::unique_ptr<UploadQueue>> UploadQueue::open(const std::string& path) 
               "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);"
               "CREATE TABLE IF NOT EXISTS live (pid INTEGER PRIMARY KEY, command TEXT, started_ns INTEGER, updated_ns INTEGER,"
               " bytes_done INTEGER, bytes_total INTEGER, files_done INTEGER, files_total INTEGER, rate REAL);"));
+  GB_CHECK(q->add_queued_time());
   return q;
 }
 
 UploadQueue::~UploadQueue() { sqlite3_close(db_); }
+
+// A queue made before jobs had a queued_ns column gets it (its old jobs
+// stay NULL: of unknown age). Two processes may race to add it: the loser's
+// "duplicate column" is the column being there.
+Status UploadQueue::add_queued_time() {
+  {
+    Stmt has(db_, "SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'queued_ns'");
+    if (!has.ok()) return db_error(db_, "prepare");
+    int rc = has.step();
+    if (rc == SQLITE_ROW) return {};
+    if (rc != SQLITE_DONE) return db_error(db_, "read the schema");
+  }  // finalized before the schema changes
+  if (sqlite3_exec(db_, "ALTER TABLE jobs ADD COLUMN queued_ns INTEGER", nullptr, nullptr, nullptr) == SQLITE_OK) return {};
+  if (std::string(sqlite3_errmsg(db_)).find("duplicate column") != std::string::npos) return {};
+  return db_error(db_, "add the queued time");
+}
 
 Status UploadQueue::exec(const char* sql) { return exec_sql(db_, sql, "the upload queue database"); }
 
@@ -44,9 +61,10 @@ Status UploadQueue::enqueue(const std::vector<UploadJob>& jobs) {
   // no longer holds them, so they could never be uploaded (their snapshots
   // stay incomplete for that file, which `snapshots` shows).
   Stmt drop(db_, "DELETE FROM jobs WHERE path = ? AND content <> ? AND staged = 0");
-  Stmt s(
-      db_,
-      "INSERT OR IGNORE INTO jobs (priority, content, path, size, mtime_ns, ctime_ns, inode, snapshot, base, staged) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  Stmt s(db_,
+         "INSERT OR IGNORE INTO jobs (priority, content, path, size, mtime_ns, ctime_ns, inode, snapshot, base, staged, queued_ns)"
+         " VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  const int64_t queued = now_ns();
   if (!s.ok()) return (void)exec("ROLLBACK"), db_error(db_, "prepare");
   for (const auto& j : jobs) {
     if (!j.staged) {
@@ -72,6 +90,7 @@ Status UploadQueue::enqueue(const std::vector<UploadJob>& jobs) {
     else
       s.bind_null(9);
     s.bind(10, j.staged ? 1 : 0);
+    s.bind(11, queued);
     if (s.step() != SQLITE_DONE) {
       Error e = db_error(db_, "insert");
       (void)exec("ROLLBACK");
@@ -138,6 +157,17 @@ Result<QueueStats> UploadQueue::stats() {
   if (!u.ok() || u.step() != SQLITE_ROW) return db_error(db_, "count");
   st.unstable = static_cast<uint64_t>(u.i64(0));
   return st;
+}
+
+// Row ids only grow (a rowid table takes max+1), so the lowest id still
+// queued is the oldest job: one step of the primary key, not a scan.
+Result<std::optional<int64_t>> UploadQueue::oldest_queued_ns() {
+  Stmt s(db_, "SELECT queued_ns FROM jobs WHERE queued_ns IS NOT NULL ORDER BY id LIMIT 1");
+  if (!s.ok()) return db_error(db_, "prepare");
+  int rc = s.step();
+  if (rc == SQLITE_DONE) return std::optional<int64_t>();
+  if (rc != SQLITE_ROW) return db_error(db_, "read the oldest job");
+  return std::optional<int64_t>(s.i64(0));
 }
 
 Status UploadQueue::mark_unstable(const std::string& path) {

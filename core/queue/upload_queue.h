@@ -4,6 +4,7 @@
 // backup finds the missing content again and re-queues it.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,10 @@ class UploadQueue {
   Result<std::vector<UploadJob>> next_batch(size_t limit, int64_t after_priority, int64_t after_id);
   Status remove(const std::vector<int64_t>& ids);
   Result<QueueStats> stats();
+  // When the oldest job still queued was queued (none: empty, or only jobs
+  // from before the queue kept the time). A job re-queued for content that
+  // is already queued keeps its first time: this is how long it has waited.
+  Result<std::optional<int64_t>> oldest_queued_ns();
 
   // Unstable files: changed between snapshot and upload; the next backup copies them aside.
   Status mark_unstable(const std::string& path);
@@ -76,6 +81,7 @@ class UploadQueue {
  private:
   explicit UploadQueue(sqlite3* db) : db_(db) {}
   Status exec(const char* sql);
+  Status add_queued_time();
   sqlite3* db_;
 };
 

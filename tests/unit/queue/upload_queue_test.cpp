@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include <set>
 
 #include "../test_support.h"
@@ -150,4 +152,57 @@ TEST_CASE("upload queue: live progress rows of running uploads only (crash-only)
   CHECK((*q)->live_uploads()->at(0).bytes_done == 300);
   REQUIRE((*q)->clear_live(me));
   CHECK((*q)->live_uploads()->empty());
+}
+
+TEST_CASE("upload queue: the oldest job's queued time, kept by a re-queue, and added to a queue made before it") {
+  test::ScratchDir dir;
+  std::string db = dir.path + "/queue.db";
+  {
+    // A queue as older versions made it: no queued_ns column, one job.
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw,
+                         "CREATE TABLE jobs (id INTEGER PRIMARY KEY, priority INTEGER NOT NULL, content BLOB NOT NULL, path BLOB NOT NULL,"
+                         " size INTEGER NOT NULL, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, snapshot TEXT, base BLOB,"
+                         " staged INTEGER NOT NULL DEFAULT 0);"
+                         "INSERT INTO jobs (priority, content, path, size) VALUES (0, x'00', '/old', 1);",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  auto q = UploadQueue::open(db);
+  REQUIRE(q);
+  auto none = (*q)->oldest_queued_ns();
+  REQUIRE(none);
+  CHECK_FALSE(none->has_value());  // the old job's age is not known
+  auto job = [](const std::string& path) {
+    UploadJob j;
+    j.content = sha256(as_bytes(path));
+    j.path = path;
+    j.size = 1;
+    return j;
+  };
+  int64_t before = now_ns();
+  REQUIRE((*q)->enqueue({job("/a")}));
+  auto first = (*q)->oldest_queued_ns();
+  REQUIRE(first);
+  REQUIRE(first->has_value());
+  CHECK(**first >= before);
+  CHECK(**first <= now_ns());
+  ::usleep(2000);
+  REQUIRE((*q)->enqueue({job("/a"), job("/b")}));  // /a again: it keeps its first time
+  CHECK(*(*q)->oldest_queued_ns() == *first);
+  auto batch = (*q)->next_batch(10, INT64_MAX, 0);
+  REQUIRE(batch);
+  std::vector<int64_t> a;
+  for (const auto& j : *batch)
+    if (j.path == "/a" || j.path == "/old") a.push_back(j.id);
+  REQUIRE((*q)->remove(a));
+  auto b = (*q)->oldest_queued_ns();
+  REQUIRE(b);
+  REQUIRE(b->has_value());
+  CHECK(**b > **first);  // /b's, queued later
+  q->reset();
+  auto again = UploadQueue::open(db);  // the column is there now: no second ALTER
+  REQUIRE(again);
+  CHECK(*(*again)->oldest_queued_ns() == *b);
 }
