@@ -628,7 +628,7 @@ int service_install_or_uninstall(const CommandLine& cl, bool install) {
     for (const auto& limit : cl.all("upload-limit")) o.run_options.insert(o.run_options.end(), {"--upload-limit", limit});
     if (cl.flag("no-agent")) o.run_options.push_back("--no-agent");
     if (cl.flag("no-exclude-caches")) o.run_options.push_back("--no-exclude-caches");
-    health_install_options(cl, o.run_options, o.writes);
+    if (Status st = health_install_options(cl, o.run_options, o.writes); !st) return report_error(st.error());
     o.writes_roots = !cl.flag("no-agent");
     o.binary = fs::executable_path();
     if (o.binary.empty()) return report_error(make_error(ErrorKind::Io, "cannot tell where this gridbackup binary is, so no unit can name it"));

@@ -141,15 +141,22 @@ Result<HealthSettings> health_settings(const CommandLine& cl) {
   return s;
 }
 
-void health_install_options(const CommandLine& cl, std::vector<std::string>& run_options, std::vector<std::string>& writes) {
+Status health_install_options(const CommandLine& cl, std::vector<std::string>& run_options, std::vector<std::string>& writes) {
   for (const char* name : {"health-interval", "stale-after", "on-warning", "on-failure", "metrics-listen"})
     if (auto v = cl.value(name)) run_options.insert(run_options.end(), {std::string("--") + name, *v});
   if (auto v = cl.value("metrics-file")) {
     std::string path = absolute_normal(*v);
+    std::string dir = std::filesystem::path(path).parent_path().string();
+    // The file is replaced by a rename: the unit must write its directory,
+    // and systemd cannot start a unit whose ReadWritePaths is missing.
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+      return make_error(ErrorKind::InvalidArgument,
+                        fmt::format("--metrics-file {}: its directory {} does not exist, so the unit could not write it", path, dir));
     run_options.insert(run_options.end(), {"--metrics-file", path});
-    // The file is replaced by a rename: the unit must write its directory.
-    writes.push_back(std::filesystem::path(path).parent_path().string());
+    writes.push_back(dir);
   }
+  return {};
 }
 
 Result<std::vector<std::string>> health_status_lines(ServiceState& schedule) {

@@ -49,8 +49,9 @@ void health_options(CommandOptions& o);
 // a bad duration or a --metrics-listen other machines reach: one sentence.
 Result<HealthSettings> health_settings(const CommandLine& cl);
 // The health options a unit's `service run` gets from `service install`,
-// and the paths the unit must be able to write for them (ProtectSystem=strict).
-void health_install_options(const CommandLine& cl, std::vector<std::string>& run_options, std::vector<std::string>& writes);
+// and the paths the unit must be able to write for them (ProtectSystem=strict);
+// a --metrics-file in a directory that does not exist: one sentence.
+Status health_install_options(const CommandLine& cl, std::vector<std::string>& run_options, std::vector<std::string>& writes);
 // `service status`: the health as service.db keeps it, as text lines or
 // the `health` member of --json.
 Result<std::vector<std::string>> health_status_lines(ServiceState& schedule);

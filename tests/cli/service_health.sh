@@ -9,7 +9,8 @@
 # the state dir, 0600 inside it) parses as Prometheus text (Prometheus'
 # own parser, and HELP/TYPE for every family, each named in README) and
 # /metrics over --metrics-listen answers the same. --user: notify-send on
-# a change of health. Bad options: one sentence.
+# a change of health; FAILING past twice --stale-after runs --on-failure.
+# A grid member down: WARNING naming it. Bad options: one sentence.
 source "$GB_TESTS/tools/cli_lib.sh"
 PROM() { /usr/bin/python3 "$GB_TESTS/tools/prometheus_text.py" "$@"; }
 /usr/bin/python3 -c 'import prometheus_client' 2> /dev/null ||
@@ -119,20 +120,46 @@ kill -TERM "$SERVICE_PID"
 wait "$SERVICE_PID" 2> /dev/null || true
 pass "OK again after the repository came back"
 
-step "--user: notify-send on a change of health; the metrics file in the state dir is 0600"
+step "--user: notify-send on each change of health; --stale-after 1s: FAILING after 2 s, the on-failure hook; the metrics file in the state dir is 0600"
 mkdir -p "$W/bin"
 printf '#!/bin/sh\nprintf "%%s\\n" "$@" >> %s\n' "$W/notified.txt" > "$W/bin/notify-send"
 chmod +x "$W/bin/notify-send"
 S2=$W/user-state
 PATH="$W/bin:$PATH" "$GB" --cap-file "$CAP" --repo "file://$W/nowhere" service run --user --no-agent --state-dir "$S2" \
-  --full-scan-interval 1h --health-interval 1s --power-supply-root "$W/none" "$W/src" > "$W/service.log" 2>&1 &
+  --full-scan-interval 1h --health-interval 1s --stale-after 1s --on-failure "echo \$GRIDBACKUP_HEALTH > $W/failed.txt" \
+  --power-supply-root "$W/none" "$W/src" > "$W/service.log" 2>&1 &
 SERVICE_PID=$!
 PIDS+=("$SERVICE_PID")
 until_true 10 test -s "$W/notified.txt"
 holds -Fx 'GridBackup: WARNING' < "$W/notified.txt" || { cat "$W/notified.txt" >&2; fail "notify-send was not told the WARNING"; }
 holds -E '^repository unreachable: there is no GridBackup repository' < "$W/notified.txt" || { cat "$W/notified.txt" >&2; fail "no reason in the notification"; }
+until_true 10 test -s "$W/failed.txt"
+[ "$(cat "$W/failed.txt")" = FAILING ] || fail "the on-failure hook got '$(cat "$W/failed.txt")', not FAILING"
+until_true 5 grep -qxF 'GridBackup: FAILING' "$W/notified.txt"
+holds -E '^no complete snapshot in the [0-9]+ seconds since the service first ran$' < "$W/notified.txt" ||
+  { cat "$W/notified.txt" >&2; fail "the FAILING notification lacks its reason"; }
 until_true 5 test -f "$S2/metrics.prom"
 [ "$(stat -c %a "$S2/metrics.prom")" = 600 ] || fail "the metrics file in the state dir is $(stat -c %a "$S2/metrics.prom"), not 600"
 kill -TERM "$SERVICE_PID"
 wait "$SERVICE_PID" 2> /dev/null || true
-pass "notify-send told of the WARNING; the state dir's metrics file is private"
+pass "notify-send told of the WARNING, then the FAILING, which ran the on-failure hook; the state dir's metrics file is private"
+
+step "a grid member down: WARNING naming it, the members in the metrics; back: OK"
+rm -f "$CAP"
+source "$GB_TESTS/tools/grid_lib.sh"
+init_grid
+S3=$W/grid-state
+METRICS=$S3/metrics.prom
+"$GB" --cap-file "$CAP" service run --no-agent --state-dir "$S3" --full-scan-interval 1h --health-interval 1s \
+  --power-supply-root "$W/none" "$W/src" > "$W/service.log" 2>&1 &
+SERVICE_PID=$!
+PIDS+=("$SERVICE_PID")
+S=$S3
+until_true 20 grep -q 'full-scan snapshot saved' "$W/service.log"
+until_true 10 metrics_show --expect 'gridbackup_health{level="ok"}=1' --expect gridbackup_grid_members=5 --expect gridbackup_grid_members_up=5
+take_down 4
+until_true 10 health_is WARNING "grid members down: m4"
+until_true 5 metrics_show --expect 'gridbackup_health{level="warning"}=1' --expect gridbackup_grid_members_up=4 --expect gridbackup_repository_up=1
+bring_back 4
+until_true 10 health_is OK
+pass "member m4 down: WARNING 'grid members down: m4', 4 of 5 up in the metrics; back: OK"

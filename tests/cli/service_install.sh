@@ -4,7 +4,8 @@
 # with a watchdog and sandboxed, and `systemd-analyze verify` passes on it
 # (system and --user). Refused with one sentence: a binary in a build tree
 # without --force, a root the unit cannot see (/var/tmp: PrivateTmp), --cap
-# (a key in a world-readable unit), a bad upload-limit. The binary that
+# (a key in a world-readable unit), a bad upload-limit, a --metrics-listen
+# other machines reach. The health options reach the unit. The binary that
 # cmake --install puts in a prefix needs no --force. uninstall removes it.
 source "$GB_TESTS/tools/cli_lib.sh"
 command -v systemd-analyze > /dev/null || skip "systemd-analyze is needed to verify the unit (Debian: systemd)"
@@ -65,6 +66,16 @@ fi
 "$IB" service install --force --no-agent --cap-file "$P/cap" --unit-dir "$U" --no-start "$ROOT" > /dev/null
 want "ReadWritePaths=$P/repo"
 pass "--no-agent: no cookie files, so the roots stay read-only"
+expect_fail 2 "its directory $P/collector does not exist" \
+  "$IB" service install --force --cap-file "$P/cap" --unit-dir "$U" --no-start --metrics-file "$P/collector/gridbackup.prom" "$ROOT"
+mkdir "$P/collector"
+"$IB" service install --force --no-agent --cap-file "$P/cap" --unit-dir "$U" --no-start --health-interval 30s \
+  --on-warning 'echo "$GRIDBACKUP_REASONS" | logger' --metrics-file "$P/collector/gridbackup.prom" --metrics-listen 127.0.0.1:9310 "$ROOT" > /dev/null
+want "ExecStart=$IB service run --cap-file $P/cap --no-agent --health-interval 30s --on-warning \"echo \\\"\$\$GRIDBACKUP_REASONS\\\" | logger\" --metrics-listen 127.0.0.1:9310 --metrics-file $P/collector/gridbackup.prom $ROOT"
+want "ReadWritePaths=$P/repo $P/collector"
+systemd-analyze verify --man=no "$UNIT" > "$W/verify.txt" 2>&1 || { cat "$W/verify.txt" "$UNIT" >&2; fail "systemd-analyze verify fails on the unit with health options"; }
+expect_fail 2 "metrics-listen serves this machine only" "$IB" service install --force --cap-file "$P/cap" --unit-dir "$U" --no-start --metrics-listen 0.0.0.0:9310 "$ROOT"
+pass "the health options reach the unit's ExecStart (a hook's \$ as \$\$), the metrics file's directory its ReadWritePaths"
 
 step "install --user: ~/.config/systemd/user, no PrivateTmp, so a root in /var/tmp is fine"
 HOME=$P/home "$IB" service install --user --force --cap-file "$P/cap" --no-start "$W" > /dev/null
