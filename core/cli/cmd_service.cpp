@@ -37,6 +37,7 @@
 #include "core/cli/interrupt.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
+#include "core/cli/service_control_command.h"
 #include "core/cli/service_health.h"
 #include "core/cli/time_text.h"
 #include "core/common/clock.h"
@@ -46,8 +47,10 @@
 #include "core/journal/slice_plan.h"
 #include "core/queue/upload_queue.h"
 #include "core/repository/repository.h"
+#include "core/service/control_socket.h"
 #include "core/service/metered_network.h"
 #include "core/service/power_supply.h"
+#include "core/service/service_control.h"
 #include "core/service/service_state.h"
 #include "core/service/upload_schedule.h"
 
@@ -79,8 +82,25 @@ constexpr const char* kServiceUsage = R"(Usage: gridbackup service COMMAND [OPTI
               --metrics-file (and --metrics-listen).
   status [--user] [--json]
               the health and its reasons, whether the agent runs, whether
-              uploads are paused and why, and the last run of each job (from
-              the state dir's schedule)
+              uploads are paused and why (a user's pause: by whom, until
+              when), and the last run of each job (from the state dir's
+              schedule)
+  pause [--for DURATION] [--user] [--json]
+              the running service holds uploads and upkeep (forget, prune,
+              verify) until `service resume`, or for DURATION (e.g. 2h);
+              snapshots go on, their content queued. Kept in the state dir:
+              a restart (even after kill -9) stays paused
+  resume [--user] [--json]
+              ends a pause from `service pause` (a pause for battery or the
+              upload-limit schedule ends by itself)
+  backup-now [--user] [--json]
+              a snapshot at once, even before the interval and with no change
+              in the journal (kept in the state dir until it is taken)
+  upload-now [--user] [--json]
+              an upload at once instead of after the one-minute retry wait; a
+              pause still wins: the upload starts when it ends
+              These four talk to `service run` over STATEDIR/control.sock
+              (mode 0600): only root and the user the service runs as may.
   install [--user] [--force] [--unit-dir DIR] [--no-start] [RUN OPTIONS] ROOT...
               write the systemd unit (/etc/systemd/system/gridbackup.service;
               --user: ~/.config/systemd/user) that runs this installed binary's
@@ -169,6 +189,7 @@ class Service {
       : cl_(cl), s_(std::move(settings)), state_(std::move(state)), schedule_(std::move(schedule)), metered_(s_.metered) {}
 
   [[noreturn]] void run() {
+    start_control();
     say(fmt::format("started; state dir {}, roots {}", state_.dir(), fmt::join(s_.roots, " ")));
     start_health();
     adopt_agent();
@@ -463,7 +484,9 @@ class Service {
       due = job_due(*last, now, s_.snapshot_interval_ns) && journal_has_changes((*last)->journal_seq);
     else
       due = job_due(*last, now, s_.full_scan_interval_ns);
-    if (!due) return;
+    const int64_t asked = control_->snapshot_asked();  // service backup-now
+    if (!due && !asked) return;
+    if (asked && !due) say("a snapshot asked for (service backup-now)");
     int64_t seq = journal_seq().value_or(0);
     CommandLine c = sub("backup", true);
     c.args = s_.roots;
@@ -483,6 +506,7 @@ class Service {
         code == kExitOk ? kInfo : kWarning);
     record("snapshot", code, seq);
     if (audit || !journal) record("audit", code, seq);
+    if (Status st = control_->snapshot_served(asked); !st) say(st.error().message, kError);
     upload_wanted_ = true;
   }
 
@@ -505,7 +529,7 @@ class Service {
 
   void upload_if_due() {
     UploadLimit limit;
-    std::string why = pause_reason(limit);
+    std::string why = with_user_pause(pause_reason(limit));
     if (why != paused_for_) {
       say(why.empty() ? "uploads resumed" : fmt::format("uploads paused: {}", why), kNotice);
       paused_for_ = why;
@@ -516,12 +540,14 @@ class Service {
     if (!why.empty()) return;
     auto last = schedule_->last("upload");
     if (!last) return say(last.error().message, kError);
-    if (!upload_wanted_ && !job_due(*last, now_ns(), s_.upload_interval_ns)) return;
+    const int64_t asked = control_->upload_asked();  // service upload-now
+    if (!upload_wanted_ && !asked && !job_due(*last, now_ns(), s_.upload_interval_ns)) return;
     CommandLine c = sub("upload", true);
     if (limit.bytes_per_second != kUnlimitedRate) c.values["limit-upload"] = {std::to_string(std::max<uint64_t>(1, limit.bytes_per_second / 1024))};
     int code = as_job("upload", [&] { return cmd_upload(c); });
     if (code != kExitOk) say(fmt::format("upload ended with exit code {}; tried again in a minute", code), kWarning);
     record("upload", code, 0);
+    control_->upload_served(asked);
     upload_wanted_ = false;
   }
 
@@ -541,9 +567,40 @@ class Service {
     // Upkeep waits for the first snapshot: there is nothing to keep before it.
     auto snap = schedule_->last("snapshot");
     if (!snap || !*snap || !job_due(*last, now_ns(), interval_ns)) return;
+    if (control_->user_pause(now_ns())) return;  // a user's pause holds upkeep too: it uses the network
     int code = as_job(name, job);
     say(fmt::format("{} {}", name, code == kExitOk ? "done" : fmt::format("ended with exit code {}", code)), code == kExitOk ? kInfo : kWarning);
     record(name, code, 0);
+  }
+
+  // The control socket (service pause|resume|backup-now|upload-now): its
+  // requests are kept in service.db; the loop reads them each tick. A
+  // service already running with this state dir is not started twice.
+  void start_control() {
+    auto control = ServiceControl::open(state_.service_path());
+    if (!control) std::exit(report_error(control.error()));
+    control_ = std::move(*control);
+    auto server = ControlServer::start(
+        state_.dir(), [this](const nlohmann::json& request, const ControlPeer& peer) { return control_answer(request, peer); },
+        [](const std::string& line) { say(line, kNotice); });
+    if (!server) std::exit(report_error(server.error()));
+    control_server_ = std::move(*server);
+  }
+
+  nlohmann::json control_answer(const nlohmann::json& request, const ControlPeer& peer) {
+    nlohmann::json answer = control_->answer(request, peer, now_ns());
+    if (!answer.contains("error") && request.value("command", "") != "status")
+      say(fmt::format("service {} from {}: {}", request.value("command", ""), peer.user, control_answer_text(answer)), kNotice);
+    return answer;
+  }
+
+  // The user's pause goes first in why uploads wait; what else holds them
+  // (battery, the schedule) is kept for the control answers.
+  std::string with_user_pause(const std::string& other) {
+    control_->set_other_pause(other);
+    auto pause = control_->user_pause(now_ns());
+    if (!pause) return other;
+    return other.empty() ? user_pause_text(*pause) : user_pause_text(*pause) + "; " + other;
   }
 
   void record(const std::string& job, int code, int64_t seq) {
@@ -571,6 +628,8 @@ class Service {
     std::atomic<int64_t> heartbeat_ns{0};
   } live_;
   bool upload_wanted_ = true;  // a queue left by a service that was killed is drained at start
+  std::unique_ptr<ServiceControl> control_;
+  std::unique_ptr<ControlServer> control_server_;
   std::string paused_for_;
   MeteredNetwork metered_;
   std::string metered_problem_;  // said once, not every tick
@@ -579,7 +638,7 @@ class Service {
 int service_run(const CommandLine& cl) {
   auto settings = service_settings(cl);
   if (!settings) return report_error(settings.error());
-  LocalState state = cl.value("state-dir") || cl.flag("user") ? local_state(cl) : LocalState(LocalState::kSystemAgentDir);
+  LocalState state = service_local_state(cl);
   if (Status st = make_private_dir(state.dir()); !st) return report_error(st.error());
   auto schedule = ServiceState::open(state.service_path());
   if (!schedule) return report_error(schedule.error());
@@ -643,7 +702,7 @@ int service_install_or_uninstall(const CommandLine& cl, bool install) {
 // What the schedule says: each job's last run and why uploads wait. Read
 // from service.db, so it works whether or not the service runs now.
 int service_status(const CommandLine& cl) {
-  LocalState state = cl.value("state-dir") || cl.flag("user") ? local_state(cl) : LocalState(LocalState::kSystemAgentDir);
+  LocalState state = service_local_state(cl);
   if (!std::filesystem::exists(state.service_path()))
     return report_error(make_error(ErrorKind::NotFound, fmt::format("no service has run with the state dir {}", state.dir())));
   auto schedule = ServiceState::open(state.service_path());
@@ -651,7 +710,12 @@ int service_status(const CommandLine& cl) {
   const bool json = cl.flag("json"), agent = state.agent_running();
   auto paused = (*schedule)->value("paused");
   if (!paused) return report_error(paused.error());
-  const std::string paused_for = *paused ? **paused : "";
+  std::string paused_for = *paused ? **paused : "";
+  auto user_pause = read_user_pause(**schedule, now_ns());
+  if (!user_pause) return report_error(user_pause.error());
+  // A pause asked for a moment ago, before the loop's next look: it holds already.
+  if (*user_pause && paused_for.rfind(user_pause_text(**user_pause), 0) != 0)
+    paused_for = user_pause_text(**user_pause) + (paused_for.empty() ? "" : "; " + paused_for);
   Json health;
   if (json) {
     auto h = health_status_json(**schedule);
@@ -665,6 +729,9 @@ int service_status(const CommandLine& cl) {
   if (!json) {
     std::printf("agent: %s\n", agent ? "running" : "not running");
     std::printf("uploads: %s\n", !paused_for.empty() ? ("paused: " + paused_for).c_str() : "running");
+    if (*user_pause)
+      std::printf("user pause: %s (since %s; uploads and upkeep wait)\n", user_pause_text(**user_pause).c_str(),
+                  local_time_text((*user_pause)->since_ns).c_str());
   }
   Json jobs = Json::array();
   for (const char* job : {"snapshot", "audit", "upload", "forget", "prune", "verify"}) {
@@ -689,6 +756,7 @@ int service_status(const CommandLine& cl) {
                                    {"agent_running", agent},
                                    {"uploads_paused", !paused_for.empty()},
                                    {"paused_for", paused_for.empty() ? Json() : Json(paused_for)},
+                                   {"user_pause", *user_pause ? Json(user_pause_json(**user_pause)) : Json()},
                                    {"jobs", jobs}})
                             .c_str());
   return kExitOk;
@@ -704,6 +772,7 @@ int cmd_service(const CommandLine& cl) {
   if (sub == "status") return service_status(rest);
   if (sub == "install") return service_install_or_uninstall(rest, true);
   if (sub == "uninstall") return service_install_or_uninstall(rest, false);
+  if (is_service_control_command(sub)) return service_control_command(rest, sub);
   if (sub.empty() || sub == "help") {
     std::fputs(kServiceUsage, stdout);
     return sub.empty() ? kExitUsage : kExitOk;
@@ -715,7 +784,8 @@ namespace {
 
 void service_options(CommandOptions& o) {
   o.flag("user",
-         "run, status, install, uninstall: this user's service (state dir in ~/.local/state, unit in ~/.config/systemd/user), not the system's");
+         "run, status, install, uninstall, pause, resume, backup-now, upload-now: this user's service (state dir in ~/.local/state, unit in "
+         "~/.config/systemd/user), not the system's");
   o.flag("force", "install: write the unit even though this binary lies in a build tree");
   o.value("unit-dir", "DIR", "install, uninstall: the unit's directory (default /etc/systemd/system; --user: ~/.config/systemd/user)");
   o.flag("no-start", "install, uninstall: do not start or stop the unit");
@@ -735,13 +805,14 @@ void service_options(CommandOptions& o) {
           "yes always, no never (default auto)");
   health_options(o);
   o.value("host", "NAME", "host name recorded in the snapshots (default GRIDBACKUP_HOST, then the machine's name)");
-  o.json("status: the same as one JSON object (docs/JSON.md)");
+  o.value("for", "DURATION", "pause: how long (default: until service resume)");
+  o.json("status, pause, resume, backup-now, upload-now: the same as one JSON object (docs/JSON.md)");
 }
 
 }  // namespace
 
 const Command kServiceCommand = {"service",
-                                 "run|status|install|uninstall",
+                                 "run|status|install|uninstall|pause|resume|backup-now|upload-now",
                                  "the always-on service: scheduled snapshots, uploads and upkeep",
                                  service_options,
                                  cmd_service,

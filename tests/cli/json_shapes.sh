@@ -3,7 +3,7 @@
 # blocks; tests/tools/json_shapes.py checks them). Runs each command once on a
 # small real repository, and checks what the outputs without a test of their
 # own say (backup's lines, restore, verify, tag, unlock, init, cap info,
-# service and grid status); other tests assert the rest's values.
+# service status and pause, grid status); other tests assert the rest's values.
 source "$GB_TESTS/tools/cli_lib.sh"
 SRC=$W/src
 mkdir -p "$SRC/sub"
@@ -100,6 +100,8 @@ GRIDBACKUP_STATE_DIR=$W/agent-state gb agent status --json > "$J/agent"; out "ag
 "$GB" --cap-file "$CAP" service run --no-agent --state-dir "$W/svc" --full-scan-interval 1h --power-supply-root "$W/none" "$SRC" > "$W/svc.log" 2>&1 &
 svc=$!
 for _ in $(seq 1 100); do grep -q 'full-scan snapshot saved' "$W/svc.log" && break; sleep 0.05; done
+# A pause over the control socket: its answer, and status shows it after the service stopped.
+"$GB" service pause --for 1h --state-dir "$W/svc" --json > "$J/service-pause"; out "service control" "$J/service-pause"
 kill -TERM "$svc"; wait "$svc" 2> /dev/null || true
 grep -q 'full-scan snapshot saved' "$W/svc.log" || { cat "$W/svc.log"; fail "the service made no snapshot"; }
 "$GB" service status --state-dir "$W/svc" --json > "$J/service"; out "service status" "$J/service"
@@ -150,6 +152,9 @@ assert root["kind"] == "root" and "prune" in root["may_run"], root
 assert (backup["kind"], backup["host"], backup["generation"]) == ("backup", "laptop", 1) and "prune" not in backup["may_run"], backup
 service = load("service")
 assert {r["job"]: r["exit_code"] for r in service["jobs"]}["snapshot"] == 0, service
+pause = load("service-pause")
+assert pause["command"] == "pause" and pause["user_pause"]["until_ns"] - pause["user_pause"]["since_ns"] == 3600 * 10**9, pause
+assert service["user_pause"] == pause["user_pause"], service
 grid = load("grid-status")
 assert grid["members_down"] == 1 and [m["reachable"] for m in grid["members"]] == [True] * 4 + [False], grid
 assert load("repair")["summary"]["healthy"] == load("repair")["summary"]["objects"], load("repair")
