@@ -73,15 +73,22 @@ std::vector<std::string> child_environment(const std::vector<std::string>& extra
 
 // Starts `argv` with `env` (PATH searched); the child is reaped by the
 // service's loop with its other children. Returns the pid or an errno.
+// The child keeps only stdin, stdout and stderr: a descriptor the service
+// holds without close-on-exec (one it inherited, one a library opened) must
+// not stay open in a hook that lingers after the service is restarted.
 Result<pid_t> spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
   std::vector<char*> a, e;
   for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
   a.push_back(nullptr);
   for (const auto& s : env) e.push_back(const_cast<char*>(s.c_str()));
   e.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   pid_t pid = 0;
-  if (int rc = ::posix_spawnp(&pid, a[0], nullptr, nullptr, a.data(), e.data()); rc != 0)
-    return make_error(ErrorKind::Io, fmt::format("cannot start {}: {}", argv[0], std::strerror(rc)));
+  int rc = ::posix_spawnp(&pid, a[0], &actions, nullptr, a.data(), e.data());
+  ::posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return make_error(ErrorKind::Io, fmt::format("cannot start {}: {}", argv[0], std::strerror(rc)));
   return pid;
 }
 

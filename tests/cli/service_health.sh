@@ -36,8 +36,9 @@ cleanup() {
   rm -rf "$W"
 }
 trap cleanup EXIT
-# The hook appends one line per run: the level and the reasons (newline-separated, here one).
-HOOK='printf "%s|%s\n" "$GRIDBACKUP_HEALTH" "$GRIDBACKUP_REASONS" >> '"$W/hook.txt"
+# The hook appends one line per run: the level and the reasons (newline-separated, here one),
+# and lists the descriptors it was given: none may be a socket (the service's metrics socket).
+HOOK='printf "%s|%s\n" "$GRIDBACKUP_HEALTH" "$GRIDBACKUP_REASONS" >> '"$W/hook.txt"'; ls -l /proc/$$/fd > '"$W/hook-fds.txt"
 "$GB" --cap-file "$CAP" service run --no-agent --state-dir "$S" --full-scan-interval 1h --health-interval 1s \
   --power-supply-root "$W/none" --on-warning "$HOOK" --metrics-file "$METRICS" --metrics-listen 127.0.0.1:0 "$W/src" > "$W/service.log" 2>&1 &
 SERVICE_PID=$!
@@ -101,6 +102,8 @@ until_true 10 health_is WARNING "repository unreachable"
 echo "WARNING after $((SECONDS - MOVED)) s"
 until_true 5 test -s "$W/hook.txt"
 holds -E '^WARNING\|repository unreachable: ' < "$W/hook.txt" || { cat "$W/hook.txt" >&2; fail "the hook did not get the level and reason"; }
+until_true 5 test -s "$W/hook-fds.txt"
+! grep -q 'socket:' "$W/hook-fds.txt" || { cat "$W/hook-fds.txt" >&2; fail "the hook inherited a socket of the service"; }
 until_true 5 metrics_show --expect 'gridbackup_health{level="warning"}=1' --expect gridbackup_repository_up=0 --expect gridbackup_health_reasons=1
 "$GB" service status --state-dir "$S" > "$W/status.txt"
 holds -E '^health: WARNING since [0-9-]+T[0-9:]+Z' < "$W/status.txt" || { cat "$W/status.txt" >&2; fail "service status does not show the WARNING"; }
