@@ -3,9 +3,11 @@
 writes, truncates, renames of files and directory trees, deletes, hard links,
 symlinks, xattr and mode changes, all inside ROOT, reproducible from a seed.
 
-usage: random_ops.py ROOT SEED COUNT
+usage: random_ops.py ROOT SEED COUNT [--additive]
 Prints one line per operation (for the test log), so a failing seed can be
-replayed by hand."""
+replayed by hand. --additive keeps every file's content where it is (new
+files, directories, links, xattrs and modes only), for a test that must not
+destroy what an upload queue still holds."""
 import os
 import random
 import shutil
@@ -14,6 +16,7 @@ import sys
 
 def main():
     root, seed, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    additive = "--additive" in sys.argv[4:]
     rnd = random.Random(seed)
 
     def walk():
@@ -35,9 +38,13 @@ def main():
         files, dirs = walk()
         op = rnd.choice(["create"] * 4 + ["write"] * 3 + ["truncate", "rename", "rename_dir", "delete", "delete_dir", "mkdir"] * 1 +
                         ["mkdir"] + ["link", "symlink", "xattr", "chmod", "chmod_dir"])
+        if additive and op in ("write", "truncate", "rename", "rename_dir", "delete", "delete_dir"):
+            op = "create"
         try:
             if op == "create" or (op in ("write", "truncate", "link", "xattr", "chmod") and not regular(files)):
                 p = new_name(dirs)
+                if additive and os.path.lexists(p):
+                    continue
                 with open(p, "wb") as f:
                     f.write(rnd.randbytes(rnd.choice([0, 10, 3000, 70000])))
                 print("create", p)
