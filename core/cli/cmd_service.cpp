@@ -81,8 +81,8 @@ constexpr const char* kServiceUsage = R"(Usage: gridbackup service COMMAND [OPTI
               desktop notification too) and writes Prometheus metrics to
               --metrics-file (and --metrics-listen).
   status [--user] [--json]
-              the health and its reasons, whether the agent runs, whether
-              uploads are paused and why (a user's pause: by whom, until
+              the health and its reasons, whether the service and the agent
+              run, whether uploads are paused and why (a user's pause: by whom, until
               when), and the last run of each job (from the state dir's
               schedule)
   pause [--for DURATION] [--user] [--json]
@@ -708,6 +708,8 @@ int service_status(const CommandLine& cl) {
   auto schedule = ServiceState::open(state.service_path());
   if (!schedule) return report_error(schedule.error());
   const bool json = cl.flag("json"), agent = state.agent_running();
+  // Running: its control socket answers (control_socket.h).
+  const bool running = static_cast<bool>(control_request(state.dir(), {{"command", "status"}}));
   auto paused = (*schedule)->value("paused");
   if (!paused) return report_error(paused.error());
   std::string paused_for = *paused ? **paused : "";
@@ -727,6 +729,7 @@ int service_status(const CommandLine& cl) {
     for (const auto& line : *lines) std::printf("%s\n", line.c_str());
   }
   if (!json) {
+    std::printf("service: %s\n", running ? "running" : "not running (what follows is from its last run)");
     std::printf("agent: %s\n", agent ? "running" : "not running");
     std::printf("uploads: %s\n", !paused_for.empty() ? ("paused: " + paused_for).c_str() : "running");
     if (*user_pause)
@@ -753,6 +756,7 @@ int service_status(const CommandLine& cl) {
   if (json)
     std::printf("%s\n", json_text({{"state_dir", state.dir()},
                                    {"health", health},
+                                   {"service_running", running},
                                    {"agent_running", agent},
                                    {"uploads_paused", !paused_for.empty()},
                                    {"paused_for", paused_for.empty() ? Json() : Json(paused_for)},

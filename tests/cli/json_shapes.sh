@@ -154,7 +154,7 @@ service = load("service")
 assert {r["job"]: r["exit_code"] for r in service["jobs"]}["snapshot"] == 0, service
 pause = load("service-pause")
 assert pause["command"] == "pause" and pause["user_pause"]["until_ns"] - pause["user_pause"]["since_ns"] == 3600 * 10**9, pause
-assert service["user_pause"] == pause["user_pause"], service
+assert service["user_pause"] == pause["user_pause"] and not service["service_running"], service
 grid = load("grid-status")
 assert grid["members_down"] == 1 and [m["reachable"] for m in grid["members"]] == [True] * 4 + [False], grid
 assert load("repair")["summary"]["healthy"] == load("repair")["summary"]["objects"], load("repair")

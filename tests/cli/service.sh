@@ -1,7 +1,8 @@
 #!/bin/bash
 # The always-on service (gridbackup service run) end to end, on an ext4
 # image of its own with the change-journal agent it starts: a snapshot
-# after a change with no command typed and none without one; uploads pause
+# after a change with no command typed and none without one (unless
+# `service backup-now` asks: then one with the journal empty); uploads pause
 # on a faked battery (a power-supply tree of plain files) and resume on AC;
 # kill -9 and a restart resumes the schedule (no snapshot made again for
 # nothing, changes still taken); a CLI backup beside the running service;
@@ -116,6 +117,12 @@ n=$(snapshot_count)
 sleep 6
 [ "$(snapshot_count)" = "$n" ] || { cat "$W/service.log" >&2; fail "the service made a snapshot with nothing changed"; }
 pass "3 intervals without a change made no snapshot"
+# With nothing in the journal, a snapshot asked for over the control socket
+# is still taken (tests/cli/service_control.sh tests the socket's other commands).
+"$GB" service backup-now --state-dir "$S" > /dev/null
+wait_snapshots $((n + 1)) 5
+n=$((n + 1))
+pass "service backup-now with an empty journal: snapshot $n"
 
 step "a change appears in a new snapshot within two intervals"
 echo "changed $(date +%s%N)" > "$ROOT/docs/f2"
