@@ -44,21 +44,12 @@ int cmd_dump(const CommandLine& cl) {
   if (!scratch_dir) return report_error(scratch_dir.error());
   const std::string& scratch = *scratch_dir;
   std::fflush(stdout);
-  Status done;
-  if ((*entry)->type == NodeType::File) {
-    done = dump_file(*repo, **entry, STDOUT_FILENO, scratch);
-  } else {
-    auto tar = dump_tar(*repo, logs, path, STDOUT_FILENO, scratch);
-    if (!tar) {
-      done = tar.error();
-    } else {
-      for (const auto& skipped : tar->skipped) std::fprintf(stderr, "gridbackup: %s is a socket, which tar cannot hold: left out\n", skipped.c_str());
-    }
-  }
-  if (!done) {
+  auto dumped = dump_entry(*repo, logs, **entry, STDOUT_FILENO, scratch);
+  if (!dumped) {
     if (stdout_reader_gone()) return 128 + SIGPIPE;  // silently, as `cat file | head` ends
-    return report_error(done.error());
+    return report_error(dumped.error());
   }
+  for (const auto& skipped : dumped->skipped) std::fprintf(stderr, "gridbackup: %s is a socket, which tar cannot hold: left out\n", skipped.c_str());
   return kExitOk;
 }
 

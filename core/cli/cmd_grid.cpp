@@ -13,10 +13,10 @@
 
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
+#include "core/cli/grid_status.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
 #include "core/common/number_text.h"
-#include "core/common/parallel.h"
 #include "core/common/posix_error.h"
 #include "core/common/private_files.h"
 #include "core/connect/open_backend.h"
@@ -320,41 +320,17 @@ int cmd_grid_retire(const CommandLine& cl) {
 int cmd_grid_status(const CommandLine& cl) {
   auto target = grid_target(cl);
   if (!target) return report_error(target.error());
-  auto grid = open_grid(target->url);
-  if (!grid) return report_error(grid.error());
-  const GridConfig& c = (*grid)->shares().config();
-  const bool json = cl.flag("json");
-  if (!json) std::printf("grid: k=%d of n=%d shares per object, happy=%d, %zu members\n", c.k, c.n, c.happy, c.members.size());
-  std::vector<std::string> states(c.members.size());
-  parallel_for(c.members.size(), [&](size_t i) {
-    auto there = (*grid)->shares().member(i).exists();
-    states[i] = !there ? "UNREACHABLE: " + there.error().message : *there ? "reachable" : "MISSING: the location does not exist";
-  });
-  int down = 0;
-  Json members = Json::array();
-  for (size_t i = 0; i < c.members.size(); ++i) {
-    down += states[i] != "reachable";
-    // The member backend's url(), not the configured one: it hides secrets such as a Tahoe dircap.
-    const std::string shown = (*grid)->shares().member(i).url();
-    const std::string id = c.members[i].id == c.members[i].url ? shown : c.members[i].id;
-    if (json)
-      members.push_back({{"id", id}, {"url", shown}, {"reachable", states[i] == "reachable"}, {"state", states[i]}});
-    else
-      std::printf("  %s%s  %s\n", id.c_str(), id == shown ? "" : (" = " + shown).c_str(), states[i].c_str());
+  auto g = read_grid_status(target->url);
+  if (!g) return report_error(g.error());
+  if (cl.flag("json")) {
+    std::printf("%s\n", json_text(grid_status_json(*g)).c_str());
+  } else {
+    std::printf("grid: k=%d of n=%d shares per object, happy=%d, %zu members\n", g->k, g->n, g->happy, g->members.size());
+    for (const auto& m : g->members) std::printf("  %s%s  %s\n", m.id.c_str(), m.id == m.url ? "" : (" = " + m.url).c_str(), m.state.c_str());
+    if (g->under_replicated.value_or(0))
+      std::printf("%zu objects are recorded as under-replicated at upload: run 'gridbackup repair'\n", *g->under_replicated);
   }
-  auto under = (*grid)->shares().under_replicated();
-  size_t under_count = under ? under->size() : 0;
-  if (json)
-    std::printf("%s\n", json_text({{"k", c.k},
-                                   {"n", c.n},
-                                   {"happy", c.happy},
-                                   {"members", members},
-                                   {"members_down", down},
-                                   {"under_replicated_at_upload", under ? Json(under_count) : Json()}})
-                            .c_str());
-  else if (under_count)
-    std::printf("%zu objects are recorded as under-replicated at upload: run 'gridbackup repair'\n", under_count);
-  return down ? kExitPartial : kExitOk;
+  return g->members_down ? kExitPartial : kExitOk;
 }
 
 Result<double> probability_option(const CommandLine& cl, const std::string& name) {

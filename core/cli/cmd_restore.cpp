@@ -8,23 +8,12 @@
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
 #include "core/cli/progress_line.h"
+#include "core/cli/restore_json.h"
 #include "core/restore/restorer.h"
 #include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
 
 namespace gb {
-namespace {
-
-Result<Overwrite> overwrite_mode(const CommandLine& cl) {
-  std::string mode = cl.value("overwrite").value_or("always");
-  if (mode == "always") return Overwrite::Always;
-  if (mode == "if-changed") return Overwrite::IfChanged;
-  if (mode == "if-newer") return Overwrite::IfNewer;
-  if (mode == "never") return Overwrite::Never;
-  return make_error(ErrorKind::InvalidArgument, fmt::format("--overwrite takes always, if-changed, if-newer or never, not '{}'", mode));
-}
-
-}  // namespace
 
 int cmd_restore(const CommandLine& cl) {
   if (cl.args.empty())
@@ -34,7 +23,7 @@ int cmd_restore(const CommandLine& cl) {
     return report_error(make_error(ErrorKind::InvalidArgument, "restore needs --target DIR (use --target / to restore in place)"));
   RestoreOptions opts;
   opts.target = *target;
-  auto overwrite = overwrite_mode(cl);
+  auto overwrite = overwrite_mode_named(cl.value("overwrite").value_or("always"));
   if (!overwrite) return report_error(overwrite.error());
   opts.overwrite = *overwrite;
   opts.dry_run = cl.flag("dry-run");
@@ -74,33 +63,7 @@ int cmd_restore(const CommandLine& cl) {
   if (cl.flag("verbose"))
     for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   if (json) {
-    auto failed = [](const std::vector<RestoreFailure>& list) {
-      Json out = Json::array();
-      for (const auto& f : list) out.push_back({{"path", f.path}, {"message", f.message}});
-      return out;
-    };
-    Json out = {{"snapshot", snap.id},
-                {"short_id", snap.short_id()},
-                {"target", *target},
-                {"dry_run", opts.dry_run},
-                {"files", r.files},
-                {"dirs", r.dirs},
-                {"others", r.others},
-                {"bytes", r.bytes},
-                {"kept", r.kept},
-                {"kept_bytes", r.kept_bytes},
-                {"deleted", r.deleted},
-                {"deleted_bytes", r.deleted_bytes},
-                {"verified", r.verified},
-                {"failures", failed(r.failures)},
-                {"damaged", failed(r.damaged)},
-                {"damaged_objects", Json(std::vector<std::string>(r.damaged_objects.begin(), r.damaged_objects.end()))},
-                {"not_uploaded", r.not_uploaded},
-                {"mismatched", failed(r.mismatched)},
-                {"metadata_warnings", r.warnings},
-                {"replaced_links", r.replaced_links},
-                {"seconds", json_seconds(secs)}};
-    std::printf("%s\n", json_text(out).c_str());
+    std::printf("%s\n", json_text(restore_json(snap, *target, opts, r, secs)).c_str());
   } else if (!cl.flag("quiet")) {
     // Only what happened is named: "kept" and "deleted" when there were any.
     std::string kept = r.kept ? fmt::format("; {} kept ({}, already there{})", counted(r.kept, "file or node", "files or nodes"),

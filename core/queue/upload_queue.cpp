@@ -29,7 +29,8 @@ Result<std::unique_ptr<UploadQueue>> UploadQueue::open(const std::string& path) 
               "CREATE TABLE IF NOT EXISTS unstable (path BLOB PRIMARY KEY, since INTEGER);"
               "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);"
               "CREATE TABLE IF NOT EXISTS live (pid INTEGER PRIMARY KEY, command TEXT, started_ns INTEGER, updated_ns INTEGER,"
-              " bytes_done INTEGER, bytes_total INTEGER, files_done INTEGER, files_total INTEGER, rate REAL);"));
+              " bytes_done INTEGER, bytes_total INTEGER, files_done INTEGER, files_total INTEGER, rate REAL);"
+              "CREATE TABLE IF NOT EXISTS rate_samples (minute INTEGER NOT NULL, pid INTEGER NOT NULL, rate REAL, PRIMARY KEY (minute, pid));"));
   GB_CHECK(q->add_queued_time());
   return q;
 }
@@ -208,21 +209,53 @@ Result<double> UploadQueue::last_rate() {
 }
 
 Status UploadQueue::record_live(const LiveUpload& l) {
-  Stmt s(db_,
-         "INSERT OR REPLACE INTO live (pid, command, started_ns, updated_ns, bytes_done, bytes_total, files_done, files_total, rate)"
-         " VALUES (?,?,?,?,?,?,?,?,?)");
+  // One transaction: the live row and the minute's sample, so a sample is never ahead of what status saw.
+  GB_CHECK(exec("BEGIN IMMEDIATE"));
+  auto written = [&]() -> Status {
+    Stmt s(db_,
+           "INSERT OR REPLACE INTO live (pid, command, started_ns, updated_ns, bytes_done, bytes_total, files_done, files_total, rate)"
+           " VALUES (?,?,?,?,?,?,?,?,?)");
+    if (!s.ok()) return db_error(db_, "prepare");
+    s.bind(1, l.pid);
+    s.bind(2, l.command);
+    s.bind(3, l.started_ns);
+    s.bind(4, l.updated_ns);
+    s.bind(5, static_cast<int64_t>(l.bytes_done));
+    s.bind(6, static_cast<int64_t>(l.bytes_total));
+    s.bind(7, static_cast<int64_t>(l.files_done));
+    s.bind(8, static_cast<int64_t>(l.files_total));
+    sqlite3_bind_double(s.get(), 9, l.rate);
+    if (s.step() != SQLITE_DONE) return db_error(db_, "record live progress");
+    if (l.rate <= 0) return {};  // no rate measured yet: no sample
+    const int64_t minute = l.updated_ns / 60'000'000'000LL;
+    Stmt sample(db_, "INSERT OR REPLACE INTO rate_samples (minute, pid, rate) VALUES (?,?,?)");
+    if (!sample.ok()) return db_error(db_, "prepare");
+    sample.bind(1, minute);
+    sample.bind(2, l.pid);
+    sqlite3_bind_double(sample.get(), 3, l.rate);
+    if (sample.step() != SQLITE_DONE) return db_error(db_, "record a rate sample");
+    Stmt trim(db_, "DELETE FROM rate_samples WHERE minute < ?");
+    if (!trim.ok()) return db_error(db_, "prepare");
+    trim.bind(1, minute - kRateHistorySeconds / 60);
+    if (trim.step() != SQLITE_DONE) return db_error(db_, "trim the rate samples");
+    return {};
+  }();
+  if (!written) {
+    (void)exec("ROLLBACK");
+    return written;
+  }
+  return exec("COMMIT");
+}
+
+Result<std::vector<RateSample>> UploadQueue::rate_history(int64_t since_ns) {
+  Stmt s(db_, "SELECT minute, SUM(rate) FROM rate_samples WHERE minute >= ? GROUP BY minute ORDER BY minute");
   if (!s.ok()) return db_error(db_, "prepare");
-  s.bind(1, l.pid);
-  s.bind(2, l.command);
-  s.bind(3, l.started_ns);
-  s.bind(4, l.updated_ns);
-  s.bind(5, static_cast<int64_t>(l.bytes_done));
-  s.bind(6, static_cast<int64_t>(l.bytes_total));
-  s.bind(7, static_cast<int64_t>(l.files_done));
-  s.bind(8, static_cast<int64_t>(l.files_total));
-  sqlite3_bind_double(s.get(), 9, l.rate);
-  if (s.step() != SQLITE_DONE) return db_error(db_, "record live progress");
-  return {};
+  s.bind(1, since_ns / 60'000'000'000LL);
+  std::vector<RateSample> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back({s.i64(0) * 60'000'000'000LL, sqlite3_column_double(s.get(), 1)});
+  if (rc != SQLITE_DONE) return db_error(db_, "select rate samples");
+  return out;
 }
 
 Status UploadQueue::clear_live(int64_t pid) {

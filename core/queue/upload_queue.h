@@ -48,6 +48,16 @@ struct LiveUpload {
 };
 inline constexpr int64_t kLiveStaleSeconds = 30;
 
+// The upload rate over the last day, for the web page's chart: record_live
+// keeps one sample a minute per uploading process (its last rate in that
+// minute) and drops those older than kRateHistorySeconds. Crash-only: a
+// sample is a row written whole; a killed upload just leaves a gap.
+struct RateSample {
+  int64_t minute_ns = 0;  // the minute's start
+  double rate = 0;        // bytes per second, summed over the uploads of that minute
+};
+inline constexpr int64_t kRateHistorySeconds = 24 * 3600;
+
 class UploadQueue {
  public:
   static Result<std::unique_ptr<UploadQueue>> open(const std::string& path);
@@ -73,10 +83,12 @@ class UploadQueue {
   Status record_rate(double bytes_per_second);
   Result<double> last_rate();
 
-  // Live progress of uploads running now (see LiveUpload).
+  // Live progress of uploads running now (see LiveUpload); also the minute's rate sample (RateSample).
   Status record_live(const LiveUpload& live);
   Status clear_live(int64_t pid);
   Result<std::vector<LiveUpload>> live_uploads();
+  // The samples of the minutes since `since_ns`, oldest first.
+  Result<std::vector<RateSample>> rate_history(int64_t since_ns);
 
  private:
   explicit UploadQueue(sqlite3* db) : db_(db) {}

@@ -163,4 +163,14 @@ Result<TarDumpResult> dump_tar(Repository& repo, const std::vector<std::vector<H
   return out;
 }
 
+Result<TarDumpResult> dump_entry(Repository& repo, const std::vector<std::vector<Hash>>& logs, const Entry& entry, int out_fd,
+                                 const std::string& scratch_dir) {
+  if (entry.type != NodeType::File) return dump_tar(repo, logs, entry.path, out_fd, scratch_dir);
+  GB_CHECK(dump_file(repo, entry, out_fd, scratch_dir));
+  TarDumpResult one;
+  one.entries = 1;
+  one.bytes = entry.size;
+  return one;
+}
+
 }  // namespace gb

@@ -34,4 +34,9 @@ struct TarDumpResult {
 Result<TarDumpResult> dump_tar(Repository& repo, const std::vector<std::vector<Hash>>& logs, const std::string& root, int out_fd,
                                const std::string& scratch_dir);
 
+// What `dump` writes for the view's `entry`: a regular file's bytes
+// (dump_file; the result counts it), anything else as a tar stream (dump_tar).
+Result<TarDumpResult> dump_entry(Repository& repo, const std::vector<std::vector<Hash>>& logs, const Entry& entry, int out_fd,
+                                 const std::string& scratch_dir);
+
 }  // namespace gb

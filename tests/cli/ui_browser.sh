@@ -3,10 +3,17 @@
 # snapshots of a small tree where one file changed, the page opened with its
 # token shows the last snapshot on the dashboard; the snapshot list opens a
 # snapshot, the browser walks to the file, its version history lists both
-# versions, and the older one downloads with its old bytes. Requests without
+# versions, and the older one downloads with its old bytes; restored through
+# the page (a job: progress, then restore --json's result) to a directory it
+# has its old bytes there, and overwrite 'never' keeps it when the newer is
+# restored over it; a directory downloads as a tar; the search finds the
+# file in both snapshots, the diff of the two lists it modified, the
+# timeline has one mark per snapshot; the dashboard shows the queue and a
+# bar a minute of the upload rate, as status --json. Requests without
 # the token (or a POST with only the cookie) get 403 (checked with urllib
-# too), the page's JSON equals the CLI's --json, and a non-loopback --listen
-# is refused. Screenshots: build/ui-dashboard.png, build/ui-versions.png.
+# too), the page's JSON (snapshots, versions, status, find, diff, the restore
+# job's result) equals the CLI's --json, and a non-loopback --listen
+# is refused. Screenshots: build/ui-{dashboard,versions,restore,diff,timeline}.png.
 # Only 127.0.0.1 is ever contacted (chromium resolves no other name).
 source "$GB_TESTS/tools/cli_lib.sh"
 missing=
@@ -16,16 +23,24 @@ command -v chromedriver > /dev/null || missing+=" chromium-driver"
 [ -z "$missing" ] || fail "this test needs Debian's$missing (scripts/install-deps test installs them)"
 
 init_repo
-mkdir -p "$W/tree/docs/notes"
+mkdir -p "$W/tree/docs/notes" "$W/restored"
 echo "the first version of the plan" > "$W/tree/docs/notes/plan.txt"
 echo "stays the same" > "$W/tree/docs/readme.txt"
 cp "$W/tree/docs/notes/plan.txt" "$W/old-plan.txt"
-gb backup "$W/tree" --quiet
+# 1 MiB uploaded at 512 KiB/s: the minutes of the upload rate's history (about 2 s).
+head -c 1048576 /dev/urandom > "$W/tree/big.bin"
+gb backup "$W/tree" --no-upload --quiet
+gb upload --limit-upload 512 --parallel 1 --quiet
 echo "the second, longer version of the plan" > "$W/tree/docs/notes/plan.txt"
 touch -d '+1 minute' "$W/tree/docs/notes/plan.txt"
 gb backup "$W/tree" --quiet
 gb snapshots --json > "$W/snapshots.json"
 gb versions "$W/tree/docs/notes/plan.txt" --json > "$W/versions.json"
+gb find plan.txt --json > "$W/find.json"
+gb status --json > "$W/status.json"
+ids=$(/usr/bin/python3 -c 'import json, sys; print(" ".join(s["id"] for s in json.load(open(sys.argv[1]))))' "$W/snapshots.json")
+# shellcheck disable=SC2086 # two ids
+gb diff $ids --json > "$W/diff.json"
 
 # A non-loopback address is refused without --allow-remote, in one sentence.
 expect_fail 2 "ui listens on this machine only .*--allow-remote" "$GB" --cap-file "$CAP" ui --listen 0.0.0.0:0
@@ -48,7 +63,11 @@ grep -q "$(cut -c1-20 "$CAP")" "$W/ui.out" "$W/ui.err" && fail "the cap appears 
 
 artifacts=$(dirname "$GB")
 timeout 60 /usr/bin/python3 "$GB_TESTS/tools/ui_browser.py" --url "$url" --file "$W/tree/docs/notes/plan.txt" --old "$W/old-plan.txt" \
-  --snapshots "$W/snapshots.json" --versions "$W/versions.json" --cap "$CAP" --work "$W/browser" --artifacts "$artifacts" ||
+  --snapshots "$W/snapshots.json" --versions "$W/versions.json" --cap "$CAP" --work "$W/browser" --artifacts "$artifacts" \
+  --restored "$W/restored" --job "$W/job.json" --find "$W/find.json" --diff "$W/diff.json" --status "$W/status.json" ||
   { cat "$W/ui.err"; fail "the browser test failed"; }
+# The job as docs/JSON.md says ("ui job"); its result is restore --json's object.
+/usr/bin/python3 "$GB_TESTS/tools/json_shapes.py" "$GB_TESTS/../docs/JSON.md" "ui job=$W/job.json" "restore=$W/job.json.result" ||
+  fail "the restore job is not docs/JSON.md's 'ui job', or its result not restore --json's shape"
 kill -0 "$ui_pid" 2> /dev/null || { cat "$W/ui.err"; fail "gridbackup ui died during the test"; }
 pass "ui: token-guarded page, dashboard, snapshots, browser, versions and a download of the old version in chromium"

@@ -4,7 +4,8 @@
 # growing, the recent rate near the limit and a finite ETA; once it ends, no
 # upload is said to run and the ETA comes from its recorded rate; the row a
 # kill -9'd upload leaves in the queue database is not reported as running.
-# `upload --json` ends with its summary object (docs/JSON.md).
+# `upload --json` ends with its summary object (docs/JSON.md); the minute it
+# ran is in status --json's rate_history at about the limit.
 source "$GB_TESTS/tools/cli_lib.sh"
 init_repo
 mkdir -p "$W/src"
@@ -77,7 +78,14 @@ grep -qE '^(running|uploading):' "$W/after.txt" && { cat "$W/after.txt" >&2; fai
 grep -qE '^rate: +[0-9.]+ KiB/s \(last upload, recent\)$' "$W/after.txt" || { cat "$W/after.txt" >&2; fail "status shows no recorded rate"; }
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert not s["uploading"] and s["uploads_running"] == [] and s["eta_seconds"] == 0, s' "$W/after.json" ||
   fail "status --json after the upload: $(cat "$W/after.json")"
-pass "after the upload: $(grep '^rate:' "$W/after.txt")"
+# The minute(s) it ran are in the last day's rate history, at about the limit.
+python3 - "$W/after.json" $LIMIT <<'PY' || fail "status --json's rate_history after the upload: $(cat "$W/after.json")"
+import json, sys
+h, limit = json.load(open(sys.argv[1]))["rate_history"], int(sys.argv[2]) * 1024
+assert 1 <= len(h) <= 2, h
+assert all(0.6 * limit <= r["rate_bytes_per_second"] <= 1.4 * limit and r["minute"].endswith(":00Z") for r in h), h
+PY
+pass "after the upload: $(grep '^rate:' "$W/after.txt"); rate history $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rate_history"])' "$W/after.json")"
 
 step "kill -9 mid-upload: its row is not reported as running"
 for i in 4 5; do head -c 1048576 /dev/urandom > "$W/src/f$i"; done

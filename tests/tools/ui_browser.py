@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import tarfile
 import time
 import urllib.error
 import urllib.parse
@@ -20,10 +21,10 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ap = argparse.ArgumentParser()
-for name in ("url", "file", "old", "snapshots", "versions", "cap", "work", "artifacts"):
+for name in ("url", "file", "old", "snapshots", "versions", "cap", "work", "artifacts", "restored", "job", "find", "diff", "status"):
     ap.add_argument("--" + name, required=True)
 a = ap.parse_args()
 base = a.url.split("/?token=")[0]
@@ -58,6 +59,9 @@ if code != 403:
 code, _, _ = status_of("/api/snapshots", {"Cookie": "gridbackup_token=" + token}, "POST")
 if code != 403:
     fail(f"a POST with the cookie but not the header answered {code}, not 403")
+code, _, _ = status_of("/api/restore?snapshot=latest&path=/x&target=/tmp", {"Cookie": "gridbackup_token=" + token}, "POST")
+if code != 403:
+    fail(f"a restore POST with the cookie but not the header answered {code}, not 403")
 print("ok: requests without the token (or a POST without its header) get 403")
 code, page, headers = status_of("/?token=" + token)
 if code != 200 or b"<title>GridBackup</title>" not in page:
@@ -78,7 +82,18 @@ cap = open(a.cap).read().strip()
 for path in ("/api/snapshots", "/api/ls?" + urllib.parse.urlencode({"snapshot": "latest", "path": os.path.dirname(a.file)})):
     if cap[:24].encode() in status_of(path, auth)[1]:
         fail(f"{path} shows the cap")
-print("ok: /api/snapshots and /api/versions equal the CLI's --json")
+code, body, _ = status_of("/api/status", auth)
+if json.loads(body) != json.load(open(a.status)):
+    fail(f"/api/status differs from status --json: {body!r}")
+code, body, _ = status_of("/api/grid", auth)
+if code != 404 or "not a grid" not in json.loads(body)["error"]:
+    fail(f"/api/grid of a repository that is no grid answered {code} {body!r}")
+print("ok: /api/snapshots, /api/versions and /api/status equal the CLI's --json; /api/grid is 404 for a plain repository")
+for query, why in ((f"snapshot=latest&path={a.file}&target=relative/dir", "absolute target"), (f"snapshot=latest&path={a.file}&target=/tmp&overwrite=sometimes", "--overwrite takes")):
+    code, body, _ = status_of("/api/restore?" + query.replace("/", "%2F"), auth, "POST")
+    if code != 400 or why not in json.loads(body)["error"]:
+        fail(f"a restore with {query} answered {code} {body!r}, not 400 with one sentence")
+print("ok: a restore with a relative target or an unknown overwrite mode is refused (400, one sentence)")
 if len(snaps) != 2:
     fail(f"expected 2 snapshots, the API lists {len(snaps)}")
 first, last = snaps[0]["short_id"], snaps[1]["short_id"]
@@ -109,7 +124,16 @@ try:
         fail("the dashboard does not count 2 snapshots")
     if "complete" not in driver.find_element(By.ID, "last-complete").text:
         fail("the dashboard does not show the last snapshot complete")
+    # The upload queue as status --json says, and its last day's rate, a bar a minute sampled.
+    status = json.load(open(a.status))
+    wait.until(EC.presence_of_element_located((By.ID, "rate-chart")))
+    if driver.find_element(By.ID, "queue-bytes").text != f"0 B in {status['queued_files']} files" or driver.find_element(By.ID, "queue-eta").text != "0 s":
+        fail("the dashboard's queue is not status --json's: " + driver.find_element(By.ID, "queue-bytes").text)
+    bars = driver.find_elements(By.CSS_SELECTOR, "#rate-chart rect.rate-sample")
+    if not status["rate_history"] or [b.get_attribute("data-minute") for b in bars] != [r["minute"] for r in status["rate_history"]]:
+        fail(f"the rate chart's bars {[b.get_attribute('data-minute') for b in bars]} are not status --json's rate_history {status['rate_history']}")
     driver.save_screenshot(os.path.join(a.artifacts, "ui-dashboard.png"))
+    print(f"ok: the dashboard shows the queue (empty, ETA 0 s) and {len(bars)} minute(s) of upload rate, as status --json")
     print(f"ok: the dashboard shows the last snapshot {last}, 2 snapshots, complete")
 
     driver.find_element(By.ID, "nav-snapshots").click()
@@ -140,6 +164,102 @@ try:
     got, want = open(target, "rb").read(), open(a.old, "rb").read()
     if got != want:
         fail(f"the downloaded older version holds {got!r}, not {want!r}")
-    print(f"ok: the older version ({first}) downloads with its old bytes; browser part took {time.time() - started:.1f} s")
+    print(f"ok: the older version ({first}) downloads with its old bytes")
+
+    # Restore the older version to a directory through the page: the job's
+    # progress and result shown, the old bytes on disk at TARGET/PATH.
+    def restore_through_page(snapshot, mode):
+        driver.get(base + "/#versions?" + urllib.parse.urlencode({"path": a.file}))
+        wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'#versions a.restore[data-snapshot="{snapshot}"]'))).click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "restore-path"), a.file))
+        driver.find_element(By.ID, "restore-target").send_keys(a.restored)
+        Select(driver.find_element(By.ID, "restore-overwrite")).select_by_value(mode)
+        driver.find_element(By.ID, "restore-start").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, '#job-result[data-state="done"]')))
+        job_id = urllib.parse.parse_qs(driver.current_url.split("#job?")[1])["id"][0]
+        code, body, _ = status_of("/api/job?id=" + job_id, auth)
+        return json.loads(body), driver.find_element(By.ID, "job-summary").text, driver.find_element(By.ID, "job-figures").text
+
+    job, summary, figures = restore_through_page(first, "always")
+    on_disk = a.restored + a.file
+    if open(on_disk, "rb").read() != open(a.old, "rb").read():
+        fail(f"the restore through the page wrote {open(on_disk, 'rb').read()!r} at {on_disk}, not the old bytes")
+    size = os.path.getsize(a.old)
+    if job["exit_code"] != 0 or job["result"]["files"] != 1 or job["result"]["bytes"] != size or job["result"]["short_id"] != first:
+        fail("the restore job's result is not one file of the old version: " + json.dumps(job))
+    if (job["files_done"], job["files_total"], job["bytes_done"], job["bytes_total"]) != (1, 1, size, size):
+        fail("the restore job's progress does not end at its totals: " + json.dumps(job))
+    if "Restored to " + a.restored not in summary or f"1 of 1 files" not in figures:
+        fail(f"the page does not show the restore's progress and result: {figures!r} {summary!r}")
+    json.dump(job, open(a.job, "w"))
+    json.dump(job["result"], open(a.job + ".result", "w"))
+    driver.save_screenshot(os.path.join(a.artifacts, "ui-restore.png"))
+    print(f"ok: the older version restored through the page to {on_disk} with its old bytes (job {job['id']}: {figures})")
+    # --overwrite never keeps it when the newer version is restored over it.
+    job, summary, _ = restore_through_page(last, "never")
+    if open(on_disk, "rb").read() != open(a.old, "rb").read() or job["result"]["kept"] != 1 or job["result"]["files"] != 0:
+        fail("a restore with overwrite 'never' replaced the file: " + json.dumps(job))
+    print("ok: overwrite 'never' keeps the file already there")
+
+    # A directory as a tar download: the browser's 'tar' link of docs/.
+    root = snaps[1]["paths"][0]
+    top = os.path.relpath(a.file, root).split("/")[0]
+    driver.get(base + "/#browse?" + urllib.parse.urlencode({"snapshot": snaps[1]["id"], "path": root}))
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'a.tar[data-path="{root}/{top}"]'))).click()
+    tar_path = os.path.join(downloads, top + ".tar")
+    deadline = time.time() + 10
+    while not os.path.exists(tar_path) and time.time() < deadline:
+        time.sleep(0.1)
+    if not os.path.exists(tar_path):
+        fail("the directory's tar did not download: " + str(os.listdir(downloads)))
+    time.sleep(0.2)
+    with tarfile.open(tar_path) as t:
+        names = sorted(m.name for m in t.getmembers())
+        inner = os.path.relpath(a.file, os.path.join(root, top, ".."))
+        got = t.extractfile(inner).read()
+    if inner not in names or got != open(a.file, "rb").read():
+        fail(f"the tar of {top}/ holds {names}, {inner} as {got!r}")
+    print(f"ok: {top}/ downloads as a tar of {len(names)} entries, {inner} with the last snapshot's bytes")
+
+    # Search: the page's /api/find is find --json's array, and the page lists the file in both snapshots.
+    name = os.path.basename(a.file)
+    code, body, _ = status_of("/api/find?" + urllib.parse.urlencode({"pattern": name}), auth)
+    if json.loads(body) != json.load(open(a.find)):
+        fail("/api/find differs from find --json")
+    driver.find_element(By.ID, "nav-search").click()
+    wait.until(EC.presence_of_element_located((By.ID, "search-pattern"))).send_keys(name)
+    driver.find_element(By.ID, "search-start").click()
+    wait.until(EC.presence_of_element_located((By.ID, "search-count")))
+    found = sorted(r.get_attribute("data-snapshot") for r in driver.find_elements(By.CSS_SELECTOR, f'#matches tr[data-path="{a.file}"]'))
+    if found != sorted([first, last]):
+        fail(f"the search for {name} lists {a.file} in {found}, not in both snapshots")
+    print(f"ok: the search for {name} finds it in both snapshots (as find --json)")
+
+    # Diff: the snapshot list's 'changes' link of the last snapshot lists the changed file, as diff --json.
+    code, body, _ = status_of("/api/diff?" + urllib.parse.urlencode({"from": snaps[0]["id"], "to": snaps[1]["id"]}), auth)
+    if json.loads(body) != json.load(open(a.diff)):
+        fail("/api/diff differs from diff --json")
+    driver.find_element(By.ID, "nav-snapshots").click()
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'a.diff-previous[data-snapshot="{last}"]'))).click()
+    wait.until(EC.presence_of_element_located((By.ID, "diff-summary")))
+    changed = [(r.get_attribute("data-change"), r.get_attribute("data-path")) for r in driver.find_elements(By.CSS_SELECTOR, "#changes tr[data-change]")]
+    if ("M", a.file) not in changed:
+        fail(f"the diff of {first} to {last} does not list {a.file} as modified: {changed}")
+    driver.save_screenshot(os.path.join(a.artifacts, "ui-diff.png"))
+    print(f"ok: the diff lists {a.file} modified ({len(changed)} changes, as diff --json)")
+
+    # Timeline: one mark a snapshot in the host's plot.
+    driver.find_element(By.ID, "nav-snapshots").click()
+    host = snaps[0]["hostname"]
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "svg.timeline")))
+    marks = driver.find_elements(By.CSS_SELECTOR, "svg.timeline circle.mark")
+    if sorted(m.get_attribute("data-snapshot") for m in marks) != sorted([first, last]):
+        fail(f"the timeline has marks {[m.get_attribute('data-snapshot') for m in marks]}, not one per snapshot")
+    xs = [float(m.get_attribute("cx")) for m in marks]
+    if not xs[0] < xs[1]:
+        fail(f"the timeline's marks are not in time order: {xs}")
+    driver.save_screenshot(os.path.join(a.artifacts, "ui-timeline.png"))
+    print(f"ok: the timeline of {host} has one mark per snapshot, oldest left")
+    print(f"browser part took {time.time() - started:.1f} s")
 finally:
     driver.quit()

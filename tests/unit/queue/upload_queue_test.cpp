@@ -206,3 +206,31 @@ TEST_CASE("upload queue: the oldest job's queued time, kept by a re-queue, and a
   REQUIRE(again);
   CHECK(*(*again)->oldest_queued_ns() == *b);
 }
+
+TEST_CASE("upload queue: a rate sample a minute per upload, the last day's kept") {
+  test::ScratchDir dir;
+  auto q = UploadQueue::open(dir.path + "/queue.db");
+  REQUIRE(q);
+  const int64_t minute = 60'000'000'000LL, now = now_ns() / minute * minute;
+  // Two refreshes in one minute: the later rate is the minute's; two uploads in a minute add up.
+  REQUIRE((*q)->record_live({1, "upload", now - 3 * minute, now - 2 * minute + 1, 10, 100, 1, 9, 100}));
+  REQUIRE((*q)->record_live({1, "upload", now - 3 * minute, now - 2 * minute + 2, 20, 100, 1, 9, 150}));
+  REQUIRE((*q)->record_live({1, "upload", now - 3 * minute, now - minute, 30, 100, 2, 9, 200}));
+  REQUIRE((*q)->record_live({2, "backup", now - minute, now - minute + 5, 1, 10, 0, 1, 50}));
+  // No rate measured yet: no sample.
+  REQUIRE((*q)->record_live({1, "upload", now - 3 * minute, now, 30, 100, 2, 9, 0}));
+  auto h = (*q)->rate_history(now - 10 * minute);
+  REQUIRE(h);
+  REQUIRE(h->size() == 2);
+  CHECK((*h)[0].minute_ns == now - 2 * minute);
+  CHECK((*h)[0].rate == doctest::Approx(150));
+  CHECK((*h)[1].minute_ns == now - minute);
+  CHECK((*h)[1].rate == doctest::Approx(250));
+  // A sample a day later drops the ones older than a day.
+  REQUIRE((*q)->record_live({1, "upload", now, now + kRateHistorySeconds * 1'000'000'000LL - minute / 2, 40, 100, 3, 9, 10}));
+  h = (*q)->rate_history(0);
+  REQUIRE(h);
+  REQUIRE(h->size() == 2);
+  CHECK((*h)[0].minute_ns == now - minute);
+  CHECK((*h)[1].rate == doctest::Approx(10));
+}
