@@ -9,7 +9,8 @@
 # the state dir, 0600 inside it) parses as Prometheus text (Prometheus'
 # own parser, and HELP/TYPE for every family, each named in README) and
 # /metrics over --metrics-listen answers the same. --user: notify-send on
-# a change of health; FAILING past twice --stale-after runs --on-failure.
+# a change of health; FAILING past twice --stale-after runs --on-failure
+# and ends the systemd STATUS= line.
 # A grid member down: WARNING naming it. Bad options: one sentence.
 source "$GB_TESTS/tools/cli_lib.sh"
 PROM() { /usr/bin/python3 "$GB_TESTS/tools/prometheus_text.py" "$@"; }
@@ -128,7 +129,11 @@ mkdir -p "$W/bin"
 printf '#!/bin/sh\nprintf "%%s\\n" "$@" >> %s\n' "$W/notified.txt" > "$W/bin/notify-send"
 chmod +x "$W/bin/notify-send"
 S2=$W/user-state
-PATH="$W/bin:$PATH" "$GB" --cap-file "$CAP" --repo "file://$W/nowhere" service run --user --no-agent --state-dir "$S2" \
+# A stand-in NOTIFY_SOCKET (as cli.service_notify): the STATUS= line carries the health.
+/usr/bin/python3 "$GB_TESTS/tools/notify_socket.py" "$W/notify.sock" "$W/notify.log" &
+PIDS+=($!)
+for _ in $(seq 1 50); do [ -S "$W/notify.sock" ] && break; sleep 0.1; done
+NOTIFY_SOCKET=$W/notify.sock PATH="$W/bin:$PATH" "$GB" --cap-file "$CAP" --repo "file://$W/nowhere" service run --user --no-agent --state-dir "$S2" \
   --full-scan-interval 1h --health-interval 1s --stale-after 1s --on-failure "echo \$GRIDBACKUP_HEALTH > $W/failed.txt" \
   --power-supply-root "$W/none" "$W/src" > "$W/service.log" 2>&1 &
 SERVICE_PID=$!
@@ -141,11 +146,12 @@ until_true 10 test -s "$W/failed.txt"
 until_true 5 grep -qxF 'GridBackup: FAILING' "$W/notified.txt"
 holds -E '^no complete snapshot in the [0-9]+ seconds since the service first ran$' < "$W/notified.txt" ||
   { cat "$W/notified.txt" >&2; fail "the FAILING notification lacks its reason"; }
+until_true 5 grep -qE '^STATUS=.*, health FAILING: no complete snapshot in the [0-9]+ seconds since the service first ran; repository unreachable: ' "$W/notify.log"
 until_true 5 test -f "$S2/metrics.prom"
 [ "$(stat -c %a "$S2/metrics.prom")" = 600 ] || fail "the metrics file in the state dir is $(stat -c %a "$S2/metrics.prom"), not 600"
 kill -TERM "$SERVICE_PID"
 wait "$SERVICE_PID" 2> /dev/null || true
-pass "notify-send told of the WARNING, then the FAILING, which ran the on-failure hook; the state dir's metrics file is private"
+pass "notify-send told of the WARNING, then the FAILING, which ran the on-failure hook and is in STATUS=; the state dir's metrics file is private"
 
 step "a grid member down: WARNING naming it, the members in the metrics; back: OK"
 rm -f "$CAP"
