@@ -1,4 +1,3 @@
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,34 +9,10 @@
 #include "core/cli/commands.h"
 #include "core/cli/exit_codes.h"
 #include "core/cli/json.h"
-#include "core/common/posix_error.h"
 #include "core/connect/open_backend.h"
 #include "core/crypto/keys.h"
 
 namespace gb {
-namespace {
-
-// Writes the cap file 0600 and refuses to replace one: losing an old cap
-// would lose access to the repository it opens.
-Status save_cap_file(const std::string& path, const std::string& cap) {
-  std::error_code ec;
-  auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST)
-      return make_error(ErrorKind::InvalidArgument,
-                        fmt::format("a cap file already exists at {}; choose another with --cap-file (it may open another repository)", path));
-    return posix_error(fmt::format("cannot write the cap file {}", path), errno);
-  }
-  std::string text = cap + "\n";
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) return make_error(ErrorKind::Io, fmt::format("cannot write the cap file {}", path));
-  return {};
-}
-
-}  // namespace
 
 int cmd_init(const CommandLine& cl) {
   if (!cl.args.empty()) return report_error(make_error(ErrorKind::InvalidArgument, "init takes no arguments (use --repo URL to choose where)"));

@@ -2,6 +2,7 @@
 
 #include "core/scan/exclude_rules.h"
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 
 #include "core/cli/cap_policy.h"
 #include "core/common/number_text.h"
+#include "core/common/posix_error.h"
 #include "core/common/private_files.h"
 #include "core/common/user_dirs.h"
 #include "core/connect/open_backend.h"
@@ -118,6 +120,24 @@ std::string cap_file(const CommandLine& cl) {
   if (auto v = cl.value("cap-file")) return *v;
   std::string e = env_value("GRIDBACKUP_CAP_FILE");
   return e.empty() ? default_cap_file() : e;
+}
+
+Status save_cap_file(const std::string& path, const std::string& cap) {
+  std::error_code ec;
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST)
+      return make_error(ErrorKind::InvalidArgument,
+                        fmt::format("a cap file already exists at {}; choose another with --cap-file (it may open another repository)", path));
+    return posix_error(fmt::format("cannot write the cap file {}", path), errno);
+  }
+  std::string text = cap + "\n";
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return make_error(ErrorKind::Io, fmt::format("cannot write the cap file {}", path));
+  return {};
 }
 
 static Result<std::string> load_cap_text(const CommandLine& cl) {

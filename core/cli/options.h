@@ -56,6 +56,9 @@ std::string default_cap_file();
 // The local state dir: --state-dir, GRIDBACKUP_STATE_DIR, or the XDG default.
 LocalState local_state(const CommandLine& cl);
 std::string cap_file(const CommandLine& cl);
+// Writes a cap file 0600 (creating its directory) and refuses to replace one:
+// losing an old cap would lose access to the repository it opens.
+Status save_cap_file(const std::string& path, const std::string& cap);
 
 // The cap from --cap, GRIDBACKUP_CAP, or the cap file: any kind, or the
 // root cap only (a derived cap is refused for cl.command, cap_policy.h).

@@ -75,4 +75,48 @@ std::optional<Bytes> from_base64url(std::string_view text) {
   return out;
 }
 
+static const char* kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+std::string crockford_base32(ByteView data) {
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (uint8_t b : data) {
+    acc = acc << 8 | b;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out.push_back(kCrockford[(acc >> bits) & 31]);
+    }
+  }
+  if (bits > 0) out.push_back(kCrockford[(acc << (5 - bits)) & 31]);
+  return out;
+}
+
+static int crockford_value(char c) {
+  if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  if (c == 'O') return 0;
+  if (c == 'I' || c == 'L') return 1;
+  const char* p = c ? std::char_traits<char>::find(kCrockford, 32, c) : nullptr;
+  return p ? static_cast<int>(p - kCrockford) : -1;
+}
+
+std::optional<Bytes> from_crockford_base32(std::string_view text) {
+  Bytes out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    int v = crockford_value(c);
+    if (v < 0) return std::nullopt;
+    acc = (acc << 5 | static_cast<uint32_t>(v)) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<uint8_t>(acc >> bits));
+    }
+  }
+  if (bits >= 5 || (acc & ((1u << bits) - 1)) != 0) return std::nullopt;  // non-canonical tail
+  return out;
+}
+
 }  // namespace gb

@@ -22,6 +22,12 @@ std::optional<Bytes> from_hex(std::string_view hex);
 std::optional<Hash> hash_from_hex(std::string_view hex);
 std::string base64url(ByteView data);  // unpadded
 std::optional<Bytes> from_base64url(std::string_view text);
+// Crockford's base32 (0-9 A-Z without I L O U; big-endian bits, the last
+// character padded with zero bits): the alphabet of what people copy by hand
+// and of QR codes' compact mode. Reading is case-insensitive and takes O for
+// 0 and I or L for 1, the usual misreadings.
+std::string crockford_base32(ByteView data);
+std::optional<Bytes> from_crockford_base32(std::string_view text);
 
 struct HashHasher {
   size_t operator()(const Hash& h) const noexcept {
