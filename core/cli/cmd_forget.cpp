@@ -16,6 +16,7 @@
 #include "core/cli/json.h"
 #include "core/cli/prune_step.h"
 #include "core/cli/time_text.h"
+#include "core/common/clock.h"
 #include "core/common/number_text.h"
 #include "core/snapshot/retention.h"
 #include "core/snapshot/snapshot_store.h"
@@ -91,8 +92,10 @@ Json json_snapshot(const Snapshot& s, const std::vector<std::string>* reasons) {
   return out;
 }
 
+// `skipped`: snapshots dated in the future, which the policy did not weigh.
 // `prune_tail`: with --prune, the prune's result as the member "prune".
-void print_plans(const std::vector<Plan>& plans, bool json, bool dry_run, size_t kept, size_t forgotten, const Json* prune_tail = nullptr) {
+void print_plans(const std::vector<Plan>& plans, const std::vector<const Snapshot*>& skipped, bool json, bool dry_run, size_t kept, size_t forgotten,
+                 const Json* prune_tail = nullptr) {
   if (json) {
     // The groups are written one a line, as before (the decision object is left open for them).
     std::string head = json_text({{"dry_run", dry_run}, {"kept", kept}, {"forgotten", forgotten}});
@@ -108,7 +111,9 @@ void print_plans(const std::vector<Plan>& plans, bool json, bool dry_run, size_t
       for (const Snapshot* snapshot : p.forget) group["forget"].push_back(json_snapshot(*snapshot, nullptr));
       std::printf("%s\n%s", i ? "," : "", json_text(group).c_str());
     }
-    std::printf("\n]%s}\n", prune_tail ? (",\"prune\":" + json_text(*prune_tail)).c_str() : "");
+    Json future = Json::array();
+    for (const Snapshot* snapshot : skipped) future.push_back(json_snapshot(*snapshot, nullptr));
+    std::printf("\n],\"skipped\":%s%s}\n", json_text(future).c_str(), prune_tail ? (",\"prune\":" + json_text(*prune_tail)).c_str() : "");
     return;
   }
   for (const Plan& p : plans) {
@@ -125,14 +130,26 @@ void print_plans(const std::vector<Plan>& plans, bool json, bool dry_run, size_t
       std::printf("  forget  %s  %s%s\n", s->short_id().c_str(), local_time_text(s->time_ns).c_str(), where.c_str());
     }
   }
+  if (skipped.empty()) return;
+  std::printf(
+      "dated more than 1 h after this machine's clock (a wrong clock or a forged snapshot), so the policy did not weigh them "
+      "and nothing is forgotten because of them; 'gridbackup forget ID' forgets one that is not real:\n");
+  for (const Snapshot* s : skipped) {
+    std::string where = "  " + s->hostname;
+    for (const auto& path : s->paths) where += " " + path;
+    std::printf("  skip    %s  %s%s\n", s->short_id().c_str(), local_time_text(s->time_ns).c_str(), where.c_str());
+  }
 }
 
-void print_summary(bool by_ids, bool dry_run, bool prune, size_t kept, size_t forgotten) {
+void print_summary(bool by_ids, bool dry_run, bool prune, size_t kept, size_t forgotten, size_t skipped) {
   std::string kept_text = by_ids ? "" : fmt::format(", kept {}", kept);
+  if (skipped) kept_text += fmt::format(", skipped {} dated in the future", skipped);
   if (forgotten == 0)
-    std::printf("nothing to forget: %s kept\n", counted(kept, "snapshot").c_str());
+    std::printf("nothing to forget: %s kept%s\n", counted(kept, "snapshot").c_str(),
+                skipped ? fmt::format(", {} skipped (dated in the future)", skipped).c_str() : "");
   else if (dry_run)
-    std::printf("dry run: would forget %s and keep %zu; nothing was changed\n", counted(forgotten, "snapshot").c_str(), kept);
+    std::printf("dry run: would forget %s and keep %zu%s; nothing was changed\n", counted(forgotten, "snapshot").c_str(), kept,
+                skipped ? fmt::format(" (skipping {} dated in the future)", skipped).c_str() : "");
   else if (prune)
     std::printf("forgot %s%s; pruning\n", counted(forgotten, "snapshot").c_str(), kept_text.c_str());
   else
@@ -167,7 +184,8 @@ int cmd_forget(const CommandLine& cl) {
   if (!all) return report_error(all.error());
 
   std::vector<Plan> plans;
-  std::vector<Snapshot> named;  // by_ids: the snapshots named, in the order given
+  std::vector<const Snapshot*> skipped;  // dated in the future: never weighed (retention.h)
+  std::vector<Snapshot> named;           // by_ids: the snapshots named, in the order given
   size_t kept = 0, forgotten = 0;
   if (by_ids) {
     std::set<std::string> seen;
@@ -184,8 +202,13 @@ int cmd_forget(const CommandLine& cl) {
   } else {
     std::vector<const Snapshot*> considered;
     std::vector<RetentionCandidate> candidates;
+    const int64_t now = now_ns();
     for (const Snapshot& s : *all) {
       if (!snapshot_matches(s, *filter)) continue;
+      if (dated_in_future(s.time_ns, now)) {
+        skipped.push_back(&s);
+        continue;
+      }
       considered.push_back(&s);
       candidates.push_back(RetentionCandidate{s.id, s.time_ns, s.hostname, s.paths, s.tags});
     }
@@ -217,7 +240,7 @@ int cmd_forget(const CommandLine& cl) {
     prune_options = prune_options_from(cl, host_name(machine));
     if (!prune_options) return report_error(prune_options.error());
   }
-  if (!(json && prune)) print_plans(plans, json, dry_run, kept, forgotten);
+  if (!(json && prune)) print_plans(plans, skipped, json, dry_run, kept, forgotten);
   std::unordered_set<std::string> forget_ids;
   for (const Plan& p : plans)
     for (const Snapshot* s : p.forget) {
@@ -230,20 +253,20 @@ int cmd_forget(const CommandLine& cl) {
     // Our shared lock goes before prune takes the exclusive one: held, it
     // would be a process older than the plan, and the sweep would wait for
     // it (and defer) or the exclusive lock be refused.
-    if (!json && !cl.flag("quiet")) print_summary(by_ids, dry_run, true, kept, forgotten);
+    if (!json && !cl.flag("quiet")) print_summary(by_ids, dry_run, true, kept, forgotten, skipped.size());
     repo.reset();
     prune_options->assume_forgotten = std::move(forget_ids);
     auto r = run_prune_step(cl, *prune_options);
     if (!r) return report_error(r.error());
     if (json) {
       Json tail = prune_json(*r, *prune_options);
-      print_plans(plans, json, dry_run, kept, forgotten, &tail);
+      print_plans(plans, skipped, json, dry_run, kept, forgotten, &tail);
     } else if (!cl.flag("quiet")) {
       print_prune_result(*r, *prune_options);
     }
     return kExitOk;
   }
-  if (!json) print_summary(by_ids, dry_run, false, kept, forgotten);
+  if (!json) print_summary(by_ids, dry_run, false, kept, forgotten, skipped.size());
   return kExitOk;
 }
 
@@ -269,7 +292,14 @@ void forget_options(CommandOptions& o) {
 
 }  // namespace
 
-const Command kForgetCommand = {"forget",       "[ID...]",  "forget snapshots by id or by policy; 'prune' frees the space",
-                                forget_options, cmd_forget, true};
+const Command kForgetCommand = {"forget",
+                                "[ID...]",
+                                "forget snapshots by id or by policy; 'prune' frees the space",
+                                forget_options,
+                                cmd_forget,
+                                true,
+                                "A policy never weighs a snapshot dated more than 1 h after this machine's clock (a host with a\n"
+                                "wrong clock, or a forged snapshot, would otherwise count as the newest and push real ones out):\n"
+                                "it is listed as skipped, neither kept by a rule nor forgotten; forget it by id if it is not real.\n"};
 
 }  // namespace gb

@@ -47,6 +47,16 @@ struct RetentionGroup {
   std::vector<RetentionDecision> decisions;       // newest first
 };
 
+// How far past this machine's clock a snapshot's time may lie and still be
+// weighed by a policy: clocks of the hosts of one repository differ by
+// seconds, rarely minutes. A snapshot dated later (a machine whose clock is
+// years ahead, or a forged one) would count as its group's newest and push
+// real ones out (keep-last) or make every real one old (keep-within is
+// measured from the group's newest), so `forget` leaves it out of the policy
+// altogether and lists it as skipped (docs/FORMAT.md, threat model).
+constexpr int64_t kFutureAllowanceNs = 3600LL * 1000000000LL;  // 1 h
+inline bool dated_in_future(int64_t time_ns, int64_t now_ns) { return time_ns > now_ns + kFutureAllowanceNs; }
+
 // Groups in order of first appearance in `candidates`; ties in time are
 // ordered by id (the larger id counts as newer, as in SnapshotStore::list).
 // Fails with InvalidArgument for an empty policy.
