@@ -11,7 +11,8 @@
 # /metrics over --metrics-listen answers the same. --user: notify-send on
 # a change of health; FAILING past twice --stale-after runs --on-failure
 # and ends the systemd STATUS= line.
-# A grid member down: WARNING naming it. Bad options: one sentence.
+# A grid member down: WARNING naming it (the hook from the config file's
+# on-warning key). Bad options: one sentence.
 source "$GB_TESTS/tools/cli_lib.sh"
 PROM() { /usr/bin/python3 "$GB_TESTS/tools/prometheus_text.py" "$@"; }
 /usr/bin/python3 -c 'import prometheus_client' 2> /dev/null ||
@@ -159,6 +160,8 @@ source "$GB_TESTS/tools/grid_lib.sh"
 init_grid
 S3=$W/grid-state
 METRICS=$S3/metrics.prom
+# This time the hook comes from the config file's on-warning key.
+printf 'on-warning = "echo $GRIDBACKUP_HEALTH from the config file > %s"\n' "$W/config-hook.txt" > "$GRIDBACKUP_CONFIG"
 "$GB" --cap-file "$CAP" service run --no-agent --state-dir "$S3" --full-scan-interval 1h --health-interval 1s \
   --power-supply-root "$W/none" "$W/src" > "$W/service.log" 2>&1 &
 SERVICE_PID=$!
@@ -169,6 +172,7 @@ until_true 10 metrics_show --expect 'gridbackup_health{level="ok"}=1' --expect g
 take_down 4
 until_true 10 health_is WARNING "grid members down: m4"
 until_true 5 metrics_show --expect 'gridbackup_health{level="warning"}=1' --expect gridbackup_grid_members_up=4 --expect gridbackup_repository_up=1
+until_true 5 grep -qx 'WARNING from the config file' "$W/config-hook.txt"
 bring_back 4
 until_true 10 health_is OK
-pass "member m4 down: WARNING 'grid members down: m4', 4 of 5 up in the metrics; back: OK"
+pass "member m4 down: WARNING 'grid members down: m4', 4 of 5 up in the metrics, the config file's on-warning hook run; back: OK"
