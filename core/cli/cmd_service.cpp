@@ -39,6 +39,7 @@
 #include "core/cli/progress_line.h"
 #include "core/cli/service_control_command.h"
 #include "core/cli/service_health.h"
+#include "core/cli/service_status_report.h"
 #include "core/cli/time_text.h"
 #include "core/common/clock.h"
 #include "core/common/private_files.h"
@@ -699,70 +700,35 @@ int service_install_or_uninstall(const CommandLine& cl, bool install) {
   return done ? kExitOk : report_error(done.error());
 }
 
-// What the schedule says: each job's last run and why uploads wait. Read
-// from service.db, so it works whether or not the service runs now.
+// What the schedule says (service_status_report.h).
 int service_status(const CommandLine& cl) {
-  LocalState state = service_local_state(cl);
-  if (!std::filesystem::exists(state.service_path()))
-    return report_error(make_error(ErrorKind::NotFound, fmt::format("no service has run with the state dir {}", state.dir())));
-  auto schedule = ServiceState::open(state.service_path());
-  if (!schedule) return report_error(schedule.error());
-  const bool json = cl.flag("json"), agent = state.agent_running();
-  // Running: its control socket answers (control_socket.h).
-  const bool running = static_cast<bool>(control_request(state.dir(), {{"command", "status"}}));
-  auto paused = (*schedule)->value("paused");
-  if (!paused) return report_error(paused.error());
-  std::string paused_for = *paused ? **paused : "";
-  auto user_pause = read_user_pause(**schedule, now_ns());
-  if (!user_pause) return report_error(user_pause.error());
-  // A pause asked for a moment ago, before the loop's next look: it holds already.
-  if (*user_pause && paused_for.rfind(user_pause_text(**user_pause), 0) != 0)
-    paused_for = user_pause_text(**user_pause) + (paused_for.empty() ? "" : "; " + paused_for);
-  Json health;
-  if (json) {
-    auto h = health_status_json(**schedule);
-    if (!h) return report_error(h.error());
-    health = *h;
-  } else {
-    auto lines = health_status_lines(**schedule);
-    if (!lines) return report_error(lines.error());
-    for (const auto& line : *lines) std::printf("%s\n", line.c_str());
+  auto report = read_service_status(service_local_state(cl));
+  if (!report) return report_error(report.error());
+  ServiceStatusReport& r = *report;
+  if (cl.flag("json")) {
+    auto out = service_status_json(r);
+    if (!out) return report_error(out.error());
+    std::printf("%s\n", json_text(*out).c_str());
+    return kExitOk;
   }
-  if (!json) {
-    std::printf("service: %s\n", running ? "running" : "not running (what follows is from its last run)");
-    std::printf("agent: %s\n", agent ? "running" : "not running");
-    std::printf("uploads: %s\n", !paused_for.empty() ? ("paused: " + paused_for).c_str() : "running");
-    if (*user_pause)
-      std::printf("user pause: %s (since %s; uploads and upkeep wait)\n", user_pause_text(**user_pause).c_str(),
-                  local_time_text((*user_pause)->since_ns).c_str());
-  }
-  Json jobs = Json::array();
-  for (const char* job : {"snapshot", "audit", "upload", "forget", "prune", "verify"}) {
-    auto last = (*schedule)->last(job);
-    if (!last) return report_error(last.error());
-    int64_t ago = *last ? (now_ns() - (*last)->finished_ns) / 1000000000 : 0;
-    if (json) {
-      jobs.push_back({{"job", job},
-                      {"last_finished", *last ? Json(utc_time_text((*last)->finished_ns)) : Json()},
-                      {"seconds_ago", *last ? Json(ago) : Json()},
-                      {"exit_code", *last ? Json((*last)->exit_code) : Json()}});
-    } else if (!*last) {
-      std::printf("%s: never\n", job);
-    } else {
-      std::printf("%s: %llds ago, %s\n", job, static_cast<long long>(ago),
-                  (*last)->exit_code == 0 ? "ok" : fmt::format("exit code {}", (*last)->exit_code).c_str());
+  auto lines = health_status_lines(*r.schedule);
+  if (!lines) return report_error(lines.error());
+  for (const auto& line : *lines) std::printf("%s\n", line.c_str());
+  std::printf("service: %s\n", r.running ? "running" : "not running (what follows is from its last run)");
+  std::printf("agent: %s\n", r.agent_running ? "running" : "not running");
+  std::printf("uploads: %s\n", !r.paused_for.empty() ? ("paused: " + r.paused_for).c_str() : "running");
+  if (r.user_pause)
+    std::printf("user pause: %s (since %s; uploads and upkeep wait)\n", user_pause_text(*r.user_pause).c_str(),
+                local_time_text(r.user_pause->since_ns).c_str());
+  for (const auto& [job, last] : r.jobs) {
+    if (!last) {
+      std::printf("%s: never\n", job.c_str());
+      continue;
     }
+    int64_t ago = (now_ns() - last->finished_ns) / 1000000000;
+    std::printf("%s: %llds ago, %s\n", job.c_str(), static_cast<long long>(ago),
+                last->exit_code == 0 ? "ok" : fmt::format("exit code {}", last->exit_code).c_str());
   }
-  if (json)
-    std::printf("%s\n", json_text({{"state_dir", state.dir()},
-                                   {"health", health},
-                                   {"service_running", running},
-                                   {"agent_running", agent},
-                                   {"uploads_paused", !paused_for.empty()},
-                                   {"paused_for", paused_for.empty() ? Json() : Json(paused_for)},
-                                   {"user_pause", *user_pause ? Json(user_pause_json(**user_pause)) : Json()},
-                                   {"jobs", jobs}})
-                            .c_str());
   return kExitOk;
 }
 

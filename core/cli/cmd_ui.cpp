@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <cerrno>
 #include <cstdio>
+#include <filesystem>
 
 #include "core/browse/browse_catalog.h"
 #include "core/cli/commands.h"
@@ -22,6 +23,8 @@
 #include "core/cli/listen_address.h"
 #include "core/cli/listing_json.h"
 #include "core/cli/restore_json.h"
+#include "core/cli/service_control_command.h"
+#include "core/cli/service_status_report.h"
 #include "core/cli/status_report.h"
 #include "core/cli/ui_restore_job.h"
 #include "core/common/number_text.h"
@@ -31,6 +34,7 @@
 #include "core/fs/file_system.h"
 #include "core/grid/grid_config.h"
 #include "core/report/snapshot_dump.h"
+#include "core/service/control_socket.h"
 #include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
 #include "core/snapshot/view_reader.h"
@@ -240,6 +244,34 @@ Result<UiAnswer> diff_route(Repository& repo, const UiRequest& r) {
   return a;
 }
 
+// The service the page shows: a service's state dir is this user's when a
+// service ran with it (service run --user, or the same --state-dir), else
+// the machine's (/var/lib/gridbackup).
+LocalState service_state_of(const CommandLine& cl) {
+  LocalState mine = local_state(cl);
+  return std::filesystem::exists(mine.service_path()) ? mine : LocalState(LocalState::kSystemAgentDir);
+}
+
+// As `service status --json` (404 when no service has run).
+UiAnswer service_route(const CommandLine& cl) {
+  auto report = read_service_status(service_state_of(cl));
+  if (!report) return ui_error(http_status(report.error()), report.error().message);
+  auto out = service_status_json(*report);
+  if (!out) return ui_error(http_status(out.error()), out.error().message);
+  return json_answer(*out);
+}
+
+// As `service pause [--for D] | resume | backup-now | upload-now --json`:
+// the running service's answer over its control socket.
+UiAnswer service_control_route(const CommandLine& cl, const UiRequest& r) {
+  std::string for_text = param(r, "for");
+  auto request = control_request_for(param(r, "command"), for_text.empty() ? std::nullopt : std::optional<std::string>(for_text));
+  if (!request) return ui_error(http_status(request.error()), request.error().message);
+  auto answer = control_request(service_state_of(cl).dir(), *request);
+  if (!answer) return ui_error(answer.error().cause == Cause::Permission ? 403 : http_status(answer.error()), answer.error().message);
+  return json_answer(Json(*answer));
+}
+
 // As `grid status --json`, when the repository is a grid (404 when not).
 UiAnswer grid_route(const CommandLine& cl) {
   auto cap = load_cap(cl);
@@ -296,6 +328,8 @@ int cmd_ui(const CommandLine& cl) {
     });
   };
   options.get["/api/grid"] = [&](const UiRequest&) { return grid_route(cl); };
+  options.get["/api/service"] = [&](const UiRequest&) { return service_route(cl); };
+  options.post["/api/service/control"] = [&](const UiRequest& r) { return service_control_route(cl, r); };
   UiJobs jobs;
   options.post["/api/restore"] = [&](const UiRequest& r) {
     return on_repository(catalog, [&](Repository& repo) { return restore_route(repo, r, jobs, cl); });
@@ -329,8 +363,9 @@ const Command kUiCommand = {"ui",
                             "Prints the page's URL with its token (http://127.0.0.1:PORT/?token=...), as Jupyter does; the token\n"
                             "is new each run and kept 0600 in the state dir (ui-token). Every request without it is refused (403);\n"
                             "requests that change anything are POSTs with the token in the X-GridBackup-Token header. The page's\n"
-                            "JSON (/api/snapshots, ls, versions, find, diff, job) is what those commands' --json prints; a restore\n"
-                            "from the page (POST /api/restore) runs in this process as a job (docs/JSON.md, \"ui\").\n"
+                            "JSON (/api/snapshots, ls, versions, find, diff, status, grid, service) is what those commands' --json\n"
+                            "prints; a restore from the page (POST /api/restore) runs in this process as a job (docs/JSON.md, \"ui\");\n"
+                            "the service's buttons send what `service backup-now|pause|resume` send.\n"
                             "No cap or key ever reaches the page. Ctrl-C stops it.\n"};
 
 }  // namespace gb

@@ -15,20 +15,6 @@ namespace gb {
 
 namespace {
 
-// The request a sub-command sends; --for as whole seconds.
-Result<nlohmann::json> control_request_of(const CommandLine& cl, const std::string& sub) {
-  nlohmann::json request = {{"command", sub}};
-  auto for_text = cl.value("for");
-  if (for_text && sub != "pause") return make_error(ErrorKind::InvalidArgument, fmt::format("--for goes with service pause, not service {}", sub));
-  if (for_text) {
-    auto d = parse_duration(*for_text);
-    if (!d) return make_error(ErrorKind::InvalidArgument, fmt::format("--for: {}", d.error().message));
-    if (d->total_seconds() <= 0) return make_error(ErrorKind::InvalidArgument, fmt::format("--for wants a duration above zero, not '{}'", *for_text));
-    request["for_seconds"] = d->total_seconds();
-  }
-  return request;
-}
-
 // ", and uploads also wait: on battery (BAT0 discharging)" when something
 // besides the user's pause holds them.
 std::string other_pause_clause(const nlohmann::json& answer) {
@@ -38,6 +24,20 @@ std::string other_pause_clause(const nlohmann::json& answer) {
 }
 
 }  // namespace
+
+Result<nlohmann::json> control_request_for(const std::string& sub, const std::optional<std::string>& for_text) {
+  if (!is_service_control_command(sub))
+    return make_error(ErrorKind::InvalidArgument, fmt::format("the service takes pause, resume, backup-now or upload-now, not '{}'", sub));
+  nlohmann::json request = {{"command", sub}};
+  if (for_text && sub != "pause") return make_error(ErrorKind::InvalidArgument, fmt::format("--for goes with service pause, not service {}", sub));
+  if (for_text) {
+    auto d = parse_duration(*for_text);
+    if (!d) return make_error(ErrorKind::InvalidArgument, fmt::format("--for: {}", d.error().message));
+    if (d->total_seconds() <= 0) return make_error(ErrorKind::InvalidArgument, fmt::format("--for wants a duration above zero, not '{}'", *for_text));
+    request["for_seconds"] = d->total_seconds();
+  }
+  return request;
+}
 
 LocalState service_local_state(const CommandLine& cl) {
   return cl.value("state-dir") || cl.flag("user") ? local_state(cl) : LocalState(LocalState::kSystemAgentDir);
@@ -74,7 +74,7 @@ std::string control_answer_text(const nlohmann::json& answer) {
 }
 
 int service_control_command(const CommandLine& cl, const std::string& sub) {
-  auto request = control_request_of(cl, sub);
+  auto request = control_request_for(sub, cl.value("for"));
   if (!request) return report_error(request.error());
   auto answer = control_request(service_local_state(cl).dir(), *request);
   if (!answer) return report_error(answer.error());

@@ -5,6 +5,7 @@
 // print control_answer_text.
 #pragma once
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "core/cli/options.h"
@@ -18,6 +19,9 @@ LocalState service_local_state(const CommandLine& cl);
 
 // True for the sub-commands this file runs (pause, resume, backup-now, upload-now).
 bool is_service_control_command(const std::string& sub);
+// The request one of them sends (`for_text`: pause's --for, as whole seconds);
+// one sentence for another word or a bad duration.
+Result<nlohmann::json> control_request_for(const std::string& sub, const std::optional<std::string>& for_text);
 // Runs one of them: one request, its answer printed (--json: as one object).
 int service_control_command(const CommandLine& cl, const std::string& sub);
 

@@ -9,11 +9,13 @@
 # restored over it; a directory downloads as a tar; the search finds the
 # file in both snapshots, the diff of the two lists it modified, the
 # timeline has one mark per snapshot; the dashboard shows the queue and a
-# bar a minute of the upload rate, as status --json. Requests without
+# bar a minute of the upload rate, as status --json; with a service running
+# on its state dir, its health and last upkeep (as service status --json),
+# and Pause, Resume and Back up now reach it. Requests without
 # the token (or a POST with only the cookie) get 403 (checked with urllib
 # too), the page's JSON (snapshots, versions, status, find, diff, the restore
 # job's result) equals the CLI's --json, and a non-loopback --listen
-# is refused. Screenshots: build/ui-{dashboard,versions,restore,diff,timeline}.png.
+# is refused. Screenshots: build/ui-{dashboard,versions,restore,diff,timeline,service}.png.
 # Only 127.0.0.1 is ever contacted (chromium resolves no other name).
 source "$GB_TESTS/tools/cli_lib.sh"
 missing=
@@ -69,5 +71,16 @@ timeout 60 /usr/bin/python3 "$GB_TESTS/tools/ui_browser.py" --url "$url" --file 
 # The job as docs/JSON.md says ("ui job"); its result is restore --json's object.
 /usr/bin/python3 "$GB_TESTS/tools/json_shapes.py" "$GB_TESTS/../docs/JSON.md" "ui job=$W/job.json" "restore=$W/job.json.result" ||
   fail "the restore job is not docs/JSON.md's 'ui job', or its result not restore --json's shape"
+
+# The service on the ui's state dir (a --user service's is the user's): its
+# health, upkeep and buttons on the dashboard (tests/tools/ui_service.py).
+mkdir -p "$W/svc-src"
+echo "the service's own tree" > "$W/svc-src/a"
+"$GB" --cap-file "$CAP" service run --no-agent --state-dir "$GRIDBACKUP_STATE_DIR" --full-scan-interval 1h --power-supply-root "$W/none" \
+  "$W/svc-src" > "$W/service.log" 2>&1 &
+service_pid=$!
+trap 'kill "$ui_pid" "$service_pid" 2> /dev/null; rm -rf "$W"' EXIT
+timeout 60 /usr/bin/python3 "$GB_TESTS/tools/ui_service.py" --url "$url" --gb "$GB" --cap "$CAP" --state "$GRIDBACKUP_STATE_DIR" --src "$W/svc-src" \
+  --work "$W/browser" --artifacts "$artifacts" || { cat "$W/ui.err" "$W/service.log"; fail "the service part of the browser test failed"; }
 kill -0 "$ui_pid" 2> /dev/null || { cat "$W/ui.err"; fail "gridbackup ui died during the test"; }
 pass "ui: token-guarded page, dashboard, snapshots, browser, versions and a download of the old version in chromium"

@@ -88,6 +88,12 @@ async function dashboard() {
   } catch (e) {
     out.push(el("p", { class: "error", id: "status-error" }, "Upload queue: " + e.message));
   }
+  // The service, as `service status --json` says, when one has run on this machine.
+  try {
+    out.push(await serviceSection(await api("/api/service")));
+  } catch (e) {
+    out.push(el("p", { class: "muted", id: "service-none" }, "Service: " + e.message));
+  }
   // The grid's members, as `grid status --json` says, when the repository is a grid.
   try {
     const g = await api("/api/grid");
@@ -161,6 +167,56 @@ function timeline(host, mine) {
     plot.append(link);
   });
   return plot;
+}
+
+// The service's health, pause and last upkeep of each kind; with it running,
+// buttons that send it requests (as `service backup-now|pause|resume`).
+const jobNames = { snapshot: "Snapshot", audit: "Audit (full scan)", upload: "Upload", forget: "Forget", prune: "Prune", verify: "Verify" };
+
+function serviceSection(sv) {
+  const level = sv.health ? sv.health.level : "unknown";
+  const cls = level === "OK" ? "ok" : level === "unknown" ? "muted" : level === "WARNING" ? "warn" : "error";
+  const box = el("section", { id: "service" }, el("h3", {}, "Service"),
+    el("div", { class: "cards" },
+      card("Health", el("span", { class: cls }, level), "service-health"),
+      card("Service", sv.service_running ? "running" : "not running", "service-running"),
+      card("Uploads", sv.uploads_paused ? "paused" : "running", "service-uploads")));
+  if (sv.health && sv.health.reasons.length)
+    box.append(el("ul", { id: "health-reasons", class: cls }, ...sv.health.reasons.map((r) => el("li", {}, r))));
+  if (sv.paused_for) box.append(el("p", { class: "warn", id: "service-paused-for" }, "Uploads wait: " + sv.paused_for));
+  const jobs = el("table", { id: "service-jobs" }, el("tr", {}, ...["Upkeep", "Last run", "Result"].map((h) => el("th", {}, h))));
+  for (const j of sv.jobs)
+    jobs.append(el("tr", { "data-job": j.job }, el("td", {}, jobNames[j.job] || j.job),
+      el("td", {}, j.last_finished ? when(j.last_finished) + " (" + duration(j.seconds_ago) + " ago)" : "never"),
+      el("td", { class: j.exit_code === null ? "muted" : j.exit_code === 0 ? "ok" : "warn" },
+        j.exit_code === null ? "-" : j.exit_code === 0 ? "ok" : "exit code " + j.exit_code)));
+  box.append(jobs);
+  if (sv.service_running) {
+    const said = el("p", { id: "service-said" });
+    const ask = async (command, extra) => {
+      try {
+        const answer = await post("/api/service/control", { command, ...extra });
+        said.className = "ok";
+        said.textContent = command === "pause" ? "Paused" + (answer.user_pause && answer.user_pause.until_ns ? " until " +
+          new Date(answer.user_pause.until_ns / 1e6).toLocaleString() : " until resumed") : command === "resume" ? (answer.was_paused ? "Resumed" : "It was not paused")
+          : command === "backup-now" ? "A snapshot is being taken" : "An upload starts";
+        said.setAttribute("data-answered", command);
+        setTimeout(route, 1500);  // the service takes a request up within a second
+      } catch (e) {
+        said.className = "error";
+        said.textContent = e.message;
+      }
+    };
+    const button = (id, label, command, extra) => {
+      const b = el("button", { id, type: "button" }, label);
+      b.addEventListener("click", () => ask(command, extra));
+      return b;
+    };
+    box.append(el("p", { class: "controls" }, button("backup-now", "Back up now", "backup-now"), " ",
+      sv.user_pause ? button("resume", "Resume", "resume") : button("pause", "Pause 2 h", "pause", { for: "2h" }), " ",
+      button("upload-now", "Upload now", "upload-now")), said);
+  }
+  return box;
 }
 
 // The upload rate over the last day (status --json's rate_history: a sample
