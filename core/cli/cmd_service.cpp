@@ -89,8 +89,9 @@ constexpr const char* kServiceUsage = R"(Usage: gridbackup service COMMAND [OPTI
   pause [--for DURATION] [--user] [--json]
               the running service holds uploads and upkeep (forget, prune,
               verify) until `service resume`, or for DURATION (e.g. 2h);
-              snapshots go on, their content queued. Kept in the state dir:
-              a restart (even after kill -9) stays paused
+              snapshots go on, their content queued; a running upload stops
+              before its next file. Kept in the state dir: a restart (even
+              after kill -9) stays paused
   resume [--user] [--json]
               ends a pause from `service pause` (a pause for battery or the
               upload-limit schedule ends by itself)
@@ -544,12 +545,13 @@ class Service {
     const int64_t asked = control_->upload_asked();  // service upload-now
     if (!upload_wanted_ && !asked && !job_due(*last, now_ns(), s_.upload_interval_ns)) return;
     CommandLine c = sub("upload", true);
+    c.keep_going = [this] { return keep_uploading(); };
     if (limit.bytes_per_second != kUnlimitedRate) c.values["limit-upload"] = {std::to_string(std::max<uint64_t>(1, limit.bytes_per_second / 1024))};
     int code = as_job("upload", [&] { return cmd_upload(c); });
     if (code != kExitOk) say(fmt::format("upload ended with exit code {}; tried again in a minute", code), kWarning);
     record("upload", code, 0);
     control_->upload_served(asked);
-    upload_wanted_ = false;
+    upload_wanted_ = upload_cut_short();
   }
 
   int forget() {
@@ -604,6 +606,25 @@ class Service {
     return other.empty() ? user_pause_text(*pause) : user_pause_text(*pause) + "; " + other;
   }
 
+  // Asked by the running upload before each file: a user's pause or a
+  // backup-now stops it there (what it has read is stored, the rest waits
+  // in the queue), so neither waits for a long upload to end.
+  bool keep_uploading() {
+    if (control_->user_pause(now_ns()))
+      upload_stopped_for_ = "paused by the user";
+    else if (control_->snapshot_asked())
+      upload_stopped_for_ = "a snapshot was asked for";
+    return upload_stopped_for_.empty();
+  }
+  // Whether the upload just run was stopped so; it goes on as soon as the
+  // pause ends or the snapshot is taken.
+  bool upload_cut_short() {
+    if (upload_stopped_for_.empty()) return false;
+    say(fmt::format("upload stopped early ({}); the rest stays queued", upload_stopped_for_), kNotice);
+    upload_stopped_for_.clear();
+    return true;
+  }
+
   void record(const std::string& job, int code, int64_t seq) {
     if (Status st = schedule_->record(job, {now_ns(), code, seq}); !st) say(st.error().message, kError);
     if (health_) health_->wake();
@@ -631,6 +652,7 @@ class Service {
   bool upload_wanted_ = true;  // a queue left by a service that was killed is drained at start
   std::unique_ptr<ServiceControl> control_;
   std::unique_ptr<ControlServer> control_server_;
+  std::string upload_stopped_for_;  // why keep_uploading stopped the running upload ("": it did not)
   std::string paused_for_;
   MeteredNetwork metered_;
   std::string metered_problem_;  // said once, not every tick

@@ -1,6 +1,7 @@
 // Command-line parsing and the resolution of repository, cap and state dir
 // from flags, environment and defaults.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,6 +30,7 @@ struct CommandLine {
   std::shared_ptr<const Config> config;                    // the config files as read (apply_config); null: none read
   std::set<std::string> from_config;                       // the options apply_config filled (not typed)
   int verbosity = 0;                                       // -v: 1, -vv: 2 (each command says what it adds)
+  std::function<bool()> keep_going;                        // in-process callers (the service): false stops an upload at its next file
   bool flag(const std::string& name) const { return flags.count(name) > 0; }
   std::optional<std::string> value(const std::string& name) const;
   std::vector<std::string> all(const std::string& name) const;

@@ -77,6 +77,12 @@ int service_control_command(const CommandLine& cl, const std::string& sub) {
   auto request = control_request_for(sub, cl.value("for"));
   if (!request) return report_error(request.error());
   auto answer = control_request(service_local_state(cl).dir(), *request);
+  if (!answer && answer.error().kind == ErrorKind::NotFound && !cl.flag("user") && !cl.value("state-dir")) {
+    // The system's state dir is the default: the one who runs a --user service may have meant theirs.
+    Error e = answer.error();
+    e.message += "; --user reaches this user's service";
+    return report_error(e);
+  }
   if (!answer) return report_error(answer.error());
   if (cl.flag("json"))
     std::printf("%s\n", json_text(Json(*answer)).c_str());

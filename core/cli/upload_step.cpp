@@ -32,6 +32,7 @@ int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, con
   opts.workers = transfer.parallel;
   opts.batch_interval = std::chrono::seconds(transfer.commit_interval_seconds);
   opts.reader.max_delta_chain = transfer.max_delta_chain;
+  opts.keep_going = cl.keep_going;
   UploadProgress progress;
   auto start = std::chrono::steady_clock::now();
   Result<UploadResult> result = make_error(ErrorKind::Io, "upload did not run");

@@ -5,7 +5,8 @@
 //
 //   pause [for_seconds]  uploads and upkeep (forget, prune, verify: what uses
 //                        the network) wait until resume or the time is up;
-//                        snapshots go on (cheap, local), their content queued.
+//                        snapshots go on (cheap, local), their content queued;
+//                        a running upload stops before its next file.
 //   resume               ends the user's pause (not one for battery or the
 //                        upload-limit schedule: those end by themselves).
 //   backup-now           a snapshot at the loop's next tick, even before the

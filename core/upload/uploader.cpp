@@ -150,10 +150,14 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
   };
 
   int64_t cursor_priority = INT64_MAX, cursor_id = 0;
-  for (;;) {
+  while (!result.stopped) {
     GB_ASSIGN(auto jobs, queue.next_batch(256, cursor_priority, cursor_id));
     if (jobs.empty()) break;
     for (const UploadJob& job : jobs) {
+      if (options.keep_going && !options.keep_going()) {
+        result.stopped = true;
+        break;
+      }
       cursor_priority = job.priority;
       cursor_id = job.id;
       ++progress.jobs_done;

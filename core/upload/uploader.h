@@ -36,6 +36,10 @@ struct UploadOptions {
   // second while the upload runs; `command` names who runs it.
   bool record_live = true;
   std::string command = "upload";
+  // Asked before each file: false ends the run there, what it has read so
+  // far committed as at its normal end (UploadResult::stopped). The service
+  // stops an upload this way for a user's pause or a backup-now.
+  std::function<bool()> keep_going;
 };
 
 struct UploadProgress {
@@ -59,6 +63,7 @@ struct UploadResult {
   double rate = 0;                    // the rate recorded for the next ETA (UploadQueue::record_rate), 0: none
   std::vector<std::string> unstable;  // changed since their snapshot; re-staged by the next backup
   std::vector<std::string> vanished;  // gone before they could be uploaded
+  bool stopped = false;               // UploadOptions::keep_going ended it; the rest stays queued
 };
 
 // Records its live progress in the queue (UploadOptions::record_live) and,
