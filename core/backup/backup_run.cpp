@@ -10,6 +10,7 @@
 #include "core/fs/file_system.h"
 #include "core/journal/scan_fallback.h"
 #include "core/journal/slice_plan.h"
+#include "core/queue/storing_run.h"
 #include "core/snapshot/view_reader.h"
 
 namespace gb {
@@ -193,9 +194,13 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
   // A narrow slice that only queues content stores nothing but its log, so
   // it needs no index (reading it would cost time in proportion to the
   // repository); everything else dedups against it.
+  std::optional<StoringRun> storing;
   if (!plan || options.upload) {
     GB_CHECK(repo.load_index());
-    GB_CHECK(repo.adopt_unindexed_packs());  // what a killed run stored is not stored again
+    // What a killed run stored is not stored again; data/ is listed only
+    // when a run was interrupted (storing_run.h).
+    GB_ASSIGN(storing, StoringRun::begin(options.queue));
+    GB_CHECK(storing->adopt_interrupted(repo));
   }
   if (journal) GB_CHECK(journal->cache->begin_update(false));
   BackupSession session(repo, options, progress, result);
@@ -227,6 +232,7 @@ Result<BackupResult> run_backup(Repository& repo, const BackupOptions& options, 
     if (session.record_changes) GB_CHECK(audit_against_journal(*journal, *parent, roots, session.changed_paths, result));
   }
   GB_CHECK(session.finish(store));
+  if (storing) GB_CHECK(storing->finish());
   return result;
 }
 

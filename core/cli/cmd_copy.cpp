@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
+#include <optional>
 
 #include "core/cli/commands.h"
 #include "core/cli/count_text.h"
@@ -17,6 +19,8 @@
 #include "core/cli/upload_step.h"
 #include "core/common/private_files.h"
 #include "core/copy/snapshot_copy.h"
+#include "core/queue/storing_run.h"
+#include "core/queue/upload_queue.h"
 #include "core/repository/seen_objects.h"
 #include "core/snapshot/snapshot_select.h"
 #include "core/snapshot/snapshot_store.h"
@@ -121,6 +125,19 @@ int cmd_copy(const CommandLine& cl) {
     // Stored by this machine: a rollback past it is noticed (seen_objects.h).
     if (Status st = record_seen_snapshot(seen_path, s.id); !st) std::fprintf(stderr, "gridbackup: warning: %s\n", st.error().message.c_str());
   };
+  // What a killed copy stored is not stored again; data/ is listed only
+  // when a run was interrupted (storing_run.h).
+  std::optional<StoringRun> storing;
+  std::unique_ptr<UploadQueue> queue;
+  if (!options.dry_run) {
+    auto q = open_queue(cl, *to);
+    if (!q) return report_error(q.error());
+    queue = std::move(*q);
+    auto run = StoringRun::begin(queue.get());
+    if (!run) return report_error(run.error());
+    storing = std::move(*run);
+    if (auto adopted = storing->adopt_interrupted(*to); !adopted) return report_error(adopted.error());
+  }
   CopyProgress progress;
   options.progress = &progress;
   Result<CopyResult> r = make_error(ErrorKind::Io, "not run");
@@ -136,6 +153,9 @@ int cmd_copy(const CommandLine& cl) {
     r = copy_snapshots(*from, *to, std::move(chosen), options);
   }
   if (!r) return report_error(r.error());
+  if (storing) {
+    if (Status st = storing->finish(); !st) return report_error(st.error());
+  }
   for (const auto& c : r->snapshots)
     if (c.outcome == CopiedSnapshot::Outcome::Incomplete)
       std::fprintf(stderr,

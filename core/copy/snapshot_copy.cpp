@@ -304,8 +304,9 @@ Result<CopyResult> copy_snapshots(Repository& from, Repository& to, std::vector<
     return make_error(ErrorKind::InvalidArgument,
                       fmt::format("cannot copy between repositories that cut files into segments of different sizes ({} and {} bytes)",
                                   from.config().segment_size, to.config().segment_size));
-  // What a killed run stored is not stored again (and a damaged index is not trusted for storing).
-  if (!options.dry_run) GB_CHECK(to.adopt_unindexed_packs());
+  // A damaged index is not trusted for storing. (What a killed run stored
+  // the caller adopts first: storing_run.h.)
+  if (!options.dry_run) to.prepare_to_store();
   CopyResult result;
   Copier copier(from, to, options, result);
   GB_CHECK(copier.run(std::move(chosen)));

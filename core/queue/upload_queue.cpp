@@ -30,7 +30,8 @@ Result<std::unique_ptr<UploadQueue>> UploadQueue::open(const std::string& path) 
               "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);"
               "CREATE TABLE IF NOT EXISTS live (pid INTEGER PRIMARY KEY, command TEXT, started_ns INTEGER, updated_ns INTEGER,"
               " bytes_done INTEGER, bytes_total INTEGER, files_done INTEGER, files_total INTEGER, rate REAL);"
-              "CREATE TABLE IF NOT EXISTS rate_samples (minute INTEGER NOT NULL, pid INTEGER NOT NULL, rate REAL, PRIMARY KEY (minute, pid));"));
+              "CREATE TABLE IF NOT EXISTS rate_samples (minute INTEGER NOT NULL, pid INTEGER NOT NULL, rate REAL, PRIMARY KEY (minute, pid));"
+              "CREATE TABLE IF NOT EXISTS storing (pid INTEGER PRIMARY KEY, started_ns INTEGER);"));
   GB_CHECK(q->add_queued_time());
   return q;
 }

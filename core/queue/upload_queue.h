@@ -57,6 +57,12 @@ struct RateSample {
   double rate = 0;        // bytes per second, summed over the uploads of that minute
 };
 inline constexpr int64_t kRateHistorySeconds = 24 * 3600;
+// The marks of runs that store packs (storing_run.h): whether one ended
+// before indexing what it stored, so its packs wait to be adopted.
+struct StoringMarks {
+  bool interrupted = false;
+  std::vector<int64_t> dead;  // marks of processes that are gone (not this one's)
+};
 
 class UploadQueue {
  public:
@@ -89,6 +95,11 @@ class UploadQueue {
   Result<std::vector<LiveUpload>> live_uploads();
   // The samples of the minutes since `since_ns`, oldest first.
   Result<std::vector<RateSample>> rate_history(int64_t since_ns);
+
+  // Marks of runs storing packs (see StoringRun): mark this process and say
+  // which earlier runs never finished; remove marks.
+  Result<StoringMarks> mark_storing();
+  Status unmark_storing(const std::vector<int64_t>& pids);
 
  private:
   explicit UploadQueue(sqlite3* db) : db_(db) {}

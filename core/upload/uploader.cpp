@@ -12,6 +12,7 @@
 #include "core/backup/staging_area.h"
 #include "core/common/clock.h"
 #include "core/content/packer.h"
+#include "core/queue/storing_run.h"
 #include "core/scan/scanner.h"
 
 namespace gb {
@@ -73,8 +74,11 @@ class Ticker {
 Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const UploadOptions& options, UploadProgress& progress) {
   UploadResult result;
   repo.prepare_to_store();
+  // data/ is listed for packs a killed run stored only when a run was
+  // interrupted (storing_run.h).
+  GB_ASSIGN(StoringRun storing, StoringRun::begin(&queue));
   if (options.adopt_unindexed) {
-    GB_ASSIGN(result.adopted_packs, repo.adopt_unindexed_packs());
+    GB_ASSIGN(result.adopted_packs, storing.adopt_interrupted(repo));
   }
   GB_ASSIGN(QueueStats before, queue.stats());
   progress.jobs_total = before.jobs;
@@ -209,6 +213,7 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
   }
   GB_CHECK(commit());
   GB_CHECK(packer.finish());
+  GB_CHECK(storing.finish());
   ticker.reset();
   tick();
   result.bytes_stored = packer.stored_bytes();

@@ -25,8 +25,9 @@ struct UploadOptions {
   // takes in a new prune plan and prune need not wait for it to end.
   std::chrono::seconds batch_interval{30};
   ReaderOptions reader;
-  // Adopt packs a killed run left unindexed first. A plain `backup` has just
-  // done so before its own run, and the listing is a full walk of data/.
+  // Adopt packs a killed run left unindexed first, when the queue's marks
+  // say a run was interrupted (storing_run.h). A plain `backup` has just
+  // done so before its own run.
   bool adopt_unindexed = true;
   // Bytes the link has taken so far (a rate limiter's released_bytes()), so
   // the progress follows what has gone out and not a pack buffered in memory

@@ -90,7 +90,15 @@ PROGRESS_METRICS = [
     ("nochange_noprogress_s", "no-change --no-progress s (tty)", "time"),
     ("nochange_rss_kb", "no-change RSS MiB", "rss"),
 ]
-METRIC_SETS = {"baseline": METRICS, "edits": EDITS_METRICS, "s3": S3_METRICS, "prune": PRUNE_METRICS, "progress": PROGRESS_METRICS}
+REQUESTS_METRICS = [
+    ("requests_first", "first backup requests", "count"),
+    ("requests_nochange_1x", "no-change requests (1x repo)", "count"),
+    ("requests_nochange_10x", "no-change requests (10x repo)", "count"),
+    ("nochange_1x_s", "no-change s (1x)", "time"),
+    ("nochange_10x_s", "no-change s (10x)", "time"),
+]
+METRIC_SETS = {"baseline": METRICS, "edits": EDITS_METRICS, "s3": S3_METRICS, "prune": PRUNE_METRICS, "progress": PROGRESS_METRICS,
+               "requests": REQUESTS_METRICS}
 
 # ratio columns of a metric set: (title, GridBackup key, peer key); the
 # baseline's compare each metric with itself
@@ -109,6 +117,10 @@ RATIOS = {
         ("repo after", "repo_bytes", "repo_bytes"),
     ],
     "progress": [("no-change s (tty)", "nochange_s", "nochange_s")],
+    "requests": [
+        ("no-change requests (1x)", "requests_nochange_1x", "requests_nochange_1x"),
+        ("no-change requests (10x)", "requests_nochange_10x", "requests_nochange_10x"),
+    ],
     # throughput ratios: higher is better
     "s3": [(t, k, k) for k, t, kind in S3_METRICS if kind == "rate"],
 }

@@ -234,3 +234,45 @@ TEST_CASE("upload queue: a rate sample a minute per upload, the last day's kept"
   CHECK((*h)[0].minute_ns == now - minute);
   CHECK((*h)[1].rate == doctest::Approx(10));
 }
+
+TEST_CASE("upload queue: storing marks say when a run ended before indexing what it stored") {
+  test::ScratchDir dir;
+  auto q = UploadQueue::open(dir.path + "/queue.db");
+  REQUIRE(q);
+  const int64_t me = ::getpid();
+  // A queue without marks may be an older version's, whose run was killed: once interrupted.
+  auto first = (*q)->mark_storing();
+  REQUIRE(first);
+  CHECK(first->interrupted);
+  CHECK(first->dead.empty());
+  REQUIRE((*q)->unmark_storing({me}));
+  auto clean = (*q)->mark_storing();
+  REQUIRE(clean);
+  CHECK_FALSE(clean->interrupted);
+  REQUIRE((*q)->unmark_storing({me}));
+  // A run killed while storing: its process is gone, its mark stays.
+  pid_t child = ::fork();
+  if (child == 0) {
+    auto cq = UploadQueue::open(dir.path + "/queue.db");
+    ::_exit(cq && (*cq)->mark_storing() ? 0 : 1);
+  }
+  REQUIRE(child > 0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  REQUIRE(WEXITSTATUS(status) == 0);
+  auto after_kill = (*q)->mark_storing();
+  REQUIRE(after_kill);
+  CHECK(after_kill->interrupted);
+  REQUIRE(after_kill->dead.size() == 1);
+  CHECK(after_kill->dead[0] == child);
+  // Adopted: the dead mark goes; this run's own stays until it finishes.
+  REQUIRE((*q)->unmark_storing(after_kill->dead));
+  // This process's own mark left from an earlier run (an error exit of a job
+  // the service ran in-process): interrupted, but not a mark to remove.
+  auto again = (*q)->mark_storing();
+  REQUIRE(again);
+  CHECK(again->interrupted);
+  CHECK(again->dead.empty());
+  REQUIRE((*q)->unmark_storing({me}));
+  CHECK_FALSE((*q)->mark_storing()->interrupted);
+}
