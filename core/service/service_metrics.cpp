@@ -60,7 +60,8 @@ std::string prometheus_text(const ServiceMetrics& m) {
   if (m.oldest_queued_ns)
     e.gauge("gridbackup_queue_oldest_timestamp_seconds", "When the oldest file in the upload queue was queued (Unix time).",
             seconds(*m.oldest_queued_ns));
-  e.gauge("gridbackup_upload_paused", "1 while uploads are paused (battery, the upload-limit schedule), else 0.", m.upload_paused ? "1" : "0");
+  e.gauge("gridbackup_upload_paused", "1 while uploads are paused (battery, a metered connection, the upload-limit schedule, service pause), else 0.",
+          m.upload_paused ? "1" : "0");
   e.gauge("gridbackup_repository_up", "1 when the last probe read the repository's config, else 0.", m.repository_up ? "1" : "0");
   std::vector<std::pair<std::string, std::string>> runs, codes;
   for (const auto& [job, run] : m.jobs) {
