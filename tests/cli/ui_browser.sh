@@ -11,7 +11,8 @@
 # timeline has one mark per snapshot; the dashboard shows the queue and a
 # bar a minute of the upload rate, as status --json; with a service running
 # on its state dir, its health and last upkeep (as service status --json),
-# and Pause, Resume and Back up now reach it. Requests without
+# and Pause, Resume and Back up now reach it; on a grid with a member down,
+# the dashboard lists the members as grid status --json. Requests without
 # the token (or a POST with only the cookie) get 403 (checked with urllib
 # too), the page's JSON (snapshots, versions, status, find, diff, the restore
 # job's result) equals the CLI's --json, and a non-loopback --listen
@@ -63,10 +64,30 @@ token=${url##*token=}
 [ "$(stat -c %a "$GRIDBACKUP_STATE_DIR/ui-token")" = 600 ] || fail "ui-token is not 0600"
 grep -q "$(cut -c1-20 "$CAP")" "$W/ui.out" "$W/ui.err" && fail "the cap appears in ui's output"
 
+# A second page on a 3-of-5 grid with member m4 down (its own state dir):
+# the dashboard's grid members as grid status --json says.
+source "$GB_TESTS/tools/grid_lib.sh"
+"$GB" init --repo "$(grid_url)" --cap-file "$W/grid.cap" --quiet > /dev/null
+take_down 4
+GRIDBACKUP_STATE_DIR=$W/grid-state "$GB" --cap-file "$W/grid.cap" ui > "$W/grid-ui.out" 2> "$W/grid-ui.err" &
+grid_ui_pid=$!
+trap 'kill "$ui_pid" "$grid_ui_pid" 2> /dev/null; rm -rf "$W"' EXIT
+for _ in $(seq 100); do
+  grep -q '^http://127.0.0.1:[0-9]*/?token=[0-9a-f]\{32\}$' "$W/grid-ui.out" && break
+  kill -0 "$grid_ui_pid" 2> /dev/null || { cat "$W/grid-ui.err"; fail "the grid's gridbackup ui ended before it listened"; }
+  sleep 0.1
+done
+grid_page=$(head -1 "$W/grid-ui.out")
+# After the ui opened it (its lock object, short of m4's share, is recorded as under-replicated).
+rc=0
+"$GB" --cap-file "$W/grid.cap" grid status --json > "$W/grid.json" || rc=$?
+[ "$rc" = 3 ] || fail "grid status with m4 down: exit $rc, not 3"
+
 artifacts=$(dirname "$GB")
 timeout 60 /usr/bin/python3 "$GB_TESTS/tools/ui_browser.py" --url "$url" --file "$W/tree/docs/notes/plan.txt" --old "$W/old-plan.txt" \
   --snapshots "$W/snapshots.json" --versions "$W/versions.json" --cap "$CAP" --work "$W/browser" --artifacts "$artifacts" \
-  --restored "$W/restored" --job "$W/job.json" --find "$W/find.json" --diff "$W/diff.json" --status "$W/status.json" ||
+  --restored "$W/restored" --job "$W/job.json" --find "$W/find.json" --diff "$W/diff.json" --status "$W/status.json" \
+  --grid-page "$grid_page" --grid "$W/grid.json" ||
   { cat "$W/ui.err"; fail "the browser test failed"; }
 # The job as docs/JSON.md says ("ui job"); its result is restore --json's object.
 /usr/bin/python3 "$GB_TESTS/tools/json_shapes.py" "$GB_TESTS/../docs/JSON.md" "ui job=$W/job.json" "restore=$W/job.json.result" ||
@@ -79,7 +100,7 @@ echo "the service's own tree" > "$W/svc-src/a"
 "$GB" --cap-file "$CAP" service run --no-agent --state-dir "$GRIDBACKUP_STATE_DIR" --full-scan-interval 1h --power-supply-root "$W/none" \
   "$W/svc-src" > "$W/service.log" 2>&1 &
 service_pid=$!
-trap 'kill "$ui_pid" "$service_pid" 2> /dev/null; rm -rf "$W"' EXIT
+trap 'kill "$ui_pid" "$grid_ui_pid" "$service_pid" 2> /dev/null; rm -rf "$W"' EXIT
 timeout 60 /usr/bin/python3 "$GB_TESTS/tools/ui_service.py" --url "$url" --gb "$GB" --cap "$CAP" --state "$GRIDBACKUP_STATE_DIR" --src "$W/svc-src" \
   --work "$W/browser" --artifacts "$artifacts" || { cat "$W/ui.err" "$W/service.log"; fail "the service part of the browser test failed"; }
 kill -0 "$ui_pid" 2> /dev/null || { cat "$W/ui.err"; fail "gridbackup ui died during the test"; }

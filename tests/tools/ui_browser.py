@@ -24,7 +24,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ap = argparse.ArgumentParser()
-for name in ("url", "file", "old", "snapshots", "versions", "cap", "work", "artifacts", "restored", "job", "find", "diff", "status"):
+for name in ("url", "file", "old", "snapshots", "versions", "cap", "work", "artifacts", "restored", "job", "find", "diff", "status", "grid-page", "grid"):
     ap.add_argument("--" + name, required=True)
 a = ap.parse_args()
 base = a.url.split("/?token=")[0]
@@ -260,6 +260,20 @@ try:
         fail(f"the timeline's marks are not in time order: {xs}")
     driver.save_screenshot(os.path.join(a.artifacts, "ui-timeline.png"))
     print(f"ok: the timeline of {host} has one mark per snapshot, oldest left")
+
+    # A grid's page: its members and their state as grid status --json says (m4 down).
+    grid = json.load(open(a.grid))
+    grid_base, grid_token = a.grid_page.split("/?token=")
+    with urllib.request.urlopen(urllib.request.Request(grid_base + "/api/grid", headers={"X-GridBackup-Token": grid_token}), timeout=10) as r:
+        if json.loads(r.read()) != grid:
+            fail("the grid page's /api/grid differs from grid status --json")
+    driver.get(a.grid_page)
+    wait.until(EC.presence_of_element_located((By.ID, "grid-members")))
+    rows = [(r.get_attribute("data-member"), r.get_attribute("data-reachable")) for r in driver.find_elements(By.CSS_SELECTOR, "#grid-members tr[data-member]")]
+    if rows != [(m["id"], str(m["reachable"]).lower()) for m in grid["members"]] or ("m4", "false") not in rows:
+        fail(f"the grid's members on the dashboard are {rows}, not grid status --json's {grid['members']}")
+    driver.save_screenshot(os.path.join(a.artifacts, "ui-grid.png"))
+    print(f"ok: the grid's dashboard lists its {len(rows)} members, m4 down, as grid status --json")
     print(f"browser part took {time.time() - started:.1f} s")
 finally:
     driver.quit()
