@@ -372,7 +372,10 @@ Status SftpBackend::put_once(const std::string& name, ByteView data) {
         t.upload.data = data;
         t.upload.attach(h);
         curl_easy_setopt(h, CURLOPT_FTP_CREATE_MISSING_DIRS, static_cast<long>(CURLFTP_CREATE_DIR));
-        curl_easy_setopt(h, CURLOPT_NEW_FILE_PERMS, 0600L);
+        // Read-only from the start: an account the server denies setstat
+        // (docs/STORAGE.md, "Storage that refuses deletes") can then not open
+        // a stored object for writing either, so it cannot overwrite one.
+        curl_easy_setopt(h, CURLOPT_NEW_FILE_PERMS, 0400L);
         t.postquote = curl_slist_append(t.postquote, rename.c_str());
         curl_easy_setopt(h, CURLOPT_POSTQUOTE, t.postquote);
       },
@@ -387,9 +390,13 @@ Status SftpBackend::put_once(const std::string& name, ByteView data) {
   mkdirs.push_back(rename);
   std::string root = path_of("") + "/";
   if (commands(root, mkdirs, "rename")) return {};
-  auto replaced = commands(root, {"*rm " + remote(name), rename}, "rename");
+  // The object exists: replacing it takes a delete first, which an account
+  // that may not delete (a backup host's) is refused.
+  auto replaced = commands(root, {"rm " + remote(name)}, "remove");
+  if (replaced) replaced = commands(root, {rename}, "rename");
   if (replaced) return {};
   (void)commands(root, {"*rm " + remote(tmp)}, "cleanup");
+  if (auto info = stat(name); info && replaced.error().kind == ErrorKind::Permanent) return refused_delete(name, "replace");
   return replaced.error();
 }
 
@@ -435,7 +442,19 @@ Status SftpBackend::remove(const std::string& name) {
   if (removed) return {};
   auto info = stat(name);
   if (!info && info.error().kind == ErrorKind::NotFound) return {};  // already gone
+  if (info && removed.error().kind == ErrorKind::Permanent) return refused_delete(name, "delete");
   return removed.error();
+}
+
+// An rm the server refused while the object is still there: the account may
+// not delete (a backup host's, docs/STORAGE.md "Storage that refuses
+// deletes"); libcurl does not pass on the server's reason, so say what it most likely is.
+Error SftpBackend::refused_delete(const std::string& name, const std::string& verb) const {
+  return make_error(ErrorKind::Permanent, fmt::format("cannot {} {} on {}: the server refused to delete it (an account that may not delete, "
+                                                      "as docs/STORAGE.md sets up for backup hosts? prune with one that may)",
+                                                      verb, name, config_.authority))
+      .because(Cause::Permission)
+      .about_object(name);
 }
 
 }  // namespace gb

@@ -86,6 +86,8 @@ class SftpBackend final : public Backend {
   std::string path_of(const std::string& name) const { return name.empty() ? config_.root : config_.root + "/" + name; }
   std::string remote(const std::string& name) const;  // a quoted path for a command
   Status put_once(const std::string& name, ByteView data);
+  // "cannot VERB NAME: the server refused to delete it ...", for an account that may not delete.
+  Error refused_delete(const std::string& name, const std::string& verb) const;
   Result<std::vector<TreeEntry>> read_dir(const std::string& name);
 
   std::string url_;

@@ -45,7 +45,8 @@ step "the directory is a file:// repository too"
 "$probe" put "$url" data/ab/abcdef 100000
 "$probe" check "file://$t/repo" data/ab/abcdef 100000
 [ -z "$(ls -A "$t/repo/tmp")" ] || fail "temporary uploads were left in tmp/"
-[ "$(stat -c %a "$t/repo/data/ab/abcdef")" = 600 ] || fail "objects should be stored with mode 600"
+# Read-only from creation, so an account denied setstat cannot overwrite one (docs/STORAGE.md, "Storage that refuses deletes").
+[ "$(stat -c %a "$t/repo/data/ab/abcdef")" = 400 ] || fail "objects should be stored with mode 400"
 
 step "unknown host key: refused, with the fingerprint"
 fp=$(ssh-keygen -lf "$t/host_key.pub" | cut -d' ' -f2)
