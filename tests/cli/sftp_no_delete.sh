@@ -7,7 +7,8 @@
 # - backups through the restricted key work and restore byte-exact;
 # - forget --prune through it fails with one sentence naming the refused
 #   delete, and no object on the server is gone;
-# - the sftp client with the restricted key cannot rm an object either;
+# - the sftp client with the restricted key cannot rm an object either, nor
+#   rename garbage onto one;
 # - prune through the full key then deletes what the forget left unneeded.
 # Exit 77 (skip) only when sshd cannot be installed or started here.
 source "$GB_TESTS/tools/cli_lib.sh"
@@ -62,6 +63,16 @@ sftp -q -b - -i "$HOME/.ssh/backup_host" -o IdentitiesOnly=yes -o UserKnownHosts
 grep -qi "permission denied" "$W/sftp.out" || fail "rm was not refused as 'Permission denied': $(cat "$W/sftp.out")"
 [ -f "$victim" ] || fail "$victim was deleted"
 pass "rm of $(basename "$victim") refused: $(grep -i 'denied' "$W/sftp.out" | head -1)"
+# Nor can it overwrite one by renaming garbage onto it (the client tries posix-rename, then the server's plain rename).
+sum=$(sha256sum < "$victim")
+head -c 1000 /dev/urandom > "$W/garbage"
+rc=0
+sftp -q -b - -i "$HOME/.ssh/backup_host" -o IdentitiesOnly=yes -o UserKnownHostsFile="$HOME/.ssh/known_hosts" -P "$SSHD_PORT" \
+  "$(id -un)@127.0.0.1" > "$W/sftp2.out" 2>&1 <<< "put $W/garbage $SERVER_DIR/tmp/garbage
+rename $SERVER_DIR/tmp/garbage $victim" || rc=$?
+[ "$rc" != 0 ] || fail "renaming garbage onto an object through the restricted key succeeded: $(cat "$W/sftp2.out")"
+[ "$(sha256sum < "$victim")" = "$sum" ] || fail "$victim was overwritten by a rename"
+pass "renaming garbage onto an object refused: $(grep -iE 'denied|failure' "$W/sftp2.out" | head -1)"
 
 step "prune through the full account"
 gb unlock --quiet > /dev/null || fail "unlock through the full account"   # the restricted runs could not remove their locks
