@@ -12,7 +12,7 @@ per scenario; writes everything to JSON_OUT.  Exit status 0.
 
 A scenario picks its columns with `scen_info metrics NAME` (METRIC_SETS; default
 baseline) and its goals with `scen_info goals issueN` (issue2: baseline,
-issue3: edits, issue5: s3, issue8: prune -- ratios only, issue14: progress). `scen_info note TEXT` is printed under the title.
+issue3: edits, issue5: s3, issue8: prune -- ratios only, issue14: progress, issue15: service). `scen_info note TEXT` is printed under the title.
 """
 
 import json
@@ -97,8 +97,24 @@ REQUESTS_METRICS = [
     ("nochange_1x_s", "no-change s (1x)", "time"),
     ("nochange_10x_s", "no-change s (10x)", "time"),
 ]
+# scenario `service` (issue 15): the service with its agent over many files;
+# CPU of one core and peak RSS (VmHWM, reset when the idle time starts) of
+# the service and its agent together while nothing changes, then the commit
+# time of narrow slices of 1,000 changed files as the service logs it.
+SERVICE_METRICS = [
+    ("setup_s", "setup s (snapshot, upload, upkeep, audit)", "time"),
+    ("first_snapshot_s", "first snapshot s", "time"),
+    ("idle_cpu_pct", "idle CPU %", "pct"),
+    ("idle_service_cpu_pct", "of it service %", "pct"),
+    ("idle_hwm_kb", "idle peak RSS MiB", "rss"),
+    ("idle_service_hwm_kb", "of it service MiB", "rss"),
+    ("idle_rss_kb", "RSS at end MiB", "rss"),
+    ("idle_snapshots", "idle snapshots", "count"),
+    ("commit_s", "commit s (median)", "time"),
+    ("commit_max_s", "commit s (max)", "time"),
+]
 METRIC_SETS = {"baseline": METRICS, "edits": EDITS_METRICS, "s3": S3_METRICS, "prune": PRUNE_METRICS, "progress": PROGRESS_METRICS,
-               "requests": REQUESTS_METRICS}
+               "requests": REQUESTS_METRICS, "service": SERVICE_METRICS}
 
 # ratio columns of a metric set: (title, GridBackup key, peer key); the
 # baseline's compare each metric with itself
@@ -121,6 +137,7 @@ RATIOS = {
         ("no-change requests (1x)", "requests_nochange_1x", "requests_nochange_1x"),
         ("no-change requests (10x)", "requests_nochange_10x", "requests_nochange_10x"),
     ],
+    "service": [("commit s", "commit_s", "commit_s")],   # no peer runs the scenario: no rows
     # throughput ratios: higher is better
     "s3": [(t, k, k) for k, t, kind in S3_METRICS if kind == "rate"],
 }
@@ -147,6 +164,8 @@ def fmt(key, v, kind=None):
         return "-"
     if not isinstance(v, (int, float)):
         return str(v)
+    if kind == "pct":
+        return f"{v:.3f}"
     if kind == "kib":
         return f"{v / 1024:.1f}"
     if kind == "rate" or key.endswith("_mibps"):
@@ -409,6 +428,26 @@ def main():
             print("Issue 8 (no threshold set; lower is better):")
             for gl in goals:
                 print(f"    {gl['goal']:<34} {gl['verdict']}")
+
+        # `scen_info goals issue15` (scenario service): idle < 1% of one core
+        # and < 100 MiB RSS; the commit time is compared by hand with
+        # scripts/bench-agent's figure (no peer runs here)
+        if info.get("goals") == "issue15":
+            for key, text, limit, shown in (("idle_cpu_pct", "idle CPU < 1% of one core", 1.0, lambda v: f"{v:.3f} %"),
+                                            ("idle_hwm_kb", "idle peak RSS < 100 MiB (service + agent)", 100 * 1024,
+                                             lambda v: f"{v / 1024:.1f} MiB")):
+                gv = g.get(key)
+                if not isinstance(gv, (int, float)):
+                    holds, verdict = None, f"UNKNOWN (GridBackup {g.get('status', 'not run')})"
+                else:
+                    holds = gv < limit
+                    verdict = f"{'HOLDS' if holds else 'FAILS'}  ({shown(gv)})"
+                goals.append({"goal": text, "metric": key, "peer": None, "limit": limit, "strict": True, "holds": holds,
+                              "verdict": verdict})
+            print()
+            print("Goals (issue 15):")
+            for gl in goals:
+                print(f"    {gl['goal']:<45} {gl['verdict']}")
 
         bad = [t for t, r in tools.items()
                if str(r.get("verify", "")).startswith("MISMATCH") or str(r.get("verify_oldest", "")).startswith("MISMATCH")]
