@@ -122,6 +122,13 @@ int main(int argc, char** argv) {
   // Keeping such blocks in the heap lets them be reused.
   ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
   ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  // One arena for every thread: with the heap kept, each thread's own arena
+  // (glibc makes up to 8 per core) holds on to the blocks it once had, and a
+  // segment allocated by the reader and freed by a packer worker goes back to
+  // the reader's, so peak RSS was the sum of every arena's high-water mark
+  // (issue 19: 122 -> ~95 MiB for a first backup, 88 -> 62 MiB for a restore).
+  // Our threads make few, large allocations: one lock costs nothing measurable.
+  ::mallopt(M_ARENA_MAX, 1);
   try {
     auto cl = parse_command_line(kCommands, argc, argv);
     if (!cl) return report_error(cl.error());

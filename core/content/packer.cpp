@@ -6,6 +6,10 @@
 #include "core/crypto/sha256.h"
 
 namespace gb {
+namespace {
+// The sealed pack header and its trailer: a few bytes per blob.
+constexpr size_t kHeaderRoom = 256 << 10;
+}  // namespace
 
 Packer::Packer(Backend& backend, const RepositoryKeys& keys, PackCallbacks packs, PackerOptions options)
     : backend_(backend), keys_(keys), packs_(std::move(packs)), options_(options) {
@@ -54,8 +58,15 @@ void Packer::worker() {
       std::lock_guard lock(mu_);
       queued_bytes_ -= job.data.size();
       has_room_.notify_all();
-      // Room for a full pack plus its header up front: growth by doubling would cost twice the memory.
-      if (current_.bytes.empty()) current_.bytes.reserve(options_.pack_target + (4 << 20));
+      // Room for a full pack plus its header up front: growth by doubling would
+      // cost twice the memory. The buffer of the last pack stored is reused:
+      // its pages are already in, and the heap does not fragment around a new one.
+      if (current_.bytes.capacity() == 0 && !spare_.empty()) {
+        current_.bytes = std::move(spare_.back());
+        spare_.pop_back();
+      }
+      const size_t need = std::max(current_.bytes.size() + box.size(), options_.pack_target) + kHeaderRoom;
+      if (current_.bytes.capacity() < need) current_.bytes.reserve(std::max(need, options_.pack_target + kHeaderRoom + (1 << 20)));
       current_.blobs.push_back(
           PackedBlob{job.type, job.hash, current_.bytes.size(), static_cast<uint32_t>(box.size()), static_cast<uint32_t>(job.data.size())});
       current_.bytes.insert(current_.bytes.end(), box.begin(), box.end());
@@ -74,6 +85,8 @@ void Packer::store_pack(OpenPack pack) {
   auto sealed = seal_envelope(keys_.metadata, EnvelopeKind::PackHeader, encode_pack_header(pack.blobs));
   if (!sealed) return fail(sealed.error());
   Bytes& header = *sealed;
+  // A pack of many tiny blobs has a header larger than kHeaderRoom: grow once, exactly.
+  if (pack.bytes.capacity() < pack.bytes.size() + header.size() + 8) pack.bytes.reserve(pack.bytes.size() + header.size() + 8);
   pack.bytes.insert(pack.bytes.end(), header.begin(), header.end());
   uint32_t len = static_cast<uint32_t>(header.size());
   for (int i = 0; i < 4; ++i) pack.bytes.push_back(static_cast<uint8_t>(len >> (8 * i)));
@@ -84,6 +97,10 @@ void Packer::store_pack(OpenPack pack) {
   std::lock_guard lock(mu_);
   stored_bytes_ += pack.bytes.size();
   for (const auto& b : pack.blobs) in_flight_.erase(b.hash);
+  if (spare_.empty()) {
+    pack.bytes.clear();
+    spare_.push_back(std::move(pack.bytes));
+  }
 }
 
 void Packer::fail(Error e) {

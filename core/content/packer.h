@@ -32,7 +32,9 @@ struct PackCallbacks {
 struct PackerOptions {
   int workers = 2;
   size_t pack_target = 16 << 20;
-  size_t max_queued_bytes = 16 << 20;
+  // Plaintext waiting for a worker: a few segments keep two workers busy;
+  // more only raises peak memory (issue 19).
+  size_t max_queued_bytes = 4 << 20;
   int compression_level = 3;
 };
 
@@ -89,6 +91,7 @@ class Packer {
   bool closing_ = false;
   std::unordered_set<Hash, HashHasher> in_flight_;
   OpenPack current_;
+  std::vector<Bytes> spare_;  // at most one emptied pack buffer, for the next pack
   std::optional<Error> error_;
   uint64_t stored_bytes_ = 0;
   uint64_t plain_added_ = 0, plain_packed_ = 0, sealed_packed_ = 0;

@@ -3,7 +3,7 @@
 namespace gb {
 
 namespace {
-constexpr size_t kMaxQueued = 8;  // segments: bounds the memory to a few MiB
+constexpr size_t kMaxQueued = 4;  // segments: bounds the memory to a few MiB (more only waits: the signer is the slower side)
 }
 
 AsyncSigner::AsyncSigner(uint64_t file_size) : builder_(file_size), thread_([this] { run(); }) {}

@@ -754,8 +754,9 @@ class Restorer {
     Hash content;
   };
   std::vector<ToVerify> to_verify_;
-  static constexpr uint64_t kMaxInFlight = 64 << 20;
-  static constexpr size_t kSegmentWindow = 16;
+  // Enough to keep the pool and the writer busy; peak RSS follows it (issue 19).
+  static constexpr uint64_t kMaxInFlight = 32 << 20;
+  static constexpr size_t kSegmentWindow = 8;
   std::deque<PendingFile> pending_;
   std::vector<BlobRequest> batch_;
   uint64_t batch_bytes_ = 0;
