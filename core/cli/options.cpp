@@ -1,6 +1,7 @@
 #include "core/cli/options.h"
 
 #include "core/scan/exclude_rules.h"
+#include "core/storage/object_cache.h"
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -242,6 +243,13 @@ Result<std::unique_ptr<Repository>> open_repository_at(const CommandLine& cl, co
     }
   }
   if (!repo) return repo;
+  // Snapshot and index objects come from this machine's copies when it has
+  // them (requests independent of how many there are); verify and repair
+  // check what the storage holds, so they read it.
+  if (cl.command != "verify" && cl.command != "repair" && cl.command != "grid") {
+    std::string cache = local_state(cl).object_cache_dir(**repo);
+    (*repo)->wrap_backend([&](std::unique_ptr<Backend> inner) { return std::make_unique<ObjectCacheBackend>(std::move(inner), cache); });
+  }
   GB_ASSIGN(std::string note, (*repo)->lock_shared(cl.command, host_name(cl), stores));
   if (!note.empty()) std::fprintf(stderr, "gridbackup: note: %s\n", note.c_str());
   if (load_index) GB_CHECK((*repo)->load_index());

@@ -64,6 +64,9 @@ class Repository {
   bool index_loaded() const { return index_loaded_; }
 
   Backend& backend() { return *backend_; }
+  // Puts a decorator around the backend (the object cache, core/storage/
+  // object_cache.h); called right after open, before anything holds the backend.
+  void wrap_backend(const std::function<std::unique_ptr<Backend>(std::unique_ptr<Backend>)>& wrap) { backend_ = wrap(std::move(backend_)); }
   // Where new objects are written: the backend, or a decorator of it (a rate limit).
   Backend& upload_backend() { return upload_backend_ ? *upload_backend_ : *backend_; }
   void set_upload_backend(Backend* b) { upload_backend_ = b; }

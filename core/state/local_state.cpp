@@ -100,6 +100,8 @@ Result<std::unique_ptr<UploadQueue>> LocalState::open_queue(const Repository& re
 
 std::string LocalState::staging_dir(const Repository& repo) const { return repository_dir(repo) + "/staging"; }
 
+std::string LocalState::object_cache_dir(const Repository& repo) const { return repository_dir(repo) + "/objects"; }
+
 Result<std::unique_ptr<ViewCache>> LocalState::open_view_cache(const Repository& repo, const std::string& line_key) const {
   GB_ASSIGN(std::string dir, prepare_repository_dir(repo));
   GB_CHECK(make_private_dir(dir + "/views"));

@@ -12,6 +12,7 @@
 //   DIR/REPO/staging/             copies of files that would not hold still
 //   DIR/REPO/views/H.db           view caches, one per host and set of roots (a snapshot line)
 //   DIR/REPO/seen-objects         every snapshot and tombstone this machine saw
+//   DIR/REPO/objects/             copies of its snapshot and index objects (core/storage/object_cache.h)
 //   DIR/                          also prune's scratch for nameless temp files
 //
 // DIR is --state-dir, else $GRIDBACKUP_STATE_DIR, else
@@ -89,6 +90,7 @@ class LocalState {
   // Every view cache of every repository in this dir (the agent folds their logs).
   std::vector<std::string> view_cache_paths() const;
   std::string seen_objects_path(const Repository& repo) const;
+  std::string object_cache_dir(const Repository& repo) const;
   // Makes the dir and the repository's part private; returns the latter.
   Result<std::string> prepare_repository_dir(const Repository& repo) const;
 
