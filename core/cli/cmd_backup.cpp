@@ -160,7 +160,7 @@ int cmd_backup(const CommandLine& cl) {
     if (Status st = finish_journal(**journal, *result, cl.flag("quiet") || cl.flag("json")); !st) return report_error(st.error());
   }
   int upload_code = kExitOk;
-  if (opts.upload) upload_code = drain_queue(cl, *repo, **queue, *transfer, /*adopt_unindexed=*/false);
+  if (opts.upload) upload_code = drain_queue(cl, *repo, **queue, *transfer, UploadOptions::Adopt::Never);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const Snapshot& s = result->snapshot;
   const SnapshotStats& t = s.stats;

@@ -237,6 +237,7 @@ class Service {
     CommandLine c;
     c.command = command;
     c.stores = stores;
+    c.scheduled = true;
     for (const char* name : {"repo", "cap-file", "cap", "host"})
       if (auto v = cl_.value(name)) c.values[name] = {*v};
     c.values["state-dir"] = {state_.dir()};

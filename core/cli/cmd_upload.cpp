@@ -22,7 +22,11 @@ int cmd_upload(const CommandLine& cl) {
   auto limited = limit_uploads(*repo, *transfer);
   UploadResult done;
   double secs = 0;
-  int code = drain_queue(cl, *repo, **queue, *transfer, true, &done, &secs);
+  // Typed, it also re-indexes packs no index names (the repair verify and
+  // restore point at); the service's uploads, every minute, only after an
+  // interrupted run.
+  auto adopt = cl.scheduled ? UploadOptions::Adopt::AfterInterruptedRun : UploadOptions::Adopt::Always;
+  int code = drain_queue(cl, *repo, **queue, *transfer, adopt, &done, &secs);
   if (code != kExitOk) return code;
   auto left = (*queue)->stats();
   if (!left) return report_error(left.error());

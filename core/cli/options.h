@@ -31,6 +31,7 @@ struct CommandLine {
   std::set<std::string> from_config;                       // the options apply_config filled (not typed)
   int verbosity = 0;                                       // -v: 1, -vv: 2 (each command says what it adds)
   std::function<bool()> keep_going;                        // in-process callers (the service): false stops an upload at its next file
+  bool scheduled = false;                                  // run by the service's schedule, not typed
   bool flag(const std::string& name) const { return flags.count(name) > 0; }
   std::optional<std::string> value(const std::string& name) const;
   std::vector<std::string> all(const std::string& name) const;

@@ -22,13 +22,13 @@ std::unique_ptr<Backend> limit_uploads(Repository& repo, const TransferOptions& 
   return limited;
 }
 
-int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, const TransferOptions& transfer, bool adopt_unindexed,
+int drain_queue(const CommandLine& cl, Repository& repo, UploadQueue& queue, const TransferOptions& transfer, UploadOptions::Adopt adopt,
                 UploadResult* done, double* seconds) {
   UploadOptions opts;
   opts.command = cl.command;
   // Under --limit-upload, progress follows what the limit has let out.
   if (auto* limiter = dynamic_cast<RateLimitedBackend*>(&repo.upload_backend())) opts.bytes_out = [limiter] { return limiter->released_bytes(); };
-  opts.adopt_unindexed = adopt_unindexed;
+  opts.adopt = adopt;
   opts.workers = transfer.parallel;
   opts.batch_interval = std::chrono::seconds(transfer.commit_interval_seconds);
   opts.reader.max_delta_chain = transfer.max_delta_chain;

@@ -77,9 +77,9 @@ Result<StoringRun> StoringRun::begin(UploadQueue* queue) {
   return run;
 }
 
-Result<size_t> StoringRun::adopt_interrupted(Repository& repo) {
+Result<size_t> StoringRun::adopt_interrupted(Repository& repo, bool always) {
   repo.prepare_to_store();  // a distrusted index is not stored against, adoption or not
-  if (!interrupted_) return size_t{0};
+  if (!interrupted_ && !always) return size_t{0};
   GB_ASSIGN(size_t adopted, repo.adopt_unindexed_packs());
   interrupted_ = false;
   if (queue_) GB_CHECK(queue_->unmark_storing(dead_));

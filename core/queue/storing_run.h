@@ -29,7 +29,8 @@ class StoringRun {
   // Readies `repo` for storing (Repository::prepare_to_store) and adopts
   // what interrupted runs stored when there were any; the number of packs
   // adopted.
-  Result<size_t> adopt_interrupted(Repository& repo);
+  // `always`: adopt whatever no index names, interrupted run or not.
+  Result<size_t> adopt_interrupted(Repository& repo, bool always = false);
   // This run's packs are all indexed: its mark goes.
   Status finish();
 

@@ -77,8 +77,8 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
   // data/ is listed for packs a killed run stored only when a run was
   // interrupted (storing_run.h).
   GB_ASSIGN(StoringRun storing, StoringRun::begin(&queue));
-  if (options.adopt_unindexed) {
-    GB_ASSIGN(result.adopted_packs, storing.adopt_interrupted(repo));
+  if (options.adopt != UploadOptions::Adopt::Never) {
+    GB_ASSIGN(result.adopted_packs, storing.adopt_interrupted(repo, options.adopt == UploadOptions::Adopt::Always));
   }
   GB_ASSIGN(QueueStats before, queue.stats());
   progress.jobs_total = before.jobs;

@@ -25,10 +25,12 @@ struct UploadOptions {
   // takes in a new prune plan and prune need not wait for it to end.
   std::chrono::seconds batch_interval{30};
   ReaderOptions reader;
-  // Adopt packs a killed run left unindexed first, when the queue's marks
-  // say a run was interrupted (storing_run.h). A plain `backup` has just
-  // done so before its own run.
-  bool adopt_unindexed = true;
+  // Which packs no index names to adopt first: after an interrupted run
+  // (the queue's marks say so, storing_run.h), always (the `upload` a user
+  // types: the repair `verify` points at when an index object is missing),
+  // or none (a plain `backup` has just done so before its own run).
+  enum class Adopt { Never, AfterInterruptedRun, Always };
+  Adopt adopt = Adopt::AfterInterruptedRun;
   // Bytes the link has taken so far (a rate limiter's released_bytes()), so
   // the progress follows what has gone out and not a pack buffered in memory
   // waiting for the limit; none: the packs stored.

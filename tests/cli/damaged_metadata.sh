@@ -47,6 +47,17 @@ gb forget --keep-last 1 > /dev/null
 # The first object names only the forgotten snapshot's pack (its log and
 # content); the kept snapshot's log and content are in the second.
 flip "$REPO/index/$first_index"
+# This machine kept a copy of the object when it was whole (the object
+# cache): restore reads that copy, which still hashes to the object's name,
+# and meets no damage; verify reads the storage and names it.
+gb restore latest --target "$W/r4c" 2> "$W/r4c.err" > /dev/null || { cat "$W/r4c.err"; fail "restore fails with a damaged index object this machine has a copy of"; }
+cmp "$W/r4c$SRC/new" "$SRC/new" || fail "restore from the cached index restored wrong"
+grep -q "is damaged" "$W/r4c.err" && { cat "$W/r4c.err"; fail "restore read the damaged object instead of this machine's whole copy"; }
+gb verify > "$W/v4.txt" 2>&1 || true
+grep -q "index object index/${first_index:0:8}.* is damaged" "$W/v4.txt" || { cat "$W/v4.txt"; fail "verify does not name the damaged index object"; }
+pass "damaged index object with a whole local copy: restore uses the copy, verify names the damage"
+# Another machine, with no copies, meets the damage.
+rm -rf "$GRIDBACKUP_STATE_DIR"/*/objects
 gb snapshots > /dev/null 2> "$W/s2.err" || { cat "$W/s2.err"; fail "snapshots fails with a damaged index object"; }
 gb restore latest --target "$W/r4" 2> "$W/r4.err" > /dev/null || { cat "$W/r4.err"; fail "restore fails with a damaged index object it does not need"; }
 cmp "$W/r4$SRC/new" "$SRC/new" || fail "restore with a damaged index object restored wrong"
