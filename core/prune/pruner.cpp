@@ -25,6 +25,10 @@
 namespace gb {
 namespace {
 
+// A rewritten pack's live blobs are read in ranges of at most this many
+// bytes, one range spanning gaps under kRewriteGap (a range holds at least one blob).
+constexpr uint64_t kRewriteRead = 4u << 20, kRewriteGap = 256u << 10;
+
 std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20)); }
 
 // The pack ids stored under data/, with their stored sizes (what deleting one frees).
@@ -314,15 +318,29 @@ class Sweep {
     if (reach_.rebase.empty() && c_.rewrite.empty()) return {};
     Packer packer(v_.repo->upload_backend(), v_.repo->keys(), packs_into(fresh_), v_.repo->packer_options(options_.workers));
     for (const auto& [content, size] : reach_.rebase) GB_CHECK(rebase(packer, content, size));
-    for (const auto& [pack, blobs] : c_.rewrite) {
+    for (const auto& [pack, live] : c_.rewrite) {
       std::string name = pack_object_name(pack);
-      GB_ASSIGN(Bytes bytes, backend().get(name));
-      for (const auto& b : blobs) {
-        if (b.offset + b.length > bytes.size())
+      // The live blobs are read in ranged reads of at most kRewriteRead, not
+      // the whole pack at once: a pack is rewritten because most of it is
+      // unused, and its whole bytes beside the packer's two packs were the
+      // largest part of a prune's peak memory (issue 19).
+      std::vector<PackedBlob> blobs = live;
+      std::sort(blobs.begin(), blobs.end(), [](const PackedBlob& a, const PackedBlob& b) { return a.offset < b.offset; });
+      for (size_t i = 0; i < blobs.size();) {
+        uint64_t start = blobs[i].offset, end = start + blobs[i].length;
+        size_t j = i + 1;
+        while (j < blobs.size() && blobs[j].offset <= end + kRewriteGap && blobs[j].offset + blobs[j].length - start <= kRewriteRead)
+          end = std::max<uint64_t>(end, blobs[j].offset + blobs[j++].length);
+        auto bytes = backend().get_range(name, start, end - start);
+        if (!bytes && bytes.error().kind == ErrorKind::Corrupt)
           return make_error(ErrorKind::Corrupt, fmt::format("object {} is truncated", name)).about_object(name).because(Cause::MissingObject);
-        BlobLocation loc{0, b.type, b.offset, b.length, b.raw_length};
-        GB_ASSIGN(Bytes plain, v_.repo->open_packed_blob(name, loc, b.hash, ByteView(bytes).subspan(b.offset, b.length)));
-        packer.add(b.type, b.hash, std::move(plain));
+        if (!bytes) return bytes.error();
+        for (; i < j; ++i) {
+          const PackedBlob& b = blobs[i];
+          BlobLocation loc{0, b.type, b.offset, b.length, b.raw_length};
+          GB_ASSIGN(Bytes plain, v_.repo->open_packed_blob(name, loc, b.hash, ByteView(*bytes).subspan(b.offset - start, b.length)));
+          packer.add(b.type, b.hash, std::move(plain));
+        }
       }
       GB_CHECK(packer.status());
     }
@@ -362,7 +380,7 @@ class Sweep {
     IndexObject o;
     for (const auto& [name, obj] : v_.loaded.objects) o.supersedes.push_back(name);
     o.supersedes.insert(o.supersedes.end(), v_.loaded.superseded_present.begin(), v_.loaded.superseded_present.end());
-    for (auto& [pack, blobs] : c_.keep) o.packs.emplace_back(pack, blobs);
+    for (auto& [pack, blobs] : c_.keep) o.packs.emplace_back(pack, std::move(blobs));  // c_.keep is not read after this
     std::unordered_set<Hash, HashHasher> linked, signed_, delta;
     for (const auto& [name, obj] : v_.loaded.objects) {
       for (const auto& [content, segs] : obj.links) {
@@ -586,6 +604,10 @@ Result<PruneResult> run_prune(const RepositoryOpener& open, const PruneOptions& 
     say(fmt::format("mark: {} unused blob(s) ({}), {} unindexed pack(s), {} forgotten snapshot(s), {} version(s) to re-base", result.candidate_blobs,
                     mib(result.candidate_bytes), result.candidate_packs, result.candidate_snapshots, reach.rebase.size()));
     if (options.grace_seconds > 0) return result;
+    // The sweep reads the index and the views again (what changed since the
+    // mark counts): the mark's copies would only double its peak memory.
+    v = IndexView{};
+    reach = Reachability{};
     uint64_t rebased_before = result.rebased;
     Sweep sweep(open, options, std::move(plan), self, result);
     GB_CHECK(sweep.run());
