@@ -1,4 +1,4 @@
-// `gridbackup service run`: the always-on service (docs/SERVICE.md). One
+// `gridbackup service run`: the always-on service (README, "The always-on service"). One
 // process that keeps the change-journal agent running beside it and runs,
 // on a schedule, the very commands a person would type: backup (a narrow
 // slice when the journal holds changes, a full scan where there is no
@@ -43,6 +43,7 @@
 #include "core/cli/service_status_report.h"
 #include "core/cli/time_text.h"
 #include "core/common/clock.h"
+#include "core/common/number_text.h"
 #include "core/common/private_files.h"
 #include "core/fs/file_system.h"
 #include "core/journal/change_journal.h"
@@ -50,6 +51,7 @@
 #include "core/queue/upload_queue.h"
 #include "core/repository/repository.h"
 #include "core/service/control_socket.h"
+#include "core/service/grid_return.h"
 #include "core/service/metered_network.h"
 #include "core/service/power_supply.h"
 #include "core/service/service_control.h"
@@ -71,8 +73,11 @@ constexpr const char* kServiceUsage = R"(Usage: gridbackup service COMMAND [OPTI
               weekly; the contents of cache directories, those holding a
               CACHEDIR.TAG, left out unless --no-exclude-caches), uploads
               continuously by the --upload-limit schedule (paused on
-              battery and on a metered connection), and daily forget, weekly prune and a daily
-              verify. The schedule is kept in the state dir: a restart after
+              battery and on a metered connection), and daily forget,
+              weekly prune, a daily verify reading the next 1/--verify-days
+              of the packs (all in 30 days), and a grid repair when a member
+              that was down answers again. The schedule is kept in the state
+              dir: a restart after
               kill -9 resumes it. Without --user it is the system's service
               (state dir /var/lib/gridbackup unless --state-dir says). Under
               systemd (NOTIFY_SOCKET) it sends READY=1, a STATUS= line and
@@ -119,7 +124,7 @@ upload-limit entries: "WHEN = RATE", first match wins, none: unlimited.
   e.g. --upload-limit "Mon-Fri 08:00-23:00 = 1MiB/s" --upload-limit "* = unlimited"
 )";
 
-// The service's settings, defaults as docs/SERVICE.md lists them.
+// The service's settings, defaults as README ("The always-on service") lists them.
 struct ServiceSettings {
   std::vector<std::string> roots;
   bool run_agent = true;
@@ -134,6 +139,7 @@ struct ServiceSettings {
   int64_t forget_interval_ns = 86400LL * 1000000000;
   int64_t prune_interval_ns = 7LL * 86400 * 1000000000;
   int64_t verify_interval_ns = 86400LL * 1000000000;
+  int64_t verify_days = 30;  // each verify reads 1/N of the packs: all of them in N runs
   std::vector<std::string> keep = {"keep-hourly=24", "keep-daily=14", "keep-weekly=8", "keep-monthly=24"};
   UploadSchedule upload_limit;
   std::string power_supply_root = kLinuxPowerSupplyRoot;
@@ -155,6 +161,11 @@ Result<ServiceSettings> service_settings(const CommandLine& cl) {
   GB_ASSIGN(s.forget_interval_ns, interval_option(cl, "forget-interval", s.forget_interval_ns));
   GB_ASSIGN(s.prune_interval_ns, interval_option(cl, "prune-interval", s.prune_interval_ns));
   GB_ASSIGN(s.verify_interval_ns, interval_option(cl, "verify-interval", s.verify_interval_ns));
+  if (auto v = cl.value("verify-days")) {
+    auto n = parse_uint(*v, 10000);
+    if (!n || *n == 0) return make_error(ErrorKind::InvalidArgument, fmt::format("--verify-days wants a whole number from 1 to 10000, not '{}'", *v));
+    s.verify_days = static_cast<int64_t>(*n);
+  }
   GB_ASSIGN(s.upload_limit, UploadSchedule::parse(cl.all("upload-limit")));
   if (auto v = cl.value("power-supply-root")) s.power_supply_root = *v;
   if (auto v = cl.value("on-battery")) {
@@ -219,7 +230,8 @@ class Service {
       upload_if_due();
       run_if_due("forget", s_.forget_interval_ns, [&] { return forget(); });
       run_if_due("prune", s_.prune_interval_ns, [&] { return cmd_prune(sub("prune", true)); });
-      run_if_due("verify", s_.verify_interval_ns, [&] { return cmd_verify(sub("verify", false)); });
+      run_if_due("verify", s_.verify_interval_ns, [&] { return verify_slice(); });
+      grid_repair_if_due();
       std::this_thread::sleep_for(tick());
     }
   }
@@ -594,6 +606,45 @@ class Service {
     record(name, code, 0);
   }
 
+  // The daily verify reads a slice of the packs (--read-data-subset K/N,
+  // N = --verify-days, default 30), the next slice each run, so that all
+  // data is read in N runs; the slice to read next is kept in service.db,
+  // and a run that did not end clean reads the same slice again.
+  int verify_slice() {
+    auto stored = schedule_->value("verify_slice");
+    int64_t slice = stored && *stored ? std::atoll((*stored)->c_str()) : 1;
+    if (slice < 1 || slice > s_.verify_days) slice = 1;
+    CommandLine c = sub("verify", false);
+    c.values["read-data-subset"] = {fmt::format("{}/{}", slice, s_.verify_days)};
+    int code = cmd_verify(c);
+    if (code == kExitOk) (void)schedule_->set_value("verify_slice", std::to_string(slice % s_.verify_days + 1));
+    say(fmt::format("verify read slice {} of {} of the packs", slice, s_.verify_days));
+    return code;
+  }
+
+  // A grid member that was down answers again (the health thread's probe
+  // says so, core/service/grid_return.h): `grid repair` puts back the
+  // shares it missed. A user's pause holds it, as other upkeep.
+  void grid_repair_if_due() {
+    auto back = grid_members_returned(*schedule_);
+    if (!back) return say(back.error().message, kError);
+    if (back->empty() || control_->user_pause(now_ns())) return;
+    if (int64_t now = monotonic_ns(); now < next_grid_repair_ns_) return;  // a failed repair waits a minute
+    say(fmt::format("grid member{} {} answer{} again: grid repair", back->size() == 1 ? "" : "s", fmt::join(*back, ", "),
+                    back->size() == 1 ? "s" : ""));
+    CommandLine c = sub("grid", true);
+    c.args = {"repair"};
+    int code = as_job("grid repair", [&] { return cmd_grid(c); });
+    say(fmt::format("grid repair {}", code == kExitOk ? "done" : fmt::format("ended with exit code {}; tried again in a minute", code)),
+        code == kExitOk ? kInfo : kWarning);
+    record("grid-repair", code, 0);
+    if (code == kExitOk) {
+      if (Status st = grid_repair_done(*schedule_); !st) say(st.error().message, kError);
+    } else {
+      next_grid_repair_ns_ = monotonic_ns() + 60LL * 1000000000;
+    }
+  }
+
   // The control socket (service pause|resume|backup-now|upload-now): its
   // requests are kept in service.db; the loop reads them each tick. A
   // service already running with this state dir is not started twice.
@@ -654,6 +705,7 @@ class Service {
   std::unique_ptr<ServiceState> schedule_;
   std::unique_ptr<HealthMonitor> health_;
   int64_t next_agent_start_ns_ = 0;
+  int64_t next_grid_repair_ns_ = 0;
   std::atomic<pid_t> agent_pid_{0};  // the agent this service started (or adopted): stopped with it
   SystemdNotifier notifier_;
   // What the notify thread reads (status_line()).
@@ -723,7 +775,7 @@ int service_install_or_uninstall(const CommandLine& cl, bool install) {
       o.writes.push_back(absolute_normal(*d));
     }
     for (const char* name : {"host", "snapshot-interval", "full-scan-interval", "audit-interval", "forget-interval", "prune-interval",
-                             "verify-interval", "power-supply-root", "on-battery", "metered"})
+                             "verify-interval", "verify-days", "power-supply-root", "on-battery", "metered"})
       if (auto v = cl.value(name); v && !cl.from_config.count(name)) o.run_options.insert(o.run_options.end(), {std::string("--") + name, *v});
     for (const auto& limit : cl.all("upload-limit")) o.run_options.insert(o.run_options.end(), {"--upload-limit", limit});
     if (cl.flag("no-agent")) o.run_options.push_back("--no-agent");
@@ -806,7 +858,8 @@ void service_options(CommandOptions& o) {
   o.value("audit-interval", "DURATION", "run: an audit snapshot this often (default 7d)");
   o.value("forget-interval", "DURATION", "run: retention this often (default 1d; keep 24 hourly, 14 daily, 8 weekly, 24 monthly)");
   o.value("prune-interval", "DURATION", "run: prune this often (default 7d)");
-  o.value("verify-interval", "DURATION", "run: verify this often (default 1d)");
+  o.value("verify-interval", "DURATION", "run: verify this often (default 1d), each time reading the next slice of the packs");
+  o.value("verify-days", "N", "run, install: the packs are read in N slices, one a verify, so all data is read every N verifies (default 30)");
   o.value("upload-limit", "'WHEN = RATE'", "run: the bandwidth schedule, one entry each (repeatable; grammar below)");
   o.value("power-supply-root", "DIR", "run: where the power supplies are (default /sys/class/power_supply)");
   o.value("on-battery", "pause|upload", "run: what uploads do on battery (default pause)");

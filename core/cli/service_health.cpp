@@ -29,6 +29,7 @@
 #include "core/grid/share_store.h"
 #include "core/queue/upload_queue.h"
 #include "core/repository/repository.h"
+#include "core/service/grid_return.h"
 #include "core/service/service_metrics.h"
 #include "core/service/service_state.h"
 #include "core/ui/ui_server.h"
@@ -242,6 +243,9 @@ void HealthMonitor::loop() {
 void HealthMonitor::evaluate() {
   ServiceMetrics metrics;
   HealthInputs in = gather(metrics);
+  // Who is down, kept for the job loop's repair when one comes back (grid_return.h).
+  if (in.repository_reachable && in.grid_members > 0)
+    if (Status st = note_grid_members_down(*schedule_, in.grid_members_down); !st) log_(st.error().message, kLogError);
   Health health = evaluate_health(in, s_.thresholds);
   HealthRecord now = next_health_record(record_, health, in.now_ns);
   // service.db is written only when the health changed: a judgement a

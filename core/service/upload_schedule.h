@@ -1,4 +1,4 @@
-// The upload bandwidth schedule (`upload-limit`, docs/SERVICE.md): a list of
+// The upload bandwidth schedule (`upload-limit`, README: "The always-on service"): a list of
 // entries "WHEN = RATE", the first whose WHEN matches the local time wins,
 // and no match is unlimited.
 //

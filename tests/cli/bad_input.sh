@@ -136,6 +136,11 @@ expect_fail 12 "missing or truncated" gb restore latest --target "$W/trunc-resto
 rm -rf "$REPO"; cp -a "$W/repo-pristine" "$REPO"
 snap=$(find "$REPO/snapshots" -type f | head -1)
 printf 'garbage' >> "$snap"
+# This machine's whole copy (the object cache) still serves snapshots;
+# verify reads the storage and names the damage. Another machine, with no
+# copies, is told by snapshots too.
+expect_fail 12 "snapshot object snapshots/.* is damaged" gb verify
+rm -rf "$GRIDBACKUP_STATE_DIR"/*/objects
 expect_fail 12 "snapshot object snapshots/.* is damaged" gb snapshots
 
 # After all that, the pristine copy still verifies: failures never touched it.

@@ -12,7 +12,9 @@
 # a change of health; FAILING past twice --stale-after runs --on-failure
 # and ends the systemd STATUS= line.
 # A grid member down: WARNING naming it (the hook from the config file's
-# on-warning key). Bad options: one sentence.
+# on-warning key); back, the service runs grid repair by itself (a backup
+# while it was down left its objects on four members); the daily verify
+# reads slice 1, then 2, of --verify-days. Bad options: one sentence.
 source "$GB_TESTS/tools/cli_lib.sh"
 PROM() { /usr/bin/python3 "$GB_TESTS/tools/prometheus_text.py" "$@"; }
 /usr/bin/python3 -c 'import prometheus_client' 2> /dev/null ||
@@ -163,7 +165,7 @@ METRICS=$S3/metrics.prom
 # This time the hook comes from the config file's on-warning key.
 printf 'on-warning = "echo $GRIDBACKUP_HEALTH from the config file > %s"\n' "$W/config-hook.txt" > "$GRIDBACKUP_CONFIG"
 "$GB" --cap-file "$CAP" service run --no-agent --state-dir "$S3" --full-scan-interval 1h --health-interval 1s \
-  --power-supply-root "$W/none" "$W/src" > "$W/service.log" 2>&1 &
+  --verify-interval 2s --verify-days 3 --power-supply-root "$W/none" "$W/src" > "$W/service.log" 2>&1 &
 SERVICE_PID=$!
 PIDS+=("$SERVICE_PID")
 S=$S3
@@ -173,6 +175,17 @@ take_down 4
 until_true 10 health_is WARNING "grid members down: m4"
 until_true 5 metrics_show --expect 'gridbackup_health{level="warning"}=1' --expect gridbackup_grid_members_up=4 --expect gridbackup_repository_up=1
 until_true 5 grep -qx 'WARNING from the config file' "$W/config-hook.txt"
+# A backup while m4 is down stores its objects on four members only.
+echo "stored while m4 was down" > "$W/src/while-m4-down"
+"$GB" --cap-file "$CAP" backup --state-dir "$S3" "$W/src" --quiet --no-progress
 bring_back 4
 until_true 10 health_is OK
 pass "member m4 down: WARNING 'grid members down: m4', 4 of 5 up in the metrics, the config file's on-warning hook run; back: OK"
+until_true 30 grep -q 'grid repair done' "$W/service.log"
+holds 'grid member m4 answers again: grid repair' < "$W/service.log" || { cat "$W/service.log"; fail "the repair does not say why it runs"; }
+check_spread "after the service's grid repair"
+pass "m4 back: the service ran grid repair by itself, and every object has its 5 shares again"
+# The daily verify reads the next slice of the packs each run (here 3 slices, every 2 s).
+until_true 20 grep -q 'verify read slice 2 of 3' "$W/service.log"
+holds 'verify read slice 1 of 3' < "$W/service.log" || fail "the first verify did not read slice 1"
+pass "the service's verify reads slice 1 of 3 of the packs, then slice 2"
