@@ -53,6 +53,7 @@ change_tree() {
   local additive=
   [ "$(queued_files)" = 0 ] || additive=--additive
   echo "round $1: ${additive:-any changes}" >> "$W/rounds.log"
+  echo "== round $1" >> "$W/ops.log"
   /usr/bin/python3 "$GB_TESTS/tools/random_ops.py" "$ROOT" "$1" 25 $additive >> "$W/ops.log"
   head -c $((200000 + RANDOM * 20)) /dev/urandom > "$ROOT/large-$1"
   save_state
@@ -80,12 +81,22 @@ gb upload --state-dir "$S" --quiet || fail "upload after the rounds failed"
 [ "$(queued_files)" = 0 ] || fail "files still queued after an upload"
 pass "nothing queued"
 
+# explain_missing: what the rounds did to each file a restore found missing.
+explain_missing() {
+  local p
+  cat "$W/rounds.log" >&2
+  sed -n 's/^missing: [^/]*//p' "$W/restore.err" | while read -r p; do
+    echo "--- $p in the operations (ops.log) and the service's log:" >&2
+    grep -nF "${p#"$ROOT"}" "$W/ops.log" "$W/service.log" >&2 || true
+  done
+}
+
 step "every snapshot restores without an error into one of the saved states"
 gb snapshots --json | /usr/bin/python3 -c 'import json,sys; [print(s["id"]) for s in json.load(sys.stdin)]' > "$W/ids.txt"
 n=0
 while read -r id; do
   n=$((n + 1))
-  gb restore "$id" --target "$W/r" --quiet 2> "$W/restore.err" || { cat "$W/restore.err" >&2; fail "snapshot $n ($id) does not restore"; }
+  gb restore "$id" --target "$W/r" --quiet 2> "$W/restore.err" || { cat "$W/restore.err" >&2; explain_missing; fail "snapshot $n ($id) does not restore"; }
   d=$(/usr/bin/python3 "$GB_TESTS/tools/tree_digest.py" "$W/r$ROOT")
   holds -xF "$d" < "$W/states.txt" || fail "snapshot $n ($id) restores to a tree that was never there"
   rm -rf "$W/r"
