@@ -185,9 +185,13 @@ Result<UploadResult> run_upload(Repository& repo, UploadQueue& queue, const Uplo
         continue;
       }
       Entry e = std::move(*found);
-      // Same size, times and inode as when the snapshot hashed it, and the same
+      // Same size, mtime and inode as when the snapshot hashed it, and the same
       // bytes once read (checked below); otherwise it is not the recorded version.
-      bool same = e.type == NodeType::File && e.size == job.size && e.mtime_ns == job.mtime_ns && e.ctime_ns == job.ctime_ns && e.inode == job.inode;
+      // Not ctime: a chmod, an xattr or a new hard link changes only that, and
+      // the content hash below is the proof; a job dropped for it left the
+      // snapshot without the content once the file changed later
+      // (cli.service_kill found it).
+      bool same = e.type == NodeType::File && e.size == job.size && e.mtime_ns == job.mtime_ns && e.inode == job.inode;
       if (same) {
         Status st = reader.read(e, true, 1, job.has_base ? std::optional<Hash>(job.base) : std::nullopt);
         same = st && e.content == job.content;
