@@ -52,10 +52,14 @@ int cmd_status(const CommandLine& cl) {
   std::printf("ETA:          %s\n", eta.c_str());
   std::printf("unstable:     %s (copied aside by the next backup)\n", counted(s.queue.unstable, "file").c_str());
   std::fputs(s.agent.text.c_str(), stdout);
+  std::string reasons;
+  for (const auto& r : s.health.reasons) reasons += (reasons.empty() ? ": " : "; ") + r;
+  std::printf("health:       %s%s\n", health_level_name(s.health.level), reasons.c_str());
   return kExitOk;
 }
 
-const Command kStatusCommand = {"status", "", "the upload queue: files, bytes, ETA, unstable files; a running upload's progress; the agent",
+const Command kStatusCommand = {"status", "",
+                                "the upload queue: files, bytes, ETA, unstable files; a running upload's progress; the agent; the health",
                                 [](CommandOptions& o) { o.json("print the status as JSON"); }, cmd_status};
 
 }  // namespace gb

@@ -1,12 +1,45 @@
 #include "core/cli/status_report.h"
 
+#include <sys/statvfs.h>
+
+#include <algorithm>
 #include <cmath>
 
 #include "core/cli/time_text.h"
 #include "core/common/clock.h"
 #include "core/repository/repository_lock.h"
+#include "core/snapshot/snapshot_store.h"
 
 namespace gb {
+
+namespace {
+
+// The health without the service's record of its jobs: the newest snapshot
+// of this host counts as complete when the queue is empty, else the newest
+// one taken before the oldest queued file was queued (a snapshot's content
+// is queued when it is taken); "no complete snapshot" counts from this
+// host's first snapshot. The repository is reachable (it is open); the
+// last verify and audit are the service's to know.
+Result<Health> health_without_service(const CommandLine& cl, Repository& repo, UploadQueue& queue, const QueueStats& stats) {
+  HealthInputs in;
+  in.now_ns = now_ns();
+  GB_ASSIGN(in.oldest_queued_ns, queue.oldest_queued_ns());
+  GB_ASSIGN(auto snapshots, SnapshotStore(repo).list());
+  const std::string host = host_name(cl);
+  std::optional<int64_t> first;
+  for (const Snapshot& s : snapshots) {
+    if (s.hostname != host) continue;
+    first = first ? std::min(*first, s.time_ns) : s.time_ns;
+    bool complete = stats.jobs == 0 || (in.oldest_queued_ns && s.time_ns < *in.oldest_queued_ns);
+    if (complete && (!in.last_complete_snapshot_ns || s.time_ns > *in.last_complete_snapshot_ns)) in.last_complete_snapshot_ns = s.time_ns;
+  }
+  in.watching_since_ns = first.value_or(in.now_ns);
+  struct statvfs fs {};
+  if (::statvfs(local_state(cl).scratch_dir().c_str(), &fs) == 0) in.state_disk_free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  return evaluate_health(in);
+}
+
+}  // namespace
 
 uint64_t upload_left(const LiveUpload& l) { return l.bytes_total > l.bytes_done ? l.bytes_total - l.bytes_done : 0; }
 
@@ -55,6 +88,7 @@ Result<StatusReport> read_status(const CommandLine& cl, Repository& repo) {
   }
   GB_ASSIGN(auto report, agent_report(local_state(cl).journal_home(), LocalState::repository_id(repo)));
   s.agent = agent_status(report);
+  GB_ASSIGN(s.health, health_without_service(cl, repo, *queue, s.queue));
   return s;
 }
 
@@ -84,7 +118,8 @@ Json status_json(const StatusReport& s) {
           {"eta_seconds", s.eta_s ? Json(std::llround(*s.eta_s)) : Json()},
           {"uploads_running", uploads},
           {"agent", s.agent.json},
-          {"rate_history", history}};
+          {"rate_history", history},
+          {"health", {{"level", health_level_name(s.health.level)}, {"reasons", s.health.reasons}}}};
 }
 
 }  // namespace gb

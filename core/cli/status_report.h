@@ -13,6 +13,7 @@
 #include "core/cli/options.h"
 #include "core/queue/upload_queue.h"
 #include "core/repository/repository.h"
+#include "core/service/health.h"
 
 namespace gb {
 
@@ -35,6 +36,10 @@ struct StatusReport {
   std::optional<double> eta_s;
   AgentStatus agent;
   std::vector<RateSample> rate_history;  // the last day's, a sample a minute of upload
+  // Judged as the service judges it (core/service/health.h), from what this
+  // machine knows without the service: its snapshots of this host, the
+  // queue, the state disk. The web page shows it when no service runs.
+  Health health;
 };
 
 Result<StatusReport> read_status(const CommandLine& cl, Repository& repo);

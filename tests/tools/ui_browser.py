@@ -132,6 +132,11 @@ try:
     bars = driver.find_elements(By.CSS_SELECTOR, "#rate-chart rect.rate-sample")
     if not status["rate_history"] or [b.get_attribute("data-minute") for b in bars] != [r["minute"] for r in status["rate_history"]]:
         fail(f"the rate chart's bars {[b.get_attribute('data-minute') for b in bars]} are not status --json's rate_history {status['rate_history']}")
+    # No service has run yet: the health as status --json judges it from the repository and the queue.
+    wait.until(EC.presence_of_element_located((By.ID, "service-none")))
+    health = driver.find_element(By.ID, "health").text
+    if health != status["health"]["level"] or health != "OK":
+        fail(f"the dashboard's health {health!r} is not status --json's {status['health']} (OK: both snapshots stored)")
     driver.save_screenshot(os.path.join(a.artifacts, "ui-dashboard.png"))
     print(f"ok: the dashboard shows the queue (empty, ETA 0 s) and {len(bars)} minute(s) of upload rate, as status --json")
     print(f"ok: the dashboard shows the last snapshot {last}, 2 snapshots, complete")

@@ -79,8 +79,9 @@ async function dashboard() {
     card("Hosts", hosts.length, "host-count"));
   out.push(cards);
   // The upload queue, as `status --json` says (this machine's queue).
+  let st = null;
   try {
-    const st = await api("/api/status");
+    st = await api("/api/status");
     cards.append(card("Upload queue", bytes(st.queued_bytes) + " in " + st.queued_files + " files", "queue-bytes"),
       card("ETA", st.eta_seconds === null ? "unknown" : duration(st.eta_seconds), "queue-eta"),
       card("Rate", st.rate_bytes_per_second ? bytes(st.rate_bytes_per_second) + "/s" : "-", "queue-rate"));
@@ -93,6 +94,12 @@ async function dashboard() {
     out.push(await serviceSection(await api("/api/service")));
   } catch (e) {
     out.push(el("p", { class: "muted", id: "service-none" }, "Service: " + e.message));
+    // No service: the health as status --json judges it from the repository and the queue.
+    if (st) {
+      const level = st.health.level;
+      cards.prepend(card("Health", el("span", { class: level === "OK" ? "ok" : level === "WARNING" ? "warn" : "error" }, level), "health"));
+      if (st.health.reasons.length) out.splice(2, 0, el("ul", { id: "health-reasons", class: "warn" }, ...st.health.reasons.map((r) => el("li", {}, r))));
+    }
   }
   // The grid's members, as `grid status --json` says, when the repository is a grid.
   try {
