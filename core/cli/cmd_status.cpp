@@ -51,10 +51,10 @@ int cmd_status(const CommandLine& cl) {
                                             : "unknown (no upload measured yet)";
   std::printf("ETA:          %s\n", eta.c_str());
   std::printf("unstable:     %s (copied aside by the next backup)\n", counted(s.queue.unstable, "file").c_str());
-  std::fputs(s.agent.text.c_str(), stdout);
   std::string reasons;
   for (const auto& r : s.health.reasons) reasons += (reasons.empty() ? ": " : "; ") + r;
   std::printf("health:       %s%s\n", health_level_name(s.health.level), reasons.c_str());
+  std::fputs(s.agent.text.c_str(), stdout);  // last: agent status prints the same lines
   return kExitOk;
 }
 

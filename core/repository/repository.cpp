@@ -237,6 +237,21 @@ Result<Bytes> Repository::read_blob(const Hash& hash) {
     GB_CHECK(reload_index_once());
     loc = index_.find_blob(hash);
   }
+  if (!loc && index_loaded_ && storing_) {
+    // Still missing, in a process that stores: an index object is lost
+    // (deleted, or never written by a killed run that no mark tells of), its
+    // packs still there. They are re-indexed from their own headers, once.
+    bool first;
+    {
+      std::lock_guard lock(reload_mu_);
+      first = !adopted_on_miss_;
+      adopted_on_miss_ = true;
+    }
+    if (first) {
+      GB_CHECK(adopt_unindexed_packs());
+      loc = index_.find_blob(hash);
+    }
+  }
   if (!loc)
     return make_error(ErrorKind::NotFound, fmt::format("blob {} is not in the index (the index object naming it is missing or damaged; "
                                                        "'gridbackup upload' re-indexes packs no index object names)",
@@ -355,6 +370,7 @@ Status Repository::read_content(const Hash& content, uint64_t size, const std::f
 }
 
 void Repository::prepare_to_store() {
+  storing_ = true;
   if (distrusted_) index_.doom_all();
 }
 

@@ -126,7 +126,9 @@ class Repository {
   // Packs a pending prune will delete: never adopted into the index.
   std::unordered_set<std::string> not_adoptable_;
   std::mutex reload_mu_;
-  bool reloaded_ = false;  // read_blob reloads the index at most once
+  bool reloaded_ = false;         // read_blob reloads the index at most once
+  bool storing_ = false;          // prepare_to_store was called: this process stores
+  bool adopted_on_miss_ = false;  // read_blob adopted unindexed packs for a missing blob (at most once)
   Status reload_index_once();
   void warn(const std::string& sentence) const;
   // A damaged index object or prune plan was met: nothing loaded counts as present for storing.
