@@ -16,9 +16,16 @@ int cmd_upload(const CommandLine& cl) {
   auto transfer = transfer_options(cl);
   if (!transfer) return report_error(transfer.error());
   std::unique_ptr<Repository> repo;
-  if (int code = open_or_report(cl, repo)) return code;
+  // The index is read once there is something to upload: the service asks
+  // for an upload after every snapshot interval, and on a machine of a
+  // million files the index is most of its memory (scripts/bench service).
+  if (int code = open_or_report(cl, repo, /*load_index=*/false)) return code;
   auto queue = open_queue(cl, *repo);
   if (!queue) return report_error(queue.error());
+  auto queued = (*queue)->stats();
+  if (!queued) return report_error(queued.error());
+  if (cl.scheduled && queued->jobs == 0) return kExitOk;
+  if (Status st = repo->load_index(); !st) return report_error(st.error());
   auto limited = limit_uploads(*repo, *transfer);
   UploadResult done;
   double secs = 0;
