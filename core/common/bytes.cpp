@@ -39,84 +39,75 @@ std::optional<Hash> hash_from_hex(std::string_view hex) {
   return h;
 }
 
-static const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+namespace {
 
-std::string base64url(ByteView data) {
+// Bytes as `width`-bit digits of `alphabet`, most significant first, the
+// last digit padded with zero bits (no '=' padding): base64url and base32.
+std::string encode_digits(ByteView data, const char* alphabet, int width) {
   std::string out;
   uint32_t acc = 0;
   int bits = 0;
+  const uint32_t mask = (1u << width) - 1;
   for (uint8_t b : data) {
-    acc = acc << 8 | b;
+    acc = (acc << 8 | b) & 0xffff;
     bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kB64[(acc >> bits) & 63]);
+    while (bits >= width) {
+      bits -= width;
+      out.push_back(alphabet[(acc >> bits) & mask]);
     }
   }
-  if (bits > 0) out.push_back(kB64[(acc << (6 - bits)) & 63]);
+  if (bits > 0) out.push_back(alphabet[(acc << (width - bits)) & mask]);
   return out;
 }
 
-std::optional<Bytes> from_base64url(std::string_view text) {
+// The inverse; `value` gives a digit's value or -1. Refuses a tail that
+// encode_digits would not have written (a whole spare digit, or nonzero
+// padding bits), so every text has one spelling.
+template <typename Value>
+std::optional<Bytes> decode_digits(std::string_view text, Value value, int width) {
   Bytes out;
   uint32_t acc = 0;
   int bits = 0;
   for (char c : text) {
-    const char* p = c ? std::char_traits<char>::find(kB64, 64, c) : nullptr;
-    if (!p) return std::nullopt;
-    acc = acc << 6 | static_cast<uint32_t>(p - kB64);
-    bits += 6;
+    int v = value(c);
+    if (v < 0) return std::nullopt;
+    acc = (acc << width | static_cast<uint32_t>(v)) & 0xffff;
+    bits += width;
     if (bits >= 8) {
       bits -= 8;
       out.push_back(static_cast<uint8_t>(acc >> bits));
     }
   }
-  if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) return std::nullopt;  // non-canonical tail
+  if (bits >= width || (acc & ((1u << bits) - 1)) != 0) return std::nullopt;  // non-canonical tail
   return out;
 }
 
-static const char* kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-std::string crockford_base32(ByteView data) {
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (uint8_t b : data) {
-    acc = acc << 8 | b;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out.push_back(kCrockford[(acc >> bits) & 31]);
-    }
-  }
-  if (bits > 0) out.push_back(kCrockford[(acc << (5 - bits)) & 31]);
-  return out;
+int digit_in(const char* alphabet, size_t size, char c) {
+  const char* p = c ? std::char_traits<char>::find(alphabet, size, c) : nullptr;
+  return p ? static_cast<int>(p - alphabet) : -1;
 }
 
-static int crockford_value(char c) {
+const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const char* kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+int crockford_value(char c) {
   if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   if (c == 'O') return 0;
   if (c == 'I' || c == 'L') return 1;
-  const char* p = c ? std::char_traits<char>::find(kCrockford, 32, c) : nullptr;
-  return p ? static_cast<int>(p - kCrockford) : -1;
+  return digit_in(kCrockford, 32, c);
 }
 
-std::optional<Bytes> from_crockford_base32(std::string_view text) {
-  Bytes out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v = crockford_value(c);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 5 | static_cast<uint32_t>(v)) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<uint8_t>(acc >> bits));
-    }
-  }
-  if (bits >= 5 || (acc & ((1u << bits) - 1)) != 0) return std::nullopt;  // non-canonical tail
-  return out;
+}  // namespace
+
+std::string base64url(ByteView data) { return encode_digits(data, kB64, 6); }
+
+std::optional<Bytes> from_base64url(std::string_view text) {
+  return decode_digits(
+      text, [](char c) { return digit_in(kB64, 64, c); }, 6);
 }
+
+std::string crockford_base32(ByteView data) { return encode_digits(data, kCrockford, 5); }
+
+std::optional<Bytes> from_crockford_base32(std::string_view text) { return decode_digits(text, crockford_value, 5); }
 
 }  // namespace gb
