@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <spawn.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -22,6 +21,7 @@
 #include "core/cli/metrics_server.h"
 #include "core/cli/time_text.h"
 #include "core/common/clock.h"
+#include "core/common/disk_space.h"
 #include "core/common/duration.h"
 #include "core/common/number_text.h"
 #include "core/common/parallel.h"
@@ -312,8 +312,7 @@ HealthInputs HealthMonitor::gather(ServiceMetrics& m) {
   in.audit_missed_changes = audit && audit->exit_code == kExitAuditMissed;
   auto paused = schedule_->value("paused");
   m.upload_paused = paused && *paused && !(*paused)->empty();
-  struct statvfs fs {};
-  if (::statvfs(state_.dir().c_str(), &fs) == 0) in.state_disk_free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  in.state_disk_free_bytes = free_disk_bytes(state_.dir());
   m.state_disk_free_bytes = in.state_disk_free_bytes;
   return in;
 }

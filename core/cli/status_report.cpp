@@ -1,12 +1,11 @@
 #include "core/cli/status_report.h"
 
-#include <sys/statvfs.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "core/cli/time_text.h"
 #include "core/common/clock.h"
+#include "core/common/disk_space.h"
 #include "core/repository/repository_lock.h"
 #include "core/snapshot/snapshot_store.h"
 
@@ -34,8 +33,7 @@ Result<Health> health_without_service(const CommandLine& cl, Repository& repo, U
     if (complete && (!in.last_complete_snapshot_ns || s.time_ns > *in.last_complete_snapshot_ns)) in.last_complete_snapshot_ns = s.time_ns;
   }
   in.watching_since_ns = first.value_or(in.now_ns);
-  struct statvfs fs {};
-  if (::statvfs(local_state(cl).scratch_dir().c_str(), &fs) == 0) in.state_disk_free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  in.state_disk_free_bytes = free_disk_bytes(local_state(cl).scratch_dir());
   return evaluate_health(in);
 }
 

@@ -1,7 +1,6 @@
 #include "core/common/sqlite_db.h"
 
 #include <signal.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "core/common/disk_space.h"
 #include "core/common/private_files.h"
 
 namespace gb {
@@ -53,10 +53,9 @@ void catch_bus_errors(const std::string& path) {
 
 Status check_free_space(const std::string& path) {
   std::string dir = std::filesystem::path(path).parent_path().string();
-  struct statvfs fs;
-  if (::statvfs(dir.empty() ? "." : dir.c_str(), &fs) != 0) return {};
-  uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
-  if (free_bytes >= kMinFreeBytes) return {};
+  auto free = free_disk_bytes(dir.empty() ? "." : dir);
+  if (!free || *free >= kMinFreeBytes) return {};
+  uint64_t free_bytes = *free;
   return make_error(ErrorKind::Io, full_sentence(dir, fmt::format("only {} KiB are free where {} lives, and GridBackup needs at least {} KiB there",
                                                                   free_bytes / 1024, path, kMinFreeBytes / 1024)));
 }
